@@ -1,0 +1,62 @@
+"""Storage: the only place SQL lives. SQLite through sqlite-utils.
+
+Each component (articles, meetings, sources, bot state) keeps its tables in a module of its
+own with an ordered list of migration steps; ``open_db`` applies the missing steps of every
+component and records each component's schema version in ``schema_versions``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import sqlite_utils
+
+from digest.store import articles, bot_state, meetings, sources
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+# Order matters: later components may reference earlier ones' tables.
+COMPONENTS: dict[str, Sequence[Migration]] = {
+    "articles": articles.MIGRATIONS,
+    "meetings": meetings.MIGRATIONS,
+    "sources": sources.MIGRATIONS,
+    "bot": bot_state.MIGRATIONS,
+}
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 5000")
+    if str(path) != ":memory:":
+        db.enable_wal()
+    migrate(db)
+    return db
+
+
+def schema_version(db: sqlite_utils.Database, component: str) -> int:
+    """The number of migration steps applied for ``component`` (0 when none)."""
+    if "schema_versions" not in db.table_names():
+        return 0
+    rows = list(db["schema_versions"].rows_where("component = ?", [component]))
+    return rows[0]["version"] if rows else 0
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply every component's missing migration steps, each in its own transaction."""
+    db["schema_versions"].create(
+        {"component": str, "version": int}, pk="component", if_not_exists=True
+    )
+    for component, steps in COMPONENTS.items():
+        current = schema_version(db, component)
+        for number, step in enumerate(steps[current:], start=current + 1):
+            with db.conn:
+                step(db)
+                db["schema_versions"].upsert(
+                    {"component": component, "version": number}, pk="component"
+                )

@@ -1,0 +1,149 @@
+"""The articles table: one row per content hash and per location, FTS5 over title and body."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from digest.models import Article
+from digest.store.fts import match_rows
+from digest.timeutil import from_iso, to_iso
+
+
+def _create_articles(db: sqlite_utils.Database) -> None:
+    db["articles"].create(
+        {
+            "id": int,
+            "location": str,
+            "content_hash": str,
+            "title": str,
+            "published": str,
+            "site": str,
+            "ingested_at": str,
+            "body": str,
+        },
+        pk="id",
+        not_null={"location", "content_hash", "body", "ingested_at"},
+    )
+    db["articles"].create_index(["location"], unique=True)
+    db["articles"].create_index(["content_hash"], unique=True)
+    db["articles"].create_index(["ingested_at"])
+    db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="porter")
+
+
+MIGRATIONS = [_create_articles]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What happened to one article offered to the store."""
+
+    article: Article
+    is_new: bool
+
+
+def _row(article: Article) -> dict[str, Any]:
+    return {
+        "location": article.location,
+        "content_hash": article.content_hash,
+        "title": article.title,
+        "published": to_iso(article.published),
+        "site": article.site,
+        "ingested_at": to_iso(article.ingested_at),
+        "body": article.body,
+    }
+
+
+def _article(row: dict[str, Any]) -> Article:
+    return Article(
+        id=row["id"],
+        location=row["location"],
+        content_hash=row["content_hash"],
+        title=row["title"],
+        published=from_iso(row["published"]),
+        site=row["site"],
+        ingested_at=from_iso(row["ingested_at"]),
+        body=row["body"],
+    )
+
+
+def find_existing(db: sqlite_utils.Database, location: str, content_hash: str) -> Article | None:
+    """The stored article with this location or this content hash, if any."""
+    rows = db.query(
+        "select * from articles where location = ? or content_hash = ? limit 1",
+        [location, content_hash],
+    )
+    for row in rows:
+        return _article(row)
+    return None
+
+
+def save_article(db: sqlite_utils.Database, article: Article) -> SaveResult:
+    """Store ``article`` unless the same location or content is already stored."""
+    existing = find_existing(db, article.location, article.content_hash)
+    if existing is not None:
+        return SaveResult(existing, is_new=False)
+    with db.conn:
+        table = db["articles"].insert(_row(article))
+    return SaveResult(get_article(db, table.last_pk), is_new=True)
+
+
+def get_article(db: sqlite_utils.Database, article_id: int) -> Article:
+    """The article with this id (sqlite_utils NotFoundError when absent)."""
+    return _article(db["articles"].get(article_id))
+
+
+def articles_since(db: sqlite_utils.Database, since: datetime | None) -> list[Article]:
+    """Articles ingested after ``since`` (all when None), oldest first."""
+    if since is None:
+        rows = db.query("select * from articles order by ingested_at, id")
+    else:
+        rows = db.query(
+            "select * from articles where ingested_at > ? order by ingested_at, id",
+            [to_iso(since)],
+        )
+    return [_article(row) for row in rows]
+
+
+def articles_by_ids(db: sqlite_utils.Database, ids: Iterable[int]) -> list[Article]:
+    """The articles with these ids, in id order."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    marks = ",".join("?" * len(wanted))
+    rows = db.query(f"select * from articles where id in ({marks}) order by id", wanted)
+    return [_article(row) for row in rows]
+
+
+def count_articles(db: sqlite_utils.Database) -> int:
+    """How many articles are stored."""
+    return db["articles"].count
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One article matching a full-text search, with a highlighted snippet."""
+
+    article: Article
+    snippet: str
+
+
+def search_articles(
+    db: sqlite_utils.Database, query: str, limit: int = 20, offset: int = 0
+) -> list[SearchHit]:
+    """Full-text search over titles and bodies, best match first.
+
+    A malformed query raises BadQuery with a message fit for the user.
+    """
+    sql = """
+        select articles.*, snippet(articles_fts, 1, '[', ']', ' … ', 12) as snippet
+        from articles_fts join articles on articles.id = articles_fts.rowid
+        where articles_fts match ?
+        order by bm25(articles_fts) limit ? offset ?
+    """
+    rows = match_rows(db, sql, [query, limit, offset], query)
+    return [SearchHit(_article(row), row["snippet"]) for row in rows]
