@@ -1,0 +1,216 @@
+"""Settings: one frozen, typed Config, loaded from TOML with defaults for every key.
+
+No file is needed (the demo runs on the defaults). ``PARLEY_CONFIG`` names the file and
+``PARLEY_DB`` overrides the database path. The Discord token is never read here: it comes
+from the environment only (see ``bot.token``), so a config file can be shared safely.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from digest.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """Where the SQLite file lives."""
+
+    path: str = "data/parley.db"
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """What Parley reads: folders of text files, feeds and single pages."""
+
+    folders: tuple[str, ...] = ("seeds",)
+    feeds: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()
+    poll_minutes: int = 30
+    backlog: int = 0
+    allow_private_networks: bool = False
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """How digests are built and when they are posted by default."""
+
+    sentences_per_story: int = 3
+    stories_per_digest: int = 8
+    timezone: str = "UTC"
+    time: str = "08:00"
+
+
+@dataclass(frozen=True)
+class TopicSettings:
+    """Extra topic tags: tag -> words or phrases that signal it (matched as whole words)."""
+
+    extra: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    """Discord-side switches (the token is not here: it comes from DISCORD_TOKEN)."""
+
+    sync: str = "global"
+    dev_guild_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything Parley is told, typed and immutable."""
+
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    sources: SourceSettings = field(default_factory=SourceSettings)
+    digest: DigestSettings = field(default_factory=DigestSettings)
+    topics: TopicSettings = field(default_factory=TopicSettings)
+    bot: BotSettings = field(default_factory=BotSettings)
+
+    @property
+    def database_path(self) -> Path:
+        """The database file, as configured (relative paths are relative to the cwd)."""
+        return Path(self.database.path).expanduser()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.digest.timezone)
+
+
+SECRET_KEYS = {"token", "discord_token", "bot_token"}
+
+
+def _describe(kind: Any) -> str:
+    origin = typing.get_origin(kind)
+    if origin is tuple:
+        return f"a list of {_describe(typing.get_args(kind)[0])}s"
+    if origin in (Mapping, dict):
+        return "a table of name = [words]"
+    return {str: "text", int: "a whole number", bool: "true or false", float: "a number"}.get(
+        kind, str(kind)
+    )
+
+
+def _coerce(key: str, value: Any, kind: Any) -> Any:
+    """Check ``value`` against the annotated type ``kind``; lists become tuples."""
+    origin = typing.get_origin(kind)
+    expected = f"{key} must be {_describe(kind)}, not {value!r}"
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ConfigError(expected)
+        item_kind = typing.get_args(kind)[0]
+        return tuple(_coerce(f"{key}[{i}]", item, item_kind) for i, item in enumerate(value))
+    if origin in (Mapping, dict):
+        if not isinstance(value, dict):
+            raise ConfigError(expected)
+        return types.MappingProxyType(
+            {str(k): _coerce(f"{key}.{k}", v, tuple[str, ...]) for k, v in value.items()}
+        )
+    if kind is bool:
+        ok = isinstance(value, bool)
+    elif kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, kind)
+    if not ok:
+        raise ConfigError(expected)
+    return value
+
+
+def _section(name: str, cls: type, table: Any) -> Any:
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{name}] must be a table of settings, not {table!r}")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    values = {}
+    for key, value in table.items():
+        if key in SECRET_KEYS:
+            raise ConfigError(
+                f"{name}.{key}: secrets don't belong in the config file; "
+                "set the DISCORD_TOKEN environment variable instead"
+            )
+        if key not in known:
+            raise ConfigError(
+                f"unknown setting {name}.{key}; expected one of: {', '.join(sorted(known))}"
+            )
+        values[key] = _coerce(f"{name}.{key}", value, hints[key])
+    return cls(**values)
+
+
+def _check_values(config: Config) -> None:
+    positive = {
+        "digest.sentences_per_story": config.digest.sentences_per_story,
+        "digest.stories_per_digest": config.digest.stories_per_digest,
+        "sources.poll_minutes": config.sources.poll_minutes,
+    }
+    for key, value in positive.items():
+        if value < 1:
+            raise ConfigError(f"{key} must be at least 1, not {value}")
+    if config.sources.backlog < 0:
+        raise ConfigError(f"sources.backlog must be 0 or more, not {config.sources.backlog}")
+    try:
+        ZoneInfo(config.digest.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"digest.timezone must be an IANA time zone such as 'Europe/Berlin', "
+            f"not {config.digest.timezone!r}"
+        ) from None
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", config.digest.time):
+        raise ConfigError(f"digest.time must be HH:MM (24-hour), not {config.digest.time!r}")
+    if config.bot.sync not in ("global", "guild"):
+        raise ConfigError(f"bot.sync must be 'global' or 'guild', not {config.bot.sync!r}")
+
+
+def parse_config(data: Mapping[str, Any]) -> Config:
+    """Build a Config from parsed TOML, reporting the first wrong key, type or value."""
+    sections = {f.name: f.type for f in fields(Config)}
+    hints = typing.get_type_hints(Config)
+    values = {}
+    for name, table in data.items():
+        if name in SECRET_KEYS:
+            raise ConfigError(
+                f"{name}: secrets don't belong in the config file; "
+                "set the DISCORD_TOKEN environment variable instead"
+            )
+        if name not in sections:
+            raise ConfigError(
+                f"unknown section [{name}]; expected one of: {', '.join(sorted(sections))}"
+            )
+        values[name] = _section(name, hints[name], table)
+    config = Config(**values)
+    _check_values(config)
+    return config
+
+
+def load_config(
+    path: str | Path | None = None, environ: Mapping[str, str] | None = None
+) -> Config:
+    """Load the config from ``path``, else ``$PARLEY_CONFIG``, else the defaults; apply env overrides."""
+    environ = os.environ if environ is None else environ
+    chosen = path or environ.get("PARLEY_CONFIG")
+    data: dict[str, Any] = {}
+    if chosen:
+        file = Path(chosen).expanduser()
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file {file} does not exist") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"config file {file} cannot be read: {error}") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"config file {file} is not valid TOML: {error}") from None
+    config = parse_config(data)
+    if environ.get("PARLEY_DB"):
+        config = replace(config, database=replace(config.database, path=environ["PARLEY_DB"]))
+    if environ.get("PARLEY_ALLOW_PRIVATE_NETWORKS", "").lower() in ("1", "true", "yes"):
+        config = replace(config, sources=replace(config.sources, allow_private_networks=True))
+    return config

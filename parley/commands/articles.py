@@ -1,0 +1,170 @@
+"""Article commands: ingest, digest, summarize, search, demo."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+import dateparser
+from rich.console import Console
+from rich.progress import Progress
+
+from digest import summarize as summarize_text
+from digest.formats import digest_to_dict, digest_to_markdown, digest_to_text
+from digest.pipeline import ingest_files, iter_text_files
+from digest.reader import read_text_file
+from digest.stories import build_digest
+from digest.store import articles as article_store
+from digest.timeutil import to_iso, utc_now
+from parley.context import CliState, pass_state
+from parley.terminal import print_digest
+
+PROGRESS_FROM = 20  # files; below this a progress bar is only noise
+
+
+def parse_since(text: str | None, now: datetime) -> datetime | None:
+    """A user's --since ("2024-05-01", "yesterday", "3 days ago") as aware UTC."""
+    if text is None:
+        return None
+    moment = dateparser.parse(
+        text,
+        settings={
+            "RELATIVE_BASE": now.replace(tzinfo=None),
+            "RETURN_AS_TIMEZONE_AWARE": True,
+            "TO_TIMEZONE": "UTC",
+            "PREFER_DATES_FROM": "past",
+        },
+    )
+    if moment is None:
+        raise click.BadParameter(
+            f"{text!r} is not a date; try 2024-05-01, yesterday or '3 days ago'",
+            param_hint="--since",
+        )
+    return moment.astimezone(UTC)
+
+
+def run_ingest(state: CliState, paths: list[str], console: Console) -> None:
+    """Ingest files and folders, printing a count of new, duplicate and skipped inputs."""
+    now = utc_now()
+    files = list(iter_text_files(paths))
+    if len(files) >= PROGRESS_FROM:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Ingesting", total=len(files))
+            report = ingest_files(state.db, files, now, lambda _: progress.advance(task))
+    else:
+        report = ingest_files(state.db, files, now)
+    console.print(
+        f"{report.count('new')} new, {report.count('duplicate')} duplicate, "
+        f"{report.count('skipped')} skipped"
+    )
+    for outcome in report.outcomes:
+        if outcome.status == "skipped":
+            console.print(f"  skipped: {outcome.reason}", markup=False, style="yellow")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@pass_state
+def ingest(state: CliState, paths: tuple[str, ...]) -> None:
+    """Read article text files (or folders of them) into the database."""
+    run_ingest(state, list(paths), Console())
+
+
+def current_digest(state: CliState, since: datetime | None, now: datetime):  # noqa: ANN201
+    """The digest of articles ingested after ``since``, built with the configured sizes."""
+    settings = state.config.digest
+    return build_digest(
+        article_store.articles_since(state.db, since),
+        now=now,
+        since=since,
+        sentences_per_story=settings.sentences_per_story,
+        max_stories=settings.stories_per_digest,
+    )
+
+
+FORMAT = click.Choice(["text", "markdown", "json"])
+
+
+@click.command()
+@click.option("--since", help="Only articles ingested after this (e.g. 2024-05-01, yesterday).")
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
+@pass_state
+def digest(state: CliState, since: str | None, fmt: str) -> None:
+    """Print the digest of stored articles."""
+    now = utc_now()
+    result = current_digest(state, parse_since(since, now), now)
+    zone = state.config.zone
+    if fmt == "json":
+        click.echo(json.dumps(digest_to_dict(result), indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(digest_to_markdown(result, zone), nl=False)
+    else:
+        click.echo(digest_to_text(result, zone), nl=False)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sentences", "-n", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def summarize(file: Path, sentences: int, fmt: str) -> None:
+    """Summarise one article file in a few of its own sentences."""
+    from digest.clean import clean_article
+
+    cleaned = clean_article(read_text_file(file))
+    picked = summarize_text(cleaned.body, sentences=sentences)
+    if fmt == "json":
+        payload = {"file": str(file), "title": cleaned.title, "summary": picked}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(picked))
+
+
+@click.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_state
+def search(state: CliState, query: str, limit: int, fmt: str) -> None:
+    """Full-text search over stored articles (words, "phrases", AND/OR/NOT, prefix*)."""
+    hits = article_store.search_articles(state.db, query, limit=limit)
+    if fmt == "json":
+        rows = [
+            {
+                "id": h.article.id,
+                "title": h.article.title,
+                "location": h.article.location,
+                "published": to_iso(h.article.published),
+                "snippet": h.snippet,
+            }
+            for h in hits
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        click.echo(f"No article matches {query!r}.")
+    for hit in hits:
+        click.echo(f"[{hit.article.id}] {hit.article.title or '(untitled)'}")
+        click.echo(f"    {hit.snippet}")
+        click.echo(f"    {hit.article.location}")
+
+
+@click.command()
+@pass_state
+def demo(state: CliState) -> None:
+    """The main job on the defaults: ingest the seed articles and print the digest."""
+    console = Console()
+    folders = [f for f in state.config.sources.folders if Path(f).exists()]
+    if not folders:
+        raise click.ClickException(
+            f"none of the source folders {list(state.config.sources.folders)} exists here; "
+            "run this from the Parley checkout, or set [sources] folders in the config"
+        )
+    run_ingest(state, folders, console)
+    now = utc_now()
+    print_digest(console, current_digest(state, None, now), state.config.zone)
+    console.print(f"Database: {state.config.database_path.resolve()}")
+
+
+COMMANDS = [ingest, digest, summarize, search, demo]
