@@ -1,0 +1,201 @@
+"""Clean a scraped article: keep the story, drop the page around it, find title, date, site.
+
+How it works, for a page dumped to text (one paragraph per line, or hard-wrapped wire copy):
+
+1. Lines become *units*: whitespace tidied, list bullets noted, hard-wrapped lines re-joined
+   into paragraphs.
+2. Each unit is classed by shape (``digest.clean_rules``): prose, a short sentence, furniture
+   (stop phrases, counters, breadcrumbs, truncated teasers...), a section-ending heading
+   ("Related stories", "Leave a Reply") or other short lines (menus, subheads, bylines).
+3. Prose units form runs; a run breaks at a section-ending heading or a long stretch of
+   non-prose. The run with the most prose is the story (menus, teaser lists and footers are
+   short lines, so they never win).
+4. The body is that run's prose and short sentences, captions' photo credits stripped,
+   repeated paragraphs and the headline dropped. Title, date and site are read from the
+   lines just above the story (``digest.clean_meta``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from digest import clean_meta
+from digest import clean_rules as rules
+
+# Non-prose units allowed between two prose units of one story (share bars, ad slots).
+_MAX_GAP = 10
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+PROSE, SENTENCE, FURNITURE, SECTION_END, SHORT = (
+    "prose",
+    "sentence",
+    "furniture",
+    "section_end",
+    "short",
+)
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    """An article's story text and what the page says about it."""
+
+    title: str | None
+    published: datetime | None  # aware, UTC; None when the text states no publication date
+    site: str | None  # the source site's name where the text gives it
+    body: str  # story paragraphs separated by a blank line; the title is not included
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One paragraph of the page: tidied text (photo credits off), list item or not, class."""
+
+    text: str
+    bullet: bool
+    kind: str
+
+
+def clean_article(raw: str) -> CleanedText:
+    """Separate the story in ``raw`` from the page furniture around it."""
+    units = [_classify(text, bullet) for text, bullet in _paragraphs(raw)]
+    start, end = _story_span(units)
+    title, title_at = clean_meta.find_title(units, start)
+    if title_at is not None and title_at >= start:
+        # The run opened with the headline itself (a long one reads like prose).
+        after = range(title_at + 1, end)
+        start = next((i for i in after if units[i].kind in (PROSE, SENTENCE)), title_at + 1)
+    published = clean_meta.find_published(units, title_at, start)
+    site = clean_meta.find_site(units, title_at, start)
+    body = _body(units, start, end, title)
+    return CleanedText(title=title, published=published, site=site, body=body)
+
+
+def _paragraphs(raw: str) -> list[tuple[str, bool]]:
+    """Non-empty paragraphs as (text, was_bullet), hard-wrapped lines re-joined."""
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            blocks[-1].append(_INVISIBLE.sub("", line.rstrip()))
+        elif blocks[-1]:
+            blocks.append([])
+    paragraphs: list[tuple[str, bool]] = []
+    for block in blocks:
+        for line in _unwrap(block) if _is_hard_wrapped(block) else block:
+            text = _SPACES.sub(" ", line).strip()
+            stripped = rules.BULLET.sub("", text, count=1)
+            bullet = stripped != text
+            paragraphs.append((stripped.strip(), bullet))
+    return paragraphs
+
+
+def _is_hard_wrapped(block: list[str]) -> bool:
+    """True for a block of lines wrapped at a fixed width (wire copy), not one line per item."""
+    if len(block) < 4 or any(rules.BULLET.match(line.strip()) for line in block):
+        return False
+    lengths = [len(line.strip()) for line in block]
+    if max(lengths) > 90:
+        return False
+    wrapped = sum(1 for length in lengths if 45 <= length <= 85)
+    return wrapped >= 0.6 * len(block)
+
+
+def _unwrap(block: list[str]) -> list[str]:
+    """Join wrapped lines; a new paragraph starts at an indented line or after a short one."""
+    width = max(len(line.strip()) for line in block)
+    out: list[str] = []
+    joinable = False
+    for line in block:
+        indented = line[:1].isspace()
+        text = line.strip()
+        if out and joinable and not indented:
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+        # A line filled to near the wrap width continues on the next; a short one, a
+        # headline in capitals, or a date header ends its paragraph.
+        joinable = len(text) >= 0.55 * width and not text.isupper() and not text[:1].isdigit()
+    return out
+
+
+def _classify(raw: str, bullet: bool) -> Unit:
+    text = rules.strip_credits(raw)
+    if rules.ends_section(text):
+        kind = SECTION_END
+    elif rules.is_furniture(text):
+        kind = FURNITURE
+    elif rules.is_prose(text):
+        kind = PROSE
+    elif rules.is_short_sentence(text):
+        kind = SENTENCE
+    else:
+        kind = SHORT
+    return Unit(text=text, bullet=bullet, kind=kind)
+
+
+def _story_span(units: list[Unit]) -> tuple[int, int]:
+    """Index range [start, end) of the run of prose most likely to be the story."""
+    best: tuple[int, int, int] = (0, 0, 0)  # mass, start, end
+    start = mass = gap = 0
+    last = -1
+    for index, unit in enumerate(units):
+        if unit.kind == PROSE:
+            if last < 0 or gap > _MAX_GAP:
+                start, mass = index, 0
+            mass += len(unit.text)
+            last, gap = index, 0
+            if mass > best[0]:
+                best = (mass, start, index + 1)
+        elif unit.kind == SECTION_END:
+            last, gap = -1, 0
+        else:
+            gap += 1
+    _, start, end = best
+    if end == 0:
+        # No paragraph of running text at all: keep whatever reads as a sentence.
+        return 0, len(units)
+    # Short closing or opening sentences next to the run belong to it ("He declined to comment.").
+    while end < len(units) and units[end].kind == SENTENCE:
+        end += 1
+    while start > 0 and units[start - 1].kind == SENTENCE:
+        start -= 1
+    return start, end
+
+
+def _body(units: list[Unit], start: int, end: int, title: str | None) -> str:
+    """The story's paragraphs, credits stripped, repeats (also cut-short repeats) dropped."""
+    keys: list[str] = [_key(title)] if title else []
+    paragraphs: list[str | None] = [None] if title else []
+    for unit in units[start:end]:
+        if unit.kind not in (PROSE, SENTENCE):
+            continue
+        text = unit.text
+        key = _key(text)
+        if not key:
+            continue
+        repeat = _repeat_of(key, keys)
+        if repeat is None:
+            keys.append(key)
+            paragraphs.append(text)
+        elif len(key) > len(keys[repeat]) and paragraphs[repeat] is not None:
+            # A gallery often shows a caption cut short first and in full later.
+            keys[repeat], paragraphs[repeat] = key, text
+    return "\n\n".join(p for p in paragraphs if p is not None)
+
+
+def _repeat_of(key: str, keys: list[str]) -> int | None:
+    """Index of an earlier paragraph that ``key`` repeats, in full or cut short."""
+    for index, seen in enumerate(keys):
+        if key == seen:
+            return index
+        shorter, longer = sorted((key, seen), key=len)
+        if shorter.count(" ") >= 7 and longer.startswith(shorter):
+            return index
+    return None
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split()).rstrip(" .…")

@@ -1,0 +1,203 @@
+"""Title, publication date and site name of a scraped article, read from around its story.
+
+``digest.clean`` finds where the story starts; the headline, byline and dateline sit just
+above it. Dates far above the headline (a masthead clock) or inside the story (a caption's
+"Friday, April 26, 2024") are not publication dates, so only the lines from just above the
+headline down to the story's first paragraph are searched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from functools import lru_cache
+from typing import Protocol
+
+from digest import clean_rules as rules
+
+# How far above the story a headline may sit (page dumps put share bars and galleries there).
+_TITLE_REACH = 30
+# How many lines at the top of a page may hold its masthead.
+_MASTHEAD_REACH = 8
+
+_MONTH = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_WEEKDAY = r"mon|tue|wed|thu|fri|sat|sun"
+_DATE_LABEL = re.compile(
+    r"^(?:(?:last\s+)?updated|published|posted|first\s+published|modified|date|on)\b\s*:?\s*",
+    re.I,
+)
+_DATE_TOKENS = re.compile(
+    rf"\b(?:{_MONTH})\b\.?|\b(?:{_WEEKDAY})[a-z]*\b\.?|\b[ap]\.?m\b\.?|\b\d+(?:st|nd|rd|th)\b"
+    r"|\d|\bat\b|\bof\b|[T:/.,\-–—•|()+\s]",
+    re.I,
+)
+_HAS_MONTH = re.compile(rf"\b(?:{_MONTH})\b|\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{1,4}}(?!\d)", re.I)
+_HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
+_MERIDIEM = re.compile(r"\d\s*[ap]\.?m\b", re.I)
+_FRACTION = re.compile(r"(\d{1,2}:\d{2}:\d{2})\.\d+")
+
+_DOMAIN_IN_LINE = re.compile(r"\b([A-Za-z][\w-]*(?:\.[\w-]+)*\.[A-Za-z]{2,6})\b")
+_SITE_CLAIM = re.compile(r"©|\(c\)|copyright|all rights reserved|hyperlink to|source\s*:", re.I)
+_COMMON_HOSTS = re.compile(
+    r"(?:^|\.)(?:twitter|facebook|instagram|youtube|google|t|x|telegram|whatsapp|linkedin|"
+    r"pinterest|apple|tiktok)\.[a-z]+$",
+    re.I,
+)
+_MASTHEAD = re.compile(r"^(?:The\s+)?[A-Za-z][A-Za-z.&'’ -]{1,40}$")
+# A photo credit naming a person and the outlet they shoot for: "(Wu Zhiyi / China Daily)".
+_OUTLET_CREDIT = re.compile(
+    r"\(\s*([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*/\s*([A-Z][\w.&'’ -]{1,40}?)\s*\)"
+)
+# A wire dateline naming the agency: "Beijing (AFP) –", "TOKYO (Reuters) -".
+_DATELINE_AGENCY = re.compile(r"^[A-Z][\w .,'’-]{1,40}?\(([A-Z][\w.& ]{1,20})\)\s*[-–—]")
+
+_DATEPARSER_SETTINGS = {
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    "TIMEZONE": "UTC",
+    "TO_TIMEZONE": "UTC",
+    "PREFER_DATES_FROM": "past",
+}
+
+
+class _Unit(Protocol):
+    text: str
+    bullet: bool
+    kind: str
+
+
+def find_title(units: Sequence[_Unit], start: int) -> tuple[str | None, int | None]:
+    """The headline above the story starting at ``start``, and where it first appears.
+
+    The nearest headline-shaped line above the story wins; when two sit together (headline
+    then a deck or a second headline) the upper one does.
+    """
+    at = None
+    for index in range(start - 1, max(-1, start - 1 - _TITLE_REACH), -1):
+        if _is_headline(units[index]):
+            at = index
+            break
+    if at is None:
+        # A long headline reads like prose, so the story's run may start with it.
+        if start < len(units) and _is_headline(units[start], allow_prose=True):
+            return units[start].text, start
+        return None, None
+    while at > 0 and _is_headline(units[at - 1]):
+        at -= 1
+    title = units[at].text
+    key = title.casefold()
+    first = next(i for i, unit in enumerate(units) if unit.text.casefold() == key)
+    return title, first
+
+
+def find_published(units: Sequence[_Unit], title_at: int | None, start: int) -> datetime | None:
+    """The publication date stated between the headline and the story's second paragraph.
+
+    The search starts just above the headline (wire copy puts its header date there) and
+    stops at the story's second paragraph: a byline block may sit after a lead caption.
+    """
+    first = max(0, start - 3) if title_at is None else max(0, title_at - 1)
+    candidates: list[str] = []
+    paragraphs = 0
+    for index in range(first, len(units)):
+        unit = units[index]
+        if index >= start and unit.kind == "prose" and (paragraphs := paragraphs + 1) > 1:
+            break
+        if _is_date_line(unit.text) and not _is_clock(unit):
+            candidates.append(unit.text)
+    # "Updated ..." only when the page gives nothing else.
+    candidates.sort(key=lambda text: text.lower().startswith(("updated", "last updated")))
+    for text in candidates:
+        moment = _parse_date(_DATE_LABEL.sub("", text))
+        if moment is not None:
+            return moment
+    return None
+
+
+def find_site(units: Sequence[_Unit], title_at: int | None, start: int) -> str | None:
+    """The source site's name where the page gives it: copyright line, masthead, credit."""
+    return (
+        _site_from_domain(units)
+        or _site_from_masthead(units, start if title_at is None else title_at)
+        or _site_from_credit(units, title_at, start)
+        or _site_from_dateline(units, start)
+    )
+
+
+def _is_headline(unit: _Unit, allow_prose: bool = False) -> bool:
+    return (
+        not unit.bullet
+        and rules.looks_like_headline(unit.text)
+        and not _is_date_line(unit.text)
+        and (allow_prose or unit.kind != "prose")
+    )
+
+
+def _is_date_line(text: str) -> bool:
+    if len(text) > 70 or not _HAS_YEAR.search(text) or not _HAS_MONTH.search(text):
+        return False
+    leftover = _DATE_TOKENS.sub("", _DATE_LABEL.sub("", text))
+    # What is left should be at most a time zone ("CST", "ist").
+    return len(leftover) <= 4
+
+
+def _is_clock(unit: _Unit) -> bool:
+    """A live clock shows seconds on a 12-hour dial; a real timestamp does not."""
+    return bool(_SECONDS.search(unit.text) and _MERIDIEM.search(unit.text))
+
+
+@lru_cache(maxsize=1024)
+def _parse_date(text: str) -> datetime | None:
+    import dateparser  # slow to import; only pages with a date line pay for it
+
+    text = _FRACTION.sub(r"\1", text.replace("•", " ").replace("|", " "))
+    return dateparser.parse(text, languages=["en"], settings=_DATEPARSER_SETTINGS)
+
+
+def _site_from_domain(units: Sequence[_Unit]) -> str | None:
+    standalone = None
+    for unit in units:
+        text = unit.text
+        if _SITE_CLAIM.search(text) and rules.words(text) <= 25:
+            for match in _DOMAIN_IN_LINE.finditer(text):
+                if not _COMMON_HOSTS.search(match.group(1)):
+                    return match.group(1)
+        elif standalone is None and rules.words(text) == 1:
+            match = _DOMAIN_IN_LINE.fullmatch(text)
+            if match and not _COMMON_HOSTS.search(text):
+                standalone = text
+    return standalone
+
+
+def _site_from_masthead(units: Sequence[_Unit], before: int) -> str | None:
+    for unit in units[: min(before, _MASTHEAD_REACH)]:
+        text = unit.text
+        if unit.bullet or unit.kind == "furniture" or not _MASTHEAD.match(text):
+            continue
+        n = rules.words(text)
+        if text.isupper() and 2 <= n <= 4:
+            return text.title()
+        if text.startswith("The ") and 2 <= n <= 4 and all(w[:1].isupper() for w in text.split()):
+            return text
+    return None
+
+
+def _site_from_credit(units: Sequence[_Unit], title_at: int | None, start: int) -> str | None:
+    first = start if title_at is None else title_at
+    for unit in units[first : start + 1]:
+        for match in _OUTLET_CREDIT.finditer(unit.text):
+            if not re.search(r"photo|image|file|pic", match.group(1), re.I):
+                return match.group(2).strip()
+    return None
+
+
+def _site_from_dateline(units: Sequence[_Unit], start: int) -> str | None:
+    if start < len(units):
+        match = _DATELINE_AGENCY.match(units[start].text)
+        if match:
+            return match.group(1).strip()
+    return None

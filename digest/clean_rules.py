@@ -1,0 +1,184 @@
+"""Line-level rules for cleaning scraped articles: what one line of a page looks like.
+
+Each rule looks at the shape of one line (length, punctuation, capitals, what it starts
+with) or at phrases that web-page furniture shares across sites ("Follow us on", "Read
+more", cookie notices). None of them names a particular site. ``digest.clean`` combines
+them with position (where the densest run of prose is) to find the story.
+"""
+
+from __future__ import annotations
+
+import re
+
+# List markers that page dumps (w3m, lynx, readability) put before menu and list items.
+BULLET = re.compile(r"^(?:[•◦▪▫■□☆★○●◆◇▶►‣∙·]|\d{1,2}[.)](?=\s|$))\s*")
+
+_TERMINAL = re.compile(r"[.!?][\"'”’»)\]]*$|[\"”’»][.!?]?$")
+_WORD = re.compile(r"\S+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+# Phrases that open a line of furniture on any site, matched at the start of a line.
+# Strong ones are furniture whatever follows ("See also <teaser headline>").
+_STRONG_START = re.compile(
+    r"""^(?:
+        see\s+also | also\s+(?:read|see) | read\s+(?:more|next|also|full)\b | related\s*:
+      | click\s+here | tap\s+here | follow\s+(?:us|@) | like\s+us\s+on | copy\s+link
+      | sign\s*(?:in|up|out)\b | log\s*(?:in|out)\b | most\s+(?:read|popular|viewed|shared)
+      | you\s+(?:may|might)\s+(?:also\s+)?like | more\s+from\b | back\s+to\s+(?:top|gallery|home)
+      | return\s+to\s+top | skip\s+to | jump\s+to | photo\s*: | photos?\s+by\b | image\s+\d
+      | image\s*: | picture\s*: | caption\s*$ | tags?\s*: | filed\s+under | posted\s+in\b
+      | (?:show|view|load|hide)\s+(?:all\s+)?comments | leave\s+a\s+(?:reply|comment)
+      | (?:post|add)\s+a\s+comment | \d+\s+comments? | comments?\s*\( | copyright | ©
+      | \(c\)\s*\d{4} | all\s+rights\s+reserved | cookie | we\s+use\s+cookies
+      | this\s+(?:web)?site\s+uses | (?:download|get)\s+(?:the|our)\s+app | open\s+in\s+app
+      | home\s*[>»›/|] | you\s+are\s+here
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Weak ones are furniture only on a line that is not a sentence ("Share", "Print",
+# "Subscribe - 30 days free"), so "Share prices fell on Monday." survives.
+_WEAK_START = re.compile(
+    r"""^(?:
+        share | related | register | subscribe | newsletter | advertisement | sponsored
+      | promoted | trending | recommended | menu | search | loading | print | e-?mail
+      | whatsapp | watch\s*: | listen\s*: | video\s*: | terms\s+(?:of|and) | privacy
+      | premium | upgrade | login | logout | my\s+account
+    )\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Phrases that mark a line as furniture wherever they sit in it (checked on lines of at
+# most 40 words only, so a story sentence that happens to mention cookies or Facebook survives).
+_FURNITURE_ANYWHERE = re.compile(
+    r"""(?:
+        uses?\s+cookies | cookie\s+(?:policy|settings|preferences) | accept\s+(?:all\s+)?cookies
+      | your\s+email\s+address\s+will\s+not\s+be\s+published | required\s+fields\s+are\s+marked
+      | all\s+rights\s+reserved | ©
+      | make\s+\S+(?:\s+\S+){0,3}\s+your\s+home\s*page | real[-\s]time\s+analytics
+      | (?:liked|enjoyed|like)\s+(?:the|this)\s+(?:story|article|post)
+      | share\s+(?:it|this)?\s*(?:on|via|with)\s+(?:social|facebook|twitter|your)
+      | follow\s+us\s+on | (?:join|find)\s+us\s+on | on\s+(?:telegram|facebook|twitter|whatsapp)$
+      | ad\s*-?\s*block | disabl\w*\s+your\s+ad | whitelist\s+(?:us|our)
+      | contributed\s+to\s+this\s+report | hyperlink\s+to | use\s+of\s+materials
+      | (?:^|\s)views?\s*:\s*[\d,.]+k?$ | sign\s+up\s+for | subscribe\s+to\s+(?:our|the)
+      | click\s+here | for\s+more\s+(?:news|stories)\s+(?:from|like)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Headings after which a page stops telling the story: related links, comments, footers.
+_SECTION_END = re.compile(
+    r"""^(?:
+        trending(?:\s+now|\s+news|\s+stories)? | most\s+(?:read|popular|viewed|shared|commented)\b.*
+      | related(?:\s+\w+){0,2} | recommended(?:\s+\w+){0,2}
+      | more\s+(?:from|stories|news|in|on|like)\b.*
+      | you\s+(?:may|might)\s+(?:also\s+)?like.* | read\s+(?:more|next) | what\s+to\s+read\s+next
+      | (?:latest|top|popular|editor'?s?)\s*(?:news|stories|picks|headlines)? | news\s+latest
+      | (?:leave|post|add)\s+a\s+(?:reply|comment) | (?:show|view|load)\s+comments | comments?
+      | \d+\s+comments? | topics? | tags? | galleries | follow(?:\s+\w+){0,3} | share(?:\s+this)?
+      | about\s+us | contact\s+us | discover\s+more | explore(?:\s+more)?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_COUNTER = re.compile(
+    r"^(?:views?|reads?|hits|likes?|shares?|comments?)\s*:?\s*[\d,.]+\s*[km]?$", re.I
+)
+_SYMBOLS_ONLY = re.compile(r"^[\W\d_]*$")
+_PLACEHOLDER = re.compile(r"^\[[^\]]*\]")
+_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6}$")
+_BREADCRUMB = re.compile(r"^[\w][\w .&'’-]{0,30}(?:\s*[>»›|]\s*[\w][\w .&'’-]{0,40}){1,6}$")
+# A teaser cut off by the page: the line itself ends in an ellipsis (a quoted "..." ends
+# in its closing quote instead).
+_TRUNCATED = re.compile(r"\S\s?(?:…|\.{3})$")
+_BYLINE = re.compile(
+    r"^by\s+[A-Z]|\b(?:writer|correspondent|reporter|editor|staff|contributor|columnist)s?\b",
+    re.IGNORECASE,
+)
+
+# Photo credits around captions: "(Photo : Getty Images) Text", "Text (AP Photo/Name)",
+# "Text (Name / Agency)", "Text Credit: STR/AFP".
+_LEADING_CREDIT = re.compile(
+    r"^\((?:photo|image|picture|pic|credit|file\s+photo)s?\b[^()]{0,80}\)\s*", re.I
+)
+_TRAILING_CREDIT = re.compile(
+    r"""\s*\((?:[^()]{0,60}\b(?:photos?|image|pictures?|credit|file)\b[^()]{0,60}
+             |[^()/]{1,60}/[^()]{1,60})\)\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "... Credit: STR/AFP", "... Photo: Hau Dinh, AP / Copyright 2019 The Associated Press."
+_CREDIT_TAIL = re.compile(r"\s+(?:credit|photo(?:graph)?|picture|image)s?\s*:\s*(.{1,160})$", re.I)
+_RIGHTS = re.compile(r"copyright|©|rights\s+reserved", re.I)
+# The toggle of a collapsible caption: "... nation. less", "... relations ... more".
+_TOGGLE = re.compile(r"(?:(?<=[.!?\"”’])\s+|\s*(?:…|\.{3})\s*)(?:more|less)$", re.I)
+
+
+def words(text: str) -> int:
+    """Number of whitespace-separated words."""
+    return len(_WORD.findall(text))
+
+
+def ends_sentence(text: str) -> bool:
+    """True when the line ends like a sentence (full stop, ?, !, or a closing quote)."""
+    return bool(_TERMINAL.search(text))
+
+
+def is_furniture(text: str) -> bool:
+    """True for a line that belongs to the page rather than the story."""
+    n = words(text)
+    if _SYMBOLS_ONLY.match(text) or _PLACEHOLDER.match(text) or _URL.match(text):
+        return True
+    if _COUNTER.match(text) or _DOMAIN.match(text) or _BREADCRUMB.match(text):
+        return True
+    if n > 3 and _TRUNCATED.search(text):
+        return True
+    if _STRONG_START.match(text):
+        return True
+    if _WEAK_START.match(text) and (n <= 2 or not ends_sentence(text)):
+        return True
+    return n <= 40 and _FURNITURE_ANYWHERE.search(text) is not None
+
+
+def ends_section(text: str) -> bool:
+    """True for a heading after which the page shows related links, comments or footers."""
+    return words(text) <= 6 and not ends_sentence(text) and bool(_SECTION_END.match(text))
+
+
+def is_prose(text: str) -> bool:
+    """True for a paragraph of running text, long enough to anchor the story."""
+    n = words(text)
+    return (n >= 10 and ends_sentence(text)) or n >= 16
+
+
+def is_short_sentence(text: str) -> bool:
+    """True for a short line that still reads as a sentence ("Kerry declined to comment.")."""
+    return words(text) >= 3 and ends_sentence(text) and any(c.islower() for c in text)
+
+
+def is_byline(text: str) -> bool:
+    """True for an author line ("By X and Y", "Robert Burns, AP National Security Writer")."""
+    return words(text) <= 14 and not ends_sentence(text) and bool(_BYLINE.search(text))
+
+
+def looks_like_headline(text: str) -> bool:
+    """True for a line shaped like a headline: a few words, a capital first, no full stop."""
+    n = words(text)
+    if not 4 <= n <= 30 or not 15 <= len(text) <= 220:
+        return False
+    if text.rstrip("\"'”’").endswith((".", ",", ";", ":", "…")) or not text[0].isupper():
+        return False
+    if is_furniture(text) or is_byline(text):
+        return False
+    return _LETTER.search(text) is not None
+
+
+def strip_credits(text: str) -> str:
+    """Remove a photo credit or caption toggle around a caption, keeping the caption's words."""
+    text = _LEADING_CREDIT.sub("", text, count=1)
+    text = _TOGGLE.sub("", text, count=1)
+    text = _TRAILING_CREDIT.sub("", text, count=1)
+    tail = _CREDIT_TAIL.search(text)
+    if tail and ("." not in tail.group(1) or _RIGHTS.search(tail.group(1))):
+        text = text[: tail.start()]
+    return text.strip()

@@ -1,0 +1,92 @@
+"""Read a raw article file into text: tolerant of encodings, strict about what is not text."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from digest.errors import UnreadableFile
+
+# A scraped article is a few kilobytes; anything this big is a dump or a mistake, and
+# cleaning it would stall ingestion.
+MAX_BYTES = 5 * 1024 * 1024
+
+# Byte-order marks we honour, longest first (UTF-32 LE starts with the UTF-16 LE mark).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Tried in order when there is no BOM. UTF-8 is strict, so it fails fast on legacy bytes;
+# cp1252 is what "latin-1" web text almost always really is (curly quotes at 0x93/0x94);
+# latin-1 decodes any byte, so it is the last resort for the five bytes cp1252 leaves undefined.
+_FALLBACKS = ("utf-8", "cp1252", "latin-1")
+
+# Share of control characters (other than tab/newline/CR/form feed) above which decoded
+# "text" is really binary.
+_MAX_CONTROL_SHARE = 0.05
+
+
+def read_text_file(path: Path) -> str:
+    """Return the text of ``path`` with newlines normalised to LF.
+
+    Raises UnreadableFile, naming the file and the reason, when it is missing, unreadable,
+    larger than ``MAX_BYTES``, binary, or empty or whitespace-only.
+    """
+    path = Path(path)
+    try:
+        if not path.is_file():
+            reason = "is a directory" if path.is_dir() else "does not exist"
+            raise UnreadableFile(f"{path}: {reason}")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise UnreadableFile(
+                f"{path}: too large to be an article ({size:,} bytes; the limit is {MAX_BYTES:,})"
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableFile(f"{path}: cannot be read ({error.strerror or error})") from error
+    return decode_text(data, name=str(path))
+
+
+def decode_text(data: bytes, name: str = "<bytes>") -> str:
+    """Decode raw article bytes (see ``read_text_file``); ``name`` is used in error messages."""
+    text = _decode(data, name)
+    if _looks_binary(text):
+        raise UnreadableFile(f"{name}: looks like a binary file, not text")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise UnreadableFile(f"{name}: is empty or holds only whitespace")
+    return text
+
+
+def _decode(data: bytes, name: str) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise UnreadableFile(f"{name}: bad {encoding} text after its BOM") from error
+    if b"\x00" in data:
+        # Text encodings without a BOM never contain NUL; images, archives and PDFs do.
+        raise UnreadableFile(f"{name}: looks like a binary file, not text (it has NUL bytes)")
+    for encoding in _FALLBACKS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    controls = sum(
+        1
+        for char in text
+        if (ord(char) < 32 and char not in "\t\n\r\f") or 0x7F <= ord(char) < 0xA0
+    )
+    return controls / len(text) > _MAX_CONTROL_SHARE
