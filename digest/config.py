@@ -38,6 +38,15 @@ class SourceSettings:
     poll_minutes: int = 30
     backlog: int = 0
     allow_private_networks: bool = False
+    # Exact "host:port" entries exempt from the private-address check (one local feed, tests).
+    allowed_hosts: tuple[str, ...] = ()
+    timeout_seconds: float = 10.0  # per connect / read
+    fetch_seconds: float = 30.0  # whole fetch, redirects included
+    max_bytes: int = 5_000_000  # decoded body cap
+    max_redirects: int = 5
+    per_host: int = 2  # concurrent fetches per host
+    pause_after_failures: int = 8  # consecutive failures before a source is paused
+    max_backoff_minutes: int = 24 * 60
 
 
 @dataclass(frozen=True)

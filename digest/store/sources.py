@@ -1,5 +1,181 @@
-"""Placeholder: this component's tables arrive with its issue."""
+"""Sources (feeds and pages) with health and conditional-GET validators; feed items seen."""
 
 from __future__ import annotations
 
-MIGRATIONS: list = []
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from digest.timeutil import from_iso, to_iso
+
+FEED, PAGE = "feed", "page"
+CONFIG, ADMIN = "config", "admin"  # who registered a source: the config file or an admin
+
+
+def _create_sources(db: sqlite_utils.Database) -> None:
+    db["sources"].create(
+        {
+            "url": str,
+            "kind": str,
+            "origin": str,
+            "added_at": str,
+            "title": str,
+            "primed": int,
+            "last_success": str,
+            "last_error": str,
+            "last_error_at": str,
+            "consecutive_failures": int,
+            "next_poll": str,
+            "paused": int,
+            "pause_announced": int,
+            "etag": str,
+            "last_modified": str,
+        },
+        pk="url",
+        not_null={"kind", "origin", "added_at"},
+        defaults={"primed": 0, "consecutive_failures": 0, "paused": 0, "pause_announced": 0},
+    )
+    db["sources"].create_index(["next_poll"])
+    db["source_items"].create(
+        {"source_url": str, "item_key": str, "seen_at": str},
+        pk=("source_url", "item_key"),
+        foreign_keys=[("source_url", "sources", "url")],
+    )
+
+
+MIGRATIONS = [_create_sources]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A feed or page Parley polls, with its health.
+
+    ``next_poll`` None means nothing is scheduled: a page that was read, or a paused source.
+    ``primed`` says a feed's first poll has happened (its backlog was dealt with).
+    """
+
+    url: str
+    kind: str
+    origin: str
+    added_at: datetime
+    title: str | None = None
+    primed: bool = False
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    consecutive_failures: int = 0
+    next_poll: datetime | None = None
+    paused: bool = False
+    pause_announced: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def status(self) -> str:
+        """One word for people: paused, failing, new, ok or done (a page already read)."""
+        if self.paused:
+            return "paused"
+        if self.consecutive_failures:
+            return "failing"
+        if self.last_success is None:
+            return "new"
+        return "ok" if self.next_poll else "done"
+
+
+_TIMES = {"added_at", "last_success", "last_error_at", "next_poll"}
+_FLAGS = {"primed", "paused", "pause_announced"}
+
+
+def _row(source: Source) -> dict[str, Any]:
+    row = {f.name: getattr(source, f.name) for f in fields(Source)}
+    for name in _TIMES:
+        row[name] = to_iso(row[name])
+    for name in _FLAGS:
+        row[name] = int(row[name])
+    return row
+
+
+def _source(row: dict[str, Any]) -> Source:
+    values = dict(row)
+    for name in _TIMES:
+        values[name] = from_iso(values[name])
+    for name in _FLAGS:
+        values[name] = bool(values[name])
+    values["consecutive_failures"] = values["consecutive_failures"] or 0
+    return Source(**values)
+
+
+def save_source(db: sqlite_utils.Database, source: Source) -> Source:
+    """Insert or replace ``source`` (its seen items are kept)."""
+    with db.conn:
+        db["sources"].upsert(_row(source), pk="url")
+    return source
+
+
+def get_source(db: sqlite_utils.Database, url: str) -> Source | None:
+    """The source with this URL, or None."""
+    for row in db["sources"].rows_where("url = ?", [url]):
+        return _source(row)
+    return None
+
+
+def all_sources(db: sqlite_utils.Database) -> list[Source]:
+    """Every source, feeds first, then by URL."""
+    return [_source(row) for row in db["sources"].rows_where(order_by="kind, url")]
+
+
+def due_sources(db: sqlite_utils.Database, now: datetime) -> list[Source]:
+    """Sources not paused whose next poll time is ``now`` or earlier, longest waiting first."""
+    rows = db["sources"].rows_where(
+        "paused = 0 and next_poll is not null and next_poll <= ?",
+        [to_iso(now)],
+        order_by="next_poll, url",
+    )
+    return [_source(row) for row in rows]
+
+
+def delete_source(db: sqlite_utils.Database, url: str) -> bool:
+    """Forget a source and its seen items; False when it was not there."""
+    with db.conn:
+        db.execute("delete from source_items where source_url = ?", [url])
+        cursor = db.execute("delete from sources where url = ?", [url])
+    return cursor.rowcount > 0
+
+
+def seen_item_keys(db: sqlite_utils.Database, url: str, keys: Iterable[str]) -> set[str]:
+    """Which of ``keys`` this source has already seen."""
+    wanted = list(dict.fromkeys(keys))
+    seen: set[str] = set()
+    for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
+        batch = wanted[start : start + 500]
+        marks = ",".join("?" * len(batch))
+        rows = db.execute(
+            f"select item_key from source_items where source_url = ? and item_key in ({marks})",
+            [url, *batch],
+        ).fetchall()
+        seen.update(row[0] for row in rows)
+    return seen
+
+
+def mark_items_seen(
+    db: sqlite_utils.Database, url: str, keys: Iterable[str], now: datetime
+) -> None:
+    """Remember ``keys`` as seen for this source (already-seen keys keep their first time)."""
+    rows = [{"source_url": url, "item_key": key, "seen_at": to_iso(now)} for key in keys]
+    with db.conn:
+        db["source_items"].insert_all(rows, pk=("source_url", "item_key"), ignore=True)
+
+
+def paused_unannounced(db: sqlite_utils.Database) -> list[Source]:
+    """Paused sources the admins have not been told about yet."""
+    rows = db["sources"].rows_where("paused = 1 and pause_announced = 0", order_by="url")
+    return [_source(row) for row in rows]
+
+
+def set_pause_announced(db: sqlite_utils.Database, url: str) -> None:
+    """Record that the admins were told this source is paused."""
+    with db.conn:
+        db.execute("update sources set pause_announced = 1 where url = ?", [url])

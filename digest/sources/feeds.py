@@ -1,0 +1,107 @@
+"""RSS and Atom feeds (feedparser): bytes in, items out; never a fetch of its own."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+import lxml.html
+from lxml.etree import ParserError
+
+from digest.sources.errors import UnreadableFeed
+
+log = logging.getLogger(__name__)
+
+FEED_STARTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<?xml")
+# Problems that do not make a feed less readable: a charset or content type that was wrong.
+BENIGN_PROBLEMS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of a feed: its stable key (GUID, else link, else a hash), link and text."""
+
+    key: str
+    link: str | None
+    title: str | None
+    summary: str
+    published: datetime | None
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A parsed feed; ``items`` newest first. ``warning`` notes a recoverable malformation."""
+
+    title: str | None
+    items: tuple[FeedItem, ...]
+    warning: str | None = None
+
+
+def looks_like_feed(body: bytes) -> bool:
+    """True when the start of ``body`` is an XML document rather than an HTML page."""
+    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(FEED_STARTS)
+
+
+def html_to_text(fragment: str) -> str:
+    """The readable text of a feed's HTML summary."""
+    if not fragment.strip():
+        return ""
+    try:
+        return " ".join(lxml.html.fromstring(fragment).text_content().split())
+    except (ParserError, ValueError):
+        return " ".join(fragment.split())
+
+
+def _when(entry: Any) -> datetime | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not parsed:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+
+
+def _item(entry: Any) -> FeedItem:
+    link = entry.get("link") or None
+    title = " ".join((entry.get("title") or "").split()) or None
+    summary = html_to_text(entry.get("summary") or "")
+    for content in entry.get("content") or ():  # Atom <content> is often the full text
+        text = html_to_text(content.get("value") or "")
+        if len(text) > len(summary):
+            summary = text
+    key = entry.get("id") or link
+    if not key:
+        key = "sha256:" + hashlib.sha256(f"{title}\n{summary}".encode()).hexdigest()
+    return FeedItem(key, link, title, summary, _when(entry))
+
+
+def parse_feed(body: bytes, url: str, content_type: str = "application/xml") -> Feed:
+    """Parse an RSS 0.9x/1.0/2.0 or Atom document; UnreadableFeed when it is none of them.
+
+    A malformed feed that still yields items is kept, with the problem in ``warning``.
+    """
+    headers = {"content-location": url, "content-type": content_type or "application/xml"}
+    parsed = feedparser.parse(body, response_headers=headers)
+    error = parsed.get("bozo_exception")
+    benign = isinstance(error, BENIGN_PROBLEMS)
+    problem = f"{type(error).__name__}: {error}" if parsed.bozo and not benign else None
+    if not parsed.version and not parsed.entries:
+        raise UnreadableFeed(
+            f"{url}: not an RSS or Atom feed" + (f" ({problem})" if problem else "")
+        )
+    if problem and not parsed.entries:
+        raise UnreadableFeed(f"{url}: malformed feed with no readable items ({problem})")
+    if problem:
+        log.warning(
+            "%s: malformed feed, %d items still read (%s)", url, len(parsed.entries), problem
+        )
+    items = [_item(entry) for entry in parsed.entries]
+    # Newest first when dates say so; undated items keep document order (usually newest first).
+    if all(item.published for item in items):
+        items.sort(key=lambda item: item.published, reverse=True)
+    title = " ".join((parsed.feed.get("title") or "").split()) or None
+    return Feed(title, tuple(items), problem)

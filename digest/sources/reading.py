@@ -1,0 +1,185 @@
+"""From fetched feeds and pages to stored articles, through ``digest.pipeline.ingest_article``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from digest.articles import content_hash
+from digest.clean import clean_article
+from digest.models import Article
+from digest.pipeline import ingest_article
+from digest.sources.errors import InvalidSourceURL, NoArticleText, SourceError
+from digest.sources.feeds import Feed, FeedItem, looks_like_feed, parse_feed
+from digest.sources.http import FEED_TYPES, PAGE_TYPES, Fetched, Fetcher, mime_type
+from digest.sources.pages import Page, extract_page
+from digest.sources.urls import canonical_url
+from digest.store import articles as article_store
+from digest.store.sources import FEED, PAGE
+
+log = logging.getLogger(__name__)
+
+ANY_TYPES = FEED_TYPES | PAGE_TYPES
+XML_TYPES = FEED_TYPES - {"text/plain"}
+
+
+@dataclass(frozen=True)
+class ItemsIngested:
+    """What reading some feed items or a page added: new article ids, known ones, skipped."""
+
+    new_article_ids: tuple[int, ...] = ()
+    duplicates: int = 0
+    skipped: int = 0
+
+    def __add__(self, other: ItemsIngested) -> ItemsIngested:
+        return ItemsIngested(
+            self.new_article_ids + other.new_article_ids,
+            self.duplicates + other.duplicates,
+            self.skipped + other.skipped,
+        )
+
+
+def detect_kind(fetched: Fetched) -> str:
+    """FEED when the response is an XML document, PAGE when it is HTML."""
+    mime = mime_type(fetched.content_type)
+    if mime in XML_TYPES or (mime not in PAGE_TYPES and looks_like_feed(fetched.body)):
+        return FEED
+    return PAGE
+
+
+def _published(page: Page | None, item: FeedItem | None) -> datetime | None:
+    """The page's date, or the feed's timestamp when that is on the same day or the page has none.
+
+    Pages often give only a date, feeds a time of day too.
+    """
+    page_date = page.published if page else None
+    item_date = item.published if item else None
+    if page_date is None or (item_date and item_date.date() == page_date.date()):
+        return item_date or page_date
+    return page_date
+
+
+def _clean_body(text: str) -> str:
+    """The extracted text through the same cleaner as text files (drops leftover furniture).
+
+    trafilatura's text is kept as it is when the cleaner would drop most of it.
+    """
+    body = clean_article(text).body
+    return body if len(body) >= len(text) // 2 else text
+
+
+def build_article(
+    location: str,
+    page: Page | None,
+    item: FeedItem | None,
+    site: str | None,
+    now: datetime,
+) -> Article | None:
+    """An Article from a page's text, else the feed item's summary; None when neither has text."""
+    if page is not None:
+        body = _clean_body(page.text)
+        title = page.title or (item.title if item else None)
+        site = page.site or site
+    elif item is not None:
+        body, title = item.summary.strip(), item.title
+    else:
+        return None
+    if not body:
+        return None
+    return Article(
+        location=location,
+        body=body,
+        content_hash=content_hash(body),
+        title=title,
+        published=_published(page, item),
+        site=site,
+        ingested_at=now,
+    )
+
+
+def _store(db: sqlite_utils.Database, article: Article | None) -> ItemsIngested:
+    if article is None:
+        return ItemsIngested(skipped=1)
+    result = ingest_article(db, article)
+    if result.is_new:
+        return ItemsIngested(new_article_ids=(result.article.id,))
+    return ItemsIngested(duplicates=1)
+
+
+async def read_page(fetcher: Fetcher, url: str) -> tuple[str, Page]:
+    """Fetch and extract one article page: its canonical final URL and text, or SourceError."""
+    fetched = await fetcher.fetch(url, accept=PAGE_TYPES)
+    page = await asyncio.to_thread(extract_page, fetched.body, fetched.url)
+    if page is None:
+        raise NoArticleText(f"{url}: no article text found on the page")
+    return canonical_url(fetched.url), page
+
+
+async def ingest_page_body(
+    db: sqlite_utils.Database, fetched: Fetched, now: datetime
+) -> ItemsIngested:
+    """Store an already fetched page; NoArticleText when it holds no article."""
+    page = await asyncio.to_thread(extract_page, fetched.body, fetched.url)
+    if page is None:
+        raise NoArticleText(f"{fetched.url}: no article text found on the page")
+    return _store(db, build_article(canonical_url(fetched.url), page, None, None, now))
+
+
+async def _ingest_item(
+    db: sqlite_utils.Database,
+    fetcher: Fetcher,
+    item: FeedItem,
+    feed: Feed,
+    feed_url: str,
+    now: datetime,
+) -> ItemsIngested:
+    try:
+        link = canonical_url(item.link) if item.link else None
+    except InvalidSourceURL:
+        link = None
+    if link and article_store.find_existing(db, link, "") is not None:
+        return ItemsIngested(duplicates=1)  # another feed brought it already: no fetch
+    page = None
+    location = link or f"{feed_url}#item={item.key}"
+    if link:
+        try:
+            location, page = await read_page(fetcher, link)
+        except SourceError as error:
+            log.info("%s: using the feed's summary (%s)", link, error)
+    return _store(db, build_article(location, page, item, feed.title, now))
+
+
+async def ingest_feed_items(
+    db: sqlite_utils.Database,
+    fetcher: Fetcher,
+    feed: Feed,
+    items: Sequence[FeedItem],
+    feed_url: str,
+    now: datetime,
+) -> ItemsIngested:
+    """Fetch each item's page (the feed's summary when that fails) and store it.
+
+    Pages are fetched concurrently (the fetcher limits each host); storing happens on this
+    thread, one article at a time, in the feed's order.
+    """
+    results = await asyncio.gather(
+        *(_ingest_item(db, fetcher, item, feed, feed_url, now) for item in items)
+    )
+    return sum(results, ItemsIngested())
+
+
+async def ingest_url(
+    db: sqlite_utils.Database, fetcher: Fetcher, url: str, now: datetime
+) -> ItemsIngested:
+    """Fetch ``url`` once and store what it holds: every item of a feed, or the one page."""
+    url = canonical_url(url)
+    fetched = await fetcher.fetch(url, accept=ANY_TYPES)
+    if detect_kind(fetched) == PAGE:
+        return await ingest_page_body(db, fetched, now)
+    feed = await asyncio.to_thread(parse_feed, fetched.body, url, fetched.content_type)
+    return await ingest_feed_items(db, fetcher, feed, feed.items, url, now)
