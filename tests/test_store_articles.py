@@ -94,7 +94,7 @@ def test_full_text_search_finds_by_title_and_body(db):
     assert [h.article.location for h in article_store.search_articles(db, "geneva")] == ["/1.txt"]
     assert [h.article.location for h in article_store.search_articles(db, "tariff")] == ["/2.txt"]
     hits = article_store.search_articles(db, '"climate finance"')
-    assert hits and "[climate]" in hits[0].snippet
+    assert hits and "[climate finance]" in hits[0].snippet
 
 
 @pytest.mark.parametrize("query", ['"unbalanced', "AND(", "*", "   ", "talks AND", "(trade"])

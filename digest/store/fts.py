@@ -38,7 +38,8 @@ def match_rows(
         rows = cursor.fetchall()
     except sqlite3.OperationalError as error:
         text = str(error).lower()
-        if "fts5" in text or "syntax error" in text or "unterminated" in text or "no such column" in text:
+        fts_words = ("fts5", "syntax error", "unterminated", "no such column", "special query")
+        if any(word in text for word in fts_words):
             raise BadQuery(explain_bad_query(query)) from None
         raise
     for row in rows:
