@@ -9,6 +9,7 @@ import click
 
 from digest.errors import ParleyError
 from parley.commands import articles, bot
+from parley.commands import sources as source_commands
 from parley.context import CliState
 
 
@@ -31,7 +32,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
     ctx.obj = CliState(config_path=config_path)
 
 
-for command in (*articles.COMMANDS, *bot.COMMANDS):
+for command in (*articles.COMMANDS, *bot.COMMANDS, *source_commands.COMMANDS):
     cli.add_command(command)
 
 

@@ -18,6 +18,7 @@ from digest.reader import read_text_file
 from digest.stories import build_digest
 from digest.store import articles as article_store
 from digest.timeutil import to_iso, utc_now
+from parley.commands.sources import is_url, run_ingest_urls
 from parley.context import CliState, pass_state
 from parley.terminal import print_digest
 
@@ -68,8 +69,12 @@ def run_ingest(state: CliState, paths: list[str], console: Console) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @pass_state
 def ingest(state: CliState, paths: tuple[str, ...]) -> None:
-    """Read article text files (or folders of them) into the database."""
-    run_ingest(state, list(paths), Console())
+    """Read article text files (or folders of them), feed URLs and page URLs into the database."""
+    files = [p for p in paths if not is_url(p)]
+    if files:
+        run_ingest(state, files, Console())
+    if len(files) < len(paths):
+        run_ingest_urls(state, [p for p in paths if is_url(p)], Console())
 
 
 def current_digest(state: CliState, since: datetime | None, now: datetime):  # noqa: ANN201

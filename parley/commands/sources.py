@@ -1,0 +1,178 @@
+"""Live-source commands: ``parley sources`` (list, add, remove, resume) and ``parley poll``.
+
+``run_ingest_urls`` serves ``parley ingest URL...``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from digest.sources import (
+    Fetcher,
+    ItemsIngested,
+    SourceError,
+    add_source,
+    ingest_url,
+    list_sources,
+    poll_due_sources,
+    remove_source,
+    resume_source,
+    sync_config_sources,
+)
+from digest.store.sources import Source
+from digest.timeutil import to_iso, utc_now
+from parley.context import CliState, pass_state
+
+
+def is_url(argument: str) -> bool:
+    """True when a command-line argument is a web address rather than a file path."""
+    return argument.strip().lower().startswith(("http://", "https://"))
+
+
+def run_ingest_urls(state: CliState, urls: Sequence[str], console: Console) -> None:
+    """Fetch feed and page URLs once and store what is new, printing counts and failures."""
+    now = utc_now()
+
+    async def ingest_all() -> list[ItemsIngested | SourceError]:
+        async with Fetcher.from_settings(state.config.sources) as fetcher:
+            results: list[ItemsIngested | SourceError] = []
+            for url in urls:
+                try:
+                    results.append(await ingest_url(state.db, fetcher, url, now))
+                except SourceError as error:
+                    results.append(error)
+            return results
+
+    results = asyncio.run(ingest_all())
+    done = [r for r in results if isinstance(r, ItemsIngested)]
+    total = sum(done, ItemsIngested())
+    console.print(
+        f"{len(total.new_article_ids)} new, {total.duplicates} duplicate, "
+        f"{total.skipped} skipped from {len(done)} of {len(urls)} URLs"
+    )
+    for result in results:
+        if isinstance(result, SourceError):
+            console.print(f"  failed: {result}", markup=False, style="yellow")
+    if not done:
+        raise click.ClickException("no URL could be read")
+
+
+def _when(moment: datetime | None, zone: tzinfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+def _source_dict(source: Source) -> dict:
+    return {
+        "url": source.url,
+        "kind": source.kind,
+        "origin": source.origin,
+        "title": source.title,
+        "status": source.status,
+        "last_success": to_iso(source.last_success),
+        "last_error": source.last_error,
+        "last_error_at": to_iso(source.last_error_at),
+        "consecutive_failures": source.consecutive_failures,
+        "next_poll": to_iso(source.next_poll),
+        "paused": source.paused,
+    }
+
+
+STATUS_STYLE = {"ok": "green", "done": "green", "new": "cyan", "failing": "yellow", "paused": "red"}
+
+
+@click.group(invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_state
+@click.pass_context
+def sources(ctx: click.Context, state: CliState, fmt: str) -> None:
+    """List feeds and pages with their health (config sources are registered first)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    sync_config_sources(state.db, state.config.sources, utc_now())
+    found = list_sources(state.db)
+    if fmt == "json":
+        click.echo(json.dumps([_source_dict(s) for s in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo(
+            "No sources yet: add feeds under [sources] in the config or `parley sources add URL`."
+        )
+        return
+    zone = state.config.zone
+    table = Table("status", "kind", "source", "last success", "failures", "next poll", "last error")
+    for s in found:
+        table.add_row(
+            f"[{STATUS_STYLE[s.status]}]{s.status}[/]",
+            s.kind,
+            s.url + (f"\n[dim]{s.title}[/]" if s.title else ""),
+            _when(s.last_success, zone),
+            str(s.consecutive_failures),
+            _when(s.next_poll, zone),
+            s.last_error or "",
+        )
+    Console().print(table)
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--kind", type=click.Choice(["feed", "page"]), help="Skip detection (no fetch).")
+@pass_state
+def sources_add(state: CliState, url: str, kind: str | None) -> None:
+    """Add a feed or page (fetched once to tell which, unless --kind says)."""
+    source = asyncio.run(add_source(state.db, url, utc_now(), kind, state.config.sources))
+    click.echo(f"{source.kind} {source.url}: {source.status}, polled at the next `parley poll`")
+
+
+@sources.command("remove")
+@click.argument("url")
+@pass_state
+def sources_remove(state: CliState, url: str) -> None:
+    """Forget a source (the articles it brought stay)."""
+    remove_source(state.db, url)
+    click.echo(f"Removed {url}")
+
+
+@sources.command("resume")
+@click.argument("url")
+@pass_state
+def sources_resume(state: CliState, url: str) -> None:
+    """Put a paused source back in the polling round."""
+    source = resume_source(state.db, url, utc_now())
+    click.echo(f"Resumed {source.url}")
+
+
+@click.command()
+@pass_state
+def poll(state: CliState) -> None:
+    """Poll every source that is due now (config sources are registered first)."""
+    settings = state.config.sources
+    now = utc_now()
+    sync_config_sources(state.db, settings, now)
+    report = asyncio.run(poll_due_sources(state.db, settings, now))
+    console = Console()
+    if not report.outcomes:
+        upcoming = [s.next_poll for s in list_sources(state.db) if s.next_poll and not s.paused]
+        after = (
+            f"; the next is due at {_when(min(upcoming), state.config.zone)}" if upcoming else ""
+        )
+        console.print(f"No source is due{after}.")
+        return
+    console.print(
+        f"{len(report.outcomes)} sources polled: {len(report.new_article_ids)} new articles, "
+        f"{len(report.failed)} failed"
+    )
+    for outcome in report.outcomes:
+        if outcome.error:
+            console.print(f"  {outcome.status}: {outcome.error}", markup=False, style="yellow")
+        elif outcome.warning:
+            console.print(f"  warning: {outcome.url}: {outcome.warning}", markup=False)
+
+
+COMMANDS = [sources, poll]
