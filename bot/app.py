@@ -1,0 +1,287 @@
+"""The Discord bot: built from a Config, owning the database, the scheduler and the outboxes.
+
+``ParleyBot`` is where the clock is read (``self.now()``); everything it calls in ``digest/``
+takes ``now`` as an argument. CPU work (building digests, matching alert topics) runs in worker
+threads so the event loop keeps answering Discord.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import scheduler as jobs
+from bot.errors import ParleyTree
+from bot.outbox import AlertOutbox, DigestOutbox, RetryPolicy
+from bot.render import alert_payload, digest_payloads
+from bot.topics import load_vocabulary
+from digest import store
+from digest.alerts import Vocabulary, batch_alerts, who_to_tell
+from digest.config import Config
+from digest.models import Digest
+from digest.pipeline import ingest_files
+from digest.store import articles as article_store
+from digest.store import bot_state
+from digest.timeutil import utc_now
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.cogs.admin", "bot.cogs.digest", "bot.cogs.alerts", "bot.cogs.meetings")
+ALERTS_CURSOR = "alerts.last_article_id"
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Timings of the running bot; the defaults suit production, tests shrink them."""
+
+    guild_ready_timeout: float = 2.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    alert_seconds: float = 60.0
+    ingest_seconds: float | None = None  # None: the config's sources.poll_minutes
+    misfire_grace_seconds: int = 12 * 3600
+    alert_concurrency: int = 20
+    jobstore_url: str | None = None  # None: the job store lives in the Parley database
+    start_scheduler: bool = True
+
+
+class ParleyBot(commands.Bot):
+    """Parley on Discord: slash commands, scheduled digests and topic alerts."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        tuning: Tuning | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        self.config = config
+        self.tuning = tuning or Tuning()
+        self.clock = clock
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            tree_cls=ParleyTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=self.tuning.guild_ready_timeout,
+        )
+        self.db = store.open_db(config.database_path)
+        self.vocabulary = vocabulary if vocabulary is not None else load_vocabulary(config)
+        self.digests = DigestOutbox(self, self.db, self.tuning.retry, self.now)
+        self.alerts = AlertOutbox(self, self.db, self.tuning.retry, self.now)
+        self.scheduler = jobs.build_scheduler(
+            self.tuning.jobstore_url or f"sqlite:///{config.database_path}",
+            self.tuning.misfire_grace_seconds,
+        )
+        self._digest_cache: dict[tuple, asyncio.Future[Digest]] = {}
+        self._alerts_lock = asyncio.Lock()
+        self._background: set[asyncio.Task] = set()
+
+    def now(self) -> datetime:
+        """The current time: the one place the bot reads the clock."""
+        return self.clock()
+
+    # ----- lifecycle ---------------------------------------------------------------------
+    async def setup_hook(self) -> None:
+        """Load cogs, sync commands, start the scheduler, resume unfinished deliveries."""
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands()
+        jobs.attach(self)
+        if self.tuning.start_scheduler:
+            self.scheduler.start()
+            self.schedule_all()
+        self.spawn(self.digests.resume_pending())
+
+    async def sync_commands(self) -> None:
+        """Register slash commands: per dev guild (instant) or globally (production)."""
+        if self.config.bot.sync == "guild":
+            for guild_id in self.config.bot.dev_guild_ids:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+                log.info("synced %d commands to guild %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands", len(synced))
+
+    def schedule_all(self) -> None:
+        """(Re)create every job from the database: digests per guild, ingest, alerts."""
+        for settings in bot_state.all_guild_settings(self.db):
+            jobs.schedule_digest(self.scheduler, settings)
+        ingest = self.tuning.ingest_seconds or self.config.sources.poll_minutes * 60
+        jobs.schedule_interval(self.scheduler, jobs.INGEST_JOB, jobs.ingest_job, ingest)
+        jobs.schedule_interval(
+            self.scheduler, jobs.ALERT_JOB, jobs.alert_job, self.tuning.alert_seconds
+        )
+
+    async def on_ready(self) -> None:
+        """Log who we are and which guilds we serve."""
+        names = ", ".join(f"{g.name} ({g.id})" for g in self.guilds) or "none"
+        log.info("connected as %s; serving %d guild(s): %s", self.user, len(self.guilds), names)
+
+    async def on_resumed(self) -> None:
+        """Log gateway resumes."""
+        log.info("gateway session resumed")
+
+    async def close(self) -> None:
+        """Stop jobs, then Discord, then the database."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        jobs.attach(None)
+        for task in list(self._background):
+            task.cancel()
+        await super().close()
+        self.db.close()
+
+    def spawn(self, coro: object) -> asyncio.Task:
+        """Run ``coro`` in the background, logging (not losing) its failure."""
+        task = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+        self._background.add(task)
+
+        def done(finished: asyncio.Task) -> None:
+            self._background.discard(finished)
+            if not finished.cancelled() and finished.exception():
+                log.error("background task failed", exc_info=finished.exception())
+
+        task.add_done_callback(done)
+        return task
+
+    # ----- digests -----------------------------------------------------------------------
+    async def build_digest(
+        self, since: datetime | None, now: datetime, topics: Sequence[str] = ()
+    ) -> Digest:
+        """The digest of what arrived since ``since``, built in a worker thread.
+
+        Guilds due at the same minute usually share ``since`` and the same articles; one build
+        serves them all (keyed by the newest article id, so new articles mean a new build).
+        """
+        from digest.stories import build_digest
+
+        articles = article_store.articles_since(self.db, since)
+        key = (since, tuple(topics), articles[-1].id if articles else 0, len(articles))
+        cached = self._digest_cache.get(key)
+        if cached is None:
+            settings = self.config.digest
+            cached = asyncio.ensure_future(
+                asyncio.to_thread(
+                    build_digest,
+                    articles,
+                    now=now,
+                    since=since,
+                    sentences_per_story=settings.sentences_per_story,
+                    max_stories=settings.stories_per_digest,
+                    topics=tuple(topics),
+                )
+            )
+            self._digest_cache = {k: v for k, v in self._digest_cache.items() if not v.done()}
+            self._digest_cache[key] = cached
+        digest = await asyncio.shield(cached)
+        return replace(digest, generated_at=now)
+
+    async def post_scheduled_digest(self, guild_id: int) -> None:
+        """Record this period's digest for a guild (once), then post it through the outbox."""
+        settings = bot_state.get_guild_settings(self.db, guild_id)
+        if settings is None or settings.paused:
+            log.info("digest for guild %s skipped: %s", guild_id, "paused" if settings else "unset")
+            return
+        now = self.now()
+        period = jobs.digest_period(settings, now)
+        entry = bot_state.get_outbox(self.db, guild_id, period)
+        if entry is None:
+            since = settings.last_digest_at or now - timedelta(days=1)
+            digest = await self.build_digest(since, now)
+            payloads = digest_payloads(digest, ZoneInfo(settings.timezone))
+            entry, _ = bot_state.record_digest(
+                self.db,
+                guild_id=guild_id,
+                channel_id=settings.channel_id,
+                period=period,
+                messages=payloads,
+                since=since,
+                now=now,
+            )
+            bot_state.set_last_digest_at(self.db, guild_id, now)
+        if entry.state == bot_state.POSTED:
+            log.info("digest %s for guild %s already posted", period, guild_id)
+            return
+        await self.digests.deliver(entry)
+
+    # ----- ingestion and alerts ----------------------------------------------------------
+    async def run_ingest(self) -> None:
+        """Ingest the configured folders and poll due sources, then send alerts."""
+        now = self.now()
+        folders = self.config.sources.folders
+        if folders:
+            report = await asyncio.to_thread(_ingest_folders, self.config, folders, now)
+            log.info("ingested folders: %d new article(s)", len(report))
+        try:
+            from digest.sources.poll import poll_due_sources
+        except ImportError:
+            poll_due_sources = None
+        if poll_due_sources is not None:
+            await poll_due_sources(self.db, self.config.sources, now)
+        await self.run_alerts()
+
+    async def run_alerts(self) -> None:
+        """Find subscribers for articles stored since the last run; record, then deliver."""
+        async with self._alerts_lock:
+            cursor = bot_state.get_meta(self.db, ALERTS_CURSOR)
+            if cursor is None:  # first run: the backlog is not news
+                bot_state.set_meta(self.db, ALERTS_CURSOR, str(bot_state.max_article_id(self.db)))
+            else:
+                ids = bot_state.article_ids_after(self.db, int(cursor))
+                if ids:
+                    articles = article_store.articles_by_ids(self.db, ids)
+                    subscriptions = bot_state.all_subscriptions(self.db)
+                    deliveries = await asyncio.to_thread(
+                        who_to_tell, articles, subscriptions, self.vocabulary
+                    )
+                    added = bot_state.record_alerts(self.db, deliveries, self.now())
+                    bot_state.set_meta(self.db, ALERTS_CURSOR, str(max(ids)))
+                    log.info("alerts: %d article(s), %d new deliveries", len(ids), added)
+            await self._deliver_pending_alerts()
+
+    async def _deliver_pending_alerts(self) -> None:
+        pending = bot_state.pending_alerts(self.db)
+        if not pending:
+            return
+        articles = {
+            a.id: a for a in article_store.articles_by_ids(self.db, {d.article_id for d in pending})
+        }
+        slots = asyncio.Semaphore(self.tuning.alert_concurrency)
+
+        async def send(batch: object) -> bool:
+            async with slots:
+                return await self.alerts.deliver(batch, articles, alert_payload)  # type: ignore[arg-type]
+
+        results = await asyncio.gather(*(send(b) for b in batch_alerts(pending)))
+        log.info("alerts: %d of %d batch(es) delivered", sum(results), len(results))
+
+
+def _ingest_folders(config: Config, folders: Sequence[str], now: datetime) -> list[int]:
+    # A worker thread needs its own connection: sqlite3 connections stay in their thread.
+    db = store.open_db(config.database_path)
+    try:
+        return ingest_files(db, folders, now).new_article_ids
+    finally:
+        db.close()
+
+
+def describe_commands(tree: app_commands.CommandTree) -> list[tuple[str, str]]:
+    """Every slash command's full name and description (used by the docs test)."""
+    found = []
+    for command in tree.walk_commands():
+        found.append((command.qualified_name, command.description))
+    return found

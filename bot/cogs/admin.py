@@ -1,0 +1,229 @@
+"""/parley: server admins set up, inspect, pause and resume the daily digest, and manage sources."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import scheduler as jobs
+from bot.render import COLOUR, choices, clip
+from digest.errors import ParleyError
+from digest.sources import registry as sources
+from digest.store import bot_state
+from digest.store.bot_state import GuildSettings
+
+if TYPE_CHECKING:
+    from bot.app import ParleyBot
+
+TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+ZONES = sorted(available_timezones())
+
+
+class BadSetting(ParleyError):
+    """A digest setting is not valid."""
+
+
+class NotSetUp(ParleyError):
+    """No digest is set up in this server yet: run /parley setup first."""
+
+
+def parse_time(text: str) -> str:
+    """'8:05' -> '08:05'; BadSetting for anything that is not a 24-hour HH:MM."""
+    match = TIME.fullmatch(text.strip())
+    if not match:
+        raise BadSetting(f"{text!r} is not a time of day; use 24-hour HH:MM, such as 08:00")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def parse_zone(text: str) -> str:
+    """A valid IANA zone name, or BadSetting."""
+    try:
+        ZoneInfo(text.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadSetting(
+            f"{text!r} is not a time zone; pick one from the list, such as Europe/Berlin"
+        ) from None
+    return text.strip()
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class AdminCog(commands.GroupCog, group_name="parley"):
+    """Set up and manage Parley in this server."""
+
+    source = app_commands.Group(name="source", description="Manage the news sources Parley reads.")
+
+    def __init__(self, bot: ParleyBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Check Manage Server again: admins can unhide these commands for others."""
+        if not interaction.permissions.manage_guild:
+            raise app_commands.MissingPermissions(["manage_guild"])
+        return True
+
+    def _settings(self, guild_id: int) -> GuildSettings:
+        settings = bot_state.get_guild_settings(self.bot.db, guild_id)
+        if settings is None:
+            raise NotSetUp(NotSetUp.__doc__)
+        return settings
+
+    @app_commands.command()
+    @app_commands.describe(
+        channel="Where the digest is posted",
+        time="Time of day, 24-hour HH:MM (default from the config)",
+        timezone="IANA time zone for that time, such as Europe/Berlin",
+    )
+    async def setup(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        time: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        """Post the daily digest in a channel at a time of day."""
+        assert interaction.guild_id is not None
+        previous = bot_state.get_guild_settings(self.bot.db, interaction.guild_id)
+        settings = GuildSettings(
+            guild_id=interaction.guild_id,
+            channel_id=channel.id,
+            time=parse_time(time or (previous.time if previous else self.bot.config.digest.time)),
+            timezone=parse_zone(
+                timezone or (previous.timezone if previous else self.bot.config.digest.timezone)
+            ),
+            paused=previous.paused if previous else False,
+            last_digest_at=previous.last_digest_at if previous else None,
+        )
+        bot_state.save_guild_settings(self.bot.db, settings, self.bot.now())
+        job = jobs.schedule_digest(self.bot.scheduler, settings)
+        when = _next(job.next_run_time) if not settings.paused else "paused (/parley resume)"
+        await interaction.response.send_message(
+            f"Daily digest set: {channel.mention} at {settings.time} ({settings.timezone}). "
+            f"Next: {when}.",
+            ephemeral=True,
+        )
+
+    @setup.autocomplete("timezone")
+    async def _zones(self, interaction: discord.Interaction, current: str) -> list:
+        return choices(ZONES, current)
+
+    @app_commands.command()
+    async def status(self, interaction: discord.Interaction) -> None:
+        """Show the digest schedule, the last and next digest, and source health."""
+        assert interaction.guild_id is not None
+        settings = self._settings(interaction.guild_id)
+        embed = discord.Embed(title="Parley status", colour=COLOUR)
+        embed.add_field(name="Channel", value=f"<#{settings.channel_id}>")
+        embed.add_field(name="Time", value=f"{settings.time} ({settings.timezone})")
+        embed.add_field(name="State", value="paused" if settings.paused else "active")
+        last = bot_state.latest_digest(self.bot.db, interaction.guild_id)
+        if last is None:
+            last_text = "none yet"
+        elif last.state == bot_state.POSTED and last.posted_at:
+            last_text = f"{last.period}: posted {_next(last.posted_at)}"
+        else:
+            last_text = f"{last.period}: waiting to post ({last.attempts} failed attempts)"
+        embed.add_field(name="Last digest", value=last_text, inline=False)
+        next_at = jobs.next_digest_at(self.bot.scheduler, interaction.guild_id)
+        embed.add_field(name="Next digest", value=_next(next_at) if next_at else "none (paused)")
+        embed.add_field(name="Sources", value=clip(self._source_health(), 1024), inline=False)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    def _source_health(self) -> str:
+        listed = sources.list_sources(self.bot.db)
+        if not listed:
+            return "No feeds or pages configured; /parley source add url:…"
+        failing = [s for s in listed if s.consecutive_failures and not s.paused]
+        paused = [s for s in listed if s.paused]
+        healthy = len(listed) - len(failing) - len(paused)
+        text = f"{healthy} healthy, {len(failing)} failing, {len(paused)} paused"
+        for s in paused[:5]:
+            text += f"\n• paused: <{s.url}> ({clip(s.last_error or 'errors', 80)})"
+        return text
+
+    @app_commands.command()
+    async def pause(self, interaction: discord.Interaction) -> None:
+        """Stop posting the daily digest until resumed."""
+        assert interaction.guild_id is not None
+        settings = self._settings(interaction.guild_id)
+        bot_state.set_paused(self.bot.db, settings.guild_id, True)
+        jobs.schedule_digest(
+            self.bot.scheduler, GuildSettings(**{**vars(settings), "paused": True})
+        )
+        await interaction.response.send_message(
+            "Daily digest paused. /parley resume starts it again.", ephemeral=True
+        )
+
+    @app_commands.command()
+    async def resume(self, interaction: discord.Interaction) -> None:
+        """Start posting the daily digest again."""
+        assert interaction.guild_id is not None
+        settings = self._settings(interaction.guild_id)
+        bot_state.set_paused(self.bot.db, settings.guild_id, False)
+        job = jobs.schedule_digest(
+            self.bot.scheduler, GuildSettings(**{**vars(settings), "paused": False})
+        )
+        await interaction.response.send_message(
+            f"Daily digest resumed. Next: {_next(job.next_run_time)}.", ephemeral=True
+        )
+
+    @source.command(name="add")
+    @app_commands.describe(url="A feed (RSS/Atom) or article page address")
+    async def source_add(self, interaction: discord.Interaction, url: str) -> None:
+        """Read a new feed or page."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        source = await sources.add_source(
+            self.bot.db, url, self.bot.now(), settings=self.bot.config.sources
+        )
+        await interaction.followup.send(
+            f"Added {source.kind} <{source.url}>; it is polled from now on.", ephemeral=True
+        )
+
+    @source.command(name="remove")
+    @app_commands.describe(url="The address as /parley source list shows it")
+    async def source_remove(self, interaction: discord.Interaction, url: str) -> None:
+        """Stop reading a feed or page."""
+        sources.remove_source(self.bot.db, url)
+        await interaction.response.send_message(f"Removed <{url.strip()}>.", ephemeral=True)
+
+    @source_remove.autocomplete("url")
+    async def _source_urls(self, interaction: discord.Interaction, current: str) -> list:
+        urls = [s.url for s in sources.list_sources(self.bot.db)]
+        return choices(urls, current)
+
+    @source.command(name="list")
+    async def source_list(self, interaction: discord.Interaction) -> None:
+        """List the feeds and pages Parley reads, with their health."""
+        listed = sources.list_sources(self.bot.db)
+        lines = []
+        for s in listed:
+            if s.paused:
+                state = f"paused: {s.last_error or 'repeated errors'}"
+            elif s.consecutive_failures:
+                state = f"{s.consecutive_failures} failure(s): {s.last_error or ''}"
+            else:
+                state = "ok"
+            lines.append(f"• {s.kind} <{s.url}> — {clip(state, 120)}")
+        embed = discord.Embed(
+            title=f"Sources ({len(listed)})",
+            description=clip("\n".join(lines) or "None yet; /parley source add url:…", 4096),
+            colour=COLOUR,
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+def _next(moment: object) -> str:
+    """A Discord timestamp token: each reader sees it in their own zone."""
+    stamp = int(moment.timestamp())  # type: ignore[attr-defined]
+    return f"<t:{stamp}:F> (<t:{stamp}:R>)"
+
+
+async def setup(bot: ParleyBot) -> None:
+    """Extension entry point."""
+    await bot.add_cog(AdminCog(bot))

@@ -1,0 +1,141 @@
+"""/subscribe, /unsubscribe, /subscriptions, /topics: topic alerts for members (and roles)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.render import COLOUR, choices, clip
+from digest.alerts import normalize_topic
+from digest.errors import ParleyError
+from digest.store import bot_state
+from digest.store.bot_state import ROLE, USER, Subscription
+
+if TYPE_CHECKING:
+    from bot.app import ParleyBot
+
+
+class RoleNeedsAdmin(ParleyError):
+    """Only members with the Manage Server permission can subscribe a role."""
+
+
+@app_commands.guild_only()
+class AlertsCog(commands.Cog):
+    """Follow topics and get told when an article about one arrives."""
+
+    def __init__(self, bot: ParleyBot) -> None:
+        self.bot = bot
+
+    def _subscription(
+        self, interaction: discord.Interaction, topic: str, role: discord.Role | None
+    ) -> Subscription:
+        assert interaction.guild_id is not None
+        if role is not None:
+            if not interaction.permissions.manage_guild:
+                raise RoleNeedsAdmin(RoleNeedsAdmin.__doc__)
+            return Subscription(interaction.guild_id, ROLE, role.id, normalize_topic(topic))
+        return Subscription(interaction.guild_id, USER, interaction.user.id, normalize_topic(topic))
+
+    @app_commands.command()
+    @app_commands.describe(
+        topic="A tag from /topics, or any word or phrase (matched as whole words)",
+        role="Admins: subscribe a role instead; that role is pinged for this topic",
+    )
+    async def subscribe(
+        self, interaction: discord.Interaction, topic: str, role: discord.Role | None = None
+    ) -> None:
+        """Get a message when a new article matches a topic."""
+        subscription = self._subscription(interaction, topic, role)
+        added = bot_state.add_subscription(self.bot.db, subscription, self.bot.now())
+        who = f"<@&{role.id}>" if role else "You"
+        kind = "a tag" if subscription.topic in self.bot.vocabulary else "matched as whole words"
+        text = (
+            f"{who} will be told about new articles on “{subscription.topic}” ({kind})."
+            if added
+            else f"{who} already follow “{subscription.topic}”."
+        )
+        await interaction.response.send_message(
+            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    @subscribe.autocomplete("topic")
+    async def _tags(self, interaction: discord.Interaction, current: str) -> list:
+        return choices(self.bot.vocabulary.tags, current)
+
+    @app_commands.command()
+    @app_commands.describe(topic="A topic you follow", role="Admins: unsubscribe a role instead")
+    async def unsubscribe(
+        self, interaction: discord.Interaction, topic: str, role: discord.Role | None = None
+    ) -> None:
+        """Stop alerts for a topic."""
+        subscription = self._subscription(interaction, topic, role)
+        removed = bot_state.remove_subscription(self.bot.db, subscription)
+        text = (
+            f"Unsubscribed from “{subscription.topic}”."
+            if removed
+            else f"No subscription to “{subscription.topic}”; /subscriptions lists them."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @unsubscribe.autocomplete("topic")
+    async def _followed(self, interaction: discord.Interaction, current: str) -> list:
+        assert interaction.guild_id is not None
+        mine = bot_state.subscriptions_of(
+            self.bot.db, interaction.guild_id, USER, interaction.user.id
+        )
+        return choices([s.topic for s in mine], current)
+
+    @app_commands.command()
+    async def subscriptions(self, interaction: discord.Interaction) -> None:
+        """List the topics you follow here, and the roles subscribed in this server."""
+        assert interaction.guild_id is not None
+        everything = bot_state.guild_subscriptions(self.bot.db, interaction.guild_id)
+        mine = [
+            s.topic for s in everything if s.kind == USER and s.target_id == interaction.user.id
+        ]
+        roles = [f"<@&{s.target_id}>: {s.topic}" for s in everything if s.kind == ROLE]
+        embed = discord.Embed(title="Your topic alerts", colour=COLOUR)
+        embed.description = clip(
+            "\n".join(f"• {t}" for t in mine) or "None yet; /subscribe topic:…", 4096
+        )
+        if roles:
+            embed.add_field(name="Role alerts here", value=clip("\n".join(roles), 1024))
+        await interaction.response.send_message(
+            embed=embed, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    @app_commands.command()
+    async def topics(self, interaction: discord.Interaction) -> None:
+        """List the topic tags, with how many meetings and subscribers each has."""
+        assert interaction.guild_id is not None
+        meetings = _meeting_topic_counts(self.bot)
+        followers: dict[str, int] = {}
+        for s in bot_state.guild_subscriptions(self.bot.db, interaction.guild_id):
+            followers[s.topic] = followers.get(s.topic, 0) + 1
+        names = sorted({*self.bot.vocabulary.tags, *followers})
+        lines = [
+            f"• **{name}** — {meetings.get(name, 0)} meetings, {followers.get(name, 0)} following"
+            for name in names
+        ]
+        embed = discord.Embed(
+            title=f"Topics ({len(names)})",
+            description=clip("\n".join(lines) or "No topics yet.", 4096),
+            colour=COLOUR,
+        )
+        embed.set_footer(text="/subscribe topic:… also takes any word or phrase")
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+def _meeting_topic_counts(bot: ParleyBot) -> dict[str, int]:
+    from digest.store import meetings
+
+    counter = getattr(meetings, "topic_counts", None)
+    return dict(counter(bot.db)) if counter else {}
+
+
+async def setup(bot: ParleyBot) -> None:
+    """Extension entry point."""
+    await bot.add_cog(AlertsCog(bot))

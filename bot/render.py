@@ -1,0 +1,302 @@
+"""Digest, meetings and alerts -> Discord embeds. Pure: no network, no clock, no database.
+
+This is the one place where text that came from an article is made safe for Discord: Markdown
+escaped, mentions broken with a zero-width space, and every field cut to Discord's limits.
+Senders add ``allowed_mentions`` on top (see ``bot.outbox``), so even a slip here cannot ping.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import discord
+from discord.utils import escape_markdown, escape_mentions
+
+from digest.models import Article, Digest, Meeting, SourceLink, Story
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+TITLE = 256
+DESCRIPTION = 4096
+FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FOOTER = 2048
+AUTHOR = 256
+EMBED_TOTAL = 6000
+EMBEDS_PER_MESSAGE = 10
+CONTENT = 2000
+AUTOCOMPLETE_CHOICES = 25
+CHOICE_NAME = 100
+
+COLOUR = discord.Colour.blurple()
+ZERO_WIDTH = "\u200b"
+_ANGLE_MENTION = re.compile(r"<(?=[@#:]|/|t:|a:)")
+_LINE_START_MARKUP = re.compile(r"^(\s*)(>|#|-#|\d+\.|[-*+]\s)", re.MULTILINE)
+
+
+def escape(text: str | None) -> str:
+    """Article text made inert: no Markdown, no @everyone/@here, no <@id>, <#id>, <t:..> tokens."""
+    if not text:
+        return ""
+    text = escape_markdown(text)
+    text = escape_mentions(text)
+    text = text.replace("@", "@" + ZERO_WIDTH)  # any @handle, however short the id
+    text = _ANGLE_MENTION.sub("<" + ZERO_WIDTH, text)
+    return _LINE_START_MARKUP.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if cut.endswith("\\"):  # never leave a dangling escape
+        cut = cut[:-1]
+    return cut.rstrip() + "…"
+
+
+def _link_text(text: str) -> str:
+    return escape(text).replace("[", "(").replace("]", ")")
+
+
+def safe_url(location: str | None) -> str | None:
+    """An http(s) URL that cannot break out of Markdown link syntax, or None."""
+    if not location or not location.startswith(("http://", "https://")):
+        return None
+    return quote(location, safe=":/?#&=%+,;~@!$'*.-_")
+
+
+def source_line(source: SourceLink) -> str:
+    """One source as a Markdown line: linked title and site when it has a URL."""
+    title = _link_text(source.title or source.site or "source")
+    url = safe_url(source.location)
+    site = f" — {escape(source.site)}" if source.site else ""
+    return f"• [{clip(title, 200)}]({url}){site}" if url else f"• {clip(title, 200)}{site}"
+
+
+def _lines_within(lines: Sequence[str], limit: int) -> str:
+    """Whole lines joined until ``limit``; a '…and N more' line says what was left out."""
+    kept: list[str] = []
+    used = 0
+    for index, line in enumerate(lines):
+        more = f"…and {len(lines) - index} more"
+        if used + len(line) + 1 + len(more) > limit and index < len(lines) - 1:
+            kept.append(more)
+            break
+        kept.append(clip(line, limit - used))
+        used += len(kept[-1]) + 1
+    return clip("\n".join(kept), limit)
+
+
+def story_embed(story: Story, zone: ZoneInfo) -> discord.Embed:
+    """One story: title, summary sentences, sources, topics."""
+    first_url = next((safe_url(s.location) for s in story.sources if safe_url(s.location)), None)
+    embed = discord.Embed(
+        title=clip(escape(story.title) or "Untitled", TITLE),
+        url=first_url,
+        description=clip(escape(" ".join(story.summary)), DESCRIPTION) or None,
+        colour=COLOUR,
+    )
+    if story.sources:
+        name = "Source" if len(story.sources) == 1 else f"Sources ({len(story.sources)})"
+        embed.add_field(
+            name=name,
+            value=_lines_within([source_line(s) for s in story.sources], FIELD_VALUE),
+            inline=False,
+        )
+    if story.topics:
+        embed.add_field(
+            name="Topics", value=clip(escape(", ".join(story.topics)), FIELD_VALUE), inline=False
+        )
+    if story.published:
+        embed.set_footer(text=f"Published {local(story.published, zone)}")
+    return embed
+
+
+def local(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment shown in ``zone``, e.g. '26 Nov 2026 08:00 CET'."""
+    return moment.astimezone(zone).strftime("%d %b %Y %H:%M %Z")
+
+
+def digest_embeds(
+    digest: Digest, zone: ZoneInfo, heading: str = "Parley digest"
+) -> list[discord.Embed]:
+    """A header embed followed by one embed per story, in rank order."""
+    when = local(digest.generated_at, zone)
+    if digest.is_empty:
+        since = f" since {local(digest.since, zone)}" if digest.since else ""
+        text = f"Nothing new{since}."
+    else:
+        stories = len(digest.stories)
+        text = (
+            f"{stories} {'story' if stories == 1 else 'stories'} from "
+            f"{digest.article_count} article{'s' if digest.article_count != 1 else ''}"
+        )
+        if digest.since:
+            text += f" since {local(digest.since, zone)}"
+    header = discord.Embed(
+        title=clip(f"{heading} — {when}", TITLE), description=text, colour=COLOUR
+    )
+    return [header, *(story_embed(story, zone) for story in digest.stories)]
+
+
+def pack(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
+    """Embeds split into messages, in order: at most 10 and 6,000 characters per message."""
+    messages: list[list[discord.Embed]] = []
+    current: list[discord.Embed] = []
+    size = 0
+    for embed in embeds:
+        length = len(embed)
+        if length > EMBED_TOTAL:
+            raise ValueError(f"an embed of {length} characters cannot be sent; clip it first")
+        if current and (len(current) == EMBEDS_PER_MESSAGE or size + length > EMBED_TOTAL):
+            messages.append(current)
+            current, size = [], 0
+        current.append(embed)
+        size += length
+    if current:
+        messages.append(current)
+    return messages
+
+
+def digest_payloads(digest: Digest, zone: ZoneInfo, heading: str = "Parley digest") -> list[dict]:
+    """The digest as message payloads (JSON-ready dicts) for the outbox, in posting order."""
+    return [
+        {"embeds": [embed.to_dict() for embed in message]}
+        for message in pack(digest_embeds(digest, zone, heading))
+    ]
+
+
+def payload_embeds(payload: dict[str, Any]) -> list[discord.Embed]:
+    """Embeds back from a stored payload."""
+    return [discord.Embed.from_dict(data) for data in payload.get("embeds", [])]
+
+
+# ----- meetings -------------------------------------------------------------------------------
+def _participant(p: Any) -> str:
+    role = f", {escape(p.role)}" if p.role else ""
+    side = f" ({escape(p.side)})" if p.side else ""
+    return f"• {escape(p.name)}{role}{side}"
+
+
+def meeting_title(meeting: Meeting) -> str:
+    """A one-line name for a meeting: who, or what kind, and when."""
+    names = [p.name for p in meeting.participants[:2]]
+    who = " and ".join(names) if names else meeting.kind.replace("_", " ").capitalize()
+    when = meeting.date or meeting.date_text or "date unknown"
+    return f"#{meeting.id} · {who} · {when}" if meeting.id is not None else f"{who} · {when}"
+
+
+def meeting_embed(meeting: Meeting, *, full: bool = False) -> discord.Embed:
+    """One meeting; ``full`` adds every source (for /meeting id)."""
+    embed = discord.Embed(
+        title=clip(escape(meeting_title(meeting)), TITLE),
+        description=clip(escape(meeting.evidence), 1000 if not full else DESCRIPTION),
+        colour=COLOUR,
+    )
+    embed.add_field(name="Status", value=clip(escape(meeting.status), FIELD_VALUE), inline=True)
+    if meeting.location and (meeting.location.city or meeting.location.country):
+        place = ", ".join(x for x in (meeting.location.city, meeting.location.country) if x)
+        embed.add_field(name="Place", value=clip(escape(place), FIELD_VALUE), inline=True)
+    if meeting.sides:
+        embed.add_field(name="Sides", value=clip(escape(", ".join(meeting.sides)), FIELD_VALUE))
+    if meeting.participants:
+        lines = [_participant(p) for p in meeting.participants]
+        embed.add_field(name="Participants", value=_lines_within(lines, FIELD_VALUE), inline=False)
+    if meeting.topics:
+        embed.add_field(
+            name="Topics", value=clip(escape(", ".join(meeting.topics)), FIELD_VALUE), inline=False
+        )
+    if meeting.sources:
+        sources = meeting.sources if full else meeting.sources[:3]
+        lines = [source_line(s) for s in sources]
+        if not full and len(meeting.sources) > 3:
+            lines.append(f"…and {len(meeting.sources) - 3} more (see /meeting id:{meeting.id})")
+        embed.add_field(name="Sources", value=_lines_within(lines, FIELD_VALUE), inline=False)
+    return embed
+
+
+@dataclass(frozen=True)
+class Page:
+    """Where a page of results sits in the whole list."""
+
+    offset: int
+    size: int
+    total: int
+
+    @property
+    def has_previous(self) -> bool:
+        """True when there are results before this page."""
+        return self.offset > 0
+
+    @property
+    def has_next(self) -> bool:
+        """True when there are results after this page."""
+        return self.offset + self.size < self.total
+
+    def previous(self) -> Page:
+        """The page before this one."""
+        return Page(max(0, self.offset - self.size), self.size, self.total)
+
+    def next(self) -> Page:
+        """The page after this one."""
+        return Page(self.offset + self.size, self.size, self.total)
+
+    def label(self) -> str:
+        """'Results 6–10 of 23'."""
+        if self.total == 0:
+            return "No results"
+        last = min(self.offset + self.size, self.total)
+        return f"Results {self.offset + 1}–{last} of {self.total}"
+
+
+def meetings_page_embeds(meetings: Sequence[Meeting], page: Page) -> list[discord.Embed]:
+    """A page of meeting results, each as an embed, the last one footed with the position."""
+    if not meetings:
+        return [discord.Embed(title="No meetings found", description=page.label(), colour=COLOUR)]
+    embeds = [meeting_embed(m) for m in meetings[:EMBEDS_PER_MESSAGE]]
+    embeds[-1].set_footer(text=page.label())
+    return pack(embeds)[0]
+
+
+# ----- alerts ---------------------------------------------------------------------------------
+def alert_payload(
+    articles_with_topics: Sequence[tuple[Article, str]], mention: str | None = None
+) -> dict[str, Any]:
+    """A batched alert: one line per article (linked title, matched topic).
+
+    ``mention`` (a role or user mention) is ours, never article text.
+    """
+    lines = []
+    for article, topic in articles_with_topics:
+        title = _link_text(article.title or article.site or "Untitled article")
+        url = safe_url(article.location)
+        link = f"[{clip(title, 200)}]({url})" if url else clip(title, 200)
+        lines.append(f"• {link} — *{clip(escape(topic), 100)}*")
+    count = len(articles_with_topics)
+    embed = discord.Embed(
+        title=f"{count} new article{'s' if count != 1 else ''} on your topics",
+        description=_lines_within(lines, DESCRIPTION),
+        colour=COLOUR,
+    )
+    payload: dict[str, Any] = {"embeds": [embed.to_dict()]}
+    if mention:
+        payload["content"] = mention
+    return payload
+
+
+def choices(values: Sequence[str], current: str = "") -> list[discord.app_commands.Choice[str]]:
+    """Autocomplete choices: those containing ``current`` (prefix matches first), at most 25."""
+    needle = current.casefold().strip()
+    hits = [v for v in values if needle in v.casefold()]
+    hits.sort(key=lambda v: (not v.casefold().startswith(needle), v.casefold()))
+    return [
+        discord.app_commands.Choice(name=clip(v, CHOICE_NAME), value=v[:CHOICE_NAME])
+        for v in hits[:AUTOCOMPLETE_CHOICES]
+    ]

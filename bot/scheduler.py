@@ -1,0 +1,144 @@
+"""Scheduling with APScheduler 3: a cron job per guild in its own zone, plus ingest and alert jobs.
+
+Jobs live in a persistent SQLAlchemy job store (SQLite), so a restart keeps them. A job is stored
+by reference to a module-level function here plus plain arguments; the function finds the running
+bot through ``attach`` and calls one method on it, nothing more. ``coalesce`` and a generous
+``misfire_grace_time`` make a bot that was down at 08:00 post the missed digest once when it comes
+back (APScheduler's default grace of one second would silently skip it).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from digest.store.bot_state import GuildSettings
+
+log = logging.getLogger(__name__)
+
+INGEST_JOB = "ingest"
+ALERT_JOB = "alerts"
+
+
+class JobRunner(Protocol):
+    """What the jobs call: the running bot."""
+
+    async def post_scheduled_digest(self, guild_id: int) -> None:
+        """Build, record and post a guild's digest for the current period."""
+
+    async def run_ingest(self) -> None:
+        """Poll sources and ingest new articles."""
+
+    async def run_alerts(self) -> None:
+        """Tell subscribers about newly ingested articles."""
+
+
+_runner: JobRunner | None = None
+
+
+def attach(runner: JobRunner | None) -> None:
+    """Make ``runner`` the target of stored jobs (one scheduler process owns the job store)."""
+    global _runner
+    _runner = runner
+
+
+def _current() -> JobRunner:
+    if _runner is None:
+        raise RuntimeError("a Parley job fired with no bot attached")
+    return _runner
+
+
+async def digest_job(guild_id: int) -> None:
+    """Stored job: one guild's daily digest."""
+    log.info("job: digest for guild %s", guild_id)
+    await _current().post_scheduled_digest(guild_id)
+
+
+async def ingest_job() -> None:
+    """Stored job: poll sources."""
+    log.info("job: ingest")
+    await _current().run_ingest()
+
+
+async def alert_job() -> None:
+    """Stored job: topic alerts."""
+    log.debug("job: alerts")
+    await _current().run_alerts()
+
+
+def build_scheduler(jobstore_url: str, misfire_grace_seconds: int) -> AsyncIOScheduler:
+    """An AsyncIOScheduler on a persistent job store; start it inside the running loop."""
+    return AsyncIOScheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=jobstore_url)},
+        job_defaults={
+            "coalesce": True,
+            "misfire_grace_time": misfire_grace_seconds,
+            "max_instances": 1,
+        },
+        timezone=UTC,
+    )
+
+
+def digest_job_id(guild_id: int) -> str:
+    """The stable id of a guild's digest job."""
+    return f"digest:{guild_id}"
+
+
+def digest_trigger(settings: GuildSettings) -> CronTrigger:
+    """Every day at the guild's HH:MM in the guild's own time zone."""
+    hour, minute = (int(part) for part in settings.time.split(":"))
+    return CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(settings.timezone))
+
+
+def schedule_digest(scheduler: AsyncIOScheduler, settings: GuildSettings) -> Any:
+    """Add or replace a guild's digest job; paused guilds keep their job, paused."""
+    job = scheduler.add_job(
+        digest_job,
+        digest_trigger(settings),
+        args=[settings.guild_id],
+        id=digest_job_id(settings.guild_id),
+        name=f"digest for guild {settings.guild_id}",
+        replace_existing=True,
+    )
+    if settings.paused:
+        job = scheduler.pause_job(job.id)
+    return job
+
+
+def schedule_interval(scheduler: AsyncIOScheduler, job_id: str, func: Any, seconds: float) -> Any:
+    """Add or replace a repeating job."""
+    return scheduler.add_job(
+        func,
+        IntervalTrigger(seconds=seconds, timezone=UTC),
+        id=job_id,
+        name=job_id,
+        replace_existing=True,
+    )
+
+
+def next_digest_at(scheduler: AsyncIOScheduler, guild_id: int) -> datetime | None:
+    """When a guild's next digest is due (None when paused or not scheduled)."""
+    job = scheduler.get_job(digest_job_id(guild_id))
+    return job.next_run_time if job is not None else None
+
+
+def digest_period(settings: GuildSettings, now: datetime) -> str:
+    """The period a digest fired at ``now`` belongs to.
+
+    That is the local date of the latest scheduled time at or before ``now``. A digest run late
+    (after downtime) keeps its own period, so the outbox can tell a repeat from a new day.
+    """
+    zone = ZoneInfo(settings.timezone)
+    local = now.astimezone(zone)
+    hour, minute = (int(part) for part in settings.time.split(":"))
+    day: date = local.date()
+    if (local.hour, local.minute) < (hour, minute):
+        day -= timedelta(days=1)
+    return day.isoformat()

@@ -1,0 +1,152 @@
+"""Topic alerts, as plain logic: which articles match which topics, and whom to tell.
+
+A topic is either a tag of the topic vocabulary (its shipped patterns, plus any words the config
+adds) or a word or phrase a user typed, matched case-insensitively as WHOLE words in an article's
+title and text. User text is never compiled as a regular expression: it is split into words and
+each word is escaped, so ``c++`` or ``(`` are harmless and ``war`` does not match ``software``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from digest.errors import ParleyError
+from digest.models import Article
+from digest.store.bot_state import AlertDelivery, Subscription
+
+MAX_TOPIC_CHARS = 100
+WORD = re.compile(r"\w+")
+
+
+class BadTopic(ParleyError):
+    """A topic must be a tag, or a word or phrase of at most 100 characters."""
+
+
+def normalize_topic(text: str) -> str:
+    """The stored form of a topic: trimmed, single-spaced, lower case; BadTopic when unusable."""
+    topic = " ".join(text.split()).lower()
+    if not topic or len(topic) > MAX_TOPIC_CHARS or not WORD.search(topic):
+        raise BadTopic(
+            f"{text[:40]!r} is not a usable topic: give a tag from /topics, or a word or "
+            f"phrase of at most {MAX_TOPIC_CHARS} characters"
+        )
+    return topic
+
+
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A regex matching ``phrase``'s words, in order, as whole words.
+
+    Any punctuation or space may separate them, so 'climate change' also finds 'climate-change'.
+    """
+    words = WORD.findall(phrase.lower())
+    if not words:
+        raise BadTopic(f"{phrase[:40]!r} has no words to look for")
+    body = r"\W+".join(re.escape(word) for word in words)
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Topic tags and how to recognise each: shipped regex patterns and plain config phrases."""
+
+    patterns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def tags(self) -> list[str]:
+        """Every tag, sorted."""
+        return sorted({*self.patterns, *self.phrases})
+
+    def __contains__(self, topic: object) -> bool:
+        return topic in self.patterns or topic in self.phrases
+
+
+def _tag_regex(vocabulary: Vocabulary, tag: str) -> re.Pattern[str]:
+    parts = [f"(?:{p})" for p in vocabulary.patterns.get(tag, ())]
+    parts += [phrase_pattern(p).pattern for p in vocabulary.phrases.get(tag, ())]
+    parts.append(phrase_pattern(tag).pattern)  # the tag's own name counts too
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+
+
+class TopicMatcher:
+    """Which of a fixed set of topics an article matches; built once, used on many articles."""
+
+    def __init__(self, topics: Iterable[str], vocabulary: Vocabulary | None = None) -> None:
+        vocabulary = vocabulary or Vocabulary()
+        self._tags: dict[str, re.Pattern[str]] = {}
+        self._phrases: dict[str, tuple[frozenset[str], re.Pattern[str]]] = {}
+        for topic in set(topics):
+            if topic in vocabulary:
+                self._tags[topic] = _tag_regex(vocabulary, topic)
+            else:
+                words = frozenset(WORD.findall(topic.lower()))
+                self._phrases[topic] = (words, phrase_pattern(topic))
+
+    def matches(self, article: Article) -> set[str]:
+        """The topics ``article`` matches, by its title and text."""
+        text = f"{article.title or ''}\n{article.body}"
+        words = set(WORD.findall(text.lower()))
+        found = {
+            topic
+            for topic, (needed, pattern) in self._phrases.items()
+            if needed <= words and pattern.search(text)  # cheap word check first
+        }
+        found.update(topic for topic, pattern in self._tags.items() if pattern.search(text))
+        return found
+
+
+def who_to_tell(
+    articles: Sequence[Article],
+    subscriptions: Sequence[Subscription],
+    vocabulary: Vocabulary | None = None,
+) -> list[AlertDelivery]:
+    """One delivery per (guild, user or role, article) whose topics the article matches.
+
+    When an article matches several topics a subscriber follows, the first in sorted order is
+    named, so the outcome does not depend on set order.
+    """
+    by_topic: dict[str, list[Subscription]] = defaultdict(list)
+    for subscription in subscriptions:
+        by_topic[subscription.topic].append(subscription)
+    if not by_topic or not articles:
+        return []
+    matcher = TopicMatcher(by_topic, vocabulary)
+    deliveries: list[AlertDelivery] = []
+    for article in articles:
+        assert article.id is not None, "alerts are computed for stored articles"
+        told: set[tuple[int, str, int]] = set()
+        for topic in sorted(matcher.matches(article)):
+            for sub in by_topic[topic]:
+                key = (sub.guild_id, sub.kind, sub.target_id)
+                if key not in told:
+                    told.add(key)
+                    deliveries.append(
+                        AlertDelivery(sub.guild_id, sub.kind, sub.target_id, article.id, topic)
+                    )
+    return deliveries
+
+
+@dataclass(frozen=True)
+class AlertBatch:
+    """Deliveries for one target in one guild, sent together as one message."""
+
+    guild_id: int
+    kind: str
+    target_id: int
+    deliveries: tuple[AlertDelivery, ...]
+
+
+def batch_alerts(deliveries: Iterable[AlertDelivery], per_message: int = 10) -> list[AlertBatch]:
+    """Group deliveries by target, at most ``per_message`` articles a batch, first-seen order."""
+    grouped: dict[tuple[int, str, int], list[AlertDelivery]] = defaultdict(list)
+    for delivery in deliveries:
+        grouped[(delivery.guild_id, delivery.kind, delivery.target_id)].append(delivery)
+    batches = []
+    for (guild_id, kind, target_id), items in grouped.items():
+        for start in range(0, len(items), per_message):
+            chunk = tuple(items[start : start + per_message])
+            batches.append(AlertBatch(guild_id, kind, target_id, chunk))
+    return batches

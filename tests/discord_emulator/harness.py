@@ -1,0 +1,58 @@
+"""Running the real ParleyBot against the emulator inside a test: start, wait until ready, stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from pathlib import Path
+
+from bot.app import ParleyBot, Tuning
+from bot.outbox import RetryPolicy
+from digest.config import BotSettings, Config, DatabaseSettings, SourceSettings
+from digest.timeutil import utc_now
+
+FAST = Tuning(
+    guild_ready_timeout=0.05,
+    retry=RetryPolicy(attempts=4, first_delay=0.01, factor=2.0, max_delay=0.1),
+    alert_seconds=3600,
+    ingest_seconds=3600,
+)
+ADMIN = 1 << 5  # Manage Server
+
+
+def bot_config(tmp_path: Path, **bot: object) -> Config:
+    """A config whose database lives under ``tmp_path`` and which reads no folders."""
+    return Config(
+        database=DatabaseSettings(path=str(tmp_path / "parley.db")),
+        sources=SourceSettings(folders=()),
+        bot=BotSettings(**bot),  # type: ignore[arg-type]
+    )
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    config: Config,
+    *,
+    tuning: Tuning = FAST,
+    clock: Callable[[], datetime] = utc_now,
+    timeout: float = 10,
+) -> AsyncIterator[ParleyBot]:
+    """A logged-in, ready ParleyBot; closed (and its task awaited) on exit."""
+    bot = ParleyBot(config, tuning=tuning, clock=clock)
+    task = asyncio.create_task(bot.start("test-token"))
+
+    async def ready() -> None:
+        while not bot.is_ready():
+            if task.done():
+                task.result()  # login failed: raise its error here
+            await asyncio.sleep(0.01)
+
+    try:
+        await asyncio.wait_for(ready(), timeout)
+        yield bot
+    finally:
+        await asyncio.wait_for(bot.close(), timeout)
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, timeout)
