@@ -18,6 +18,7 @@ from digest.sources.errors import UnreadableFeed
 log = logging.getLogger(__name__)
 
 FEED_STARTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<?xml")
+MAX_KEY_CHARS = 500
 # Problems that do not make a feed less readable: a charset or content type that was wrong.
 BENIGN_PROBLEMS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
@@ -73,9 +74,9 @@ def _item(entry: Any) -> FeedItem:
         text = html_to_text(content.get("value") or "")
         if len(text) > len(summary):
             summary = text
-    key = entry.get("id") or link
-    if not key:
-        key = "sha256:" + hashlib.sha256(f"{title}\n{summary}".encode()).hexdigest()
+    key = entry.get("id") or link or f"{title}\n{summary}"
+    if len(key) > MAX_KEY_CHARS or key == f"{title}\n{summary}":  # keep stored keys short
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
     return FeedItem(key, link, title, summary, _when(entry))
 
 

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 OK, NOT_MODIFIED, FAILED, PAUSED = "ok", "not_modified", "failed", "paused"
 PARALLEL_SOURCES = 8  # sources polled at once; the fetcher also limits each host
+MAX_ITEMS_PER_POLL = 100  # newest items taken from one feed in one round; the rest are skipped
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ async def _poll_feed(
     seen = source_store.seen_item_keys(db, source.url, (item.key for item in feed.items))
     fresh = [item for item in feed.items if item.key not in seen]
     # A first poll takes only the newest `backlog` items and marks the rest as seen.
-    taken = fresh if source.primed else fresh[: settings.backlog]
+    taken = fresh[:MAX_ITEMS_PER_POLL] if source.primed else fresh[: settings.backlog]
     result = await ingest_feed_items(db, fetcher, feed, taken, source.url, now)
     source_store.mark_items_seen(db, source.url, (item.key for item in fresh), now)
     updated = after_success(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlite_utils
@@ -73,6 +73,12 @@ def _clean_body(text: str) -> str:
     return body if len(body) >= len(text) // 2 else text
 
 
+def extract_clean(html: bytes, url: str) -> Page | None:
+    """The page's article text, cleaned, with its metadata (CPU-bound: call in a thread)."""
+    page = extract_page(html, url)
+    return page and replace(page, text=_clean_body(page.text))
+
+
 def build_article(
     location: str,
     page: Page | None,
@@ -82,7 +88,7 @@ def build_article(
 ) -> Article | None:
     """An Article from a page's text, else the feed item's summary; None when neither has text."""
     if page is not None:
-        body = _clean_body(page.text)
+        body = page.text
         title = page.title or (item.title if item else None)
         site = page.site or site
     elif item is not None:
@@ -114,7 +120,7 @@ def _store(db: sqlite_utils.Database, article: Article | None) -> ItemsIngested:
 async def read_page(fetcher: Fetcher, url: str) -> tuple[str, Page]:
     """Fetch and extract one article page: its canonical final URL and text, or SourceError."""
     fetched = await fetcher.fetch(url, accept=PAGE_TYPES)
-    page = await asyncio.to_thread(extract_page, fetched.body, fetched.url)
+    page = await asyncio.to_thread(extract_clean, fetched.body, fetched.url)
     if page is None:
         raise NoArticleText(f"{url}: no article text found on the page")
     return canonical_url(fetched.url), page
@@ -124,7 +130,7 @@ async def ingest_page_body(
     db: sqlite_utils.Database, fetched: Fetched, now: datetime
 ) -> ItemsIngested:
     """Store an already fetched page; NoArticleText when it holds no article."""
-    page = await asyncio.to_thread(extract_page, fetched.body, fetched.url)
+    page = await asyncio.to_thread(extract_clean, fetched.body, fetched.url)
     if page is None:
         raise NoArticleText(f"{fetched.url}: no article text found on the page")
     return _store(db, build_article(canonical_url(fetched.url), page, None, None, now))
