@@ -56,6 +56,8 @@ class Unit:
     text: str
     bullet: bool
     kind: str
+    raw: str  # the line before photo credits came off (credits can name the site)
+    caption: bool  # a photo credit came off it
 
 
 def clean_article(raw: str) -> CleanedText:
@@ -94,13 +96,19 @@ def _paragraphs(raw: str) -> list[tuple[str, bool]]:
 
 def _is_hard_wrapped(block: list[str]) -> bool:
     """True for a block of lines wrapped at a fixed width (wire copy), not one line per item."""
-    if len(block) < 4 or any(rules.BULLET.match(line.strip()) for line in block):
+    if len(block) < 3 or any(rules.BULLET.match(line.strip()) for line in block):
         return False
-    lengths = [len(line.strip()) for line in block]
-    if max(lengths) > 90:
+    lines = [line.strip() for line in block]
+    if max(len(line) for line in lines) > 90:
         return False
-    wrapped = sum(1 for length in lengths if 45 <= length <= 85)
-    return wrapped >= 0.6 * len(block)
+    filled = sum(1 for line in lines if 45 <= len(line) <= 85)
+    # A sentence running on into the next line: "... to discuss grain" / "export subsidies".
+    runs_on = sum(
+        1
+        for line, after in zip(lines, lines[1:], strict=False)
+        if len(line) >= 30 and not rules.ends_sentence(line) and after[:1].islower()
+    )
+    return filled >= 0.6 * len(lines) or runs_on >= max(2, 0.2 * len(lines))
 
 
 def _unwrap(block: list[str]) -> list[str]:
@@ -122,18 +130,21 @@ def _unwrap(block: list[str]) -> list[str]:
 
 
 def _classify(raw: str, bullet: bool) -> Unit:
-    text = rules.strip_credits(raw)
+    marked = rules.strip_marks(raw)
+    text = rules.strip_credits(marked)
+    caption = text != marked
     if rules.ends_section(text):
         kind = SECTION_END
     elif rules.is_furniture(text):
         kind = FURNITURE
     elif rules.is_prose(text):
         kind = PROSE
-    elif rules.is_short_sentence(text):
+    elif rules.is_short_sentence(text) or (caption and rules.words(text) >= 6):
+        # A line that carried a photo credit is a caption: keep it even without a full stop.
         kind = SENTENCE
     else:
         kind = SHORT
-    return Unit(text=text, bullet=bullet, kind=kind)
+    return Unit(text=text, bullet=bullet, kind=kind, raw=raw, caption=caption)
 
 
 def _story_span(units: list[Unit]) -> tuple[int, int]:

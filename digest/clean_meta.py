@@ -68,6 +68,8 @@ class _Unit(Protocol):
     text: str
     bullet: bool
     kind: str
+    raw: str
+    caption: bool
 
 
 def find_title(units: Sequence[_Unit], start: int) -> tuple[str | None, int | None]:
@@ -95,17 +97,17 @@ def find_title(units: Sequence[_Unit], start: int) -> tuple[str | None, int | No
 
 
 def find_published(units: Sequence[_Unit], title_at: int | None, start: int) -> datetime | None:
-    """The publication date stated between the headline and the story's second paragraph.
+    """The publication date stated between the headline and the story's first paragraph.
 
     The search starts just above the headline (wire copy puts its header date there) and
-    stops at the story's second paragraph: a byline block may sit after a lead caption.
+    stops at the first paragraph of running text; a lead photo's caption does not stop it,
+    because pages often put the byline and date under the lead photo.
     """
     first = max(0, start - 3) if title_at is None else max(0, title_at - 1)
     candidates: list[str] = []
-    paragraphs = 0
     for index in range(first, len(units)):
         unit = units[index]
-        if index >= start and unit.kind == "prose" and (paragraphs := paragraphs + 1) > 1:
+        if index >= start and unit.kind == "prose" and not unit.caption:
             break
         if _is_date_line(unit.text) and not _is_clock(unit):
             candidates.append(unit.text)
@@ -189,7 +191,7 @@ def _site_from_masthead(units: Sequence[_Unit], before: int) -> str | None:
 def _site_from_credit(units: Sequence[_Unit], title_at: int | None, start: int) -> str | None:
     first = start if title_at is None else title_at
     for unit in units[first : start + 1]:
-        for match in _OUTLET_CREDIT.finditer(unit.text):
+        for match in _OUTLET_CREDIT.finditer(unit.raw):
             if not re.search(r"photo|image|file|pic", match.group(1), re.I):
                 return match.group(2).strip()
     return None

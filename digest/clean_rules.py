@@ -50,18 +50,20 @@ _WEAK_START = re.compile(
 # Phrases that mark a line as furniture wherever they sit in it (checked on lines of at
 # most 40 words only, so a story sentence that happens to mention cookies or Facebook survives).
 _FURNITURE_ANYWHERE = re.compile(
-    r"""(?:
+    r"""©|\b(?:
         uses?\s+cookies | cookie\s+(?:policy|settings|preferences) | accept\s+(?:all\s+)?cookies
       | your\s+email\s+address\s+will\s+not\s+be\s+published | required\s+fields\s+are\s+marked
-      | all\s+rights\s+reserved | ©
+      | all\s+rights\s+reserved
       | make\s+\S+(?:\s+\S+){0,3}\s+your\s+home\s*page | real[-\s]time\s+analytics
-      | (?:liked|enjoyed|like)\s+(?:the|this)\s+(?:story|article|post)
+      | (?:liked|enjoyed)\s+(?:the|this)\s+(?:story|article|post)
       | share\s+(?:it|this)?\s*(?:on|via|with)\s+(?:social|facebook|twitter|your)
       | follow\s+us\s+on | (?:join|find)\s+us\s+on | on\s+(?:telegram|facebook|twitter|whatsapp)$
-      | ad\s*-?\s*block | disabl\w*\s+your\s+ad | whitelist\s+(?:us|our)
+      | ad\s*-?\s*blocker | disabl\w*\s+your\s+ad | whitelist\s+(?:us|our)
       | contributed\s+to\s+this\s+report | hyperlink\s+to | use\s+of\s+materials
-      | (?:^|\s)views?\s*:\s*[\d,.]+k?$ | sign\s+up\s+for | subscribe\s+to\s+(?:our|the)
-      | click\s+here | for\s+more\s+(?:news|stories)\s+(?:from|like)
+      | views?\s*:\s*[\d,.]+k?$ | sign\s+up\s+(?:for\s+(?:our|free)|now|today|here)
+      | subscribe\s+(?:to\s+our|now|today|here) | click\s+here
+      | for\s+more\s+(?:news|stories)\s+(?:from|like) | privacy\s+policy
+      | (?:news|updates|stories|headlines)\s+(?:in|to|straight\s+to)\s+your\s+inbox
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -85,7 +87,9 @@ _COUNTER = re.compile(
     r"^(?:views?|reads?|hits|likes?|shares?|comments?)\s*:?\s*[\d,.]+\s*[km]?$", re.I
 )
 _SYMBOLS_ONLY = re.compile(r"^[\W\d_]*$")
-_PLACEHOLDER = re.compile(r"^\[[^\]]*\]")
+_PLACEHOLDER = re.compile(r"^\[[^\]]*\]$")
+# An image's alt text that a text dump prints before its caption: "[Photo: harbour] Boats...".
+_LEADING_PLACEHOLDER = re.compile(r"^\[[^\]]{1,80}\]\s*(?=\S)")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6}$")
 _BREADCRUMB = re.compile(r"^[\w][\w .&'’-]{0,30}(?:\s*[>»›|]\s*[\w][\w .&'’-]{0,40}){1,6}$")
@@ -104,7 +108,9 @@ _LEADING_CREDIT = re.compile(
 )
 _TRAILING_CREDIT = re.compile(
     r"""\s*\((?:[^()]{0,60}\b(?:photos?|image|pictures?|credit|file)\b[^()]{0,60}
-             |[^()/]{1,60}/[^()]{1,60})\)\s*$""",
+             |[^()/]{1,60}/[^()]{1,60})\)\s*$
+      | (?<=[.!?])\s*\([^()]{2,60}\)\s*$  # a bracket after the full stop: "(Associated Press)"
+    """,
     re.IGNORECASE | re.VERBOSE,
 )
 # "... Credit: STR/AFP", "... Photo: Hau Dinh, AP / Copyright 2019 The Associated Press."
@@ -173,10 +179,14 @@ def looks_like_headline(text: str) -> bool:
     return _LETTER.search(text) is not None
 
 
+def strip_marks(text: str) -> str:
+    """Remove what a text dump adds around a caption: "[image alt]" before, "more"/"less" after."""
+    return _TOGGLE.sub("", _LEADING_PLACEHOLDER.sub("", text, count=1), count=1).strip()
+
+
 def strip_credits(text: str) -> str:
-    """Remove a photo credit or caption toggle around a caption, keeping the caption's words."""
+    """Remove a photo credit before or after a caption, keeping the caption's words."""
     text = _LEADING_CREDIT.sub("", text, count=1)
-    text = _TOGGLE.sub("", text, count=1)
     text = _TRAILING_CREDIT.sub("", text, count=1)
     tail = _CREDIT_TAIL.search(text)
     if tail and ("." not in tail.group(1) or _RIGHTS.search(tail.group(1))):

@@ -20,10 +20,15 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
-# Tried in order when there is no BOM. UTF-8 is strict, so it fails fast on legacy bytes;
-# cp1252 is what "latin-1" web text almost always really is (curly quotes at 0x93/0x94);
-# latin-1 decodes any byte, so it is the last resort for the five bytes cp1252 leaves undefined.
-_FALLBACKS = ("utf-8", "cp1252", "latin-1")
+# Without a BOM: strict UTF-8 first (it fails fast on legacy bytes), then cp1252, which is
+# what "latin-1" web text almost always really is (curly quotes at 0x93/0x94). The five
+# bytes cp1252 leaves undefined are read as latin-1, so this second step never fails.
+_LEGACY = "cp1252"
+_LATIN1_FOR_UNDEFINED = "parley-latin1-for-undefined"
+codecs.register_error(
+    _LATIN1_FOR_UNDEFINED,
+    lambda error: (error.object[error.start : error.end].decode("latin-1"), error.end),
+)
 
 # Share of control characters (other than tab/newline/CR/form feed) above which decoded
 # "text" is really binary.
@@ -73,12 +78,10 @@ def _decode(data: bytes, name: str) -> str:
     if b"\x00" in data:
         # Text encodings without a BOM never contain NUL; images, archives and PDFs do.
         raise UnreadableFile(f"{name}: looks like a binary file, not text (it has NUL bytes)")
-    for encoding in _FALLBACKS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode(_LEGACY, errors=_LATIN1_FOR_UNDEFINED)
 
 
 def _looks_binary(text: str) -> bool:
