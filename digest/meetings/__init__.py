@@ -1,0 +1,247 @@
+"""Meetings: extract every official meeting an article reports (see extract.py for the rules).
+
+``extract_meetings(article)`` returns one ``Meeting`` per real meeting in the article;
+``meetings_json(article, meetings)`` renders the gold-format JSON object (GUIDE.md §1).
+"""
+
+from __future__ import annotations
+
+import re
+
+from digest.meetings import dates
+from digest.meetings.dedupe import merge_candidates, people_key
+from digest.meetings.extract import Candidate, Context, _sentence_spans, extract_candidates
+from digest.meetings.json_format import meetings_json
+from digest.meetings.topics import Vocabulary, drop_own_sides, tag_text
+from digest.models import Article, Location, Meeting, Participant
+
+__all__ = ["extract_meetings", "meetings_json"]
+
+_DISCUSSION = re.compile(
+    r"\b(?:discuss\w*|talks?|raised?|agreed|urged?|stressed|focus\w*|concerns?|featured|"
+    r"covered|exchanged views|issues?|agenda|pressed|warned|called for|committed|cooperat\w*|"
+    r"consensus|expressed|meeting|spoke|said|told|added)\b",
+    re.IGNORECASE,
+)
+
+
+def extract_meetings(article: Article, vocabulary: Vocabulary | None = None) -> list[Meeting]:
+    """Every meeting the article reports, one record each, in text order."""
+    candidates, context = extract_candidates(article)
+    records = merge_candidates(candidates)
+    records = _fold_unnamed(records)
+    records = _drop_unions(records)
+    records = _drop_covered_visits(records)
+    _inherit_within_trip(records, context)
+    _attach_topics(records, candidates, context, vocabulary)
+    return [_to_meeting(record, context) for record in records]
+
+
+def _fold_unnamed(records: list[Candidate]) -> list[Candidate]:
+    """A meeting of unnamed officials joins the one named meeting it summarises, if unique."""
+    out = []
+    for record in records:
+        if record.participants or record.event or record.kind == "visit":
+            out.append(record)
+            continue
+        matches = [
+            other
+            for other in records
+            if other.participants
+            and other.kind != "visit"
+            and other.event is None
+            and other.status == record.status
+            and set(record.sides) <= set(other.sides) | set(record.sides[:0])
+            and (not record.date or not other.date or other.date.startswith(record.date[:7]))
+        ]
+        if len(matches) == 1:
+            from digest.meetings.dedupe import _absorb
+
+            _absorb(matches[0], record)
+        elif not matches:
+            out.append(record)
+    return out
+
+
+def _drop_unions(records: list[Candidate]) -> list[Candidate]:
+    """Drop "X held talks with A and B" when A and B are shown as separate meetings."""
+    keep = []
+    for record in records:
+        people = people_key(record.participants)
+        parts = [
+            people_key(o.participants)
+            for o in records
+            if o is not record
+            and o.kind != "visit"
+            and o.participants
+            and o.event is None
+            and people_key(o.participants) < people
+        ]
+        covered = frozenset().union(*parts) if parts else frozenset()
+        if len(people) >= 3 and len(parts) >= 2 and covered == people:
+            continue
+        keep.append(record)
+    return keep
+
+
+def _drop_covered_visits(records: list[Candidate]) -> list[Candidate]:
+    """A visit whose meetings are reported gets no record of its own (GUIDE §3)."""
+    keep = []
+    for record in records:
+        if record.kind == "visit" and record.participants:
+            visitor = record.participants[0]
+            covered = any(
+                other.kind != "visit"
+                and visitor in other.participants
+                and (
+                    (other.location and other.location[1] == record.visit_host)
+                    or (record.visit_host in other.sides and other.status == record.status)
+                )
+                for other in records
+            )
+            if covered:
+                continue
+        keep.append(record)
+    return keep
+
+
+def _inherit_within_trip(records: list[Candidate], context: Context) -> None:
+    """Undated or unplaced held meetings take the date/place of the same people's trip."""
+    for record in records:
+        if record.status != "held" or record.kind == "visit":
+            continue
+        peers = [
+            o
+            for o in records
+            if o is not record
+            and o.status == "held"
+            and o.kind != "visit"
+            and set(o.participants) & set(record.participants)
+        ]
+        if record.date is None and record.event is None:
+            dated = [o for o in peers if o.date]
+            if dated:
+                record.date = dated[0].date
+                if record.date_text is None:
+                    record.date_text = dated[0].date_text
+            elif context.anchor and context.dateline and not record.date_text:
+                record.date = context.anchor.isoformat()
+        if record.location is None:
+            placed = [o for o in peers if o.location]
+            if placed:
+                record.location = placed[0].location
+            elif context.dateline and context.dateline[1] in record.sides:
+                record.location = context.dateline
+
+
+def _attach_topics(
+    records: list[Candidate],
+    candidates: list[Candidate],
+    context: Context,
+    vocabulary: Vocabulary | None,
+) -> None:
+    """Topics from each record's own sentences and the sentences that go on about it."""
+    text = context.text
+    spans = _sentence_spans(text)
+    by_evidence: dict[str, list[Candidate]] = {}
+    for record in records:
+        by_evidence.setdefault(record.evidence, []).append(record)
+    own: dict[int, set[str]] = {id(r): {r.evidence} for r in records}
+    for candidate in candidates:
+        for record in records:
+            if candidate is record or (
+                people_key(candidate.participants) == people_key(record.participants)
+                and candidate.participants
+                and candidate.status == record.status
+            ):
+                own[id(record)].add(candidate.evidence)
+    current: Candidate | None = None
+    since = 99
+    for start, end, _ in spans:
+        sentence = " ".join(text[start:end].split())
+        hits = [r for r in records if sentence in own[id(r)]]
+        if hits:
+            for record in hits:
+                _add_topics(record, sentence, vocabulary)
+            current = next((r for r in hits if r.kind != "visit"), hits[0])
+            since = 0
+            continue
+        since += 1
+        named = {
+            m.name
+            for m in context.mentions
+            if start <= m.start < end and m.name and context.people[m.name].official
+        }
+        target = None
+        if named:
+            candidates_for = [
+                r for r in records if r.kind != "visit" and named & set(r.participants)
+            ]
+            if current in candidates_for:
+                target = current
+            elif candidates_for:
+                target = candidates_for[0]
+            if target is not None and not (named <= set(target.participants) or since <= 2):
+                target = None
+        elif current is not None and (
+            since <= 1 or (since <= 2 and re.match(r"\s*(?:He|She|They)\b", sentence))
+        ):
+            target = current
+        if target is None:
+            target = _same_day(records, text[start:end], context)
+        if target is not None and _DISCUSSION.search(sentence):
+            _add_topics(target, sentence, vocabulary)
+            current, since = target, 0
+
+
+def _same_day(records: list[Candidate], sentence: str, context: Context) -> Candidate | None:
+    """The record whose full date this sentence names ("had on June 5 also expressed ...")."""
+    for mention in dates.find_dates(sentence, context.anchor, "past"):
+        if mention.value and len(mention.value) == 10:
+            for record in records:
+                if record.date == mention.value and record.kind != "visit" and not record.event:
+                    return record
+    return None
+
+
+def _add_topics(record: Candidate, sentence: str, vocabulary: Vocabulary | None) -> None:
+    for tag in drop_own_sides(tag_text(sentence, vocabulary), record.sides):
+        if tag not in record.topics:
+            record.topics.append(tag)
+
+
+def _to_meeting(record: Candidate, context: Context) -> Meeting:
+    participants = []
+    for name in record.participants:
+        person = context.people[name]
+        role = person.role
+        if role and role.lower() == "counterpart":
+            others = [
+                context.people[n].role
+                for n in record.participants
+                if n != name and context.people[n].role
+            ]
+            role = _implied_title(others[0]) if others else None
+        participants.append(Participant(name=name, role=role, side=person.side))
+    topics = [] if record.kind == "visit" or record.event else record.topics
+    location = (
+        Location(city=record.location[0], country=record.location[1]) if record.location else None
+    )
+    if record.kind == "call":
+        location = None
+    return Meeting(
+        status=record.status,
+        kind=record.kind,
+        evidence=record.evidence,
+        date=record.date,
+        date_text=record.date_text,
+        location=location,
+        participants=tuple(participants),
+        topics=tuple(topics),
+        sides=tuple(record.sides),
+    )
+
+
+def _implied_title(role: str) -> str:
+    """The title a counterpart implies: a Defense Minister's is Defense Minister (GUIDE §8)."""
+    return role

@@ -1,0 +1,103 @@
+"""One record per real meeting: merge candidates that describe the same encounter.
+
+Used twice: inside one article (mentions of the same meeting in several sentences) and across
+articles by the store (``same_meeting`` on stored records).
+"""
+
+from __future__ import annotations
+
+from digest.meetings import dates
+from digest.meetings.extract import Candidate
+
+_STATUS_RANK = {"mentioned": 0, "planned": 1, "held": 2}
+
+
+def _norm(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def people_key(names: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """Participants as a comparable set of normalised names."""
+    return frozenset(_norm(n) for n in names)
+
+
+def same_meeting(
+    first_people: frozenset[str],
+    first_date: str | None,
+    first_kind: str,
+    second_people: frozenset[str],
+    second_date: str | None,
+    second_kind: str,
+    *,
+    slack_days: int = 2,
+) -> bool:
+    """True when two records (from any articles) describe one meeting.
+
+    Same people, and dates that agree at their common precision or are within ``slack_days``.
+    """
+    if not first_people or first_people != second_people:
+        return False
+    if (first_kind == "visit") != (second_kind == "visit"):
+        return False
+    apart = dates.days_apart(first_date, second_date)
+    if apart is not None:
+        return apart <= slack_days
+    return dates.compatible(first_date, second_date)
+
+
+def _compatible(a: Candidate, b: Candidate) -> bool:
+    if (a.event is None) != (b.event is None):
+        return False
+    if a.event is not None:
+        return (
+            a.event.lower() == b.event.lower()
+            or a.event.lower() in b.event.lower()
+            or b.event.lower() in a.event.lower()
+        )
+    if (a.kind == "visit") != (b.kind == "visit"):
+        return False
+    if a.kind == "visit" and a.visit_host != b.visit_host:
+        return False
+    # Statuses differ: only an undated passing reference joins a record of the same people.
+    planned = "planned" in (a.status, b.status)
+    if a.status != b.status and (planned or (a.date and b.date)):
+        return False
+    if not dates.compatible(a.date, b.date):
+        return False
+    if a.participants and b.participants:
+        return people_key(a.participants) == people_key(b.participants)
+    return False
+
+
+def _absorb(into: Candidate, other: Candidate) -> None:
+    if dates.precision(other.date) > dates.precision(into.date):
+        into.date, into.date_text = other.date, other.date_text
+    elif into.date_text is None and other.date_text:
+        into.date_text = other.date_text
+    if other.location and (
+        into.location is None or (into.location[0] is None and other.location[0])
+    ):
+        into.location = other.location
+    for side in other.sides:
+        if side not in into.sides:
+            into.sides.append(side)
+    for topic in other.topics:
+        if topic not in into.topics:
+            into.topics.append(topic)
+    if _STATUS_RANK[other.status] > _STATUS_RANK[into.status] and other.status != "planned":
+        into.status = other.status
+    if into.kind == "talks" and other.kind in ("summit", "call", "consultation", "other"):
+        into.kind = other.kind
+
+
+def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
+    """Fold candidates naming the same meeting into the first of them, keeping text order."""
+    merged: list[Candidate] = []
+    for candidate in candidates:
+        for record in merged:
+            if _compatible(record, candidate):
+                _absorb(record, candidate)
+                break
+        else:
+            merged.append(candidate)
+    return merged

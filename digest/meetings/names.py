@@ -1,0 +1,351 @@
+"""People in an article: capitalised-name patterns, role titles, sides, and one canonical name each.
+
+Mentions are found over the whole body so their offsets are global; a second pass merges
+spellings ("Anthony"/"Antony" Blinken, "WangYi") and expands surname-only mentions to the
+fullest form the article gives (or a well-known one from the shipped people table).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+
+from digest.meetings.gazetteer import gazetteer, place_of, side_of
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ"
+_TOKEN = (
+    rf"(?:[{_UPPER}][{_LOWER}]+(?:[-'’](?![sS]\b)[{_UPPER}]?[{_LOWER}]+)*"
+    rf"|[{_UPPER}][{_LOWER}]+[{_UPPER}][{_LOWER}]+|[{_UPPER}]\.)"
+)
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
+_PARTICLE = r"(?:de|da|van|von|bin|al|el|del|der|la|le|dos|du|Jong)"
+_RUN = re.compile(rf"(?<![\w-]){_TOKEN}(?:{_GAP}(?:{_PARTICLE}{_GAP})?{_TOKEN})*(?![\w])")
+
+HONORIFICS = {"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr.", "sir", "dame", "lord"}
+# Capitalised words that are never part of a person's name.
+_STOP = {
+    line.strip()
+    for line in resources.files("digest")
+    .joinpath("data", "stopwords.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("#")
+}
+NON_OFFICIAL_ROLES = (
+    "spokes", "researcher", "professor", "analyst", "correspondent", "editor", "reporter",
+    "aide", "observer", "economist", "expert", "journalist", "columnist", "scholar", "fellow",
+)  # fmt: skip
+HEAD_OF_STATE = ("president", "prime minister", "premier", "chancellor", "king", "queen",
+                 "emperor", "leader", "sultan", "emir", "monarch", "crown prince")  # fmt: skip
+# Titles that by themselves name the country (used only when the text gives no side).
+ROLE_SIDES = {
+    "secretary of state": "United States", "treasury secretary": "United States",
+    "commerce secretary": "United States", "trade representative": "United States",
+    "cia director": "United States", "house speaker": "United States", "sen.": "United States",
+    "sens.": "United States", "senator": "United States", "chancellor of the exchequer":
+    "United Kingdom", "foreign secretary": "United Kingdom", "state councilor": "China",
+    "national security adviser": "United States",
+}  # fmt: skip
+
+
+@dataclass
+class Mention:
+    """One occurrence of a person's name in the body."""
+
+    start: int
+    end: int
+    surface: str
+    role: str | None = None
+    side: str | None = None
+    honorific: bool = False
+    name: str | None = None  # canonical name, filled by resolve()
+
+
+@dataclass
+class Person:
+    """Everything the article says about one person."""
+
+    name: str
+    mentions: list[Mention] = field(default_factory=list)
+    side: str | None = None
+    roles: list[str] = field(default_factory=list)
+
+    @property
+    def role(self) -> str | None:
+        """The first role the article gives."""
+        return self.roles[0] if self.roles else None
+
+    @property
+    def official(self) -> bool:
+        """False for spokespeople, analysts and the like, who report rather than meet."""
+        return not any(word in (r.lower()) for r in self.roles for word in NON_OFFICIAL_ROLES)
+
+    @property
+    def is_leader(self) -> bool:
+        """True when a role marks a head of state or government."""
+        for role in self.roles:
+            low = role.lower()
+            if "vice" in low or "deputy" in low or "exchequer" in low or "party" in low:
+                continue
+            if any(re.search(rf"\b{h}\b", low) for h in HEAD_OF_STATE):
+                return True
+        return False
+
+
+def _is_stop(token: str) -> bool:
+    low = token.lower().rstrip(".")
+    if low in _STOP or low in HONORIFICS or token.isupper() and len(token) > 1:
+        return True
+    gaz = gazetteer()
+    return low in gaz.role_heads or low in gaz.role_words
+
+
+def _phrase_is_place(tokens: list[str]) -> bool:
+    phrase = " ".join(tokens)
+    return side_of(phrase) is not None or place_of(phrase) is not None
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Candidate person mentions: capitalised runs with place, role and stop words removed."""
+    mentions: list[Mention] = []
+    for run in _RUN.finditer(text):
+        tokens = [(m.group(0), run.start() + m.start()) for m in re.finditer(r"\S+", run.group(0))]
+        flags = [False] * len(tokens)  # True = cannot be part of a name
+        i = 0
+        while i < len(tokens):
+            for size in range(min(5, len(tokens) - i), 0, -1):
+                words = [t for t, _ in tokens[i : i + size]]
+                if _phrase_is_place(words):
+                    for k in range(i, i + size):
+                        flags[k] = True
+                    i += size - 1
+                    break
+            else:
+                flags[i] = _is_stop(tokens[i][0])
+            i += 1
+        segment: list[tuple[str, int]] = []
+        for (token, offset), stop in [*zip(tokens, flags, strict=True), (("", -1), True)]:
+            if not stop and not (token.endswith(".") and len(token) == 2 and not segment):
+                segment.append((token, offset))
+                continue
+            if segment:
+                mentions.append(_mention(text, segment))
+            segment = []
+    return [m for m in mentions if m is not None]
+
+
+def _mention(text: str, segment: list[tuple[str, int]]) -> Mention:
+    while segment and segment[-1][0].endswith(".") and len(segment[-1][0]) == 2:
+        segment = segment[:-1]  # a trailing initial is a sentence end, not a name part
+    start = segment[0][1]
+    end = segment[-1][1] + len(segment[-1][0])
+    surface = " ".join(t for t, _ in segment)
+    mention = Mention(start, end, surface)
+    _describe(text, mention)
+    return mention
+
+
+_DETERMINERS = {"the", "a", "an", "his", "her", "its", "their"}
+_WORD = re.compile(r"[\w.'’-]+|,")
+
+
+def _describe(text: str, mention: Mention) -> None:
+    """Fill the role and side of a mention from the words around it."""
+    before = text[max(0, mention.start - 160) : mention.start]
+    before = re.split(r"[.;:!?\"“”(]\s|\n\s*\n", before)[-1]
+    tokens = _WORD.findall(before)
+    gaz = gazetteer()
+    role_tokens: list[str] = []
+    side = None
+    comma_start = bool(tokens) and tokens[-1] == ","
+    if comma_start:
+        tokens = tokens[:-1]
+    closed = False
+    i = len(tokens) - 1
+    while i >= 0:
+        raw = tokens[i]
+        token = re.sub(r"^(?:then|ex|former)-", "", raw)
+        low = token.lower()
+        if low in ("former", "then", "late", "democratic", "republican", "acting"):
+            i -= 1
+            continue
+        if low.rstrip(".") in HONORIFICS:
+            mention.honorific = True
+            i -= 1
+            continue
+        pair = f"{tokens[i - 1]} {token}" if i > 0 else ""
+        if pair and side_of(pair) and role_tokens[-1:] != ["of"]:
+            side = side or side_of(pair)
+            i -= 2
+            continue
+        if (token[:1].isupper() or low in ("us", "u.s.")) and side_of(token):
+            side = side or side_of(token)
+            i -= 1
+            continue
+        if low not in _DETERMINERS and (low in gaz.role_words or low in gaz.role_heads):
+            role_tokens.insert(0, token)
+            i -= 1
+            continue
+        closed = low in ("the", "a", "an", "his", "her", "its", "their")
+        break
+    else:
+        closed = True
+    if comma_start and not closed:
+        role_tokens = []
+    role = _clean_role(role_tokens)
+    after = text[mention.end : mention.end + 160]
+    if role is None:
+        apposition = re.match(r",\s+(?:the\s+|a\s+)?([^,.;()\n]{2,90})", after)
+        if apposition:
+            role, side_after = _role_after(apposition.group(1))
+            side = side or side_after
+    of_place = re.match(
+        rf"\s+of\s+(?:the\s+)?([{_UPPER}][\w.]+(?:\s+[{_UPPER}][\w.]+){{0,2}})", after
+    )
+    if of_place and side is None:
+        words = of_place.group(1).split()
+        for size in range(len(words), 0, -1):
+            phrase = " ".join(words[:size])
+            place = place_of(phrase)
+            found = side_of(phrase) or (place.country if place else None)
+            if found:
+                side = found
+                break
+    mention.role = role
+    mention.side = side
+
+
+def _role_after(phrase: str) -> tuple[str | None, str | None]:
+    gaz = gazetteer()
+    side = None
+    words: list[str] = []
+    for token in phrase.split():
+        low = token.lower()
+        if side_of(token) and token[:1].isupper():
+            side = side or side_of(token)
+            continue
+        if low in gaz.role_words or low in gaz.role_heads:
+            words.append(token)
+            continue
+        break
+    return _clean_role(words), side
+
+
+def _clean_role(tokens: list[str]) -> str | None:
+    gaz = gazetteer()
+    while tokens and tokens[0].lower() in ("of", "for", "the", "and", "'s"):
+        tokens = tokens[1:]
+    # End the role at its last head word ("chairwoman of the National" -> "chairwoman").
+    last_head = -1
+    for index, token in enumerate(tokens):
+        low = token.lower()
+        two = " ".join(t.lower() for t in tokens[index - 1 : index + 1]) if index else ""
+        if low in gaz.role_heads or two in gaz.role_heads or low == "state":
+            last_head = index
+    if last_head < 0:
+        return None
+    # Keep a trailing "for Asia" / "of State": part of the title as written.
+    if last_head + 2 < len(tokens) + 1 and last_head + 2 <= len(tokens) - 0:
+        tail = tokens[last_head + 1 : last_head + 3]
+        if len(tail) == 2 and tail[0].lower() in ("for", "of") and tail[1][:1].isupper():
+            last_head += 2
+    tokens = tokens[: last_head + 1]
+    if tokens and tokens[-1].lower() == "state" and "of" not in [t.lower() for t in tokens]:
+        return None if len(tokens) == 1 else " ".join(tokens)
+    return " ".join(tokens) or None
+
+
+def _split_camel(token: str, known_parts: set[str]) -> str:
+    match = re.fullmatch(rf"([{_UPPER}][{_LOWER}]+)([{_UPPER}][{_LOWER}]+)", token)
+    if match and (match.group(1) in known_parts or match.group(2) in known_parts):
+        return f"{match.group(1)} {match.group(2)}"
+    return token
+
+
+def _close(first: str, second: str) -> bool:
+    """Spelling variants: same initial and at most two edits apart."""
+    if first[:1] != second[:1]:
+        return False
+    if abs(len(first) - len(second)) > 2:
+        return False
+    previous = list(range(len(second) + 1))
+    for i, a in enumerate(first, 1):
+        current = [i]
+        for j, b in enumerate(second, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1] <= 2
+
+
+def resolve(mentions: list[Mention]) -> dict[str, Person]:
+    """Give every mention a canonical name; return the people keyed by that name."""
+    gaz = gazetteer()
+    single_tokens = {m.surface for m in mentions if " " not in m.surface}
+    for mention in mentions:
+        if " " not in mention.surface:
+            mention.surface = _split_camel(mention.surface, single_tokens)
+    full = [m for m in mentions if " " in m.surface]
+    counts = Counter(m.surface for m in full)
+    canonical: dict[str, str] = {}
+    for surface, _ in counts.most_common():
+        known = gaz.people.get(surface.lower())
+        if known is not None and known.name.lower() != surface.lower():
+            canonical[surface] = known.name
+            continue
+        parts = surface.split()
+        for other in list(dict.fromkeys(canonical.values())):
+            other_parts = other.split()
+            if (
+                len(other_parts) == len(parts)
+                and other_parts[-1] == parts[-1]
+                and _close(other_parts[0], parts[0])
+            ):
+                canonical[surface] = other
+                break
+        else:
+            canonical[surface] = surface
+    names_in_order = [(m.start, canonical[m.surface]) for m in full]
+    name_counts = Counter(canonical[m.surface] for m in full)
+    for mention in mentions:
+        if " " in mention.surface:
+            mention.name = canonical[mention.surface]
+            continue
+        candidates = [
+            name for name in name_counts if mention.surface in (name.split()[0], name.split()[-1])
+        ]
+        if candidates:
+            best = max(name_counts[c] for c in candidates)
+            top = [c for c in candidates if name_counts[c] == best]
+            if len(top) > 1:
+                earlier = [n for s, n in names_in_order if s < mention.start and n in top]
+                top = earlier[-1:] or top
+            mention.name = top[0]
+            continue
+        known = gaz.people.get(mention.surface.lower())
+        if known is not None:
+            mention.name = known.name
+        elif mention.honorific or mention.role:
+            mention.name = mention.surface
+    people: dict[str, Person] = {}
+    for mention in mentions:
+        if mention.name is None:
+            continue
+        person = people.setdefault(mention.name, Person(mention.name))
+        person.mentions.append(mention)
+        if mention.role and mention.role not in person.roles:
+            person.roles.append(mention.role)
+    for person in people.values():
+        sides = Counter(m.side for m in person.mentions if m.side)
+        if sides:
+            person.side = sides.most_common(1)[0][0]
+        elif (known := gaz.people.get(person.name.lower())) is not None:
+            person.side = known.side
+        else:
+            for role in person.roles:
+                if role.lower() in ROLE_SIDES:
+                    person.side = ROLE_SIDES[role.lower()]
+                    break
+    return people

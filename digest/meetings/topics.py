@@ -1,0 +1,49 @@
+"""Topic tags for a meeting, from the shipped vocabulary (``digest/data/topics.toml``).
+
+Each tag lists regular expressions; config may add tags or patterns through ``vocabulary``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+
+from digest.meetings.gazetteer import side_of
+
+Vocabulary = dict[str, list[re.Pattern[str]]]
+
+
+def _compile(patterns: Iterable[str]) -> list[re.Pattern[str]]:
+    return [re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.IGNORECASE) for p in patterns]
+
+
+@cache
+def shipped_vocabulary() -> Vocabulary:
+    """The topic tags and patterns that ship with Parley."""
+    text = resources.files("digest").joinpath("data", "topics.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    return {tag: _compile(spec.get("patterns", [tag])) for tag, spec in data["tags"].items()}
+
+
+def extend_vocabulary(extra: Mapping[str, Iterable[str]]) -> Vocabulary:
+    """The shipped vocabulary plus ``extra`` (tag -> patterns), e.g. from the config file."""
+    vocabulary = dict(shipped_vocabulary())
+    for tag, patterns in extra.items():
+        tag = tag.strip().lower()
+        vocabulary[tag] = [*vocabulary.get(tag, []), *_compile(list(patterns) or [re.escape(tag)])]
+    return vocabulary
+
+
+def tag_text(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
+    """Tags whose patterns occur in ``text``, in vocabulary order."""
+    vocabulary = vocabulary or shipped_vocabulary()
+    return [tag for tag, patterns in vocabulary.items() if any(p.search(text) for p in patterns)]
+
+
+def drop_own_sides(tags: Iterable[str], sides: Iterable[str]) -> list[str]:
+    """Remove country tags that name one of the meeting's own sides (GUIDE §9)."""
+    own = {s.lower() for s in sides}
+    return [t for t in tags if (side_of(t) or "").lower() not in own]
