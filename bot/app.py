@@ -24,12 +24,13 @@ from bot.outbox import AlertOutbox, DigestOutbox, RetryPolicy
 from bot.render import alert_payload, digest_payloads
 from bot.topics import load_vocabulary
 from digest import store
-from digest.alerts import Vocabulary, batch_alerts, who_to_tell
+from digest.alerts import TopicMatcher, Vocabulary, batch_alerts, who_to_tell
 from digest.config import Config
-from digest.models import Digest
+from digest.models import Article, Digest
 from digest.pipeline import ingest_files
 from digest.store import articles as article_store
 from digest.store import bot_state
+from digest.stories import build_digest
 from digest.timeutil import utc_now
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,9 @@ class ParleyBot(commands.Bot):
     def schedule_all(self) -> None:
         """(Re)create every job from the database: digests per guild, ingest, alerts."""
         for settings in bot_state.all_guild_settings(self.db):
-            jobs.schedule_digest(self.scheduler, settings)
+            # Keep a stored job as it is: replacing it would move a missed run to tomorrow.
+            if self.scheduler.get_job(jobs.digest_job_id(settings.guild_id)) is None:
+                jobs.schedule_digest(self.scheduler, settings)
         ingest = self.tuning.ingest_seconds or self.config.sources.poll_minutes * 60
         jobs.schedule_interval(self.scheduler, jobs.INGEST_JOB, jobs.ingest_job, ingest)
         jobs.schedule_interval(
@@ -167,22 +170,13 @@ class ParleyBot(commands.Bot):
         Guilds due at the same minute usually share ``since`` and the same articles; one build
         serves them all (keyed by the newest article id, so new articles mean a new build).
         """
-        from digest.stories import build_digest
-
         articles = article_store.articles_since(self.db, since)
         key = (since, tuple(topics), articles[-1].id if articles else 0, len(articles))
         cached = self._digest_cache.get(key)
         if cached is None:
-            settings = self.config.digest
             cached = asyncio.ensure_future(
                 asyncio.to_thread(
-                    build_digest,
-                    articles,
-                    now=now,
-                    since=since,
-                    sentences_per_story=settings.sentences_per_story,
-                    max_stories=settings.stories_per_digest,
-                    topics=tuple(topics),
+                    _digest_of, articles, now, since, tuple(topics), self.vocabulary, self.config
                 )
             )
             self._digest_cache = {k: v for k, v in self._digest_cache.items() if not v.done()}
@@ -268,6 +262,28 @@ class ParleyBot(commands.Bot):
 
         results = await asyncio.gather(*(send(b) for b in batch_alerts(pending)))
         log.info("alerts: %d of %d batch(es) delivered", sum(results), len(results))
+
+
+def _digest_of(
+    articles: list[Article],
+    now: datetime,
+    since: datetime | None,
+    topics: tuple[str, ...],
+    vocabulary: Vocabulary,
+    config: Config,
+) -> Digest:
+    # Runs in a worker thread: pure work on the articles already read.
+    if topics:
+        matcher = TopicMatcher(topics, vocabulary)
+        articles = [a for a in articles if matcher.matches(a)]
+    return build_digest(
+        articles,
+        now=now,
+        since=since,
+        sentences_per_story=config.digest.sentences_per_story,
+        max_stories=config.digest.stories_per_digest,
+        topics=topics,
+    )
 
 
 def _ingest_folders(config: Config, folders: Sequence[str], now: datetime) -> list[int]:

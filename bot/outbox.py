@@ -49,7 +49,7 @@ class RetryPolicy:
 
 def is_transient(error: BaseException) -> bool:
     """True for failures worth retrying: rate limits, server errors, network trouble."""
-    if isinstance(error, discord.RateLimited | TRANSIENT):
+    if isinstance(error, (discord.RateLimited, *TRANSIENT)):
         return True
     return isinstance(error, discord.HTTPException) and error.status in (408, 429)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from bot.app import ParleyBot, Tuning
 from bot.outbox import RetryPolicy
 from digest.config import BotSettings, Config, DatabaseSettings, SourceSettings
+from digest.models import Article
 from digest.timeutil import utc_now
 
 FAST = Tuning(
@@ -56,3 +58,28 @@ async def running_bot(
         await asyncio.wait_for(bot.close(), timeout)
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(task, timeout)
+
+
+def make_article(
+    number: int, title: str, body: str, now: datetime, site: str = "Example News"
+) -> Article:
+    """A stored-ready article with a unique location and content hash."""
+    return Article(
+        location=f"https://news.example/{number}",
+        body=body,
+        content_hash=hashlib.sha256(f"{number}:{body}".encode()).hexdigest(),
+        title=title,
+        published=now,
+        site=site,
+        ingested_at=now,
+    )
+
+
+async def wait_until(predicate: Callable[[], bool], timeout: float = 10) -> None:
+    """Poll ``predicate`` until true, failing the test (not hanging) after ``timeout``."""
+
+    async def poll() -> None:
+        while not predicate():
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), timeout)
