@@ -1,0 +1,121 @@
+"""End to end: topic subscriptions and the alerts they bring, once per article, batched."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from digest.pipeline import ingest_article
+from digest.store import bot_state
+from tests.discord_emulator import Emulator, Focused
+from tests.discord_emulator.harness import ADMIN, bot_config, make_article, running_bot
+
+TARIFF = "Ministers met to discuss steel tariffs. The talks on tariffs will continue next week."
+SOFTWARE = "A software company released an update. It mentions warfare games and nothing else."
+
+
+@pytest.fixture
+async def emulator(monkeypatch):
+    emu = await Emulator().start()
+    emu.patch_discord(monkeypatch)
+    emu.guild = emu.add_guild("Newsroom")
+    emu.news = emu.channel_id(emu.guild)
+    emu.readers = emu.role_id(emu.guild)
+    yield emu
+    await emu.stop()
+
+
+async def prepare(emulator, bot):
+    await emulator.command(
+        "parley setup", guild_id=emulator.guild, permissions=ADMIN, channel=emulator.news
+    )
+    await bot.run_alerts()  # first run: sets the cursor, the backlog is not news
+
+
+async def test_subscribe_and_get_a_direct_message_once(emulator, tmp_path):
+    async with running_bot(bot_config(tmp_path)) as bot:
+        await prepare(emulator, bot)
+        reply = await emulator.command(
+            "subscribe", guild_id=emulator.guild, user_id=7, topic="Tariffs"
+        )
+        assert "“tariffs”" in reply["content"] and reply["flags"] & 64
+        await emulator.command("subscribe", guild_id=emulator.guild, user_id=8, topic="war")
+        now = datetime.now(UTC)
+        ingest_article(bot.db, make_article(1, "Steel talks", TARIFF, now))
+        ingest_article(bot.db, make_article(2, "Software update", SOFTWARE, now))
+        await bot.run_alerts()
+        await bot.run_alerts()  # a second run tells nobody twice
+        dms = emulator.dms_to(7)
+        assert len(dms) == 1
+        description = dms[0]["embeds"][0]["description"]
+        assert "Steel talks" in description and "Software" not in description
+        assert emulator.dms_to(8) == []  # 'war' is not a whole word of 'warfare' or 'software'
+        assert [d.article_id for d in bot_state.delivered_alerts(bot.db, emulator.guild)] == [1]
+
+
+async def test_role_alert_pings_only_that_role_and_closed_dms_fall_back(emulator, tmp_path):
+    async with running_bot(bot_config(tmp_path)) as bot:
+        await prepare(emulator, bot)
+        refused = await emulator.command(
+            "subscribe", guild_id=emulator.guild, user_id=5, topic="tariffs", role=emulator.readers
+        )
+        assert "Manage Server" in refused["content"]
+        await emulator.command(
+            "subscribe",
+            guild_id=emulator.guild,
+            user_id=5,
+            permissions=ADMIN,
+            topic="tariffs",
+            role=emulator.readers,
+        )
+        await emulator.command("subscribe", guild_id=emulator.guild, user_id=9, topic="steel")
+        emulator.closed_dms.add(9)
+        ingest_article(bot.db, make_article(1, "Steel talks @everyone", TARIFF, datetime.now(UTC)))
+        await bot.run_alerts()
+        posted = emulator.messages_in(emulator.news)
+        by_content = {m["content"]: m for m in posted}
+        role_ping = by_content[f"<@&{emulator.readers}>"]
+        assert role_ping["allowed_mentions"] == {"parse": [], "roles": [emulator.readers]}
+        user_ping = by_content["<@9>"]
+        assert user_ping["allowed_mentions"] == {"parse": [], "users": [9]}
+        assert "@everyone" not in str(posted)
+        vias = {d.target_id: d.via for d in bot_state.delivered_alerts(bot.db, emulator.guild)}
+        assert vias == {emulator.readers: "channel", 9: "channel"}
+
+
+async def test_many_articles_are_batched(emulator, tmp_path):
+    async with running_bot(bot_config(tmp_path)) as bot:
+        await prepare(emulator, bot)
+        await emulator.command("subscribe", guild_id=emulator.guild, user_id=7, topic="tariffs")
+        now = datetime.now(UTC)
+        for n in range(1, 13):
+            ingest_article(bot.db, make_article(n, f"Tariff story {n}", f"{TARIFF} ({n})", now))
+        await bot.run_alerts()
+        dms = emulator.dms_to(7)
+        assert len(dms) == 2  # 12 articles: 10 in the first message, 2 in the second
+        assert dms[0]["embeds"][0]["title"] == "10 new articles on your topics"
+        assert dms[1]["embeds"][0]["title"] == "2 new articles on your topics"
+
+
+async def test_unsubscribe_subscriptions_and_topics(emulator, tmp_path):
+    async with running_bot(bot_config(tmp_path)):
+        g = emulator.guild
+        await emulator.command("subscribe", guild_id=g, user_id=7, topic="nuclear")
+        await emulator.command("subscribe", guild_id=g, user_id=7, topic="steel  Tariffs")
+        again = await emulator.command("subscribe", guild_id=g, user_id=7, topic="NUCLEAR")
+        assert "already" in again["content"]
+        listed = await emulator.command("subscriptions", guild_id=g, user_id=7)
+        assert listed["embeds"][0]["description"] == "• nuclear\n• steel tariffs"
+        choices = await emulator.command("unsubscribe", guild_id=g, user_id=7, topic=Focused("st"))
+        assert [c["value"] for c in choices["choices"]] == ["steel tariffs"]
+        tags = await emulator.command("subscribe", guild_id=g, user_id=7, topic=Focused("nucl"))
+        assert "nuclear" in [c["value"] for c in tags["choices"]]
+        gone = await emulator.command("unsubscribe", guild_id=g, user_id=7, topic="nuclear")
+        assert "Unsubscribed" in gone["content"]
+        missing = await emulator.command("unsubscribe", guild_id=g, user_id=7, topic="nuclear")
+        assert "No subscription" in missing["content"]
+        bad = await emulator.command("subscribe", guild_id=g, user_id=7, topic="?!*")
+        assert "not a usable topic" in bad["content"] and bad["flags"] & 64
+        topics = await emulator.command("topics", guild_id=g, user_id=7)
+        assert "steel tariffs** — 0 meetings, 1 following" in topics["embeds"][0]["description"]
