@@ -108,7 +108,8 @@ def _is_hard_wrapped(block: list[str]) -> bool:
         for line, after in zip(lines, lines[1:], strict=False)
         if len(line) >= 30 and not rules.ends_sentence(line) and after[:1].islower()
     )
-    return filled >= 0.6 * len(lines) or runs_on >= max(2, 0.2 * len(lines))
+    # Lines filled to one width alone could be a list of headlines; wrapped prose also runs on.
+    return runs_on >= max(2, 0.2 * len(lines)) or (runs_on >= 1 and filled >= 0.6 * len(lines))
 
 
 def _unwrap(block: list[str]) -> list[str]:
@@ -124,8 +125,14 @@ def _unwrap(block: list[str]) -> list[str]:
         else:
             out.append(text)
         # A line filled to near the wrap width continues on the next; a short one, a
-        # headline in capitals, or a date header ends its paragraph.
-        joinable = len(text) >= 0.55 * width and not text.isupper() and not text[:1].isdigit()
+        # headline in capitals, a date header or a sentence well short of the width ends
+        # its paragraph.
+        joinable = (
+            len(text) >= 0.55 * width
+            and not text.isupper()
+            and not text[:1].isdigit()
+            and not (rules.ends_sentence(text) and len(text) < 0.8 * width)
+        )
     return out
 
 
@@ -141,6 +148,8 @@ def _classify(raw: str, bullet: bool) -> Unit:
         kind = PROSE
     elif rules.is_short_sentence(text) or (caption and rules.words(text) >= 6):
         # A line that carried a photo credit is a caption: keep it even without a full stop.
+        kind = SENTENCE
+    elif rules.is_unpunctuated_sentence(text):
         kind = SENTENCE
     else:
         kind = SHORT
@@ -162,7 +171,8 @@ def _story_span(units: list[Unit]) -> tuple[int, int]:
                 best = (mass, start, index + 1)
         elif unit.kind == SECTION_END:
             last, gap = -1, 0
-        else:
+        elif unit.kind != SENTENCE:
+            # Short sentences belong to the story (one-line paragraphs); they never break it.
             gap += 1
     _, start, end = best
     if end == 0:

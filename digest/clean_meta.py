@@ -39,6 +39,7 @@ _HAS_MONTH = re.compile(rf"\b(?:{_MONTH})\b|\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{1,
 _HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 _MERIDIEM = re.compile(r"\d\s*[ap]\.?m\b", re.I)
+_PARTS = re.compile(r"\s+[|•·]\s+|\s+[-–—]\s+(?=\D)")
 _FRACTION = re.compile(r"(\d{1,2}:\d{2}:\d{2})\.\d+")
 
 _DOMAIN_IN_LINE = re.compile(r"\b([A-Za-z][\w-]*(?:\.[\w-]+)*\.[A-Za-z]{2,6})\b")
@@ -109,8 +110,9 @@ def find_published(units: Sequence[_Unit], title_at: int | None, start: int) -> 
         unit = units[index]
         if index >= start and unit.kind == "prose" and not unit.caption:
             break
-        if _is_date_line(unit.text) and not _is_clock(unit):
-            candidates.append(unit.text)
+        stated = _date_in(unit.text)
+        if stated and not _is_clock(unit):
+            candidates.append(stated)
     # "Updated ..." only when the page gives nothing else.
     candidates.sort(key=lambda text: text.lower().startswith(("updated", "last updated")))
     for text in candidates:
@@ -139,12 +141,27 @@ def _is_headline(unit: _Unit, allow_prose: bool = False) -> bool:
     )
 
 
+def _date_in(text: str) -> str | None:
+    """The date a line states when the line is a date, or a byline with a date part."""
+    if _is_date_line(text):
+        return text
+    # "By Jane Doe | June 6, 2023 | 14:01 BST": keep the parts that are dates or times.
+    parts = [part for part in _PARTS.split(text) if _is_dateish(part)]
+    joined = " ".join(parts)
+    return joined if parts and _is_date_line(joined) else None
+
+
 def _is_date_line(text: str) -> bool:
     if len(text) > 70 or not _HAS_YEAR.search(text) or not _HAS_MONTH.search(text):
         return False
-    leftover = _DATE_TOKENS.sub("", _DATE_LABEL.sub("", text))
-    # What is left should be at most a time zone ("CST", "ist").
-    return len(leftover) <= 4
+    return _is_dateish(text)
+
+
+def _is_dateish(text: str) -> bool:
+    """Only date and time words and numbers, plus at most a time zone ("CST", "ist")."""
+    return (
+        any(c.isdigit() for c in text) and len(_DATE_TOKENS.sub("", _DATE_LABEL.sub("", text))) <= 4
+    )
 
 
 def _is_clock(unit: _Unit) -> bool:

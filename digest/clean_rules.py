@@ -76,8 +76,9 @@ _SECTION_END = re.compile(
       | more\s+(?:from|stories|news|in|on|like)\b.*
       | you\s+(?:may|might)\s+(?:also\s+)?like.* | read\s+(?:more|next) | what\s+to\s+read\s+next
       | (?:latest|top|popular|editor'?s?)\s*(?:news|stories|picks|headlines)? | news\s+latest
-      | (?:leave|post|add)\s+a\s+(?:reply|comment) | (?:show|view|load)\s+comments | comments?
-      | \d+\s+comments? | topics? | tags? | galleries | follow(?:\s+\w+){0,3} | share(?:\s+this)?
+      | (?:leave|post|add)\s+a\s+(?:reply|comment) | (?:show|view|load)\s+(?:all\s+)?comments
+      | (?:\d+\s+)?comments?(?:\s*\(\d+\))? | join\s+the\s+(?:conversation|discussion)
+      | topics? | tags? | galleries | follow(?:\s+\w+){0,3} | share(?:\s+this)?
       | about\s+us | contact\s+us | discover\s+more | explore(?:\s+more)?
     )$""",
     re.IGNORECASE | re.VERBOSE,
@@ -160,6 +161,52 @@ def is_prose(text: str) -> bool:
 def is_short_sentence(text: str) -> bool:
     """True for a short line that still reads as a sentence ("Kerry declined to comment.")."""
     return words(text) >= 3 and ends_sentence(text) and any(c.islower() for c in text)
+
+
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "and",
+        "or",
+        "but",
+        "that",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "said",
+        "says",
+    ]
+)
+
+
+def is_unpunctuated_sentence(text: str) -> bool:
+    """True for a sentence that lost its full stop: long, and made of ordinary running words.
+
+    Subheads and labels are a few words; a line of ten or more with several function words
+    ("the", "of", "said") is story text even when the scraper dropped its punctuation.
+    """
+    tokens = text.split()
+    if len(tokens) < 10 or is_byline(text) or not text[:1].isupper():
+        return False
+    return sum(1 for token in tokens if token.casefold() in _FUNCTION_WORDS) >= 3
 
 
 def is_byline(text: str) -> bool:

@@ -351,6 +351,46 @@ def test_unseen_site_cleans_right():
     ]
 
 
+TABLOID_PAGE = """\
+Menu
+News
+Politics
+World
+Envoys agree to keep talking after tense meeting
+By Sam Reed | June 6, 2023 | 14:01 BST
+The envoys met for three hours in Geneva on Tuesday and agreed to keep talking.
+It was tense.
+Both sides said so.
+Nobody walked out.
+The next round is set for July.
+Officials from both delegations described the atmosphere as difficult but said the talks had \
+been worth holding.
+What happens next
+A second meeting in Vienna has been pencilled in for the end of July officials said
+Share this article
+Comments (3)
+Great article, really informative and well written, thanks for covering this story.
+I disagree with the envoys and think the whole process is a waste of everyone's time.
+"""
+
+
+def test_short_paragraphs_bylines_and_comments():
+    result = clean_article(TABLOID_PAGE)
+    assert result.title == "Envoys agree to keep talking after tense meeting"
+    assert result.published == datetime(2023, 6, 6, 13, 1, tzinfo=UTC)
+    assert result.body.split("\n\n") == [
+        "The envoys met for three hours in Geneva on Tuesday and agreed to keep talking.",
+        "It was tense.",
+        "Both sides said so.",
+        "Nobody walked out.",
+        "The next round is set for July.",
+        "Officials from both delegations described the atmosphere as difficult but said the talks "
+        "had been worth holding.",
+        # A sentence that lost its full stop is kept; the subhead above it is not.
+        "A second meeting in Vienna has been pencilled in for the end of July officials said",
+    ]
+
+
 WIRE_COPY = """\
  3-APR-1987 13:30:26.07
 MINISTERS TO MEET ON GRAIN EXPORTS
