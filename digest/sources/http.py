@@ -10,6 +10,8 @@ limit, conditional GET, and an honest User-Agent. Addresses are checked at conne
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 import zlib
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
@@ -90,15 +92,21 @@ class Fetched:
         return self.status == 304
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    # Loading the CA bundle takes ~0.1 s: once per process, not once per polling round.
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport on a connection pool that connects only to vetted addresses."""
 
     def __init__(self, policy: AddressPolicy, max_connections: int = 20) -> None:
-        super().__init__(trust_env=False)
+        super().__init__(verify=_ssl_context(), trust_env=False)
         # httpx has no argument for a network backend, so replace the pool it built with an
         # identical one on ours (httpx's transport only calls _pool's request and close methods).
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=_ssl_context(),
             max_connections=max_connections,
             max_keepalive_connections=max_connections,
             keepalive_expiry=5.0,
