@@ -187,24 +187,22 @@ def _story_span(units: list[Unit]) -> tuple[int, int]:
 
 
 def _body(units: list[Unit], start: int, end: int, title: str | None) -> str:
-    """The story's paragraphs, credits stripped, repeats (also cut-short repeats) dropped."""
-    keys: list[str] = [_key(title)] if title else []
-    paragraphs: list[str | None] = [None] if title else []
+    """The story's paragraphs; repeats (also cut-short repeats) and the headline dropped."""
+    title_key = _key(title) if title else None
+    keys: list[str] = []
+    paragraphs: list[str] = []
     for unit in units[start:end]:
-        if unit.kind not in (PROSE, SENTENCE):
-            continue
-        text = unit.text
-        key = _key(text)
-        if not key:
+        key = _key(unit.text)
+        if unit.kind not in (PROSE, SENTENCE) or not key or key == title_key:
             continue
         repeat = _repeat_of(key, keys)
         if repeat is None:
             keys.append(key)
-            paragraphs.append(text)
-        elif len(key) > len(keys[repeat]) and paragraphs[repeat] is not None:
+            paragraphs.append(unit.text)
+        elif len(key) > len(keys[repeat]):
             # A gallery often shows a caption cut short first and in full later.
-            keys[repeat], paragraphs[repeat] = key, text
-    return "\n\n".join(p for p in paragraphs if p is not None)
+            keys[repeat], paragraphs[repeat] = key, unit.text
+    return "\n\n".join(paragraphs)
 
 
 def _repeat_of(key: str, keys: list[str]) -> int | None:

@@ -27,7 +27,8 @@ _MONTH = (
 )
 _WEEKDAY = r"mon|tue|wed|thu|fri|sat|sun"
 _DATE_LABEL = re.compile(
-    r"^(?:(?:last\s+)?updated|published|posted|first\s+published|modified|date|on)\b\s*:?\s*",
+    r"^(?:(?:(?:last\s+)?updated|published|posted|first\s+published|modified|date|on)\b\s*:?\s*)+"
+    r"|\s+by\s+[\w .'’-]{1,40}$",  # "Posted on March 3, 2021 by admin"
     re.I,
 )
 _DATE_TOKENS = re.compile(
@@ -104,7 +105,13 @@ def find_published(units: Sequence[_Unit], title_at: int | None, start: int) -> 
     stops at the first paragraph of running text; a lead photo's caption does not stop it,
     because pages often put the byline and date under the lead photo.
     """
-    first = max(0, start - 3) if title_at is None else max(0, title_at - 1)
+    if title_at is None:
+        first = max(0, start - 3)
+    else:
+        # Date and byline lines right above the headline belong to it ("11-MAR-1987", "By X").
+        first = title_at
+        while first > 0 and title_at - first < 3 and _is_meta(units[first - 1]):
+            first -= 1
     candidates: list[str] = []
     for index in range(first, len(units)):
         unit = units[index]
@@ -116,7 +123,7 @@ def find_published(units: Sequence[_Unit], title_at: int | None, start: int) -> 
     # "Updated ..." only when the page gives nothing else.
     candidates.sort(key=lambda text: text.lower().startswith(("updated", "last updated")))
     for text in candidates:
-        moment = _parse_date(_DATE_LABEL.sub("", text))
+        moment = _parse_date(_DATE_LABEL.sub("", text).strip())
         if moment is not None:
             return moment
     return None
@@ -139,6 +146,10 @@ def _is_headline(unit: _Unit, allow_prose: bool = False) -> bool:
         and not _is_date_line(unit.text)
         and (allow_prose or unit.kind != "prose")
     )
+
+
+def _is_meta(unit: _Unit) -> bool:
+    return rules.is_byline(unit.text) or _date_in(unit.text) is not None
 
 
 def _date_in(text: str) -> str | None:

@@ -80,6 +80,7 @@ _SECTION_END = re.compile(
       | (?:\d+\s+)?comments?(?:\s*\(\d+\))? | join\s+the\s+(?:conversation|discussion)
       | topics? | tags? | galleries | follow(?:\s+\w+){0,3} | share(?:\s+this)?
       | about\s+us | contact\s+us | discover\s+more | explore(?:\s+more)?
+      | (?:up\s+)?next(?:\s+(?:story|article|post))? | previous\s+(?:story|article|post)
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -442,6 +442,57 @@ def test_date_line_after_the_story_starts_is_not_the_publication_date():
     assert result.published is None
 
 
+STORY_LINES = (
+    "The two foreign ministers met in Oslo on Monday and agreed to resume talks next month.\n"
+    "Officials on both sides described the meeting as constructive and said more would follow.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "published"),
+    [
+        (
+            "Ministers meet in Oslo\nPosted on March 3, 2021 by admin\n",
+            datetime(2021, 3, 3, tzinfo=UTC),
+        ),
+        ("June 6, 2023\nBy Sam Reed\nMinisters meet in Oslo\n", datetime(2023, 6, 6, tzinfo=UTC)),
+        (
+            "Ministers meet in Oslo\nUpdated: 2023-06-07 09:00\nPublished: 2023-06-06 08:30\n",
+            datetime(2023, 6, 6, 8, 30, tzinfo=UTC),
+        ),
+        (
+            "Ministers meet in Oslo\nJun 6, 2023 at 2:01 p.m. EDT\n",
+            datetime(2023, 6, 6, 18, 1, tzinfo=UTC),
+        ),
+        # A masthead clock: seconds on a 12-hour dial, and furniture between it and the headline.
+        ("06/14/2030 10:04:53 pm\nSubscribe now\nMinisters meet in Oslo\n", None),
+        ("Ministers meet in Oslo\n06/14/2030 10:04:53 pm\n", None),
+        # A date without a year is not enough to date the article.
+        ("Ministers meet in Oslo\nMonday, June 6\n", None),
+    ],
+)
+def test_publication_date_from_the_header(header, published):
+    result = clean_article(header + "\n" + STORY_LINES)
+    assert result.title == "Ministers meet in Oslo"
+    assert result.published == published
+    assert result.body.startswith("The two foreign ministers met in Oslo on Monday")
+
+
+def test_paragraph_opening_with_the_headline_words_is_kept():
+    page = (
+        "Ministers agree to meet again in Paris next month\n\n"
+        "Ministers agree to meet again in Paris next month, officials said on Monday, after "
+        "talks in Rome ended without a deal.\n\n"
+        "Ministers agree to meet again in Paris next month\n"
+    )
+    result = clean_article(page)
+    assert result.title == "Ministers agree to meet again in Paris next month"
+    assert result.body == (
+        "Ministers agree to meet again in Paris next month, officials said on Monday, after "
+        "talks in Rome ended without a deal."
+    )
+
+
 def test_text_without_title_or_date():
     text = (
         "Officials from both countries met on Tuesday to discuss trade and agreed to meet again "
