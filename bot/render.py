@@ -37,7 +37,7 @@ CHOICE_NAME = 100
 COLOUR = discord.Colour.blurple()
 ZERO_WIDTH = "\u200b"
 _ANGLE_MENTION = re.compile(r"<(?=[@#:]|/|t:|a:)")
-_LINE_START_MARKUP = re.compile(r"^(\s*)(>|#|-#|\d+\.|[-*+]\s)", re.MULTILINE)
+_LINE_START_MARKUP = re.compile(r"^(\s*)(>>>\s|>\s|#{1,3}\s|-#\s|\d+\.\s|[-*+]\s)", re.MULTILINE)
 
 
 def escape(text: str | None) -> str:
@@ -116,6 +116,14 @@ def story_embed(story: Story, zone: ZoneInfo) -> discord.Embed:
         )
     if story.published:
         embed.set_footer(text=f"Published {local(story.published, zone)}")
+    return fit(embed)
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Shorten the description so the whole embed stays within Discord's 6,000 characters."""
+    excess = len(embed) - EMBED_TOTAL
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description, max(1, len(embed.description) - excess))
     return embed
 
 
@@ -186,17 +194,18 @@ def _participant(p: Any) -> str:
 
 
 def meeting_title(meeting: Meeting) -> str:
-    """A one-line name for a meeting: who, or what kind, and when."""
+    """A one-line name for a meeting (escaped): who, or what kind, and when."""
     names = [p.name for p in meeting.participants[:2]]
     who = " and ".join(names) if names else meeting.kind.replace("_", " ").capitalize()
     when = meeting.date or meeting.date_text or "date unknown"
-    return f"#{meeting.id} · {who} · {when}" if meeting.id is not None else f"{who} · {when}"
+    text = escape(f"{who} · {when}")  # escaped here, so our own '#id' prefix stays plain
+    return f"#{meeting.id} · {text}" if meeting.id is not None else text
 
 
 def meeting_embed(meeting: Meeting, *, full: bool = False) -> discord.Embed:
     """One meeting; ``full`` adds every source (for /meeting id)."""
     embed = discord.Embed(
-        title=clip(escape(meeting_title(meeting)), TITLE),
+        title=clip(meeting_title(meeting), TITLE),
         description=clip(escape(meeting.evidence), 1000 if not full else DESCRIPTION),
         colour=COLOUR,
     )
@@ -219,7 +228,7 @@ def meeting_embed(meeting: Meeting, *, full: bool = False) -> discord.Embed:
         if not full and len(meeting.sources) > 3:
             lines.append(f"…and {len(meeting.sources) - 3} more (see /meeting id:{meeting.id})")
         embed.add_field(name="Sources", value=_lines_within(lines, FIELD_VALUE), inline=False)
-    return embed
+    return fit(embed)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,108 @@
+"""digest/alerts.py: topic matching as whole words, who to tell, batching. Plain functions."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.alerts import (
+    BadTopic,
+    TopicMatcher,
+    Vocabulary,
+    batch_alerts,
+    normalize_topic,
+    phrase_pattern,
+    who_to_tell,
+)
+from digest.models import Article
+from digest.store.bot_state import ROLE, USER, AlertDelivery, Subscription
+
+
+def article(n: int, title: str, body: str = "") -> Article:
+    return Article(f"https://a.example/{n}", body, f"h{n}", title=title, id=n)
+
+
+@pytest.mark.parametrize(
+    ("topic", "text", "matches"),
+    [
+        ("war", "The war in the east", True),
+        ("war", "Software and warfare", False),
+        ("war", "WAR!", True),
+        ("climate change", "climate-change talks", True),
+        ("climate change", "climate  \n change", True),
+        ("climate change", "change the climate", False),
+        ("c++", "written in C++ today", True),  # escaped, not a regex
+        ("c++", "written in c today", True),  # '+' is not a word character: whole word 'c'
+        ("a.b", "axb", False),
+        ("(", "anything", None),
+        ("u.s.", "the U.S. said", True),
+        ("eu", "Europe", False),
+    ],
+)
+def test_phrase_matching_is_whole_words_never_regex(topic, text, matches):
+    if matches is None:
+        with pytest.raises(BadTopic):
+            phrase_pattern(topic)
+        return
+    matcher = TopicMatcher([topic])
+    assert bool(matcher.matches(article(1, text))) is matches
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [("  Steel   Tariffs ", "steel tariffs"), ("NUCLEAR", "nuclear"), ("c++", "c++")],
+)
+def test_normalize_topic(raw, stored):
+    assert normalize_topic(raw) == stored
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "?!*", "x" * 101])
+def test_normalize_topic_refuses_unusable_text(raw):
+    with pytest.raises(BadTopic):
+        normalize_topic(raw)
+
+
+def test_tags_use_their_patterns_and_extra_phrases():
+    vocabulary = Vocabulary(
+        patterns={"arms sales": (r"arms sales?", r"weapons sales?")},
+        phrases={"chips": ("semiconductor", "chip")},
+    )
+    matcher = TopicMatcher(["arms sales", "chips"], vocabulary)
+    assert matcher.matches(article(1, "New weapons sale approved")) == {"arms sales"}
+    assert matcher.matches(article(2, "Semiconductor exports", "A chip plant")) == {"chips"}
+    assert matcher.matches(article(3, "Chipmunks escape")) == set()
+
+
+def test_who_to_tell_once_per_target_and_article():
+    subs = [
+        Subscription(1, USER, 10, "tariffs"),
+        Subscription(1, USER, 10, "steel"),  # same user, two topics, one article
+        Subscription(1, ROLE, 20, "steel"),
+        Subscription(2, USER, 10, "steel"),  # same user, another guild: told there too
+        Subscription(1, USER, 11, "floods"),
+    ]
+    articles = [article(1, "Steel tariffs rise"), article(2, "Floods", "Rain and floods")]
+    deliveries = who_to_tell(articles, subs)
+    assert sorted((d.guild_id, d.kind, d.target_id, d.article_id, d.topic) for d in deliveries) == [
+        (1, ROLE, 20, 1, "steel"),
+        (1, USER, 10, 1, "steel"),
+        (1, USER, 11, 2, "floods"),
+        (2, USER, 10, 1, "steel"),
+    ]
+
+
+def test_who_to_tell_with_nothing():
+    assert who_to_tell([], [Subscription(1, USER, 1, "x")]) == []
+    assert who_to_tell([article(1, "x")], []) == []
+
+
+def test_batches_group_by_target_and_cap_size():
+    deliveries = [AlertDelivery(1, USER, 10, n, "t") for n in range(25)]
+    deliveries += [AlertDelivery(1, USER, 11, 99, "t")]
+    batches = batch_alerts(deliveries, per_message=10)
+    assert [(b.target_id, len(b.deliveries)) for b in batches] == [
+        (10, 10),
+        (10, 10),
+        (10, 5),
+        (11, 1),
+    ]
+    assert [d.article_id for d in batches[1].deliveries] == list(range(10, 20))

@@ -1,0 +1,99 @@
+"""digest/store/bot_state.py on a real SQLite file, and the scheduler's pure period logic."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.scheduler import digest_period
+from digest.store import bot_state
+from digest.store.bot_state import USER, AlertDelivery, GuildSettings, Subscription
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def test_guild_settings_round_trip_and_pause(db):
+    assert bot_state.get_guild_settings(db, 1) is None
+    assert not bot_state.set_paused(db, 1, True)
+    settings = GuildSettings(1, 100, "08:00", "Europe/Berlin")
+    bot_state.save_guild_settings(db, settings, NOW)
+    assert bot_state.get_guild_settings(db, 1) == settings
+    assert bot_state.set_paused(db, 1, True)
+    bot_state.set_last_digest_at(db, 1, NOW)
+    stored = bot_state.get_guild_settings(db, 1)
+    assert stored.paused and stored.last_digest_at == NOW
+    assert bot_state.all_guild_settings(db) == [stored]
+
+
+def test_subscriptions_are_unique(db):
+    sub = Subscription(1, USER, 7, "tariffs")
+    assert bot_state.add_subscription(db, sub, NOW)
+    assert not bot_state.add_subscription(db, sub, NOW)
+    assert bot_state.subscriptions_of(db, 1, USER, 7) == [sub]
+    assert bot_state.remove_subscription(db, sub)
+    assert not bot_state.remove_subscription(db, sub)
+    assert bot_state.all_subscriptions(db) == []
+
+
+def test_outbox_records_once_per_period_and_tracks_parts(db_path):
+    db = bot_state_db(db_path)
+    messages = [{"embeds": [{"title": "a"}]}, {"embeds": [{"title": "b"}]}]
+    entry, new = bot_state.record_digest(
+        db, guild_id=1, channel_id=2, period="2026-11-26", messages=messages, since=None, now=NOW
+    )
+    again, second = bot_state.record_digest(
+        db, guild_id=1, channel_id=2, period="2026-11-26", messages=[], since=None, now=NOW
+    )
+    assert new and not second and again.id == entry.id and len(again.messages) == 2
+    entry = bot_state.mark_part_posted(db, entry.id, 555)
+    db.close()
+    db = bot_state_db(db_path)  # a restart: the next part is remembered
+    [pending] = bot_state.pending_digests(db)
+    assert pending.next_part == 1 and pending.message_ids == (555,)
+    assert bot_state.note_digest_failure(db, entry.id, "HTTP 503") == 1
+    bot_state.mark_digest_posted(db, entry.id, NOW)
+    assert bot_state.pending_digests(db) == []
+    assert bot_state.latest_digest(db, 1).state == "posted"
+    db.close()
+
+
+def bot_state_db(path):
+    from digest import store
+
+    return store.open_db(path)
+
+
+def test_alerts_are_recorded_once(db):
+    deliveries = [AlertDelivery(1, USER, 7, 10, "t"), AlertDelivery(1, USER, 7, 11, "t")]
+    assert bot_state.record_alerts(db, deliveries, NOW) == 2
+    assert bot_state.record_alerts(db, deliveries, NOW) == 0
+    pending = bot_state.pending_alerts(db)
+    bot_state.mark_alerts_posted(db, [pending[0].id], via="dm", message_id=5, now=NOW)
+    assert [d.article_id for d in bot_state.pending_alerts(db)] == [11]
+    assert [d.via for d in bot_state.delivered_alerts(db, 1)] == ["dm"]
+
+
+def test_meta_and_article_cursor(db):
+    assert bot_state.get_meta(db, "k") is None
+    bot_state.set_meta(db, "k", "v")
+    assert bot_state.get_meta(db, "k") == "v"
+    assert bot_state.max_article_id(db) == 0
+    assert bot_state.article_ids_after(db, 0) == []
+
+
+@pytest.mark.parametrize(
+    ("time", "zone", "now", "period"),
+    [
+        ("08:00", "UTC", datetime(2026, 11, 26, 8, 0, tzinfo=UTC), "2026-11-26"),
+        ("08:00", "UTC", datetime(2026, 11, 26, 7, 59, tzinfo=UTC), "2026-11-25"),  # late run
+        ("08:00", "Europe/Berlin", datetime(2026, 11, 26, 7, 0, tzinfo=UTC), "2026-11-26"),
+        ("08:00", "Europe/Berlin", datetime(2026, 11, 26, 6, 59, tzinfo=UTC), "2026-11-25"),
+        ("23:30", "America/New_York", datetime(2026, 11, 27, 4, 30, tzinfo=UTC), "2026-11-26"),
+        ("00:15", "Asia/Tokyo", datetime(2026, 11, 26, 15, 15, tzinfo=UTC), "2026-11-27"),
+        ("08:00", "UTC", datetime(2026, 11, 27, 7, 59, tzinfo=UTC), "2026-11-26"),  # a day late
+    ],
+)
+def test_digest_period(time, zone, now, period):
+    settings = GuildSettings(1, 2, time, zone)
+    assert digest_period(settings, now) == period
