@@ -16,6 +16,7 @@ from datetime import datetime
 import sqlite_utils
 
 from digest.config import SourceSettings
+from digest.sources.cpu import run_cpu
 from digest.sources.errors import SourceError
 from digest.sources.feeds import parse_feed
 from digest.sources.health import after_failure, after_success
@@ -78,7 +79,7 @@ async def _poll_feed(
                               last_modified=fetched.last_modified),
         )  # fmt: skip
         return SourceOutcome(source.url, NOT_MODIFIED)
-    feed = await asyncio.to_thread(parse_feed, fetched.body, source.url, fetched.content_type)
+    feed = await run_cpu(parse_feed, fetched.body, source.url, fetched.content_type)
     seen = source_store.seen_item_keys(db, source.url, (item.key for item in feed.items))
     fresh = [item for item in feed.items if item.key not in seen]
     # A first poll takes only the newest `backlog` items and marks the rest as seen.

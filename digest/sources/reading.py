@@ -14,6 +14,7 @@ from digest.articles import content_hash
 from digest.clean import clean_article
 from digest.models import Article
 from digest.pipeline import ingest_article
+from digest.sources.cpu import run_cpu
 from digest.sources.errors import InvalidSourceURL, NoArticleText, SourceError
 from digest.sources.feeds import Feed, FeedItem, looks_like_feed, parse_feed
 from digest.sources.http import FEED_TYPES, PAGE_TYPES, Fetched, Fetcher, mime_type
@@ -120,7 +121,7 @@ def _store(db: sqlite_utils.Database, article: Article | None) -> ItemsIngested:
 async def read_page(fetcher: Fetcher, url: str) -> tuple[str, Page]:
     """Fetch and extract one article page: its canonical final URL and text, or SourceError."""
     fetched = await fetcher.fetch(url, accept=PAGE_TYPES)
-    page = await asyncio.to_thread(extract_clean, fetched.body, fetched.url)
+    page = await run_cpu(extract_clean, fetched.body, fetched.url)
     if page is None:
         raise NoArticleText(f"{url}: no article text found on the page")
     return canonical_url(fetched.url), page
@@ -130,7 +131,7 @@ async def ingest_page_body(
     db: sqlite_utils.Database, fetched: Fetched, now: datetime
 ) -> ItemsIngested:
     """Store an already fetched page; NoArticleText when it holds no article."""
-    page = await asyncio.to_thread(extract_clean, fetched.body, fetched.url)
+    page = await run_cpu(extract_clean, fetched.body, fetched.url)
     if page is None:
         raise NoArticleText(f"{fetched.url}: no article text found on the page")
     return _store(db, build_article(canonical_url(fetched.url), page, None, None, now))
@@ -187,5 +188,5 @@ async def ingest_url(
     fetched = await fetcher.fetch(url, accept=ANY_TYPES)
     if detect_kind(fetched) == PAGE:
         return await ingest_page_body(db, fetched, now)
-    feed = await asyncio.to_thread(parse_feed, fetched.body, url, fetched.content_type)
+    feed = await run_cpu(parse_feed, fetched.body, url, fetched.content_type)
     return await ingest_feed_items(db, fetcher, feed, feed.items, url, now)

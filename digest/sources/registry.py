@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -11,6 +10,7 @@ import sqlite_utils
 
 from digest.config import SourceSettings
 from digest.errors import ConfigError, NotFound
+from digest.sources.cpu import run_cpu
 from digest.sources.errors import InvalidSourceURL
 from digest.sources.feeds import parse_feed
 from digest.sources.health import resumed
@@ -48,7 +48,7 @@ async def add_source(
         kind = detect_kind(fetched)
         if kind == FEED:
             # UnreadableFeed now rather than at the first poll
-            await asyncio.to_thread(parse_feed, fetched.body, url, fetched.content_type)
+            await run_cpu(parse_feed, fetched.body, url, fetched.content_type)
     elif kind not in (FEED, PAGE):
         raise InvalidSourceURL(f"kind must be {FEED!r} or {PAGE!r}, not {kind!r}")
     else:
