@@ -77,8 +77,8 @@ class _Unit(Protocol):
 def find_title(units: Sequence[_Unit], start: int) -> tuple[str | None, int | None]:
     """The headline above the story starting at ``start``, and where it first appears.
 
-    The nearest headline-shaped line above the story wins; when two sit together (headline
-    then a deck or a second headline) the upper one does.
+    The nearest headline-shaped line above the story wins; when exactly two sit together
+    (headline, then a deck or a second headline) the upper one does.
     """
     at = None
     for index in range(start - 1, max(-1, start - 1 - _TITLE_REACH), -1):
@@ -90,8 +90,11 @@ def find_title(units: Sequence[_Unit], start: int) -> tuple[str | None, int | No
         if start < len(units) and _is_headline(units[start], allow_prose=True):
             return units[start].text, start
         return None, None
-    while at > 0 and _is_headline(units[at - 1]):
-        at -= 1
+    top = at
+    while top > 0 and _is_headline(units[top - 1]):
+        top -= 1
+    if at - top == 1:
+        at = top  # headline over a second headline or deck; a longer run is a list of links
     title = units[at].text
     key = title.casefold()
     first = next(i for i, unit in enumerate(units) if unit.text.casefold() == key)

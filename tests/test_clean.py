@@ -478,6 +478,16 @@ def test_publication_date_from_the_header(header, published):
     assert result.body.startswith("The two foreign ministers met in Oslo on Monday")
 
 
+def test_headline_under_a_list_of_other_headlines():
+    page = (
+        "Storm closes schools across the north\n"
+        "City council approves new budget for parks\n"
+        "Local team wins the regional championship\n"
+        "Ministers meet in Oslo to restart fisheries talks\n\n" + STORY_LINES
+    )
+    assert clean_article(page).title == "Ministers meet in Oslo to restart fisheries talks"
+
+
 def test_paragraph_opening_with_the_headline_words_is_kept():
     page = (
         "Ministers agree to meet again in Paris next month\n\n"
