@@ -22,6 +22,7 @@ from bot import scheduler as jobs
 from bot.errors import ParleyTree
 from bot.outbox import AlertOutbox, DigestOutbox, RetryPolicy
 from bot.render import alert_payload, digest_payloads
+from bot.token import Token
 from bot.topics import load_vocabulary
 from digest import store
 from digest.alerts import TopicMatcher, Vocabulary, batch_alerts, who_to_tell
@@ -301,3 +302,9 @@ def describe_commands(tree: app_commands.CommandTree) -> list[tuple[str, str]]:
     for command in tree.walk_commands():
         found.append((command.qualified_name, command.description))
     return found
+
+
+def run_bot(config: Config, token: Token) -> None:
+    """Run the bot until interrupted (blocking); logging is left as the caller configured it."""
+    bot = ParleyBot(config)
+    bot.run(token.value, log_handler=None)

@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
-import os
+import logging
 import sys
 
 import click
+
+from bot.token import read_token
+from parley.context import CliState, pass_state
 
 TOKEN_HELP = (
     "DISCORD_TOKEN is not set, so the bot cannot log in to Discord.\n"
     "Create a bot at https://discord.com/developers/applications, copy its token, then:\n"
     "  export DISCORD_TOKEN='your-token'   # never put it in the config file or in git\n"
     "  parley run\n"
+    "(or put the token alone in an untracked file and set PARLEY_TOKEN_FILE to its path).\n"
     "Without a token, `parley demo` shows the digest in this terminal."
 )
 
 
 @click.command()
-def run() -> None:
+@pass_state
+def run(state: CliState) -> None:
     """Start the Discord bot (needs DISCORD_TOKEN in the environment)."""
-    if not os.environ.get("DISCORD_TOKEN", "").strip():
+    token = read_token()
+    if token is None:
         click.echo(TOKEN_HELP, err=True)
         sys.exit(2)
-    click.echo("The Discord bot is not built yet.", err=True)
-    sys.exit(2)
+    from bot.app import run_bot  # discord.py loads only when the bot really starts
+
+    root = logging.getLogger()
+    root.setLevel(min(root.level, logging.INFO))  # connection, guilds and job runs are news
+    run_bot(state.config, token)
 
 
 COMMANDS = [run]
