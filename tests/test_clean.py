@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import UTC, date, datetime
@@ -16,6 +17,7 @@ from digest.sentences import split_sentences
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 CORPUS = REPO.parent / "shared" / "eval" / "meetings-corpus"
+GOLD = REPO.parent / "shared" / "eval" / "meetings-dev"
 
 SEED_NAMES = {
     "000": "000_65f2fbe02c6866c9.txt",
@@ -601,3 +603,18 @@ def test_corpus_pages_clean_right(name, sentence, junk):
     assert sentence in body
     for piece in junk:
         assert piece not in body, piece
+
+
+@pytest.mark.skipif(not GOLD.is_dir(), reason="shared gold labels not present")
+@pytest.mark.parametrize("seed", sorted(SEED_NAMES))
+def test_gold_meeting_evidence_survives_cleaning(cleaned, seed):
+    gold = json.loads((GOLD / SEED_NAMES[seed].replace(".txt", ".json")).read_text())
+    body = " ".join(cleaned[seed].body.split())
+    assert gold["title"] == cleaned[seed].title
+    published = cleaned[seed].published
+    assert gold["published"] == (published.date().isoformat() if published else None)
+    evidence = [m["evidence"] for m in gold["meetings"] if m.get("evidence")]
+    assert evidence
+    for quote in evidence:
+        for piece in quote if isinstance(quote, list) else [quote]:
+            assert " ".join(piece.split()) in body, piece
