@@ -6,10 +6,12 @@ How it works, for a page dumped to text (one paragraph per line, or hard-wrapped
    into paragraphs.
 2. Each unit is classed by shape (``digest.clean_rules``): prose, a short sentence, furniture
    (stop phrases, counters, breadcrumbs, truncated teasers...), a section-ending heading
-   ("Related stories", "Leave a Reply") or other short lines (menus, subheads, bylines).
-3. Prose units form runs; a run breaks at a section-ending heading or a long stretch of
-   non-prose. The run with the most prose is the story (menus, teaser lists and footers are
-   short lines, so they never win).
+   ("Leave a Reply"), a link box's heading ("Related stories") or other short lines (menus,
+   subheads, bylines).
+3. Prose units form runs; a run breaks at a section-ending heading ("Comments") or a long
+   stretch of non-prose, where a link box's heading ("Related") counts extra. The run with
+   the most prose is the story (menus, teaser lists and footers are short lines, so they
+   never win).
 4. The body is that run's prose and short sentences, captions' photo credits stripped,
    repeated paragraphs and the headline dropped. Title, date and site are read from the
    lines just above the story (``digest.clean_meta``).
@@ -30,11 +32,12 @@ _MAX_GAP = 10
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
-PROSE, SENTENCE, FURNITURE, SECTION_END, SHORT = (
+PROSE, SENTENCE, FURNITURE, SECTION_END, ASIDE, SHORT = (
     "prose",
     "sentence",
     "furniture",
     "section_end",
+    "aside",
     "short",
 )
 
@@ -142,6 +145,8 @@ def _classify(raw: str, bullet: bool) -> Unit:
     caption = text != marked
     if rules.ends_section(text):
         kind = SECTION_END
+    elif rules.opens_aside(text):
+        kind = ASIDE
     elif rules.is_furniture(text):
         kind = FURNITURE
     elif rules.is_prose(text):
@@ -171,6 +176,9 @@ def _story_span(units: list[Unit]) -> tuple[int, int]:
                 best = (mass, start, index + 1)
         elif unit.kind == SECTION_END:
             last, gap = -1, 0
+        elif unit.kind == ASIDE:
+            # A box of links may sit mid-story; the story resumes after a short one only.
+            gap += _MAX_GAP // 2
         elif unit.kind != SENTENCE:
             # Short sentences belong to the story (one-line paragraphs); they never break it.
             gap += 1

@@ -68,19 +68,25 @@ _FURNITURE_ANYWHERE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# Headings after which a page stops telling the story: related links, comments, footers.
+# Headings after which a page stops telling the story: comments, link lists, footers.
 _SECTION_END = re.compile(
     r"""^(?:
         trending(?:\s+now|\s+news|\s+stories)? | most\s+(?:read|popular|viewed|shared|commented)\b.*
-      | related(?:\s+\w+){0,2} | recommended(?:\s+\w+){0,2}
-      | more\s+(?:from|stories|news|in|on|like)\b.*
-      | you\s+(?:may|might)\s+(?:also\s+)?like.* | read\s+(?:more|next) | what\s+to\s+read\s+next
       | (?:latest|top|popular|editor'?s?)\s*(?:news|stories|picks|headlines)? | news\s+latest
       | (?:leave|post|add)\s+a\s+(?:reply|comment) | (?:show|view|load)\s+(?:all\s+)?comments
       | (?:\d+\s+)?comments?(?:\s*\(\d+\))? | join\s+the\s+(?:conversation|discussion)
       | topics? | tags? | galleries | follow(?:\s+\w+){0,3} | share(?:\s+this)?
       | about\s+us | contact\s+us | discover\s+more | explore(?:\s+more)?
       | (?:up\s+)?next(?:\s+(?:story|article|post))? | previous\s+(?:story|article|post)
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Headings of a box of links, which sites also drop into the middle of a story ("Related").
+_ASIDE = re.compile(
+    r"""^(?:
+        related(?:\s+\w+){0,2} | recommended(?:\s+\w+){0,2}
+      | more\s+(?:from|stories|news|in|on|like)\b.* | you\s+(?:may|might)\s+(?:also\s+)?like.*
+      | read\s+(?:more|next|also) | what\s+to\s+read\s+next | also\s+(?:read|see) | see\s+also
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -149,8 +155,13 @@ def is_furniture(text: str) -> bool:
 
 
 def ends_section(text: str) -> bool:
-    """True for a heading after which the page shows related links, comments or footers."""
+    """True for a heading after which the page shows comments, link lists or footers."""
     return words(text) <= 6 and not ends_sentence(text) and bool(_SECTION_END.match(text))
+
+
+def opens_aside(text: str) -> bool:
+    """True for the heading of a box of links ("Related stories"), mid-story or after it."""
+    return words(text) <= 6 and not ends_sentence(text) and bool(_ASIDE.match(text))
 
 
 def is_prose(text: str) -> bool:

@@ -490,6 +490,26 @@ def test_headline_under_a_list_of_other_headlines():
     assert clean_article(page).title == "Ministers meet in Oslo to restart fisheries talks"
 
 
+def test_story_resumes_after_a_related_box_but_not_after_comments():
+    page = (
+        "Ministers meet in Oslo to restart fisheries talks\n\n"
+        "The foreign ministers of Norway and Iceland met in Oslo on Monday to restart talks on "
+        "fishing quotas in the North Atlantic.\n\n"
+        "Related\n\nIceland and Norway trade blame over mackerel stocks\n\n"
+        "The two ministers spent three hours together and agreed to meet again in Reykjavik "
+        "next month, officials said.\n\n"
+        "Comments\n\n"
+        "I have followed this dispute for years and I do not think this meeting will change "
+        "anything at all, sadly.\n"
+    )
+    assert clean_article(page).body.split("\n\n") == [
+        "The foreign ministers of Norway and Iceland met in Oslo on Monday to restart talks on "
+        "fishing quotas in the North Atlantic.",
+        "The two ministers spent three hours together and agreed to meet again in Reykjavik "
+        "next month, officials said.",
+    ]
+
+
 def test_paragraph_opening_with_the_headline_words_is_kept():
     page = (
         "Ministers agree to meet again in Paris next month\n\n"
