@@ -112,6 +112,19 @@ async def test_loopback_is_refused_without_permission(httpserver):
     assert httpserver.log == []  # refused before connecting: the server saw nothing
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["http://2130706433/", "http://0x7f.1/", "http://127.1/", "http://[::ffff:7f00:1]/",
+     "http://[::1]/", "http://a..b/", "http://xn--/", "http://%31%32%37.0.0.1/"],
+)  # fmt: skip
+async def test_disguised_internal_and_malformed_addresses_end_in_a_source_error(url):
+    async with Fetcher(AddressPolicy(), LIMITS) as strict:
+        with pytest.raises((BlockedAddress, InvalidSourceURL, FetchFailed)) as caught:
+            await strict.fetch(url)
+    if "127" in url or "7f" in url or "::1" in url or "2130706433" in url:
+        assert caught.type is BlockedAddress
+
+
 async def test_allow_private_networks_lets_loopback_through(httpserver):
     httpserver.expect_request("/feed").respond_with_data(RSS, content_type="text/xml")
     async with Fetcher(AddressPolicy(allow_private=True), LIMITS) as open_client:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -147,7 +148,7 @@ async def test_backlog_setting_takes_the_newest_items_of_an_atom_feed(db, httpse
     serve_pages(httpserver, range(1, 6))
     serve_feed(httpserver, "/atom.xml", atom(httpserver, [5, 3, 1, 2, 4]), kind="atom")
     await register(db, httpserver.url_for("/atom.xml"), settings)
-    settings = SourceSettings(**{**settings.__dict__, "backlog": 2})
+    settings = replace(settings, backlog=2)
 
     report = await poll_due_sources(db, settings, NOW)
     titles = {a.title for a in article_store.articles_by_ids(db, report.new_article_ids)}
@@ -200,7 +201,7 @@ async def test_a_page_that_cannot_be_fetched_falls_back_to_the_feed_summary(
     httpserver.expect_request("/story/7").respond_with_data("gone", 404)
     url = httpserver.url_for("/feed.xml")
     await register(db, url, settings)
-    settings = SourceSettings(**{**settings.__dict__, "backlog": 1})
+    settings = replace(settings, backlog=1)
     serve_feed(httpserver, "/feed.xml", rss(httpserver, [7]))
     report = await poll_due_sources(db, settings, NOW)
     [article] = article_store.articles_by_ids(db, report.new_article_ids)
@@ -226,7 +227,7 @@ async def test_a_bad_feed_is_reported_and_never_stops_the_others(
     serve_feed(httpserver, "/good.xml", rss(httpserver, [1, 2]))
     await register(db, httpserver.url_for("/bad.xml"), settings)
     await register(db, httpserver.url_for("/good.xml"), settings)
-    settings = SourceSettings(**{**settings.__dict__, "backlog": 5})
+    settings = replace(settings, backlog=5)
 
     report = await poll_due_sources(db, settings, NOW, rng=random.Random(1))
     by_url = {o.url.rsplit("/", 1)[1]: o for o in report.outcomes}
@@ -272,7 +273,7 @@ async def test_a_malformed_feed_with_readable_items_is_read_with_a_warning(
     serve_pages(httpserver, range(1, 2))
     serve_feed(httpserver, "/cut.xml", truncated)
     await register(db, httpserver.url_for("/cut.xml"), settings)
-    settings = SourceSettings(**{**settings.__dict__, "backlog": 5})
+    settings = replace(settings, backlog=5)
     [outcome] = (await poll_due_sources(db, settings, NOW)).outcomes
     assert outcome.status == "ok" and len(outcome.new_article_ids) == 1
     assert "SAXParseException" in outcome.warning

@@ -26,6 +26,7 @@ from digest.config import SourceSettings
 from digest.sources.errors import (
     FetchFailed,
     FetchTimedOut,
+    InvalidSourceURL,
     SourceError,
     TooLarge,
     TooManyRedirects,
@@ -214,6 +215,8 @@ class Fetcher:
                 raise FetchTimedOut(
                     f"{url}: no complete answer within {self.limits.deadline:g} s"
                 ) from None
+            except (httpx.InvalidURL, ValueError) as error:  # IDNA errors are ValueErrors
+                raise InvalidSourceURL(f"{url}: not a valid address ({error})") from None
             except httpx.TimeoutException as error:
                 raise FetchTimedOut(f"{url}: timed out ({type(error).__name__})") from None
             except httpx.HTTPError as error:
