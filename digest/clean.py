@@ -89,12 +89,34 @@ def _paragraphs(raw: str) -> list[tuple[str, bool]]:
             blocks.append([])
     paragraphs: list[tuple[str, bool]] = []
     for block in blocks:
-        for line in _unwrap(block) if _is_hard_wrapped(block) else block:
+        for line in _unwrap(block) if _is_hard_wrapped(block) else _join_run_ons(block):
             text = _SPACES.sub(" ", line).strip()
             stripped = rules.BULLET.sub("", text, count=1)
             bullet = stripped != text
             paragraphs.append((stripped.strip(), bullet))
     return paragraphs
+
+
+def _join_run_ons(block: list[str]) -> list[str]:
+    """Join a line to the previous one when a sentence plainly runs on into it.
+
+    Only the unmistakable case: a longish line with no closing punctuation, then a line that
+    starts in lower case ("... agreed to resume the talks" / "next month, officials said.").
+    """
+    out: list[str] = []
+    for line in block:
+        text = line.strip()
+        previous = out[-1] if out else ""
+        if (
+            text[:1].islower()
+            and len(previous) >= 30
+            and not rules.ends_sentence(previous)
+            and not rules.BULLET.match(previous)
+        ):
+            out[-1] = f"{previous} {text}"
+        else:
+            out.append(text)
+    return out
 
 
 def _is_hard_wrapped(block: list[str]) -> bool:

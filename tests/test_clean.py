@@ -510,6 +510,20 @@ def test_story_resumes_after_a_related_box_but_not_after_comments():
     ]
 
 
+def test_a_sentence_wrapped_over_two_lines_is_one_paragraph():
+    page = (
+        "Ministers meet in Oslo to restart fisheries talks\n\n"
+        "The foreign ministers of Norway and Iceland met in Oslo on Monday to restart\n"
+        "talks on fishing quotas in the North Atlantic, officials said.\n\n"
+        "Both sides called the meeting useful.\n"
+    )
+    assert clean_article(page).body.split("\n\n") == [
+        "The foreign ministers of Norway and Iceland met in Oslo on Monday to restart talks on "
+        "fishing quotas in the North Atlantic, officials said.",
+        "Both sides called the meeting useful.",
+    ]
+
+
 def test_paragraph_opening_with_the_headline_words_is_kept():
     page = (
         "Ministers agree to meet again in Paris next month\n\n"
