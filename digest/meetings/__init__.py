@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from digest.meetings import dates
-from digest.meetings.dedupe import merge_candidates, people_key
-from digest.meetings.extract import Candidate, Context, _sentence_spans, extract_candidates
+from digest.meetings.dedupe import absorb, merge_candidates, people_key
+from digest.meetings.extract import Candidate, Context, extract_candidates, sentence_spans
 from digest.meetings.json_format import meetings_json
 from digest.meetings.topics import Vocabulary, drop_own_sides, tag_text
 from digest.models import Article, Location, Meeting, Participant
@@ -32,6 +32,7 @@ def extract_meetings(article: Article, vocabulary: Vocabulary | None = None) -> 
     records = _fold_unnamed(records)
     records = _drop_unions(records)
     records = _drop_covered_visits(records)
+    records = _drop_unplaced_events(records)
     _inherit_within_trip(records, context)
     _attach_topics(records, candidates, context, vocabulary)
     return [_to_meeting(record, context) for record in records]
@@ -44,6 +45,20 @@ def _fold_unnamed(records: list[Candidate]) -> list[Candidate]:
         if record.participants or record.event or record.kind == "visit":
             out.append(record)
             continue
+        event = next(
+            (
+                o
+                for o in records
+                if o.event
+                and record.sides
+                and set(record.sides) <= set(o.sides)
+                and o.status == record.status
+            ),
+            None,
+        )
+        if event is not None:
+            absorb(event, record)
+            continue
         matches = [
             other
             for other in records
@@ -55,10 +70,25 @@ def _fold_unnamed(records: list[Candidate]) -> list[Candidate]:
             and (not record.date or not other.date or other.date.startswith(record.date[:7]))
         ]
         if len(matches) == 1:
-            from digest.meetings.dedupe import _absorb
-
-            _absorb(matches[0], record)
-        elif not matches:
+            absorb(matches[0], record)
+            continue
+        if matches:
+            continue
+        twin = next(
+            (
+                o
+                for o in out
+                if not o.participants
+                and o.event is None
+                and o.kind != "visit"
+                and o.status == record.status
+                and len(set(o.sides) & set(record.sides)) >= min(2, len(record.sides))
+            ),
+            None,
+        )
+        if twin is not None:
+            absorb(twin, record)
+        else:
             out.append(record)
     return out
 
@@ -90,17 +120,34 @@ def _drop_covered_visits(records: list[Candidate]) -> list[Candidate]:
     for record in records:
         if record.kind == "visit" and record.participants:
             visitor = record.participants[0]
-            covered = any(
-                other.kind != "visit"
+            covering = [
+                other
+                for other in records
+                if other.kind != "visit"
                 and visitor in other.participants
                 and (
                     (other.location and other.location[1] == record.visit_host)
                     or (record.visit_host in other.sides and other.status == record.status)
                 )
-                for other in records
-            )
-            if covered:
+            ]
+            for other in covering:
+                if other.status == record.status:
+                    other.fallback_location = other.fallback_location or record.location
+                    if record.date and not other.fallback_date:
+                        other.fallback_date = (record.date, record.date_text)
+            if covering:
                 continue
+        keep.append(record)
+    return keep
+
+
+def _drop_unplaced_events(records: list[Candidate]) -> list[Candidate]:
+    """An event named only by its place ("the Hong Kong summit") defers to a record there."""
+    keep = []
+    for record in records:
+        shared = any(o is not record and o.location == record.location for o in records)
+        if record.event and not record.sides and record.location and shared:
+            continue
         keep.append(record)
     return keep
 
@@ -108,7 +155,10 @@ def _drop_covered_visits(records: list[Candidate]) -> list[Candidate]:
 def _inherit_within_trip(records: list[Candidate], context: Context) -> None:
     """Undated or unplaced held meetings take the date/place of the same people's trip."""
     for record in records:
+        if record.date is None and record.fallback_date:
+            record.date, record.date_text = record.fallback_date
         if record.status != "held" or record.kind == "visit":
+            record.location = record.location or record.fallback_location
             continue
         peers = [
             o
@@ -118,20 +168,23 @@ def _inherit_within_trip(records: list[Candidate], context: Context) -> None:
             and o.kind != "visit"
             and set(o.participants) & set(record.participants)
         ]
-        if record.date is None and record.event is None:
-            dated = [o for o in peers if o.date]
-            if dated:
-                record.date = dated[0].date
-                if record.date_text is None:
-                    record.date_text = dated[0].date_text
-            elif context.anchor and context.dateline and not record.date_text:
-                record.date = context.anchor.isoformat()
+        dated = [o for o in peers if o.date and record.event is None and o.event is None]
+        if record.date is None and dated:
+            record.date = dated[0].date
+            if record.date_text is None:
+                record.date_text = dated[0].date_text
+        elif record.date is None and context.anchor and context.dateline and not record.date_text:
+            record.date = context.anchor.isoformat()  # same-day wire copy (GUIDE §6)
+        dateline = context.dateline
+        if dateline and dateline[0] and (record.location is None or record.location[0] is None):
+            country = record.location[1] if record.location else None
+            if country == dateline[1] or (country is None and dateline[1] in record.sides):
+                record.location = dateline
         if record.location is None:
             placed = [o for o in peers if o.location]
             if placed:
                 record.location = placed[0].location
-            elif context.dateline and context.dateline[1] in record.sides:
-                record.location = context.dateline
+        record.location = record.location or record.fallback_location
 
 
 def _attach_topics(
@@ -142,7 +195,7 @@ def _attach_topics(
 ) -> None:
     """Topics from each record's own sentences and the sentences that go on about it."""
     text = context.text
-    spans = _sentence_spans(text)
+    spans = sentence_spans(text)
     by_evidence: dict[str, list[Candidate]] = {}
     for record in records:
         by_evidence.setdefault(record.evidence, []).append(record)

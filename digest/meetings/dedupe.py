@@ -65,11 +65,23 @@ def _compatible(a: Candidate, b: Candidate) -> bool:
     if not dates.compatible(a.date, b.date):
         return False
     if a.participants and b.participants:
-        return people_key(a.participants) == people_key(b.participants)
+        first, second = people_key(a.participants), people_key(b.participants)
+        if first == second:
+            return True
+        # A one-person, undated mention ("Shultz ... the talks") joins that person's meeting.
+        lone = b if len(second) == 1 else a if len(first) == 1 else None
+        return (
+            lone is not None
+            and a.status == b.status
+            and not lone.explicit_date
+            and lone.location is None
+            and (first < second or second < first)
+        )
     return False
 
 
-def _absorb(into: Candidate, other: Candidate) -> None:
+def absorb(into: Candidate, other: Candidate) -> None:
+    """Fold ``other`` into ``into``: the most specific date and place, every side and topic."""
     if dates.precision(other.date) > dates.precision(into.date):
         into.date, into.date_text = other.date, other.date_text
     elif into.date_text is None and other.date_text:
@@ -78,15 +90,20 @@ def _absorb(into: Candidate, other: Candidate) -> None:
         into.location is None or (into.location[0] is None and other.location[0])
     ):
         into.location = other.location
+    for name in other.participants:
+        if name not in into.participants:
+            into.participants.append(name)
     for side in other.sides:
         if side not in into.sides:
             into.sides.append(side)
+    into.fallback_location = into.fallback_location or other.fallback_location
+    into.fallback_date = into.fallback_date or other.fallback_date
     for topic in other.topics:
         if topic not in into.topics:
             into.topics.append(topic)
     if _STATUS_RANK[other.status] > _STATUS_RANK[into.status] and other.status != "planned":
         into.status = other.status
-    if into.kind == "talks" and other.kind in ("summit", "call", "consultation", "other"):
+    if into.kind == "talks" and other.kind in ("summit", "call", "consultation"):
         into.kind = other.kind
 
 
@@ -96,7 +113,7 @@ def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
     for candidate in candidates:
         for record in merged:
             if _compatible(record, candidate):
-                _absorb(record, candidate)
+                absorb(record, candidate)
                 break
         else:
             merged.append(candidate)

@@ -3,7 +3,8 @@
 A clause with a meeting word (met, talks, summit, visit, call, ...) whose people and groups
 belong to two or more sides is a meeting candidate; its date, place, status and kind come
 from the same clause, with the article's date or wire dateline as the anchor for relative
-dates. ``dedupe.merge_candidates`` then makes one record per real meeting.
+dates. ``dedupe.merge_candidates`` and the passes in ``digest.meetings`` then make one
+record per real meeting.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from datetime import date
 from digest.meetings import dates
 from digest.meetings.gazetteer import gazetteer, place_of, side_of
 from digest.meetings.names import Mention, Person, find_mentions, resolve
+from digest.meetings.places import PlaceRef, all_sides, historical, location_in, visited_places
+from digest.meetings.sides import event_sides, group_sides
 from digest.models import Article
 from digest.sentences import split_sentences
 
@@ -23,8 +26,8 @@ TRIGGER = re.compile(
     r"discussed with|negotiations|consultations?|summit|co-chair|escorts|escorted|"
     r"greeted|received|hosted|phone call|telephone call|phoned|telephoned|"
     r"spoke by (?:phone|telephone)|telephone conversation|video call|videoconference|"
-    r"visit|visits|visited|visiting|trip|stops? in|parley|conference with|"
-    r"(?:will|to) see|co-chair|session)\b",
+    r"visit|visits|visited|visiting|trip|stops? in|parley|conference with|mission to|"
+    r"went to|travell?ed to|(?:will|to) see|session|gather)\b",
     re.IGNORECASE,
 )
 # Meetings that did not or may not happen, and habitual or generic contact (GUIDE §2).
@@ -33,19 +36,24 @@ NEGATIVE = re.compile(
     r"could (?:help )?lay|could pave|wanted|would like|hopes? to|might|may meet|"
     r"semiannual\w*|regular(?:ly)? meetings|regular talks|multiple summits|many summits|"
     r"back and forth|agreed to (?:begin|start) (?:talks|a dialogue)|in the works|"
-    r"request for|whether|rescheduling|goal of|restart\w*|resum\w+)\b",
+    r"request for|whether|rescheduling|goal of|restart\w*|resum\w+|no plans|open the door)\b",
     re.IGNORECASE,
 )
 FUTURE = re.compile(
-    r"\b(?:will|would|shall|'ll|is to|are to|to hold|to meet|due to|scheduled|expected to|"
+    r"\b(?:will|would|shall|'ll|is to|are to|to hold|to meet|due|scheduled|expected|"
     r"plans? to|planned|planning to|set to|going to|sets out|leaves for|next|tomorrow|"
-    r"upcoming|later (?:today|this|in)|begins?|ahead)\b",
+    r"upcoming|later (?:today|this|in)|begins?|ahead|could|might|(?-i:may)|in time for|"
+    r"before (?:an?|the) )\b",
     re.IGNORECASE,
+)
+FUTURE_AFTER = re.compile(
+    r"\b(?:scheduled|due to|set for|set to|to be held|planned for|is to|are to|will|would)\b",
+    re.I,
 )
 PAST_BACKGROUND = re.compile(
     r"\b(?:last (?:year|month|November|December|January|February|March|April|May|June|July|"
     r"August|September|October)|ago|previous|earlier meeting|after stops|after (?:a )?visit|"
-    r"in (?:19|20)\d\d|consensus reached|during their (?:meeting|summit))\b",
+    r"in (?:19|20)\d\d|consensus reached|during their (?:meeting|summit)|file photo)\b",
     re.IGNORECASE,
 )
 CALL = re.compile(r"\b(?:phone|telephone|video ?call|videoconference|video link)\b", re.I)
@@ -55,36 +63,42 @@ CONSULTATION = re.compile(
     re.IGNORECASE,
 )
 OTHER_KIND = re.compile(
-    r"\b(?:security council|joint (?:news|press) conference|conference on|"
-    r"international conference|ministerial)\b",
+    r"\b(?:security council|conference on|international conference|ministerial|"
+    r"emergency session)\b",
     re.IGNORECASE,
-)
-VISIT = re.compile(
-    r"\b(?:(?:state |official |secret |surprise )?visit(?:ed|s|ing)?(?: to)?|trip to|"
-    r"stops? in|tour of|take (?:him|her|them) to)\s+",
-    re.IGNORECASE,
-)
-GROUP_NOUNS = (
-    r"officials?|delegations?|diplomats?|negotiators?|leaders?|ministers?|counterparts?|"
-    r"team|side|government|authorities|envoys?|representatives"
 )
 REPORTING = re.compile(
     r"\b(?:said|says|told [^,.]{0,40}?|comments? by [^,.]{0,40}?|announced|added|reported)"
     r"(?: on \w+)?\s+that\b",
     re.IGNORECASE,
 )
-SEPARATORS = re.compile(r";|,? while |,? whereas ", re.IGNORECASE)
-SEPARATE_BEFORE = re.compile(r"\b(?:after|before|following|since|ahead of)\b", re.IGNORECASE)
+# Clause boundaries: ";", "while", and "after/before/following a <meeting>" (its own event).
+SEPARATORS = re.compile(
+    r";|,? while |,? whereas |,?\s+(?:after|following|before)\s+(?=(?:a|an|the|his|her|their)\s)",
+    re.IGNORECASE,
+)
+SEPARATE = re.compile(r"\b(?:after|before|following|since|ahead of|until)\b", re.IGNORECASE)
 EVENT = re.compile(
-    r"\b(?:the|a|an)\s+(?P<name>(?:[A-Z][\w.'’-]*\s+){0,5}?(?:\([A-Z0-9-]+\)\s+)?)"
-    r"(?P<noun>summit|[Ss]ummit|conference|Conference)"
+    r"\b(?:[Tt]he|[Aa]n?)\s+(?P<name>(?:[A-Z][\w.'’-]*\s+){0,5}?(?:\([A-Z0-9-]+\)\s+)?)"
+    r"(?P<noun>[Ss]ummit|[Cc]onference)"
     r"(?P<tail>\s+of\s+(?:[A-Z]\w+\s+)?(?:leaders|industriali[sz]ed nations))?"
 )
 _DATELINE = re.compile(
-    r"^\s*(?P<city>[A-Z][A-Za-z .'-]{1,40}?)\s*(?:,\s*(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})"  # noqa: E501
+    r"^\s*(?P<city>[A-Z][A-Za-z .'-]{1,40}?)\s*"
+    r"(?:,\s*(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})"
     r"|\s*\((?:AFP|AP|Reuters|Xinhua|UPI|dpa|Kyodo)\))\s*[-–—]",
     re.MULTILINE,
 )
+_ABBREVIATION_END = re.compile(
+    r"\b(?:Sens?|Gov|Reps?|Gen|Lt|Col|Capt|Sgt|St|Dr|Mr|Mrs|Ms|Prof|Adm|Cmdr|Maj|No)\.$"
+)
+_PRONOUN_BEFORE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b|^\s*(?:[Hh]is|[Hh]er)\b")
+_DESCRIPTION = re.compile(
+    r"\b[Tt]he\s+((?:[A-Z][\w.'’]*\s+)?)(leader|king|president|prime minister|premier|monarch|"
+    r"chancellor|foreign minister|secretary of state|treasury secretary|foreign secretary)\b",
+    re.IGNORECASE,
+)
+_BOTH_COUNTRIES = re.compile(r"\b(?:both|the two) (?:countries|nations|sides|governments)\b")
 
 
 @dataclass
@@ -99,11 +113,13 @@ class Candidate:
     position: int
     date: str | None = None
     date_text: str | None = None
-    location: tuple[str | None, str] | None = None
+    location: PlaceRef | None = None
     event: str | None = None  # the named summit/conference, for event records
     visit_host: str | None = None
     topics: list[str] = field(default_factory=list)
     explicit_date: bool = False
+    fallback_location: PlaceRef | None = None  # from a visit whose meetings this reports
+    fallback_date: tuple[str | None, str | None] | None = None  # (date, date_text) likewise
 
 
 @dataclass
@@ -112,23 +128,34 @@ class Context:
 
     text: str
     anchor: date | None
-    dateline: tuple[str | None, str] | None
+    dateline: PlaceRef | None
+    dateline_end: int
     people: dict[str, Person]
     mentions: list[Mention]
     full_dates: dict[int, str]  # weekday -> ISO date of an explicit "Friday, April 26, 2024"
+    recent_sides: list[str] = field(default_factory=list)  # countries, most recent last
+
+    @property
+    def year(self) -> int | None:
+        """The article's year, for historical country names."""
+        return self.anchor.year if self.anchor else None
+
+    def country(self, name: str) -> str:
+        """A country as it was called at the article's date."""
+        return historical(name, self.year)
 
 
-def article_anchor(article: Article) -> tuple[date | None, tuple[str | None, str] | None]:
-    """The date relative expressions resolve against, and the dateline place if any.
+def article_anchor(article: Article) -> tuple[date | None, PlaceRef | None, int]:
+    """The date relative expressions resolve against, the dateline place, and where it ends.
 
     Wire copy resolves against its dateline date (GUIDE §6); otherwise the publication date.
     """
     published = article.published.date() if article.published else None
-    head = article.body[:400]
-    match = _DATELINE.search(head)
+    match = _DATELINE.search(article.body[:400])
     if not match or match.start() > 200:
-        return published, None
-    place = place_of(match.group("city").strip().title()) or place_of(match.group("city"))
+        return published, None, 0
+    city = match.group("city").strip()
+    place = place_of(city.title()) or place_of(city)
     where = (place.city, place.country) if place else None
     if match.group("month") and published:
         month = dates.MONTHS.get(match.group("month").lower()[:3])
@@ -139,22 +166,28 @@ def article_anchor(article: Article) -> tuple[date | None, tuple[str | None, str
             elif month == 1 and published.month == 12:
                 year += 1
             try:
-                return date(year, month, int(match.group("day"))), where
+                return date(year, month, int(match.group("day"))), where, match.end()
             except ValueError:
                 pass
-    return published, where
+    return published, where, match.end()
 
 
-def _sentence_spans(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, paragraph number) of each sentence, as offsets into ``text``."""
-    spans = []
+def sentence_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph number) of each sentence, as offsets into ``text``.
+
+    Sentences the splitter ended at a title abbreviation ("Democratic Sens.") are re-joined.
+    """
+    spans: list[tuple[int, int]] = []
     position = 0
     for sentence in split_sentences(text):
         start = text.find(sentence, position)
         if start < 0:
             continue
         end = start + len(sentence)
-        spans.append((start, end))
+        if spans and _ABBREVIATION_END.search(text[spans[-1][0] : spans[-1][1]]):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
         position = end
     out = []
     paragraph = 0
@@ -179,33 +212,40 @@ def _is_furniture(sentence: str) -> bool:
 def extract_candidates(article: Article) -> tuple[list[Candidate], Context]:
     """Every meeting candidate in the article, in text order, and the shared context."""
     text = article.body
-    anchor, dateline = article_anchor(article)
+    anchor, dateline, dateline_end = article_anchor(article)
     mentions = find_mentions(text)
     people = resolve(mentions)
     full_dates: dict[int, str] = {}
     for mention in dates.find_dates(text, None):
-        if (
-            mention.kind == "full"
-            and mention.value
-            and re.match(r"(?:on\s+)?[A-Z][a-z]+day", mention.text, re.I)
-        ):
+        if mention.kind == "full" and mention.value and re.match(r"(?:on\s+)?\w+day", mention.text):
             full_dates.setdefault(date.fromisoformat(mention.value).weekday(), mention.value)
-    context = Context(text, anchor, dateline, people, mentions, full_dates)
+    if dateline:
+        dateline = (dateline[0], historical(dateline[1], anchor.year if anchor else None))
+    context = Context(text, anchor, dateline, dateline_end, people, mentions, full_dates)
+    for person in people.values():
+        if person.side:
+            person.side = context.country(person.side)
     candidates: list[Candidate] = []
     last_subject: str | None = None
     previous_dated: tuple[int, str | None, str | None, str] | None = None
-    for start, end, paragraph in _sentence_spans(text):
+    for start, end, paragraph in sentence_spans(text):
         sentence = text[start:end]
-        named = [m for m in mentions if start <= m.start < end and m.name]
         if _is_furniture(sentence):
             continue
-        sentence_dates = dates.find_dates(sentence, anchor, _tense(sentence))
+        sentence_dates = _dates_in(context, start, end, _tense(sentence))
         leading = sentence_dates[0] if sentence_dates and sentence_dates[0].start < 12 else None
         found: list[Candidate] = []
+        previous_names: list[str] = []
         for clause_start, clause_end in _clauses(sentence):
-            found += _clause_candidates(
-                context, start + clause_start, start + clause_end, start, end, last_subject, leading
+            clause_found, previous_names = _clause_candidates(
+                context,
+                (start + clause_start, start + clause_end),
+                (start, end),
+                last_subject,
+                leading,
+                previous_names,
             )
+            found += clause_found
         if found:
             if not sentence_dates and previous_dated and previous_dated[0] == paragraph:
                 for candidate in found:
@@ -216,10 +256,24 @@ def extract_candidates(article: Article) -> tuple[list[Candidate], Context]:
             if dated:
                 previous_dated = (paragraph, dated[0].date, dated[0].date_text, dated[0].status)
         candidates += found
-        officials = [m.name for m in named if people[m.name].official]
+        officials = [
+            m.name
+            for m in mentions
+            if start <= m.start < min(end, start + 80) and m.name and people[m.name].official
+        ]
         if officials:
             last_subject = officials[0]
+        for side in all_sides(sentence):
+            if side in context.recent_sides:
+                context.recent_sides.remove(side)
+            context.recent_sides.append(side)
     return candidates, context
+
+
+def _dates_in(ctx: Context, start: int, end: int, tense: str | None) -> list[dates.DateMention]:
+    """Date mentions in text[start:end] (offsets relative to start), the dateline left out."""
+    found = dates.find_dates(ctx.text[start:end], ctx.anchor, tense)
+    return [m for m in found if start + m.start >= ctx.dateline_end]
 
 
 def _clauses(sentence: str) -> list[tuple[int, int]]:
@@ -233,138 +287,300 @@ def _clauses(sentence: str) -> list[tuple[int, int]]:
 
 
 _QUOTE = re.compile(r"“[^”]*”|\"[^\"]*\"")
-FUTURE_AFTER = re.compile(
-    r"\b(?:scheduled|due to|set for|to be held|planned for|is to|are to|will)\b", re.I
-)
 
 
 def _tense(clause: str, trigger: int | None = None) -> str | None:
     """Future when a future cue governs the meeting word, else past."""
     if trigger is None:
         return "future" if FUTURE.search(_QUOTE.sub(" ", clause)) else "past"
-    before = _QUOTE.sub(" ", clause[max(0, trigger - 70) : trigger])
-    after = _QUOTE.sub(" ", clause[trigger : trigger + 50])
-    if FUTURE.search(before) or FUTURE_AFTER.search(after):
+    before = _QUOTE.sub(" ", clause[max(0, trigger - 110) : trigger])
+    after = _QUOTE.sub(" ", clause[trigger : trigger + 80])
+    if FUTURE.search(before) or FUTURE_AFTER.search(after[:60]):
         return "future"
     return "past"
 
 
-def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
-    ctx: Context,
-    start: int,
-    end: int,
-    sentence_start: int,
-    sentence_end: int,
-    last_subject: str | None,
-    leading: dates.DateMention | None,
-) -> list[Candidate]:
-    clause = ctx.text[start:end]
-    trigger = TRIGGER.search(clause)
-    if trigger is None or NEGATIVE.search(clause):
-        return []
-    reporting = REPORTING.search(clause)
-    if reporting and reporting.end() < trigger.start():
-        start, clause = start + reporting.end(), clause[reporting.end() :]
-        trigger = TRIGGER.search(clause)
-        if trigger is None:
-            return []
-    evidence = " ".join(ctx.text[sentence_start:sentence_end].split())
+def _people_in(ctx: Context, start: int, end: int) -> list[str]:
     names: list[str] = []
     for mention in ctx.mentions:
         if start <= mention.start < end and mention.name and mention.name not in names:
             person = ctx.people[mention.name]
             if person.official and (person.side or person.roles):
                 names.append(mention.name)
-    if re.match(r"\s*(?:He|She)\b", clause) and last_subject and last_subject not in names:
-        names.insert(0, last_subject)
+    return names
+
+
+def _described(ctx: Context, clause: str, start: int) -> list[str]:
+    """People a clause names by description: "the Saudi leader", "The Treasury Secretary"."""
+    found = []
+    for match in _DESCRIPTION.finditer(clause):
+        side = side_of(match.group(1).strip()) if match.group(1).strip() else None
+        role = match.group(2).lower()
+        best = None
+        for mention in ctx.mentions:
+            if mention.start >= start or not mention.name:
+                continue
+            person = ctx.people[mention.name]
+            roles = " ".join(person.roles).lower()
+            fits_role = role in roles or (role in ("leader", "monarch") and person.is_leader)
+            if fits_role and (side is None or person.side == side):
+                best = mention.name
+        if best and best not in found:
+            found.append(best)
+    return found
+
+
+def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
+    ctx: Context,
+    span: tuple[int, int],
+    sentence_span: tuple[int, int],
+    last_subject: str | None,
+    leading: dates.DateMention | None,
+    previous_names: list[str],
+) -> tuple[list[Candidate], list[str]]:
+    start, end = span
+    clause = ctx.text[start:end]
+    trigger = TRIGGER.search(clause)
+    names = _people_in(ctx, start, end)
+    if trigger is None or NEGATIVE.search(clause):
+        return [], names
+    reporting = REPORTING.search(clause)
+    if reporting and reporting.end() < trigger.start():
+        start, clause = start + reporting.end(), clause[reporting.end() :]
+        trigger = TRIGGER.search(clause)
+        if trigger is None:
+            return [], names
+        names = _people_in(ctx, start, end)
+    evidence = " ".join(ctx.text[sentence_span[0] : sentence_span[1]].split())
+    for name in _described(ctx, clause, start):
+        if name not in names:
+            names.insert(0, name)
+    named_before = any(
+        start <= m.start < start + trigger.start() and m.name in names for m in ctx.mentions
+    )
+    pronoun = not named_before and _PRONOUN_BEFORE.search(clause[: trigger.start()])
+    subject = (
+        previous_names[0]
+        if previous_names and re.match(r"\s*(?:his|her)\b", clause, re.I)
+        else last_subject
+    )
+    if pronoun and subject and subject not in names:
+        names.insert(0, subject)
     tense = _tense(clause, trigger.start())
-    group_sides = _group_sides(clause)
+    events = list(EVENT.finditer(clause))
     sides: list[str] = []
     for name in names:
         side = ctx.people[name].side
         if side and side not in sides:
             sides.append(side)
-    for side in group_sides:
+    if len(sides) < 2 and previous_names:  # "X, speaking after a summit with Y"
+        for name in previous_names:
+            side = ctx.people[name].side
+            if side and side not in sides and name not in names:
+                names.insert(0, name)
+                sides.append(side)
+    skip = [(e.start(), e.end()) for e in events]
+    for side in group_sides(clause, skip):
+        side = ctx.country(side)
         if side not in sides:
             sides.append(side)
-    # People with no stated side take the one side of the clause nobody else holds.
-    unsided = [n for n in names if not ctx.people[n].side]
-    if unsided:
-        taken = {ctx.people[n].side for n in names}
-        free = [s for s in _all_sides(clause) if s not in taken]
-        if len(free) == 1 and len(unsided) == 1:
-            ctx.people[unsided[0]].side = free[0]
-            sides.append(free[0])
-        elif ctx.dateline and len(unsided) >= 1 and ctx.dateline[1] not in taken:
-            for name in unsided:
-                ctx.people[name].side = ctx.dateline[1]
-            sides.append(ctx.dateline[1])
-    clause_dates = dates.find_dates(clause, ctx.anchor, tense)
-    mention = _pick_date(clause, clause_dates, trigger.start())
-    if mention is None and leading is not None and leading.start + sentence_start < start:
+    if len(sides) < 2 and _BOTH_COUNTRIES.search(clause):
+        countries = [s for s in ctx.recent_sides if s not in gazetteer().organisations]
+        for side in countries[-2:]:
+            if side not in sides:
+                sides.append(side)
+    _fill_unsided(ctx, clause, names, sides)
+    mention = _pick_date(clause, _dates_in(ctx, start, end, tense), trigger.start())
+    if mention is None and leading is not None and leading.start + sentence_span[0] < start:
         mention = leading
     date_value = mention.value if mention else None
     if mention and mention.kind == "weekday" and date_value is None:
         weekday = dates.WEEKDAYS[re.search(dates._WEEKDAY, mention.text).group(0).lower()]
         date_value = ctx.full_dates.get(weekday)
     status = _status(clause, tense, mention, date_value, ctx.anchor)
-    location = _location(clause, trigger.start())
-    results: list[Candidate] = []
+    location = location_in(clause, trigger.start())
+    if location:
+        location = (location[0], ctx.country(location[1]))
     base = {
         "status": status,
         "evidence": evidence,
         "position": start + trigger.start(),
         "date": date_value,
-        "date_text": mention.text.strip() if mention else None,
+        "date_text": mention.text.strip().rstrip(".,") if mention else None,
         "explicit_date": mention is not None,
     }
-    visits = _visits(clause, names, ctx)
-    for host, place in visits:
-        visitor_sides = [ctx.people[n].side for n in names if ctx.people[n].side]
-        if host in visitor_sides[:1]:
-            continue
-        results.append(
-            Candidate(
-                participants=names[:1],
-                sides=[*visitor_sides[:1], host],
-                kind="visit",
-                location=place,
-                visit_host=host,
-                **base,
-            )
-        )
-    meeting_sides = [s for s in sides if s]
-    is_org_session = any(s in gazetteer().organisations for s in meeting_sides) and re.search(
-        r"\b(?:meet|meets|session|summit)\b", clause, re.I
+    results = _visit_candidates(ctx, clause, start, names, base)
+    outside_events = clause
+    for event in events:
+        outside_events = outside_events.replace(event.group(0), " ")
+    org_session = [s for s in all_sides(outside_events) if s in gazetteer().organisations]
+    if "UN Security Council" in org_session and "United Nations" in org_session:
+        org_session.remove("United Nations")
+    is_org_session = bool(org_session) and re.search(
+        r"\b(?:meet|meets|meeting|session|summit|gather)\b", clause, re.I
     )
-    non_visit = TRIGGER.sub("", VISIT.sub("", clause)) != clause or not visits
-    meets = not visits or re.search(r"\b(?:met|meet|meets|talks|discussions|summit|call)\b", clause)
-    if (len(meeting_sides) >= 2 or is_org_session) and (non_visit or not visits) and meets:
+    if is_org_session and not sides:
+        sides = org_session[:1]
+    only_visit = results and not re.search(
+        r"\b(?:met|meet|meets|talks|discussions|summit|call)\b", clause
+    )
+    if (len(sides) >= 2 or is_org_session) and not only_visit:
         results.append(
             Candidate(
                 participants=names,
-                sides=meeting_sides,
-                kind=_kind(clause, names, meeting_sides, ctx),
+                sides=list(sides),
+                kind=_kind(clause, names, sides, ctx),
                 location=location,
                 **base,
             )
         )
-    for event in EVENT.finditer(clause):
+    results += _event_candidates(ctx, clause, (start, sentence_span[0]), events, names, sides, base)
+    return results, names
+
+
+def _fill_unsided(ctx: Context, clause: str, names: list[str], sides: list[str]) -> None:
+    """People with no stated side take the one side of the clause nobody else holds."""
+    unsided = [n for n in names if not ctx.people[n].side]
+    for name in list(unsided):
+        partner = _coordinated_with(ctx, clause, name)
+        if partner and ctx.people[partner].side:
+            ctx.people[name].side = ctx.people[partner].side
+            unsided.remove(name)
+    if not unsided:
+        for name in names:
+            side = ctx.people[name].side
+            if side and side not in sides:
+                sides.append(side)
+        return
+    taken = {ctx.people[n].side for n in names}
+    free = [ctx.country(s) for s in all_sides(clause)]
+    free = [s for s in free if s not in taken and s not in gazetteer().organisations]
+    if len(free) == 1 and len(unsided) == 1:
+        ctx.people[unsided[0]].side = free[0]
+    elif ctx.dateline:
+        for name in unsided:
+            ctx.people[name].side = ctx.dateline[1]
+    for name in unsided:
+        side = ctx.people[name].side
+        if side and side not in sides:
+            sides.append(side)
+
+
+def _coordinated_with(ctx: Context, clause: str, name: str) -> str | None:
+    """The person just before "<X> and <name>" ("Prince Charles and Princess Diana")."""
+    previous = None
+    for mention in ctx.mentions:
+        if mention.name == name and previous is not None:
+            between = ctx.text[previous.end : mention.start]
+            if re.fullmatch(r"\s+and\s+(?:[A-Z][\w.]*\s+)?", between):
+                return previous.name
+        if mention.name:
+            previous = mention
+    return None
+
+
+def _visit_candidates(
+    ctx: Context, clause: str, start: int, names: list[str], base: dict
+) -> list[Candidate]:
+    results: list[Candidate] = []
+    for position, place in visited_places(clause):
+        host = ctx.country(place[1])
+        before = [
+            m.name for m in ctx.mentions if start <= m.start < start + position and m.name in names
+        ]
+        visitor = before[-1] if before else (names[0] if names else None)
+        visitor_side = ctx.people[visitor].side if visitor else None
+        if visitor_side == host:
+            continue
+        party = [n for n in dict.fromkeys(before) if ctx.people[n].side == visitor_side]
+        results.append(
+            Candidate(
+                participants=party or ([visitor] if visitor else []),
+                sides=[s for s in (visitor_side, host) if s],
+                kind="visit",
+                location=(place[0], host),
+                visit_host=host,
+                **base,
+            )
+        )
+    if not results and ctx.dateline and re.search(r"\bvisit(?:ed|s)?\b(?!\s+to)", clause):
+        # "King Faisal visited in 1967": a visit to the dateline's country.
+        host = ctx.dateline[1]
+        for name in names[:1]:
+            if ctx.people[name].side and ctx.people[name].side != host:
+                results.append(
+                    Candidate(
+                        participants=[name],
+                        sides=[ctx.people[name].side, host],
+                        kind="visit",
+                        location=(None, host),
+                        visit_host=host,
+                        **base,
+                    )
+                )
+    return results
+
+
+def _event_candidates(
+    ctx: Context,
+    clause: str,
+    starts: tuple[int, int],
+    events: list[re.Match[str]],
+    names: list[str],
+    sides: list[str],
+    base: dict,
+) -> list[Candidate]:
+    """Named summits and conferences are records of their own (GUIDE §3)."""
+    start, sentence_start = starts
+    results = []
+    for event in events:
         name = (event.group("name") + event.group("noun") + (event.group("tail") or "")).strip()
         if not re.search(r"[A-Z]", event.group("name") + (event.group("tail") or "")):
             continue
-        event_sides = _event_sides(name)
-        participants = [n for n in names if ctx.people[n].is_leader] if results else []
+        own_sides = [ctx.country(s) for s in event_sides(name)]
+        organisations = gazetteer().organisations
+        if event.group("noun").lower() == "conference" and not (
+            set(own_sides) & organisations or len(own_sides) >= 2
+        ):
+            continue
+        window_start = max(0, event.start() - 40)
+        window = clause[window_start : event.end() + 40]
+        sentence_before = ctx.text[
+            max(sentence_start, start + event.start() - 70) : start + event.start()
+        ]
+        tense = (
+            "future"
+            if FUTURE.search(_QUOTE.sub(" ", sentence_before))
+            else _tense(window, event.start() - window_start)
+        )
+        found = _dates_in(ctx, start + window_start, start + event.end() + 40, tense)
+        after = [m for m in found if m.start >= event.end() - window_start]
+        mention = after[0] if after else None
+        value = mention.value if mention else None
+        status = _status(window, tense, mention, value, ctx.anchor)
+        place = location_in(clause[event.start() :], 0)
+        if place is None:
+            found_place = re.search(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?", name)
+            inner = place_of(found_place.group(0)) if found_place else None
+            place = (inner.city, inner.country) if inner else None
+        if not own_sides and place is None:
+            continue
+        leaders = [n for n in names if ctx.people[n].is_leader]
+        leaders = leaders if len({ctx.people[n].side for n in leaders}) >= 2 else []
         results.append(
             Candidate(
-                participants=participants,
-                sides=event_sides + [s for s in meeting_sides if s not in event_sides],
-                kind="summit"
-                if "summit" in name.lower() and "minister" not in clause.lower()
-                else "other",
-                location=_location(clause[event.start() :], 0) or location,
+                participants=leaders,
+                sides=own_sides + [s for s in sides if s not in own_sides and leaders],
+                kind="summit" if "summit" in name.lower() and "minister" not in name else "other",
+                location=place,
                 event=name,
-                **{**base, "date": None, "date_text": None, "explicit_date": False},
+                **{
+                    **base,
+                    "status": status,
+                    "date": value,
+                    "date_text": mention.text.strip().rstrip(".,") if mention else None,
+                    "explicit_date": mention is not None,
+                },
             )
         )
     return results
@@ -373,11 +589,12 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
 def _pick_date(
     clause: str, found: list[dates.DateMention], trigger: int
 ) -> dates.DateMention | None:
+    """The date words that belong to the meeting word: nearest, not across "after"/"since"."""
     usable = []
     for mention in found:
-        low, high = sorted((mention.start, trigger))
+        low, high = sorted((mention.end if mention.start < trigger else mention.start, trigger))
         coarse = mention.kind in ("month_year", "year", "rel_month", "month", "yearrel")
-        if SEPARATE_BEFORE.search(clause[low:high]) and mention.start < trigger and not coarse:
+        if SEPARATE.search(clause[low:high]) and not (coarse and mention.start < trigger):
             continue
         if REPORTING.search(clause[low:high]):
             continue
@@ -399,7 +616,10 @@ def _status(
         return "planned"
     if mention and mention.future_cue:
         return "planned"
-    if anchor is None and mention and mention.kind in ("month_year", "year", "rel_month"):
+    explicit_past = mention and (
+        mention.kind in ("month_year", "year") or (mention.kind == "rel_month" and mention.past_cue)
+    )
+    if anchor is None and explicit_past:
         return "mentioned"
     background = PAST_BACKGROUND.search(clause) or (mention and mention.past_cue)
     if background and not (mention and mention.kind in ("yesterday", "today")):
@@ -422,160 +642,18 @@ def _kind(clause: str, names: list[str], sides: list[str], ctx: Context) -> str:
         return "summit"
     if CONSULTATION.search(clause):
         return "consultation"
+    organisations = gazetteer().organisations
     if re.search(r"\bjoint (?:news|press) conference\b", clause, re.I) or (
-        not names
-        and (
-            OTHER_KIND.search(clause)
-            or set(sides) & {"UN Security Council", "International Monetary Fund", "World Bank"}
-        )
+        not names and (OTHER_KIND.search(clause) or set(sides) & SESSION_BODIES)
     ):
         return "other"
+    if not names and sides and all(s in organisations for s in sides):
+        return "talks" if re.search(r"\bminist", clause, re.I) else "summit"
     return "talks"
 
 
-_PLACE_RUN = re.compile(r"[A-Z][\w.'’-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w.'’-]*)*")
-
-
-def _places_in(text: str) -> list[tuple[int, tuple[str | None, str]]]:
-    found = []
-    for run in _PLACE_RUN.finditer(text):
-        words = run.group(0).split()
-        # Try the whole run, then shorter prefixes ("Washington D.C." -> "Washington").
-        for size in range(len(words), 0, -1):
-            phrase = " ".join(words[:size]).rstrip(".,")
-            place = place_of(phrase)
-            if place is not None and (size == len(words) or size >= 1):
-                if size < len(words) and side_of(" ".join(words)) is None and len(words) > 2:
-                    pass
-                found.append((run.start(), (place.city, place.country)))
-                break
-    return found
-
-
-def _location(clause: str, trigger: int) -> tuple[str | None, str] | None:
-    """Where the clause says the meeting is: 'in/at <place>' or 'capital, <city>'."""
-    best = None
-    for match in re.finditer(
-        r"\b(?:in|at|to)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+capital,?\s+)?(?=[A-Z])", clause
-    ):
-        if clause[max(0, match.start() - 12) : match.start()].lower().strip().endswith("from"):
-            continue
-        tail = clause[match.end() : match.end() + 60]
-        places = _places_in(tail)
-        if not places or places[0][0] != 0:
-            continue
-        run = _PLACE_RUN.match(tail)
-        if run and _is_sea_or_region(run.group(0)):
-            continue
-        place = places[0][1]
-        if re.match(r"[^,;]{0,30}?\s+or\s+[A-Z]", tail[len(run.group(0)) if run else 0 :]):
-            continue
-        # "in Beijing, China" / "in Bali, Indonesia": the city is enough.
-        candidate = (match.start(), place)
-        if best is None or (best[0] < trigger <= candidate[0] and best[1][0] is None):
-            best = candidate if best is None or place[0] or best[1][0] is None else best
-    return best[1] if best else None
-
-
-def _is_sea_or_region(phrase: str) -> bool:
-    return bool(re.search(r"\b(?:Sea|Strait|Gulf|Ocean|Peninsula|Region|Province)\b", phrase))
-
-
-def _visits(
-    clause: str, names: list[str], ctx: Context
-) -> list[tuple[str, tuple[str | None, str]]]:
-    """(host country, place) for each place the clause says someone visits."""
-    out: list[tuple[str, tuple[str | None, str]]] = []
-    for match in VISIT.finditer(clause):
-        tail = clause[match.end() : match.end() + 80]
-        tail = re.split(r"[;:]|\bby\b|\bwhile\b|\bwhere\b|\bon\b|\bin (?=[a-z])", tail)[0]
-        for _, place in _places_in(tail):
-            country = place[1]
-            if country in gazetteer().organisations:
-                continue
-            if not any(h == country for h, _ in out):
-                out.append((country, place))
-    return out
-
-
-def _all_sides(clause: str) -> list[str]:
-    found: list[str] = []
-    for run in re.finditer(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*", clause):
-        words = run.group(0).split()
-        i = 0
-        while i < len(words):
-            for size in range(min(4, len(words) - i), 0, -1):
-                phrase = " ".join(words[i : i + size])
-                side = side_of(phrase)
-                if side:
-                    if side not in found:
-                        found.append(side)
-                    i += size - 1
-                    break
-            i += 1
-        for piece in re.findall(r"[A-Z][\w.]*(?=-)|(?<=-)[A-Z][\w.]*", run.group(0)):
-            side = side_of(piece) or {"Sino": "China", "Franco": "France"}.get(piece)
-            if side and side not in found:
-                found.append(side)
-    return found
-
-
-def _group_sides(clause: str) -> list[str]:
-    """Sides named as groups: "Chinese officials", "officials from China and the US", "US-China"."""
-    sides: list[str] = []
-
-    def add(word: str) -> None:
-        side = side_of(word) or {"sino": "China", "franco": "France"}.get(word.lower())
-        if side and side not in sides:
-            sides.append(side)
-
-    adjective = r"([A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*)?)"
-    for match in re.finditer(
-        rf"{adjective}(?:\s+and\s+{adjective})?\s+(?:\w+\s+){{0,2}}?(?:{GROUP_NOUNS})\b", clause
-    ):
-        for group in match.groups():
-            if group:
-                add(group)
-                for word in group.split():
-                    add(word)
-    for match in re.finditer(
-        r"\b(?:between|from|with)\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)\s+and\s+(?:the\s+)?"
-        r"([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)",
-        clause,
-    ):
-        add(match.group(1))
-        add(match.group(2))
-    for match in re.finditer(
-        r"^\s*(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+and\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+(?:are|will|to|have|had|held|agreed|were)\b",  # noqa: E501
-        clause,
-    ):
-        add(match.group(1))
-        add(match.group(2))
-    for match in re.finditer(
-        r"\b([A-Z][\w.]*)-([A-Z][\w.]*)\s+(?:\w+\s+)?(?:talks|summit|meeting|consultations?|"
-        r"dialogue|parley|negotiations)\b",
-        clause,
-    ):
-        add(match.group(1))
-        add(match.group(2))
-    for match in re.finditer(
-        r"\b([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)(?:'s|’s)\s+(?:\w+\s+)?talks\s+with\s+(?:the\s+)?"
-        r"([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)(?:\s+and\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*))?",  # noqa: E501
-        clause,
-    ):
-        for group in match.groups():
-            if group:
-                add(group.split(" (")[0])
-    return sides
-
-
-def _event_sides(name: str) -> list[str]:
-    sides: list[str] = []
-    for match in re.finditer(r"\(([A-Z0-9-]+)\)|\b([A-Z][\w-]*)\b", name):
-        side = side_of(match.group(1) or match.group(2))
-        if side and side not in sides:
-            sides.append(side)
-    whole = side_of(re.sub(r"\s*\([^)]*\)|\s+(?:summit|conference)$", "", name, flags=re.I))
-    if whole and whole not in sides:
-        sides.insert(0, whole)
-    return sides
+# Standing bodies whose own meetings are kind "other" (GUIDE §5); G7/G8/EU leaders meet in summits.
+SESSION_BODIES = {
+    "UN Security Council", "United Nations", "International Monetary Fund", "World Bank",
+    "World Trade Organization", "International Atomic Energy Agency",
+}  # fmt: skip

@@ -38,6 +38,7 @@ class Gazetteer:
     people: dict[str, KnownPerson] = field(default_factory=dict)  # alias -> person
     role_heads: set[str] = field(default_factory=set)
     role_words: set[str] = field(default_factory=set)
+    upper_aliases: set[str] = field(default_factory=set)  # "un", "us": match only as "UN", "US"
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -64,6 +65,8 @@ def gazetteer() -> Gazetteer:
         gaz.sides[country.lower()] = country
         gaz.places.setdefault(country.lower(), Place(None, country))
         for alias in _split(aliases):
+            if alias.replace(".", "").isupper():
+                gaz.upper_aliases.add(alias.lower())
             gaz.sides.setdefault(alias.lower(), country)
             if alias.lower() not in gaz.places:
                 gaz.places[alias.lower()] = Place(None, country)
@@ -88,6 +91,8 @@ def gazetteer() -> Gazetteer:
         gaz.organisations.add(name)
         gaz.sides[name.lower()] = name
         for alias in _split(aliases):
+            if alias.replace(".", "").replace("-", "").isalnum() and alias.upper() == alias:
+                gaz.upper_aliases.add(alias.lower())
             gaz.sides[alias.lower()] = name
     for row in _rows("people.tsv"):
         row += [""] * (3 - len(row))
@@ -113,6 +118,8 @@ def side_of(text: str) -> str | None:
             key = key[: -len(suffix)]
             break
     key = key.rstrip(".,") if key not in gaz.sides else key
+    if key in gaz.upper_aliases and not text.strip().rstrip(".,'’s").replace(".", "").isupper():
+        return gaz.demonyms.get(key)
     return gaz.sides.get(key) or gaz.demonyms.get(key) or gaz.sides.get(key + ".")
 
 

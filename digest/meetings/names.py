@@ -21,7 +21,7 @@ _TOKEN = (
     rf"|[{_UPPER}][{_LOWER}]+[{_UPPER}][{_LOWER}]+|[{_UPPER}]\.)"
 )
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
-_PARTICLE = r"(?:de|da|van|von|bin|al|el|del|der|la|le|dos|du|Jong)"
+_PARTICLE = r"(?:de|da|van|von|bin|al|el|del|der|la|le|dos|du)"
 _RUN = re.compile(rf"(?<![\w-]){_TOKEN}(?:{_GAP}(?:{_PARTICLE}{_GAP})?{_TOKEN})*(?![\w])")
 
 HONORIFICS = {"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr.", "sir", "dame", "lord"}
@@ -61,6 +61,7 @@ class Mention:
     role: str | None = None
     side: str | None = None
     honorific: bool = False
+    role_adjacent: bool = False  # the role is written right before the name
     name: str | None = None  # canonical name, filled by resolve()
 
 
@@ -152,10 +153,26 @@ _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their"}
 _WORD = re.compile(r"[\w.'’-]+|,")
 
 
+_BOUNDARY = re.compile(r"[.;:!?\"“”(]\s|\n\s*\n")
+_ABBREVIATIONS = {"sen", "sens", "gov", "rep", "reps", "gen", "dr", "mr", "mrs", "ms", "st", "lt",
+                  "col", "prof", "adm", "u.s", "u.n", "u.k", "d.c"}  # fmt: skip
+
+
+def _since_boundary(text: str) -> str:
+    """The part of ``text`` after its last sentence or clause boundary (not after "U.S.")."""
+    cut = 0
+    for match in _BOUNDARY.finditer(text):
+        if match.group(0)[0] == ".":
+            word = re.search(r"([\w.]+)$", text[: match.start()])
+            if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
+                continue
+        cut = match.end()
+    return text[cut:]
+
+
 def _describe(text: str, mention: Mention) -> None:
     """Fill the role and side of a mention from the words around it."""
-    before = text[max(0, mention.start - 160) : mention.start]
-    before = re.split(r"[.;:!?\"“”(]\s|\n\s*\n", before)[-1]
+    before = _since_boundary(text[max(0, mention.start - 160) : mention.start])
     tokens = _WORD.findall(before)
     gaz = gazetteer()
     role_tokens: list[str] = []
@@ -177,15 +194,21 @@ def _describe(text: str, mention: Mention) -> None:
             i -= 1
             continue
         pair = f"{tokens[i - 1]} {token}" if i > 0 else ""
-        if pair and side_of(pair) and role_tokens[-1:] != ["of"]:
-            side = side or side_of(pair)
-            i -= 2
+        size = 2 if pair and side_of(pair) else 1 if token[:1].isupper() and side_of(token) else 0
+        if size:
+            governed = i - size >= 0 and tokens[i - size].lower() in ("for", "to", "on", "the")
+            if governed and tokens[i - size].lower() == "the":
+                governed = i - size - 1 >= 0 and tokens[i - size - 1].lower() in ("for", "to")
+            if governed:  # "envoy to the United Nations": the place is part of the title
+                role_tokens[:0] = tokens[i - size + 1 : i + 1]
+            else:
+                side = side or side_of(pair if size == 2 else token)
+            i -= size
             continue
-        if (token[:1].isupper() or low in ("us", "u.s.")) and side_of(token):
-            side = side or side_of(token)
-            i -= 1
-            continue
-        if low not in _DETERMINERS and (low in gaz.role_words or low in gaz.role_heads):
+        inner_the = low == "the" and i > 0 and tokens[i - 1].lower() == "of" and role_tokens
+        if inner_the or (
+            low not in _DETERMINERS and (low in gaz.role_words or low in gaz.role_heads)
+        ):
             role_tokens.insert(0, token)
             i -= 1
             continue
@@ -196,6 +219,7 @@ def _describe(text: str, mention: Mention) -> None:
     if comma_start and not closed:
         role_tokens = []
     role = _clean_role(role_tokens)
+    mention.role_adjacent = role is not None and not comma_start
     after = text[mention.end : mention.end + 160]
     if role is None:
         apposition = re.match(r",\s+(?:the\s+|a\s+)?([^,.;()\n]{2,90})", after)
@@ -222,8 +246,17 @@ def _role_after(phrase: str) -> tuple[str | None, str | None]:
     gaz = gazetteer()
     side = None
     words: list[str] = []
-    for token in phrase.split():
+    tokens = phrase.split()
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
         low = token.lower()
+        pair = " ".join(tokens[index : index + 2])
+        if len(tokens) > index + 1 and side_of(pair):
+            side = side or side_of(pair)
+            index += 2
+            continue
+        index += 1
         if side_of(token) and token[:1].isupper():
             side = side or side_of(token)
             continue
@@ -247,15 +280,33 @@ def _clean_role(tokens: list[str]) -> str | None:
             last_head = index
     if last_head < 0:
         return None
-    # Keep a trailing "for Asia" / "of State": part of the title as written.
-    if last_head + 2 < len(tokens) + 1 and last_head + 2 <= len(tokens) - 0:
-        tail = tokens[last_head + 1 : last_head + 3]
-        if len(tail) == 2 and tail[0].lower() in ("for", "of") and tail[1][:1].isupper():
-            last_head += 2
+    # Keep a trailing "for Asia" / "of the Exchequer": part of the title as written.
+    tail = tokens[last_head + 1 :]
+    if (
+        len(tail) >= 2
+        and tail[0].lower() in ("for", "of")
+        and all(t[:1].isupper() or t.lower() == "the" for t in tail[1:])
+    ):
+        last_head = len(tokens) - 1
     tokens = tokens[: last_head + 1]
     if tokens and tokens[-1].lower() == "state" and "of" not in [t.lower() for t in tokens]:
         return None if len(tokens) == 1 else " ".join(tokens)
     return " ".join(tokens) or None
+
+
+ROYAL_TITLES = {"king", "queen", "prince", "princess", "emperor", "empress", "sultan", "emir",
+                "sheikh", "crown prince", "pope"}  # fmt: skip
+
+
+def _title_before(mention: Mention) -> str | None:
+    """The head title written right before the name ("President", "King"), lower case."""
+    if not mention.role or not mention.role_adjacent:
+        return None
+    low = mention.role.lower()
+    for title in sorted(ROYAL_TITLES, key=len, reverse=True):
+        if low.endswith(title):
+            return title
+    return low.split()[-1] if low.split()[-1] in gazetteer().role_heads else None
 
 
 def _split_camel(token: str, known_parts: set[str]) -> str:
@@ -325,9 +376,12 @@ def resolve(mentions: list[Mention]) -> dict[str, Person]:
             mention.name = top[0]
             continue
         known = gaz.people.get(mention.surface.lower())
-        if known is not None:
+        title = _title_before(mention)
+        if title in ROYAL_TITLES:
+            mention.name = f"{title.title()} {mention.surface}"
+        elif known is not None:
             mention.name = known.name
-        elif mention.honorific or mention.role:
+        elif mention.honorific or title:
             mention.name = mention.surface
     people: dict[str, Person] = {}
     for mention in mentions:

@@ -1,0 +1,132 @@
+"""Where a meeting is, and where a visit goes: place names in a clause, via the gazetteer."""
+
+from __future__ import annotations
+
+import re
+
+from digest.meetings.gazetteer import gazetteer, place_of, side_of
+
+PlaceRef = tuple[str | None, str]  # (city or None, country)
+
+_PLACE_RUN = re.compile(r"[A-Z][\w.'’-]*(?:[ \t]+(?:of[ \t]+the[ \t]+|of[ \t]+)?[A-Z][\w.'’-]*)*")
+_NOT_A_VENUE = re.compile(r"\b(?:Sea|Strait|Gulf|Ocean|Peninsula|Region|Province|Straits)\b")
+# Visits to these are sightseeing or a visit to one's own people, not a visit (GUIDE §3).
+_NOT_VISITED = re.compile(
+    r"\b(?:shrine|tomb|temple|grave|memorial|museum|prison|base|troops|forces|factory|"
+    r"plant|school|hospital|church|mosque|cathedral)\b",
+    re.IGNORECASE,
+)
+VISIT = re.compile(
+    r"\b(?:(?:state |official |secret |surprise |working )?visit(?:ed|s|ing)?(?: to)?|"
+    r"trip to|mission to|stops? in|tour of|went to|travell?ed to|"
+    r"take (?:him|her|them) to)\s+",
+    re.IGNORECASE,
+)
+
+
+def historical(country: str, year: int | None) -> str:
+    """The country's name at the time: Moscow in 1987 is in the Soviet Union."""
+    if year is not None and year < 1992 and country in ("Russia", "Ukraine", "Belarus"):
+        return "Soviet Union"
+    if year is not None and year < 1990 and country == "Germany":
+        return "West Germany"
+    return country
+
+
+def place_at(text: str) -> tuple[int, PlaceRef] | None:
+    """The place named by the capitalised run at the start of ``text``, with the run's length."""
+    run = _PLACE_RUN.match(text)
+    if not run:
+        return None
+    words = run.group(0).split()
+    if _NOT_A_VENUE.search(run.group(0)):
+        return None
+    for size in range(len(words), 0, -1):
+        phrase = " ".join(words[:size]).rstrip(".,")
+        place = place_of(phrase)
+        if place is not None:
+            return len(" ".join(words[:size])), (place.city, place.country)
+    return None
+
+
+def location_in(clause: str, trigger: int) -> PlaceRef | None:
+    """Where the clause says the meeting is: 'in/at <place>', 'capital, <city>', '<Venue> talks'.
+
+    A place offered as one of alternatives ("in Washington or Beijing") gives no location,
+    and "from <place>" is where someone came from, not where they met.
+    """
+    best: tuple[int, PlaceRef] | None = None
+    pattern = r"\b(?:in|at|to)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+capital,?\s+)?(?=[A-Z])"
+    for match in re.finditer(pattern, clause):
+        if clause[max(0, match.start() - 12) : match.start()].lower().strip().endswith("from"):
+            continue
+        found = place_at(clause[match.end() : match.end() + 60])
+        if found is None:
+            continue
+        length, place = found
+        rest = clause[match.end() + length : match.end() + length + 40]
+        if re.match(r"[^,;]{0,30}?\s+or\s+[A-Z]", rest):
+            continue
+        if best is None or (best[1][0] is None and place[0] is not None):
+            best = (match.start(), place)
+    if best is None:
+        venue = re.search(
+            r"\b[Tt]he\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+(?:talks|meeting|summit)\b", clause
+        )
+        if venue:
+            found = place_at(venue.group(1))
+            if found and found[1][0] is not None:
+                return found[1]
+    return best[1] if best else None
+
+
+def visited_places(clause: str) -> list[tuple[int, PlaceRef]]:
+    """(position of the visit word, place) for each place the clause says is visited.
+
+    "visit to Seoul, Beijing and Danang, Vietnam" gives three places (one per country).
+    """
+    out: list[tuple[int, PlaceRef]] = []
+    for match in VISIT.finditer(clause):
+        tail = clause[match.end() : match.end() + 120]
+        if _NOT_VISITED.search(tail[:60].split(",")[0]):
+            continue
+        position = 0
+        hosts: set[str] = set()
+        while True:
+            tail_here = re.sub(r"^(?:the\s+)", "", tail[position:])
+            skipped = len(tail[position:]) - len(tail_here)
+            found = place_at(tail_here)
+            if found is None:
+                break
+            length, place = found
+            if place[1] not in hosts and place[1] not in gazetteer().organisations:
+                hosts.add(place[1])
+                out.append((match.start(), place))
+            position += skipped + length
+            joiner = re.match(r",?\s+and\s+|,\s+", tail[position:])
+            if not joiner:
+                break
+            position += joiner.end()
+    return out
+
+
+def all_sides(clause: str) -> list[str]:
+    """Every country or organisation the clause names, including "US-China" halves."""
+    found: list[str] = []
+    for run in re.finditer(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*", clause):
+        words = run.group(0).split()
+        i = 0
+        while i < len(words):
+            for size in range(min(4, len(words) - i), 0, -1):
+                side = side_of(" ".join(words[i : i + size]))
+                if side:
+                    if side not in found:
+                        found.append(side)
+                    i += size - 1
+                    break
+            i += 1
+        for piece in re.findall(r"[A-Z][\w.]*(?=-)|(?<=-)[A-Z][\w.]*", run.group(0)):
+            side = side_of(piece) or {"Sino": "China", "Franco": "France"}.get(piece)
+            if side and side not in found:
+                found.append(side)
+    return found
