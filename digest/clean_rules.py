@@ -23,13 +23,14 @@ _STRONG_START = re.compile(
     r"""^(?:
         see\s+also | also\s+(?:read|see) | read\s+(?:more|next|also|full)\b | related\s*:
       | click\s+here | tap\s+here | follow\s+(?:us|@) | like\s+us\s+on | copy\s+link
-      | sign\s*(?:in|up|out)\b | log\s*(?:in|out)\b | most\s+(?:read|popular|viewed|shared)
-      | you\s+(?:may|might)\s+(?:also\s+)?like | more\s+from\b | back\s+to\s+(?:top|gallery|home)
+      | sign\s*(?:in|up|out)\b | log\s*(?:in|out)\b
+      | you\s+(?:may|might)\s+(?:also\s+)?like | back\s+to\s+(?:top|gallery|home)
       | return\s+to\s+top | skip\s+to | jump\s+to | photo\s*: | photos?\s+by\b | image\s+\d
       | image\s*: | picture\s*: | caption\s*$ | tags?\s*: | filed\s+under | posted\s+in\b
       | (?:show|view|load|hide)\s+(?:all\s+)?comments | leave\s+a\s+(?:reply|comment)
-      | (?:post|add)\s+a\s+comment | \d+\s+comments? | comments?\s*\( | copyright | ©
-      | \(c\)\s*\d{4} | all\s+rights\s+reserved | cookie | we\s+use\s+cookies
+      | (?:post|add)\s+a\s+comment | \d+\s+comments? | comments?\s*\( | ©
+      | copyright\s*(?:©|\(c\)|\d{4}) | \(c\)\s*\d{4} | all\s+rights\s+reserved
+      | cookie\s+(?:policy|settings|preferences|consent|notice) | we\s+use\s+cookies
       | this\s+(?:web)?site\s+uses | (?:download|get)\s+(?:the|our)\s+app | open\s+in\s+app
       | home\s*[>»›/|] | you\s+are\s+here
     )""",
@@ -42,31 +43,36 @@ _WEAK_START = re.compile(
         share | related | register | subscribe | newsletter | advertisement | sponsored
       | promoted | trending | recommended | menu | search | loading | print | e-?mail
       | whatsapp | watch\s*: | listen\s*: | video\s*: | terms\s+(?:of|and) | privacy
-      | premium | upgrade | login | logout | my\s+account
+      | premium | upgrade | login | logout | my\s+account | most\s+(?:read|popular|viewed|shared)
+      | more\s+from | copyright
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 
-# Phrases that mark a line as furniture wherever they sit in it (checked on lines of at
-# most 40 words only, so a story sentence that happens to mention cookies or Facebook survives).
+# Phrases that mark a line as furniture wherever they sit in it, checked on lines of at
+# most 40 words. They speak to the reader about the site ("we use cookies", "follow us"),
+# so a story sentence about cookies, ad blockers or Facebook does not match.
 _FURNITURE_ANYWHERE = re.compile(
     r"""©|\b(?:
-        uses?\s+cookies | cookie\s+(?:policy|settings|preferences) | accept\s+(?:all\s+)?cookies
+        (?:this|our)\s+(?:web)?site\s+uses\s+cookies | we\s+use\s+cookies
+      | cookie\s+(?:policy|settings|preferences|consent|notice) | accept\s+(?:all\s+)?cookies
       | your\s+email\s+address\s+will\s+not\s+be\s+published | required\s+fields\s+are\s+marked
-      | all\s+rights\s+reserved
-      | make\s+\S+(?:\s+\S+){0,3}\s+your\s+home\s*page | real[-\s]time\s+analytics
+      | all\s+rights\s+reserved | make\s+\S+(?:\s+\S+){0,3}\s+your\s+home\s*page
       | (?:liked|enjoyed)\s+(?:the|this)\s+(?:story|article|post)
       | share\s+(?:it|this)?\s*(?:on|via|with)\s+(?:social|facebook|twitter|your)
-      | follow\s+us\s+on | (?:join|find)\s+us\s+on | on\s+(?:telegram|facebook|twitter|whatsapp)$
-      | ad\s*-?\s*blocker | disabl\w*\s+your\s+ad | whitelist\s+(?:us|our)
-      | contributed\s+to\s+this\s+report | hyperlink\s+to | use\s+of\s+materials
+      | follow\s+us\s+on | (?:join|find)\s+us\s+on | contributed\s+to\s+this\s+report
+      | (?:turn\s+off|disabl\w*|pause)\s+your\s+ad\s*-?\s*block | whitelist\s+(?:us|our)
+      | you(?:'|’)re\s+(?:using\s+an?\s+)?ad\s*-?\s*block | use\s+of\s+materials
       | views?\s*:\s*[\d,.]+k?$ | sign\s+up\s+(?:for\s+(?:our|free)|now|today|here)
       | subscribe\s+(?:to\s+our|now|today|here) | click\s+here
-      | for\s+more\s+(?:news|stories)\s+(?:from|like) | privacy\s+policy
+      | for\s+more\s+(?:news|stories)\s+(?:from|like)
       | (?:news|updates|stories|headlines)\s+(?:in|to|straight\s+to)\s+your\s+inbox
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Site links that are furniture only on a line that is not a sentence: "Privacy Policy",
+# but not "The company changed its privacy policy, regulators said."
+_LINKS_ANYWHERE = re.compile(r"\b(?:privacy\s+policy|terms\s+of\s+(?:use|service))\b", re.I)
 
 # Headings after which a page stops telling the story: comments, link lists, footers.
 _SECTION_END = re.compile(
@@ -151,7 +157,9 @@ def is_furniture(text: str) -> bool:
         return True
     if _WEAK_START.match(text) and (n <= 2 or not ends_sentence(text)):
         return True
-    return n <= 40 and _FURNITURE_ANYWHERE.search(text) is not None
+    if n <= 40 and _FURNITURE_ANYWHERE.search(text):
+        return True
+    return not ends_sentence(text) and _LINKS_ANYWHERE.search(text) is not None
 
 
 def ends_section(text: str) -> bool:
@@ -175,38 +183,11 @@ def is_short_sentence(text: str) -> bool:
     return words(text) >= 3 and ends_sentence(text) and any(c.islower() for c in text)
 
 
-_FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "by",
-        "from",
-        "and",
-        "or",
-        "but",
-        "that",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "said",
-        "says",
-    ]
+_FUNCTION_WORD_LIST = (
+    "a an the of to in on at for with by from and or but that as is are was were has have had "
+    "will would said says"
 )
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
 
 
 def is_unpunctuated_sentence(text: str) -> bool:

@@ -524,6 +524,24 @@ def test_a_sentence_wrapped_over_two_lines_is_one_paragraph():
     ]
 
 
+# Story sentences that share words with site furniture, and must survive.
+LOOKALIKES = [
+    "Share prices fell on Monday after the talks in Geneva ended without an agreement.",
+    "Copyright infringement was one of the topics the two trade ministers discussed.",
+    "Regulators said the company had changed its privacy policy without telling users.",
+    "The site uses cookies to track visitors, the data protection commissioner told reporters.",
+    "Ad blocker use has doubled in Europe, according to a study the ministers cited.",
+    "Most popular among the proposals was a joint fund for fishing communities, officials said.",
+    "Search teams found the missing fishermen on Tuesday, the coast guard said.",
+    "Related talks on energy will take place in Vienna next week, the ministry said.",
+]
+
+
+def test_story_sentences_that_look_like_furniture_are_kept():
+    page = "Ministers meet in Oslo to restart fisheries talks\n\n" + "\n\n".join(LOOKALIKES)
+    assert clean_article(page).body.split("\n\n") == LOOKALIKES
+
+
 def test_paragraph_opening_with_the_headline_words_is_kept():
     page = (
         "Ministers agree to meet again in Paris next month\n\n"
