@@ -20,14 +20,24 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
-# Without a BOM: strict UTF-8 first (it fails fast on legacy bytes), then cp1252, which is
-# what "latin-1" web text almost always really is (curly quotes at 0x93/0x94). The five
-# bytes cp1252 leaves undefined are read as latin-1, so this second step never fails.
-_LEGACY = "cp1252"
-_LATIN1_FOR_UNDEFINED = "parley-latin1-for-undefined"
+# Without a BOM the text is read as UTF-8, and any byte that is not valid UTF-8 as cp1252,
+# which is what "latin-1" web text almost always really is (curly quotes at 0x93/0x94).
+# A whole cp1252 file comes out as cp1252, and so does a stray cp1252 byte pasted into
+# UTF-8 text, without garbling the rest. The five bytes cp1252 leaves undefined are read
+# as latin-1, so decoding never fails.
+_LEGACY_FOR_INVALID = "parley-cp1252-for-invalid-utf8"
+
+
+def _legacy_byte(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(byte)  # latin-1
+
+
 codecs.register_error(
-    _LATIN1_FOR_UNDEFINED,
-    lambda error: (error.object[error.start : error.end].decode("latin-1"), error.end),
+    _LEGACY_FOR_INVALID,
+    lambda error: ("".join(map(_legacy_byte, error.object[error.start : error.end])), error.end),
 )
 
 # Share of control characters (other than tab/newline/CR/form feed) above which decoded
@@ -78,10 +88,7 @@ def _decode(data: bytes, name: str) -> str:
     if b"\x00" in data:
         # Text encodings without a BOM never contain NUL; images, archives and PDFs do.
         raise UnreadableFile(f"{name}: looks like a binary file, not text (it has NUL bytes)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode(_LEGACY, errors=_LATIN1_FOR_UNDEFINED)
+    return data.decode("utf-8", errors=_LEGACY_FOR_INVALID)
 
 
 def _looks_binary(text: str) -> bool:

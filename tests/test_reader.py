@@ -40,6 +40,14 @@ def test_bytes_undefined_in_cp1252_are_read_as_latin1(tmp_path):
     assert text.startswith("Ministers met in Paris on Monday \u20ac100 \x81 and")
 
 
+def test_stray_cp1252_byte_in_utf8_text(tmp_path):
+    data = "Talks in Zürich, “frank” — ".encode() + b"\x93useful\x94 said one envoy."
+    assert (
+        read_text_file(_write(tmp_path, data))
+        == "Talks in Zürich, “frank” — “useful” said one envoy."
+    )
+
+
 def test_newlines_are_normalised(tmp_path):
     path = _write(tmp_path, b"Title\r\n\r\nFirst line.\rSecond line.\n")
     assert read_text_file(path) == "Title\n\nFirst line.\nSecond line.\n"
