@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import threading
 import time
 
 import pytest
@@ -252,3 +254,23 @@ async def test_conditional_get_returns_not_modified(httpserver, fetcher):
     fetched = await fetcher.fetch(httpserver.url_for("/feed"), etag='"v1"')
     assert fetched.not_modified
     assert fetched.body == b""
+
+
+async def test_fetches_to_one_host_are_limited(httpserver, fetcher):
+    active, most = [0], [0]
+    lock = threading.Lock()
+
+    def slow(request):
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        time.sleep(0.2)
+        with lock:
+            active[0] -= 1
+        return Response("<html>ok</html>", content_type="text/html")
+
+    httpserver.expect_request("/page").respond_with_handler(slow)
+    url = httpserver.url_for("/page")
+    results = await asyncio.gather(*(fetcher.fetch(f"{url}?n={n}") for n in range(5)))
+    assert len(results) == 5
+    assert most[0] == LIMITS.per_host
