@@ -80,7 +80,8 @@ _SECTION_END = re.compile(
         trending(?:\s+now|\s+news|\s+stories)? | most\s+(?:read|popular|viewed|shared|commented)\b.*
       | (?:latest|top|popular|editor'?s?)\s*(?:news|stories|picks|headlines)? | news\s+latest
       | (?:leave|post|add)\s+a\s+(?:reply|comment) | (?:show|view|load)\s+(?:all\s+)?comments
-      | (?:\d+\s+)?comments?(?:\s*\(\d+\))? | join\s+the\s+(?:conversation|discussion)
+      | (?:\w+\s+)?comments?(?:\s*\(\d+\))? | \d+\s+(?:responses?|replies)
+      | join\s+the\s+(?:conversation|discussion) | have\s+your\s+say
       | topics? | tags? | galleries | follow(?:\s+\w+){0,3} | share(?:\s+this)?
       | about\s+us | contact\s+us | discover\s+more | explore(?:\s+more)?
       | (?:up\s+)?next(?:\s+(?:story|article|post))? | previous\s+(?:story|article|post)

@@ -490,7 +490,10 @@ def test_headline_under_a_list_of_other_headlines():
     assert clean_article(page).title == "Ministers meet in Oslo to restart fisheries talks"
 
 
-def test_story_resumes_after_a_related_box_but_not_after_comments():
+@pytest.mark.parametrize(
+    "heading", ["Comments", "Reader comments", "12 responses", "Leave a Reply"]
+)
+def test_story_resumes_after_a_related_box_but_not_after_comments(heading):
     page = (
         "Ministers meet in Oslo to restart fisheries talks\n\n"
         "The foreign ministers of Norway and Iceland met in Oslo on Monday to restart talks on "
@@ -498,7 +501,7 @@ def test_story_resumes_after_a_related_box_but_not_after_comments():
         "Related\n\nIceland and Norway trade blame over mackerel stocks\n\n"
         "The two ministers spent three hours together and agreed to meet again in Reykjavik "
         "next month, officials said.\n\n"
-        "Comments\n\n"
+        f"{heading}\n\n"
         "I have followed this dispute for years and I do not think this meeting will change "
         "anything at all, sadly.\n"
     )
