@@ -1,0 +1,76 @@
+"""How well a sentence reads on its own, outside its article: a factor in (0, 1].
+
+A summary sentence is read without its neighbours. One that opens with "He added:" or "But",
+a caption, a byline or a "Read more" prompt confuses the reader even when its words are
+central, so the summariser multiplies its score by :func:`standalone_factor`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Opening words that point back to an earlier sentence (a pronoun or connective).
+_ANAPHORIC_OPENING = re.compile(
+    r"""^["'“‘(]?(?:
+        he|she|they|it|this|these|those|that|his|her|their|its|him|them|there
+      | but|and|or|so|also|yet|still|then|thus|hence|however|meanwhile|moreover
+      | furthermore|instead|nevertheless|nonetheless|otherwise|besides|likewise
+      | similarly|accordingly|consequently|therefore|additionally|indeed|again
+      | in\ addition|as\ a\ result|at\ the\ same\ time|on\ the\ other\ hand
+      | by\ contrast|in\ contrast|even\ so|for\ example|for\ instance
+    )\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A speech lead-in that introduces a quote in the next sentence: "He added:", "She said".
+_QUOTE_LEAD_IN = re.compile(r"(?:\b(?:added|said|says|told|explained|continued|wrote)\b)?\s*:\s*$")
+_CAPTION = re.compile(
+    r"""^\W*(?:photo|image|picture|video|caption|graphic|credit|source|watch|listen)s?\b\s*[:|-]
+      | \b(?:getty\ images|afp|reuters|ap\ photo|pa\ media|shutterstock|epa)\s*[)\]]?\s*$
+      | ^\W*(?:scroll\ down|click\ here|read\ more|read\ also|see\ also|related|advertisement
+             |sign\ up|subscribe|follow\ us|share\ this|copy\ link|leave\ a\ (?:reply|comment))\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_BYLINE = re.compile(
+    r"^\W*(?i:by|reporting\ by|written\ by|edited\ by|updated|published|posted)\b"
+    r"(?:\s+[A-Z][\w.'-]*){0,4}\s*(?:,|and|$|\|)",
+    re.VERBOSE,
+)
+# "LONDON (Reuters) -" or "WASHINGTON —" with almost nothing after it.
+_DATELINE_ONLY = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([^)]{1,30}\))?\s*[-—–:]+\s*\S{0,20}$")
+_WORD = re.compile(r"\w+")
+
+ANAPHORIC = 0.55
+QUOTE_LEAD_IN = 0.25
+FRAGMENT = 0.4
+CAPTION = 0.1
+SHORT = 0.5
+
+
+def standalone_factor(sentence: str) -> float:
+    """A multiplier in (0, 1] for a sentence's score: 1 when it reads well on its own."""
+    text = sentence.strip()
+    words = _WORD.findall(text)
+    if not words:
+        return CAPTION
+    if _CAPTION.search(text) or _BYLINE.match(text) or _DATELINE_ONLY.match(text):
+        return CAPTION
+    factor = 1.0
+    if _QUOTE_LEAD_IN.search(text) and text.endswith(":"):
+        factor *= QUOTE_LEAD_IN
+    if _ANAPHORIC_OPENING.match(text):
+        factor *= ANAPHORIC
+    if _is_fragment(text):
+        factor *= FRAGMENT
+    if len(words) < 5:
+        factor *= SHORT
+    return factor
+
+
+def _is_fragment(text: str) -> bool:
+    """A piece of a quote or a sentence cut mid-way: lower-case start or unbalanced quotes."""
+    first = text.lstrip("\"'“‘([")[:1]
+    if first.islower():
+        return True
+    straight = text.count('"')
+    return straight % 2 == 1 or text.count("“") != text.count("”")

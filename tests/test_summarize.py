@@ -1,0 +1,142 @@
+"""The summariser's contract, its stand-alone penalties, and its redundancy check."""
+
+from pathlib import Path
+
+import pytest
+
+from digest import summarize
+from digest.sentences import split_sentences
+from digest.standalone import standalone_factor
+from digest.summarize import summarize_many
+
+SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
+
+STORY = (
+    "The city council approved a new budget for public transport on Monday. "
+    "The budget adds forty electric buses to the city fleet next year. "
+    "Council members debated the transport budget for six hours before the vote. "
+    "Local bakeries reported a busy weekend. "
+    "Electric buses will replace the oldest diesel buses in the fleet. "
+    "The mayor said the transport budget was the largest in a decade."
+)
+
+
+def test_sentences_are_verbatim_and_in_document_order():
+    text = SEEDS[1].read_text(encoding="utf-8")
+    summary = summarize(text, sentences=4)
+    assert len(summary) == 4
+    for sentence in summary:
+        assert sentence in text
+    offsets = [text.index(s) for s in summary]
+    assert offsets == sorted(offsets)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_sentence_budget(count):
+    assert len(summarize(STORY, sentences=count)) == count
+
+
+def test_fewer_sentences_than_asked_returns_them_all():
+    assert summarize("Only one sentence here.", sentences=3) == ["Only one sentence here."]
+    assert summarize(STORY, sentences=50) == split_sentences(STORY)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "The. And it is. Of the, to be!"])
+def test_empty_or_stop_word_only_text_never_raises(text):
+    summary = summarize(text, sentences=2)
+    assert len(summary) <= 2
+    assert all(s in text for s in summary)
+
+
+def test_character_budget_counts_joining_spaces():
+    for budget in (60, 130, 200, 400):
+        summary = summarize(STORY, sentences=10, max_chars=budget)
+        assert summary, budget
+        assert len(" ".join(summary)) <= budget
+
+
+def test_a_sentence_longer_than_the_character_budget_is_passed_over():
+    long_sentence = "Transport " * 30 + "budget grows."
+    text = f"{long_sentence} The transport budget grows. Buses are electric."
+    summary = summarize(text, sentences=2, max_chars=60)
+    assert long_sentence.strip() not in summary
+    assert summary and len(" ".join(summary)) <= 60
+    assert summarize("One very long sentence about buses and budgets.", max_chars=10) == []
+
+
+def test_whichever_budget_is_hit_first():
+    assert len(summarize(STORY, sentences=1, max_chars=1024)) == 1
+    assert len(" ".join(summarize(STORY, sentences=6, max_chars=90))) <= 90
+
+
+def test_bad_sentence_count_is_a_clear_error():
+    with pytest.raises(ValueError, match="sentences must be at least 1"):
+        summarize(STORY, sentences=0)
+
+
+def test_huge_input_stays_within_budget():
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in SEEDS) * 20  # ~2,000 sentences
+    summary = summarize(text, sentences=3, max_chars=1024)
+    assert 1 <= len(summary) <= 3
+    assert len(" ".join(summary)) <= 1024
+
+
+def test_the_gist_beats_the_aside():
+    summary = summarize(STORY, sentences=2)
+    assert "Local bakeries reported a busy weekend." not in summary
+
+
+def test_summarize_many_matches_one_at_a_time():
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    assert summarize_many(texts, sentences=3) == [summarize(t, sentences=3) for t in texts]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He added:",
+        "But the plan was rejected by the committee on Tuesday.",
+        "They said it would be finished by next year at the latest.",
+        "However, officials in the capital disagreed with the assessment.",
+        "(Photo : Getty Images)",
+        "Photo: Reuters",
+        "Read more: the full interview with the minister",
+        "By John Smith and Jane Doe",
+        "WASHINGTON —",
+        "said the official, who declined to be named.",
+        '"We will not accept this deal under any circumstances.',
+        "Scroll down for video",
+    ],
+)
+def test_sentences_that_cannot_stand_alone_are_penalised(sentence):
+    assert standalone_factor(sentence) < 0.6
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The city council approved a new budget for public transport on Monday.",
+        '"We will not accept this deal," the minister said on Tuesday.',
+        "China and the United States will hold security talks in Washington on Thursday.",
+    ],
+)
+def test_sentences_that_stand_alone_are_not_penalised(sentence):
+    assert standalone_factor(sentence) == 1.0
+
+
+def test_penalised_sentence_loses_to_a_plain_one():
+    text = (
+        "The council approved the transport budget on Monday. "
+        "He added: "
+        "The transport budget adds electric buses to the council fleet. "
+        "But the transport budget for electric buses and the council fleet was debated."
+    )
+    summary = summarize(text, sentences=2)
+    assert "He added:" not in summary
+    assert not any(s.startswith("But") for s in summary)
+
+
+def test_repeated_sentence_is_told_once():
+    text = STORY + " " + STORY.replace("Local bakeries reported a busy weekend. ", "")
+    summary = summarize(text, sentences=4)
+    assert len(summary) == len(set(summary))
