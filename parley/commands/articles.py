@@ -5,22 +5,19 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import dateparser
-from rich.console import Console
-from rich.progress import Progress
 
-from digest import summarize as summarize_text
-from digest.formats import digest_to_dict, digest_to_markdown, digest_to_text
-from digest.pipeline import ingest_files, iter_text_files
-from digest.reader import read_text_file
-from digest.stories import build_digest
-from digest.store import articles as article_store
-from digest.timeutil import to_iso, utc_now
-from parley.commands.sources import is_url, run_ingest_urls
 from parley.context import CliState, pass_state
-from parley.terminal import print_digest
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from digest.models import Digest
+
+# Heavy libraries (scikit-learn, dateparser, rich) are imported inside the commands that need
+# them, so `parley --help` and quick commands start fast.
 
 PROGRESS_FROM = 20  # files; below this a progress bar is only noise
 
@@ -29,6 +26,8 @@ def parse_since(text: str | None, now: datetime) -> datetime | None:
     """A user's --since ("2024-05-01", "yesterday", "3 days ago") as aware UTC."""
     if text is None:
         return None
+    import dateparser
+
     moment = dateparser.parse(
         text,
         settings={
@@ -48,6 +47,11 @@ def parse_since(text: str | None, now: datetime) -> datetime | None:
 
 def run_ingest(state: CliState, paths: list[str], console: Console) -> None:
     """Ingest files and folders, printing a count of new, duplicate and skipped inputs."""
+    from rich.progress import Progress
+
+    from digest.pipeline import ingest_files, iter_text_files
+    from digest.timeutil import utc_now
+
     now = utc_now()
     files = list(iter_text_files(paths))
     if len(files) >= PROGRESS_FROM:
@@ -70,6 +74,10 @@ def run_ingest(state: CliState, paths: list[str], console: Console) -> None:
 @pass_state
 def ingest(state: CliState, paths: tuple[str, ...]) -> None:
     """Read article text files (or folders of them), feed URLs and page URLs into the database."""
+    from rich.console import Console
+
+    from parley.commands.sources import is_url, run_ingest_urls
+
     files = [p for p in paths if not is_url(p)]
     if files:
         run_ingest(state, files, Console())
@@ -77,8 +85,11 @@ def ingest(state: CliState, paths: tuple[str, ...]) -> None:
         run_ingest_urls(state, [p for p in paths if is_url(p)], Console())
 
 
-def current_digest(state: CliState, since: datetime | None, now: datetime):  # noqa: ANN201
+def current_digest(state: CliState, since: datetime | None, now: datetime) -> Digest:
     """The digest of articles ingested after ``since``, built with the configured sizes."""
+    from digest.store import articles as article_store
+    from digest.stories import build_digest
+
     settings = state.config.digest
     return build_digest(
         article_store.articles_since(state.db, since),
@@ -98,6 +109,9 @@ FORMAT = click.Choice(["text", "markdown", "json"])
 @pass_state
 def digest(state: CliState, since: str | None, fmt: str) -> None:
     """Print the digest of stored articles."""
+    from digest.formats import digest_to_dict, digest_to_markdown, digest_to_text
+    from digest.timeutil import utc_now
+
     now = utc_now()
     result = current_digest(state, parse_since(since, now), now)
     zone = state.config.zone
@@ -116,6 +130,8 @@ def digest(state: CliState, since: str | None, fmt: str) -> None:
 def summarize(file: Path, sentences: int, fmt: str) -> None:
     """Summarise one article file in a few of its own sentences."""
     from digest.clean import clean_article
+    from digest.reader import read_text_file
+    from digest.summarize import summarize as summarize_text
 
     cleaned = clean_article(read_text_file(file))
     picked = summarize_text(cleaned.body, sentences=sentences)
@@ -133,6 +149,9 @@ def summarize(file: Path, sentences: int, fmt: str) -> None:
 @pass_state
 def search(state: CliState, query: str, limit: int, fmt: str) -> None:
     """Full-text search over stored articles (words, "phrases", AND/OR/NOT, prefix*)."""
+    from digest.store import articles as article_store
+    from digest.timeutil import to_iso
+
     hits = article_store.search_articles(state.db, query, limit=limit)
     if fmt == "json":
         rows = [
@@ -159,6 +178,11 @@ def search(state: CliState, query: str, limit: int, fmt: str) -> None:
 @pass_state
 def demo(state: CliState) -> None:
     """The main job on the defaults: ingest the seed articles and print the digest."""
+    from rich.console import Console
+
+    from digest.timeutil import utc_now
+    from parley.terminal import print_digest
+
     console = Console()
     folders = [f for f in state.config.sources.folders if Path(f).exists()]
     if not folders:
