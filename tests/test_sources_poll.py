@@ -29,6 +29,11 @@ from digest.store import articles as article_store
 from digest.store import sources as source_store
 
 NOW = datetime(2024, 5, 6, 12, 0, tzinfo=UTC)
+LAUGHS = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
+BILLION_LAUGHS = f"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol0 "lol">{LAUGHS}]>
+<rss version="2.0"><channel><title>T</title><item><title>&lol9;</title></item></channel></rss>"""
+EXTERNAL_ENTITY = """<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><title>T</title><item><title>&x;</title></item></channel></rss>"""
 SUBJECTS = ["The finance minister", "A delegation from Norway", "The city council",
             "Local farmers", "The central bank", "Two rival unions"]  # fmt: skip
 
@@ -217,6 +222,8 @@ async def test_a_page_that_cannot_be_fetched_falls_back_to_the_feed_summary(
         ("<rss><channel><title>T</title><<&&>>", "application/rss+xml", "malformed"),
         ("<html><body>Just a web page</body></html>", "application/xml", "feed"),
         ("not a feed at all", "image/png", "content type"),
+        (BILLION_LAUGHS, "application/rss+xml", "entities"),
+        (EXTERNAL_ENTITY, "application/rss+xml", "entities"),
     ],
 )
 async def test_a_bad_feed_is_reported_and_never_stops_the_others(

@@ -139,6 +139,10 @@ async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
                     data = decoder.unconsumed_tail
             if len(body) > max_bytes:
                 raise TooLarge(f"{response.url}: body larger than {max_bytes:,} bytes")
+        if decoder is not None:
+            body += decoder.flush()  # all input is consumed: at most a tiny remainder
+            if len(body) > max_bytes:
+                raise TooLarge(f"{response.url}: body larger than {max_bytes:,} bytes")
     except zlib.error as error:
         raise FetchFailed(f"{response.url}: body cannot be decompressed ({error})") from None
     return bytes(body)
