@@ -466,6 +466,11 @@ STORY_LINES = (
             "Ministers meet in Oslo\nJun 6, 2023 at 2:01 p.m. EDT\n",
             datetime(2023, 6, 6, 18, 1, tzinfo=UTC),
         ),
+        (
+            "Ministers meet in Oslo\n2023-06-06T14:01:00+02:00\n",
+            datetime(2023, 6, 6, 12, 1, tzinfo=UTC),
+        ),
+        ("Ministers meet in Oslo\n2023-06-06\n", datetime(2023, 6, 6, tzinfo=UTC)),
         # A masthead clock: seconds on a 12-hour dial, and furniture between it and the headline.
         ("06/14/2030 10:04:53 pm\nSubscribe now\nMinisters meet in Oslo\n", None),
         ("Ministers meet in Oslo\n06/14/2030 10:04:53 pm\n", None),
