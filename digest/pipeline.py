@@ -16,9 +16,11 @@ import sqlite_utils
 
 from digest.articles import article_from_text
 from digest.errors import UnreadableFile
+from digest.meetings import extract_meetings
 from digest.models import Article
 from digest.reader import read_text_file
 from digest.store import articles as article_store
+from digest.store import meetings as meeting_store
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ class IngestReport:
 
 def after_new_article(db: sqlite_utils.Database, article: Article) -> None:
     """Steps that follow storing an article for the first time."""
+    meeting_store.save_meetings(db, article, extract_meetings(article))
 
 
 def ingest_article(db: sqlite_utils.Database, article: Article) -> article_store.SaveResult:

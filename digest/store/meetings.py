@@ -1,5 +1,740 @@
-"""Placeholder: this component's tables arrive with its issue."""
+"""Meetings, people, participations, topics, sides and sources; FTS5 over evidence.
+
+One row per real meeting: ``save_meetings`` merges what a new article reports into the
+meeting already stored (same people, dates within two days, or a planned meeting later
+held, which upgrades it to held) and links the article as a source. Saving the same article
+again changes nothing. Lookups are served by indexes that carry the meeting's sort date, so
+the first page of "meetings of X, newest first" is read straight from an index.
+"""
 
 from __future__ import annotations
 
-MIGRATIONS: list = []
+import calendar
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlite_utils
+
+from digest.errors import BadQuery, NotFound
+from digest.meetings.dedupe import same_meeting
+from digest.meetings.gazetteer import gazetteer, place_of, side_of
+from digest.models import Article, Location, Meeting, Participant, SourceLink
+from digest.store.fts import match_rows
+from digest.timeutil import from_iso
+
+STATUSES = ("held", "planned", "mentioned")
+_STATUS_RANK = {"mentioned": 0, "planned": 1, "held": 2}
+MAX_LIMIT = 100
+
+
+def _create_tables(db: sqlite_utils.Database) -> None:
+    db["meetings"].create(
+        {
+            "id": int,
+            "date": str,  # ISO, possibly partial (YYYY-MM, YYYY)
+            "date_from": str,  # first day the date can mean ("" when unknown): the sort key
+            "date_to": str,  # last day it can mean
+            "date_text": str,
+            "status": str,
+            "kind": str,
+            "city": str,
+            "country": str,
+            "evidence": str,
+            "search_text": str,  # every source's evidence, for full-text search
+            "people_key": str,  # sorted normalised participant names, "|"-joined
+            "sides_key": str,  # sorted sides, "|"-joined (meetings with no named people)
+            "reported_on": str,  # date of the first article that reported it
+        },
+        pk="id",
+        not_null={"status", "kind", "evidence", "date_from"},
+    )
+    db["meetings"].create_index(["date_from", "id"])
+    db["meetings"].create_index(["people_key"])
+    db["meetings"].create_index(["sides_key"])
+    db["meetings"].create_index(["status", "date_from"])
+    db["meetings"].create_index(["country", "date_from"])
+    db["meetings"].create_index(["city", "date_from"])
+    db["meetings"].enable_fts(["evidence", "search_text"], create_triggers=True, tokenize="porter")
+    db["people"].create(
+        {
+            "id": int,
+            "name": str,
+            "name_key": str,  # normalised name: the person's identity across articles
+            "side": str,
+            "roles": str,  # JSON list, as written
+            "aliases": str,  # JSON list of other spellings seen
+            "meeting_count": int,
+        },
+        pk="id",
+        not_null={"name", "name_key"},
+        defaults={"meeting_count": 0},
+    )
+    db["people"].create_index(["name_key"], unique=True)
+    db["person_aliases"].create(
+        {"alias": str, "person_id": int},
+        pk=("alias", "person_id"),
+        foreign_keys=[("person_id", "people", "id")],
+    )
+    db["participations"].create(
+        {"meeting_id": int, "person_id": int, "role": str, "side": str, "date_from": str},
+        pk=("meeting_id", "person_id"),
+        foreign_keys=[("meeting_id", "meetings", "id"), ("person_id", "people", "id")],
+    )
+    db["participations"].create_index(["person_id", "date_from", "meeting_id"])
+    db["meeting_topics"].create(
+        {"meeting_id": int, "topic": str, "date_from": str},
+        pk=("meeting_id", "topic"),
+        foreign_keys=[("meeting_id", "meetings", "id")],
+    )
+    db["meeting_topics"].create_index(["topic", "date_from", "meeting_id"])
+    db["meeting_sides"].create(
+        {"meeting_id": int, "side": str, "date_from": str},
+        pk=("meeting_id", "side"),
+        foreign_keys=[("meeting_id", "meetings", "id")],
+    )
+    db["meeting_sides"].create_index(["side", "date_from", "meeting_id"])
+    db["sides"].create({"name": str, "name_lower": str, "meeting_count": int}, pk="name")
+    db["sides"].create_index(["name_lower"])
+    db["meeting_sources"].create(
+        {"meeting_id": int, "article_id": int, "evidence": str, "status": str, "reported": str},
+        pk=("meeting_id", "article_id"),
+        foreign_keys=[("meeting_id", "meetings", "id")],
+    )
+    db["meeting_sources"].create_index(["article_id", "reported"])
+
+
+MIGRATIONS = [_create_tables]
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    """One page of lookup results, newest first, with the total number of matches."""
+
+    meetings: tuple[Meeting, ...]
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def has_more(self) -> bool:
+        """True when later pages exist."""
+        return self.offset + len(self.meetings) < self.total
+
+
+# --- small helpers -----------------------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """A person's identity: lower case, letters and digits only."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def canonical_person(name: str) -> str:
+    """The canonical spelling of a well-known person's name (else the name as given)."""
+    known = gazetteer().people.get(name.lower())
+    return known.name if known else name
+
+
+def date_bounds(value: str | None) -> tuple[str, str]:
+    """First and last day a (partial) ISO date can mean; ("", "") when unknown."""
+    if not value:
+        return "", ""
+    parts = value.split("-")
+    year = int(parts[0])
+    if len(parts) == 1:
+        return f"{year:04d}-01-01", f"{year:04d}-12-31"
+    month = int(parts[1])
+    if len(parts) == 2:
+        last = calendar.monthrange(year, month)[1]
+        return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
+    return value, value
+
+
+def _more_precise(first: str | None, second: str | None) -> bool:
+    return len(first or "") > len(second or "")
+
+
+def _json(values: Iterable[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+# --- saving --------------------------------------------------------------------------------
+
+
+def _article_day(article: Article) -> str | None:
+    return article.published.date().isoformat() if article.published else None
+
+
+def _signature(meeting: Meeting) -> tuple[str, str, str, str]:
+    people = "|".join(sorted(name_key(canonical_person(p.name)) for p in meeting.participants))
+    sides = "|".join(sorted(meeting.sides))
+    return people, sides, meeting.kind, meeting.date or ""
+
+
+def _reported(meeting: Meeting) -> str:
+    """What one article said about a meeting, to recognise it when the article comes again."""
+    people, sides, kind, day = _signature(meeting)
+    place = meeting.location or Location()
+    return "#".join(
+        [people, sides, kind, day, meeting.status, place.city or "", place.country or ""]
+    )
+
+
+def _find_same(
+    db: sqlite_utils.Database, article: Article, meeting: Meeting
+) -> tuple[int | None, bool]:
+    """(id of the stored meeting this one is, whether this article is already its source)."""
+    people_key, sides_key, kind, _ = _signature(meeting)
+    if article.id is not None:
+        # Re-ingesting: the same article already gave this very meeting.
+        for row in db.query(
+            "select meeting_id from meeting_sources where article_id = ? and reported = ?",
+            [article.id, _reported(meeting)],
+        ):
+            return row["meeting_id"], True
+    if people_key:
+        rows = db.query("select * from meetings where people_key = ?", [people_key])
+    else:
+        rows = db.query(
+            "select * from meetings where people_key = '' and sides_key = ? and kind = ?",
+            [sides_key, kind],
+        )
+    for row in rows:
+        if article.id is not None and _linked(db, row["id"], article.id):
+            continue  # two meetings of one article stay two meetings
+        if _same_record(row, meeting, people_key, _article_day(article)):
+            return row["id"], False
+    return None, False
+
+
+def _linked(db: sqlite_utils.Database, meeting_id: int, article_id: int) -> bool:
+    return bool(
+        list(
+            db.query(
+                "select 1 from meeting_sources where meeting_id = ? and article_id = ?",
+                [meeting_id, article_id],
+            )
+        )
+    )
+
+
+def _same_record(
+    row: dict[str, Any], meeting: Meeting, people_key: str, reported_on: str | None
+) -> bool:
+    """Cross-article identity: same people, dates close, or a planned meeting later held."""
+    stored_date, new_date = row["date"], meeting.date
+    if stored_date and new_date:
+        coarse = min(len(stored_date), len(new_date)) < 7
+        if coarse:
+            return False
+        people = frozenset(people_key.split("|")) if people_key else frozenset({row["sides_key"]})
+        return same_meeting(people, stored_date, row["kind"], people, new_date, meeting.kind)
+    statuses = {row["status"], meeting.status}
+    if "planned" in statuses and len(statuses) == 2:
+        # The planned meeting, later reported as held (or mentioned), when it can be the same.
+        planned_on = row["reported_on"] if row["status"] == "planned" else None
+        later = new_date if row["status"] == "planned" else stored_date
+        if row["status"] != "planned":
+            planned_on = reported_on  # the new article reports the plan
+        return bool(planned_on and later and later >= planned_on)
+    if not stored_date and not new_date and row["status"] == meeting.status:
+        return (row["city"] or None) == (meeting.location.city if meeting.location else None)
+    return False
+
+
+def save_meetings(
+    db: sqlite_utils.Database, article: Article, meetings: Sequence[Meeting]
+) -> list[int]:
+    """Store the meetings one article reports, merged into the records already stored.
+
+    Returns the id of the stored meeting for each input, in order. Idempotent per article.
+    """
+    ids: list[int] = []
+    with db.conn:
+        for meeting in meetings:
+            existing, already = _find_same(db, article, meeting)
+            if existing is None:
+                ids.append(_insert(db, article, meeting))
+            else:
+                if not already:
+                    _merge(db, existing, article, meeting)
+                ids.append(existing)
+    return ids
+
+
+def _insert(db: sqlite_utils.Database, article: Article, meeting: Meeting) -> int:
+    people_key, sides_key, _, _ = _signature(meeting)
+    date_from, date_to = date_bounds(meeting.date)
+    location = meeting.location or Location()
+    meeting_id = (
+        db["meetings"]
+        .insert(
+            {
+                "date": meeting.date,
+                "date_from": date_from,
+                "date_to": date_to,
+                "date_text": meeting.date_text,
+                "status": meeting.status,
+                "kind": meeting.kind,
+                "city": location.city,
+                "country": location.country,
+                "evidence": meeting.evidence,
+                "search_text": meeting.evidence,
+                "people_key": people_key,
+                "sides_key": sides_key,
+                "reported_on": _article_day(article),
+            }
+        )
+        .last_pk
+    )
+    _link_details(db, meeting_id, date_from, meeting)
+    _add_source(db, meeting_id, article, meeting)
+    return meeting_id
+
+
+def _link_details(
+    db: sqlite_utils.Database, meeting_id: int, date_from: str, meeting: Meeting
+) -> None:
+    for participant in meeting.participants:
+        person_id = _person(db, participant)
+        exists = list(
+            db.query(
+                "select 1 from participations where meeting_id = ? and person_id = ?",
+                [meeting_id, person_id],
+            )
+        )
+        if not exists:
+            db["participations"].insert(
+                {
+                    "meeting_id": meeting_id,
+                    "person_id": person_id,
+                    "role": participant.role,
+                    "side": participant.side,
+                    "date_from": date_from,
+                }
+            )
+            db.execute(
+                "update people set meeting_count = meeting_count + 1 where id = ?", [person_id]
+            )
+    db["meeting_topics"].insert_all(
+        ({"meeting_id": meeting_id, "topic": t, "date_from": date_from} for t in meeting.topics),
+        ignore=True,
+    )
+    for side in meeting.sides:
+        inserted = db.execute(
+            "insert or ignore into meeting_sides (meeting_id, side, date_from) values (?, ?, ?)",
+            [meeting_id, side, date_from],
+        ).rowcount
+        if inserted:
+            db.execute(
+                "insert into sides (name, name_lower, meeting_count) values (?, ?, 1) "
+                "on conflict(name) do update set meeting_count = meeting_count + 1",
+                [side, side.lower()],
+            )
+
+
+def _person(db: sqlite_utils.Database, participant: Participant) -> int:
+    name = canonical_person(participant.name)
+    key = name_key(name)
+    rows = list(db.query("select * from people where name_key = ?", [key]))
+    if rows:
+        row = rows[0]
+        roles = json.loads(row["roles"] or "[]")
+        aliases = json.loads(row["aliases"] or "[]")
+        changed = False
+        if participant.role and participant.role not in roles:
+            roles.append(participant.role)
+            changed = True
+        if participant.name != name and participant.name not in aliases:
+            aliases.append(participant.name)
+            changed = True
+        if changed or (participant.side and not row["side"]):
+            db["people"].update(
+                row["id"],
+                {
+                    "roles": _json(roles),
+                    "aliases": _json(aliases),
+                    "side": row["side"] or participant.side,
+                },
+            )
+        person_id = row["id"]
+    else:
+        person_id = (
+            db["people"]
+            .insert(
+                {
+                    "name": name,
+                    "name_key": key,
+                    "side": participant.side,
+                    "roles": _json([participant.role] if participant.role else []),
+                    "aliases": _json([participant.name] if participant.name != name else []),
+                    "meeting_count": 0,
+                }
+            )
+            .last_pk
+        )
+    for alias in _aliases(name, participant.name):
+        db.execute(
+            "insert or ignore into person_aliases (alias, person_id) values (?, ?)",
+            [alias, person_id],
+        )
+    return person_id
+
+
+def _aliases(name: str, written: str) -> set[str]:
+    """Lookup keys for a person: full name, surname, each spelling seen, well-known aliases."""
+    keys = {name.casefold(), written.casefold()}
+    parts = name.split()
+    if len(parts) > 1:
+        keys.add(parts[-1].casefold())
+        keys.add(parts[0].casefold())  # Chinese and Korean names put the family name first
+    for alias, person in gazetteer().people.items():
+        if person.name == name:
+            keys.add(alias)
+    return {key for key in keys if len(key) >= 2}
+
+
+def _merge(db: sqlite_utils.Database, meeting_id: int, article: Article, meeting: Meeting) -> None:
+    row = db["meetings"].get(meeting_id)
+    update: dict[str, Any] = {}
+    upgraded = _STATUS_RANK[meeting.status] > _STATUS_RANK[row["status"]]
+    if upgraded:
+        update["status"] = meeting.status
+        update["evidence"] = meeting.evidence
+    take_date = meeting.date and (
+        not row["date"]
+        or (upgraded and meeting.status == "held")
+        or (
+            _more_precise(meeting.date, row["date"])
+            and row["date"] == meeting.date[: len(row["date"])]
+        )
+    )
+    if take_date:
+        update["date"], update["date_text"] = meeting.date, meeting.date_text
+        update["date_from"], update["date_to"] = date_bounds(meeting.date)
+    location = meeting.location
+    if location and (not row["country"] or (location.city and not row["city"])):
+        update["city"], update["country"] = location.city, location.country
+    update["search_text"] = f"{row['search_text']}\n{meeting.evidence}"
+    db["meetings"].update(meeting_id, update)
+    date_from = update.get("date_from", row["date_from"])
+    if "date_from" in update:
+        for table in ("participations", "meeting_topics", "meeting_sides"):
+            db.execute(
+                f"update {table} set date_from = ? where meeting_id = ?",
+                [date_from, meeting_id],
+            )
+    _link_details(db, meeting_id, date_from, meeting)
+    _add_source(db, meeting_id, article, meeting)
+
+
+def _add_source(
+    db: sqlite_utils.Database, meeting_id: int, article: Article, meeting: Meeting
+) -> None:
+    if article.id is None:
+        return
+    db.execute(
+        "insert or ignore into meeting_sources "
+        "(meeting_id, article_id, evidence, status, reported) values (?, ?, ?, ?, ?)",
+        [meeting_id, article.id, meeting.evidence, meeting.status, _reported(meeting)],
+    )
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _meetings_by_ids(db: sqlite_utils.Database, ids: Sequence[int]) -> list[Meeting]:
+    """Full records (participants, topics, sides, sources) for ``ids``, in that order."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = {r["id"]: r for r in db.query(f"select * from meetings where id in ({marks})", ids)}
+    people: dict[int, list[Participant]] = {i: [] for i in ids}
+    for r in db.query(
+        "select p.meeting_id, x.name, p.role, p.side from participations p "
+        f"join people x on x.id = p.person_id where p.meeting_id in ({marks}) "
+        "order by p.rowid",
+        ids,
+    ):
+        people[r["meeting_id"]].append(Participant(r["name"], r["role"], r["side"]))
+    topics: dict[int, list[str]] = {i: [] for i in ids}
+    for r in db.query(
+        f"select meeting_id, topic from meeting_topics where meeting_id in ({marks}) "
+        "order by rowid",
+        ids,
+    ):
+        topics[r["meeting_id"]].append(r["topic"])
+    sides: dict[int, list[str]] = {i: [] for i in ids}
+    for r in db.query(
+        f"select meeting_id, side from meeting_sides where meeting_id in ({marks}) order by rowid",
+        ids,
+    ):
+        sides[r["meeting_id"]].append(r["side"])
+    sources: dict[int, list[SourceLink]] = {i: [] for i in ids}
+    has_articles = "articles" in db.table_names()
+    source_sql = (
+        "select s.meeting_id, a.title, a.location, a.site, a.published from meeting_sources s "
+        f"join articles a on a.id = s.article_id where s.meeting_id in ({marks}) "
+        "order by a.published, a.id"
+    )
+    if has_articles:
+        for r in db.query(source_sql, ids):
+            sources[r["meeting_id"]].append(
+                SourceLink(
+                    title=r["title"] or r["location"],
+                    location=r["location"],
+                    site=r["site"],
+                    published=from_iso(r["published"]),
+                )
+            )
+    out = []
+    for meeting_id in ids:
+        row = rows.get(meeting_id)
+        if row is None:
+            continue
+        location = None
+        if row["country"] or row["city"]:
+            location = Location(city=row["city"], country=row["country"])
+        out.append(
+            Meeting(
+                id=meeting_id,
+                status=row["status"],
+                kind=row["kind"],
+                evidence=row["evidence"],
+                date=row["date"],
+                date_text=row["date_text"],
+                location=location,
+                participants=tuple(people[meeting_id]),
+                topics=tuple(topics[meeting_id]),
+                sides=tuple(sides[meeting_id]),
+                sources=tuple(sources[meeting_id]),
+            )
+        )
+    return out
+
+
+def get_meeting(db: sqlite_utils.Database, meeting_id: int) -> Meeting:
+    """The meeting with this id, with every source; NotFound when there is none."""
+    found = _meetings_by_ids(db, [meeting_id])
+    if not found:
+        raise NotFound(f"There is no meeting #{meeting_id}; search with `parley meetings`.")
+    return found[0]
+
+
+def meetings_for_article(db: sqlite_utils.Database, article_id: int) -> list[Meeting]:
+    """The stored meetings an article is a source of."""
+    ids = [
+        r["meeting_id"]
+        for r in db.query(
+            "select meeting_id from meeting_sources where article_id = ? order by meeting_id",
+            [article_id],
+        )
+    ]
+    return _meetings_by_ids(db, ids)
+
+
+# --- lookups -------------------------------------------------------------------------------
+
+
+def _parse_day(value: str | date | datetime | None, name: str, *, end: bool) -> str | None:
+    """A --since/--until value as an ISO day; a partial date stands for its first/last day."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        raise BadQuery(f"{name} {text!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY.")
+    try:
+        first, last = date_bounds(text)
+        date.fromisoformat(first)
+        date.fromisoformat(last)
+    except ValueError:
+        raise BadQuery(f"{name} {text!r} is not a real date.") from None
+    return last if end else first
+
+
+def _person_ids(db: sqlite_utils.Database, person: str) -> list[int]:
+    key = person.strip().casefold()
+    canonical = canonical_person(person.strip()).casefold()
+    ids = [
+        r["person_id"]
+        for r in db.query(
+            "select distinct person_id from person_aliases where alias in (?, ?)", [key, canonical]
+        )
+    ]
+    if not ids:
+        raise BadQuery(
+            f"No one called {person!r} has been seen in a meeting; "
+            f"try `parley people {person.strip()[:3]}` for names that exist."
+        )
+    return ids
+
+
+def _side_name(db: sqlite_utils.Database, side: str) -> str:
+    wanted = side_of(side) or side.strip()
+    rows = list(db.query("select name from sides where name_lower = ?", [wanted.lower()]))
+    if not rows:
+        raise BadQuery(
+            f"No meeting has {side!r} as a side; try a country or organisation name "
+            "such as China, United States or European Union."
+        )
+    return rows[0]["name"]
+
+
+def _place_filter(db: sqlite_utils.Database, place: str) -> tuple[str, list[str]]:
+    text = place.strip()
+    known = place_of(text)
+    names = {text.lower()}
+    if known is not None:
+        names.add((known.city or known.country).lower())
+    marks = ",".join("?" * len(names))
+    sql = f"(lower(m.city) in ({marks}) or lower(m.country) in ({marks}))"
+    values = [*names, *names]
+    if not list(db.query(f"select 1 from meetings m where {sql} limit 1", values)):
+        raise BadQuery(f"No meeting took place in {place!r}; try a city or a country name.")
+    return sql, values
+
+
+def _topic_name(db: sqlite_utils.Database, topic: str) -> str:
+    wanted = topic.strip().lower()
+    if list(db.query("select 1 from meeting_topics where topic = ? limit 1", [wanted])):
+        return wanted
+    near = [t for t, _ in topic_counts(db) if wanted[:3] and t.startswith(wanted[:3])][:5]
+    hint = f" Did you mean: {', '.join(near)}?" if near else " `parley topics` lists them."
+    raise BadQuery(f"No meeting is tagged {topic!r}.{hint}")
+
+
+def search_meetings(  # noqa: C901 - one branch per filter
+    db: sqlite_utils.Database,
+    *,
+    person: str | None = None,
+    side: str | None = None,
+    place: str | None = None,
+    topic: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    text: str | None = None,
+    status: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> MeetingPage:
+    """Meetings matching every filter given, newest first, and how many match in all.
+
+    Unknown people, sides, places or topics, impossible date ranges and bad statuses raise
+    BadQuery with a message that says what to try instead.
+    """
+    if status is not None and status not in STATUSES:
+        raise BadQuery(f"Status {status!r} is not one of: {', '.join(STATUSES)}.")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadQuery(f"Limit must be between 1 and {MAX_LIMIT}.")
+    if offset < 0:
+        raise BadQuery("Offset (page) cannot be negative.")
+    first = _parse_day(since, "since", end=False)
+    last = _parse_day(until, "until", end=True)
+    if first and last and first > last:
+        raise BadQuery(f"since ({first}) is after until ({last}): no meeting can match.")
+    joins: list[str] = []
+    where: list[str] = []
+    params: list[Any] = []
+    order = "m.date_from desc, m.id desc"
+    # The most selective filter drives the query through its (value, date_from) index.
+    if person is not None:
+        ids = _person_ids(db, person)
+        drive = "p"
+        joins.append("join participations p on p.meeting_id = m.id")
+        where.append(f"p.person_id in ({','.join('?' * len(ids))})")
+        params += ids
+        order = "p.date_from desc, p.meeting_id desc"
+    else:
+        drive = None
+    if topic is not None:
+        joins.append("join meeting_topics t on t.meeting_id = m.id")
+        where.append("t.topic = ?")
+        params.append(_topic_name(db, topic))
+        if drive is None:
+            drive, order = "t", "t.date_from desc, t.meeting_id desc"
+    if side is not None:
+        joins.append("join meeting_sides s on s.meeting_id = m.id")
+        where.append("s.side = ?")
+        params.append(_side_name(db, side))
+        if drive is None:
+            drive, order = "s", "s.date_from desc, s.meeting_id desc"
+    date_column = f"{drive}.date_from" if drive else "m.date_from"
+    if first:
+        where.append("m.date_to >= ? and m.date_to != ''")
+        where.append(f"{date_column} >= ?")
+        params += [first, first[:4] + "-01-01"]  # a year-only date starts on 1 January
+    if last:
+        where.append(f"{date_column} <= ? and {date_column} != ''")
+        params.append(last)
+    if place is not None:
+        sql, values = _place_filter(db, place)
+        where.append(sql)
+        params += values
+    if status is not None:
+        where.append("m.status = ?")
+        params.append(status)
+    if text is not None:
+        where.append("m.id in (select rowid from meetings_fts where meetings_fts match ?)")
+        params.append(text)
+    several = person is not None and (len(ids) > 1 or len(joins) > 1)
+    distinct = "distinct " if several else ""
+    body = f"from meetings m {' '.join(joins)}"
+    if where:
+        body += " where " + " and ".join(where)
+    count_sql = f"select count({distinct}m.id) as n {body}"
+    page_sql = f"select {distinct}m.id as id {body} order by {order} limit ? offset ?"
+    if text is not None:
+        total = next(iter(match_rows(db, count_sql, params, text)))["n"]
+        ids = [r["id"] for r in match_rows(db, page_sql, [*params, limit, offset], text)]
+    else:
+        total = next(iter(db.query(count_sql, params)))["n"]
+        ids = [r["id"] for r in db.query(page_sql, [*params, limit, offset])]
+    return MeetingPage(tuple(_meetings_by_ids(db, ids)), total, limit, offset)
+
+
+def people_with_prefix(db: sqlite_utils.Database, prefix: str, limit: int = 25) -> list[str]:
+    """Names of people (by any of their names) starting with ``prefix``, most-met first."""
+    key = prefix.strip().casefold()
+    if not key:
+        rows = db.query(
+            "select name from people order by meeting_count desc, name limit ?", [limit]
+        )
+        return [r["name"] for r in rows]
+    rows = db.query(
+        "select x.name from people x where x.id in (select person_id from person_aliases "
+        "where alias >= ? and alias < ?) order by x.meeting_count desc, x.name limit ?",
+        [key, key + "\uffff", limit],
+    )
+    return [r["name"] for r in rows]
+
+
+def topic_counts(db: sqlite_utils.Database) -> list[tuple[str, int]]:
+    """Every topic tag in use with its number of meetings, most used first."""
+    rows = db.query(
+        "select topic, count(*) as n from meeting_topics group by topic order by n desc, topic"
+    )
+    return [(r["topic"], r["n"]) for r in rows]
+
+
+def list_sides(db: sqlite_utils.Database, prefix: str = "", limit: int = 25) -> list[str]:
+    """Countries and organisations seen as sides, starting with ``prefix``, most frequent first."""
+    key = prefix.strip().lower()
+    rows = db.query(
+        "select name from sides where name_lower >= ? and name_lower < ? "
+        "order by meeting_count desc, name limit ?",
+        [key, key + "\uffff", limit],
+    )
+    return [r["name"] for r in rows]
+
+
+def count_meetings(db: sqlite_utils.Database) -> int:
+    """How many meetings are stored."""
+    return db["meetings"].count
