@@ -9,6 +9,7 @@ import click
 
 from digest.errors import ParleyError
 from parley.commands import articles, bot
+from parley.commands import meetings as meeting_commands
 from parley.commands import sources as source_commands
 from parley.context import CliState
 
@@ -32,7 +33,12 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
     ctx.obj = CliState(config_path=config_path)
 
 
-for command in (*articles.COMMANDS, *bot.COMMANDS, *source_commands.COMMANDS):
+for command in (
+    *articles.COMMANDS,
+    *bot.COMMANDS,
+    *source_commands.COMMANDS,
+    *meeting_commands.COMMANDS,
+):
     cli.add_command(command)
 
 

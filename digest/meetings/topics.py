@@ -29,11 +29,15 @@ def shipped_vocabulary() -> Vocabulary:
 
 
 def extend_vocabulary(extra: Mapping[str, Iterable[str]]) -> Vocabulary:
-    """The shipped vocabulary plus ``extra`` (tag -> patterns), e.g. from the config file."""
+    """The shipped vocabulary plus ``extra`` (tag -> words or phrases), e.g. from the config.
+
+    Config entries are plain words or phrases, matched as whole words (not regexes).
+    """
     vocabulary = dict(shipped_vocabulary())
-    for tag, patterns in extra.items():
+    for tag, phrases in extra.items():
         tag = tag.strip().lower()
-        vocabulary[tag] = [*vocabulary.get(tag, []), *_compile(list(patterns) or [re.escape(tag)])]
+        words = [re.escape(p.strip()) for p in phrases if p.strip()] or [re.escape(tag)]
+        vocabulary[tag] = [*vocabulary.get(tag, []), *_compile(words)]
     return vocabulary
 
 
