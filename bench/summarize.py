@@ -43,8 +43,8 @@ from sumy.utils import get_stop_words
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from digest.ranking import DEFAULT, Params, rank, select  # noqa: E402
 from digest.sentences import split_sentences  # noqa: E402
-from digest.summarize import DEFAULT, Params, rank, select  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "summaries"
 BATCH = 64  # articles per vectoriser pass for our method, as an ingestion batch would be

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+# An eager import: a lazy module __getattr__ returned the submodule, not the function, once
+# anything had imported digest.summarize. digest.summarize imports scikit-learn only when used.
+from digest.summarize import summarize
 
 __all__ = ["summarize"]
-
-
-def __getattr__(name: str) -> Any:
-    # Lazy: scikit-learn takes seconds to import, and `import digest.config` shouldn't pay for it.
-    if name == "summarize":
-        from digest.summarize import summarize
-
-        return summarize
-    raise AttributeError(f"module 'digest' has no attribute {name!r}")

@@ -21,14 +21,19 @@ _ANAPHORIC_OPENING = re.compile(
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )
-# A speech lead-in that introduces a quote in the next sentence: "He added:", "She said".
-_QUOTE_LEAD_IN = re.compile(r"(?:\b(?:added|said|says|told|explained|continued|wrote)\b)?\s*:\s*$")
-_CAPTION = re.compile(
-    r"""^\W*(?:photo|image|picture|video|caption|graphic|credit|source|watch|listen)s?\b\s*[:|-]
-      | \b(?:getty\ images|afp|reuters|ap\ photo|pa\ media|shutterstock|epa)\s*[)\]]?\s*$
-      | ^\W*(?:scroll\ down|click\ here|read\ more|read\ also|see\ also|related|advertisement
-             |sign\ up|subscribe|follow\ us|share\ this|copy\ link|leave\ a\ (?:reply|comment))\b
-    """,
+# A speech lead-in that introduces a quote in the next sentence: "He added:", "She said:".
+_QUOTE_LEAD_IN = re.compile(r"\b(?:added|said|says|told|explained|continued|wrote)\s*:$")
+_CAPTION_START = re.compile(
+    r"""^\W*(?:
+        (?:photo|image|picture|video|caption|graphic|credit|source|watch|listen)s?\s*[:|-]
+      | scroll\ down|click\ here|read\ more|read\ also|see\ also|advertisement
+      | related(?:\ (?:stories|articles|news|coverage|content))?\s*[:|-]
+      | sign\ up|subscribe|follow\ us|share\ this|copy\ link|leave\ a\ (?:reply|comment)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_CAPTION_END = re.compile(
+    r"\b(?:getty\ images|afp|reuters|ap\ photo|pa\ media|shutterstock|epa)\s*[)\]]?\s*$",
     re.IGNORECASE | re.VERBOSE,
 )
 _BYLINE = re.compile(
@@ -50,14 +55,19 @@ SHORT = 0.5
 def standalone_factor(sentence: str) -> float:
     """A multiplier in (0, 1] for a sentence's score: 1 when it reads well on its own."""
     text = sentence.strip()
-    words = _WORD.findall(text)
-    if not words:
+    words = text.split()
+    if not _WORD.search(text):
         return CAPTION
-    if _CAPTION.search(text) or _BYLINE.match(text) or _DATELINE_ONLY.match(text):
+    if (
+        _CAPTION_START.match(text)
+        or _CAPTION_END.search(text[-30:])
+        or _BYLINE.match(text)
+        or _DATELINE_ONLY.match(text)
+    ):
         return CAPTION
     factor = 1.0
-    if _QUOTE_LEAD_IN.search(text) and text.endswith(":"):
-        factor *= QUOTE_LEAD_IN
+    if text.endswith(":"):
+        factor *= QUOTE_LEAD_IN if _QUOTE_LEAD_IN.search(text[-30:]) else FRAGMENT
     if _ANAPHORIC_OPENING.match(text):
         factor *= ANAPHORIC
     if _is_fragment(text):

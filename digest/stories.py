@@ -22,8 +22,8 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from digest.models import Article, Digest, SourceLink, Story
+from digest.ranking import rank, select
 from digest.sentences import split_sentences
-from digest.summarize import rank, select
 
 __all__ = ["DEFAULT_THRESHOLD", "build_digest", "group_articles", "importance"]
 

@@ -1,0 +1,236 @@
+"""Sentence scoring and selection behind digest.summarize (numpy, scikit-learn).
+
+How a sentence is scored (each part earned its place on bench/summarize.py):
+
+1. TF-IDF vectors per sentence. scikit-learn's ``TfidfVectorizer`` tokenises and counts every
+   sentence of a batch of articles in one pass; the IDF is then taken per article (its sentences
+   are the documents), so a text's summary never depends on what else is in the batch.
+2. Centrality: PageRank over the cosine-similarity graph of those vectors (TextRank's idea with
+   TF-IDF weights) — a sentence that shares weighty words with many others states the gist.
+3. Priors: a mild lead bias (news puts the facts first), a length factor (a fuller sentence
+   carries more), similarity to the headline when one is given, and a stand-alone factor
+   (digest.standalone) against "He added:", captions, bylines and dangling pronouns.
+4. Selection: greedy MMR, so a second sentence repeating the first is passed over; the budget is
+   in sentences and in characters, whichever is hit first; output in document order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from digest.standalone import standalone_factor
+
+__all__ = ["DEFAULT", "Params", "Ranked", "check_budget", "rank", "select"]
+
+# Above this many sentences PageRank's n x n graph gets costly; similarity to the article's
+# centroid (degree centrality, O(n)) stands in for it.
+_MAX_GRAPH = 400
+_TOKEN_PATTERN = r"(?u)\b\w[\w'’]*\b"
+
+
+@dataclass(frozen=True)
+class Params:
+    """Weights of the scoring parts; the defaults are the tuned ones."""
+
+    damping: float = 0.85
+    sublinear_tf: bool = True
+    lead: float = 0.6  # extra weight for the first sentence, decaying with position
+    lead_decay: float = 3.0  # in sentences
+    length_power: float = 0.5  # score multiplied by (words / median words) ** power
+    title_weight: float = 0.5
+    standalone: bool = True
+    centrality_power: float = 1.0
+    lede_weight: float = 0.0  # without a headline, the first sentence stands in for it
+    idf: bool = True
+    self_loops: bool = False
+    directed: float = 0.0  # weight of PacSum-style directed centrality (later sentences echo it)
+    backward: float = 0.5  # how much echoing earlier sentences counts against
+    mmr: float = 0.3  # weight of redundancy against relevance
+    duplicate: float = 0.85  # cosine above which a sentence counts as already said
+
+
+DEFAULT = Params()
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A text's sentences with their scores and pairwise similarities."""
+
+    sentences: list[str]
+    scores: np.ndarray
+    similarity: np.ndarray | None  # None for huge texts: redundancy then uses `vectors`
+    vectors: np.ndarray
+
+
+def rank(
+    docs: Sequence[Sequence[str]],
+    *,
+    titles: Sequence[str | None] | None = None,
+    positions: Sequence[Sequence[int]] | None = None,
+    params: Params = DEFAULT,
+) -> list[Ranked]:
+    """Score every sentence of every document (a document is a list of sentences).
+
+    ``positions`` gives each sentence's index in its own article (for a story that merges
+    several articles); by default it is the index in the document.
+    """
+    titles = list(titles) if titles is not None else [None] * len(docs)
+    flat = [s for doc in docs for s in doc] + [t for t in titles if t]
+    counts = _count(flat, params)
+    out: list[Ranked] = []
+    row = 0
+    title_row = sum(len(doc) for doc in docs)
+    for d, doc in enumerate(docs):
+        n = len(doc)
+        pos = np.asarray(positions[d] if positions is not None else range(n), dtype=float)
+        title_counts = None
+        if titles[d]:
+            title_counts = counts[title_row : title_row + 1] if counts is not None else None
+            title_row += 1
+        block = counts[row : row + n] if counts is not None else None
+        out.append(_rank_one(list(doc), block, title_counts, pos, params))
+        row += n
+    return out
+
+
+def select(
+    ranked: Ranked, sentences: int, max_chars: int | None = None, *, params: Params = DEFAULT
+) -> list[int]:
+    """Indices (ascending) of the sentences to keep: greedy MMR within both budgets."""
+    check_budget(sentences, max_chars)
+    n = len(ranked.sentences)
+    if n == 0:
+        return []
+    chosen: list[int] = []
+    used = 0
+    redundancy = np.zeros(n)
+    open_ = np.ones(n, dtype=bool)
+    lengths = np.fromiter((len(s) for s in ranked.sentences), dtype=int, count=n)
+    while len(chosen) < sentences and open_.any():
+        if max_chars is not None:
+            room = max_chars - used - (1 if chosen else 0)
+            open_ &= lengths <= room
+            if not open_.any():
+                break
+        # Multiplicative MMR: the penalty does not depend on how spread out the scores are.
+        gain = np.where(open_, ranked.scores * (1.0 - params.mmr * redundancy), -np.inf)
+        best = int(np.argmax(gain))
+        open_[best] = False
+        chosen.append(best)
+        used += lengths[best] + (1 if len(chosen) > 1 else 0)
+        sims = _similarities(ranked, best)
+        redundancy = np.maximum(redundancy, sims)
+        open_ &= sims < params.duplicate
+    return sorted(chosen)
+
+
+def check_budget(sentences: int, max_chars: int | None) -> None:
+    """Raise ValueError for a budget no summary can meet."""
+    if sentences < 1:
+        raise ValueError(f"sentences must be at least 1, got {sentences}")
+    if max_chars is not None and max_chars < 0:
+        raise ValueError(f"max_chars must be zero or more, got {max_chars}")
+
+
+def _count(flat: list[str], params: Params):  # noqa: ANN202 - scipy sparse matrix
+    """Term counts for every sentence of the batch: scikit-learn tokenises once for all."""
+    if not flat:
+        return None
+    vectorizer = TfidfVectorizer(
+        stop_words="english",
+        token_pattern=_TOKEN_PATTERN,
+        use_idf=False,
+        norm=None,
+        sublinear_tf=params.sublinear_tf,
+        dtype=np.float64,
+    )
+    try:
+        return vectorizer.fit_transform(flat).tocsr()
+    except ValueError:  # empty vocabulary: nothing but stop words in the whole batch
+        return None
+
+
+def _local_dense(block, title_counts) -> tuple[np.ndarray, np.ndarray | None]:  # noqa: ANN001
+    """A block's sparse rows as a dense matrix over the terms it uses (a few hundred)."""
+    columns, inverse = np.unique(block.indices, return_inverse=True)
+    dense = np.zeros((block.shape[0], len(columns)))
+    rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
+    dense[rows, inverse] = block.data
+    title = None
+    if title_counts is not None and title_counts.nnz:
+        title = np.zeros(len(columns))
+        where = np.searchsorted(columns, title_counts.indices)
+        hit = (where < len(columns)) & (
+            columns[np.minimum(where, len(columns) - 1)] == title_counts.indices
+        )
+        title[where[hit]] = title_counts.data[hit]
+    return dense, title
+
+
+def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Params) -> Ranked:  # noqa: ANN001
+    n = len(doc)
+    if n == 0:
+        return Ranked(doc, np.zeros(0), np.zeros((0, 0)), np.zeros((0, 0)))
+    if block is None or block.nnz == 0:
+        vectors = np.zeros((n, 1))
+        title = None
+    else:
+        tf, title = _local_dense(block, title_counts)
+        df = np.count_nonzero(tf, axis=0)
+        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0  # scikit-learn's smooth IDF, per article
+        vectors = tf * idf if params.idf else tf
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = vectors / np.where(norms == 0, 1.0, norms)
+        if title is not None:
+            title = title * idf
+            title /= np.linalg.norm(title) or 1.0
+    similarity = None
+    if n <= _MAX_GRAPH:
+        similarity = vectors @ vectors.T
+        np.fill_diagonal(similarity, 1.0 if params.self_loops else 0.0)
+        centrality = _pagerank(similarity, params.damping)
+        np.fill_diagonal(similarity, 0.0)
+        if params.directed:
+            forward = np.triu(similarity, 1).sum(axis=1)
+            backward = np.tril(similarity, -1).sum(axis=1)
+            pac = forward - params.backward * backward
+            pac = (pac - pac.min()) / ((pac.max() - pac.min()) or 1.0)
+            centrality = centrality / (centrality.mean() or 1.0)
+            centrality = (1 - params.directed) * centrality + params.directed * pac * 2
+    else:
+        centroid = vectors.sum(axis=0)
+        centrality = vectors @ centroid
+    centrality = (centrality / (centrality.mean() or 1.0)) ** params.centrality_power
+    title_weight = params.title_weight
+    if title is None and params.lede_weight and n > 1:
+        title, title_weight = vectors[0], params.lede_weight
+    scores = centrality * (1.0 + params.lead * np.exp(-pos / params.lead_decay))
+    words = np.fromiter((len(s.split()) for s in doc), dtype=float, count=n)
+    scores *= (np.maximum(words, 1.0) / max(float(np.median(words)), 1.0)) ** params.length_power
+    if title is not None and title_weight:
+        scores *= 1.0 + title_weight * (vectors @ title)
+    if params.standalone:
+        scores *= np.fromiter((standalone_factor(s) for s in doc), dtype=float, count=n)
+    return Ranked(doc, scores, similarity, vectors)
+
+
+def _pagerank(similarity: np.ndarray, damping: float) -> np.ndarray:
+    """Stationary PageRank of a weighted undirected graph, solved directly (n is small)."""
+    n = len(similarity)
+    out = similarity.sum(axis=1)
+    # A sentence sharing no word with any other links to every sentence (a dangling node).
+    transition = np.where(out[:, None] > 0, similarity / np.where(out == 0, 1, out)[:, None], 1 / n)
+    system = np.eye(n) - damping * transition.T
+    return np.linalg.solve(system, np.full(n, (1.0 - damping) / n))
+
+
+def _similarities(ranked: Ranked, index: int) -> np.ndarray:
+    if ranked.similarity is not None:
+        return ranked.similarity[index]
+    sims = ranked.vectors @ ranked.vectors[index]
+    sims[index] = 0.0
+    return sims
