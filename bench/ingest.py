@@ -221,6 +221,29 @@ async def timed_round(db, settings, now):  # noqa: ANN001, ANN201
     return report, wall, cpu, worst[0]
 
 
+class StageTimer:
+    """Wall time per call of one function (count, total, worst), wrapped in place."""
+
+    def __init__(self, module, name: str) -> None:  # noqa: ANN001
+        self.count, self.total, self.worst = 0, 0.0, 0.0
+        inner = getattr(module, name)
+
+        def timed(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            started = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent = time.perf_counter() - started
+                self.count, self.total = self.count + 1, self.total + spent
+                self.worst = max(self.worst, spent)
+
+        setattr(module, name, timed)
+
+    def __str__(self) -> str:
+        mean = 1000 * self.total / max(self.count, 1)
+        return f"{mean:.1f} ms mean, {1000 * self.worst:.0f} ms worst over {self.count} calls"
+
+
 def server_stats(port: int) -> dict:
     return httpx.get(f"http://127.0.0.1:{port}/stats", timeout=5).json()
 
@@ -264,6 +287,12 @@ def main() -> None:
 
             sync_config_sources(db, settings, EPOCH)
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            from digest.sources import reading
+
+            # Where the time goes: extraction runs in a worker thread, storing (with the
+            # post-store steps such as meeting extraction) on the event loop.
+            extract = StageTimer(reading, "extract_clean")
+            ingest = StageTimer(reading, "ingest_article")
 
             report, wall, cpu, stall = asyncio.run(timed_round(db, settings, EPOCH))
             first = server_stats(port)
@@ -275,6 +304,8 @@ def main() -> None:
                   f"failed sources {len(report.failed)}; "
                   f"worst loop stall {1000 * stall:.0f} ms")  # fmt: skip
             print(f"peak RSS {peak:.0f} MB (before the round {rss_before:.0f} MB)")
+            print(f"  extract + clean (worker thread): {extract}")
+            print(f"  ingest_article: store + meetings (event loop): {ingest}")
 
             later = EPOCH + timedelta(minutes=settings.poll_minutes)
             report, wall2, cpu2, stall2 = asyncio.run(timed_round(db, settings, later))
