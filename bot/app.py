@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import discord
@@ -19,22 +22,23 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import scheduler as jobs
+from bot import work
 from bot.errors import ParleyTree
 from bot.outbox import AlertOutbox, DigestOutbox, RetryPolicy
 from bot.render import alert_payload, digest_payloads
 from bot.token import Token
 from bot.topics import load_vocabulary
 from digest import store
-from digest.alerts import TopicMatcher, Vocabulary, batch_alerts, who_to_tell
+from digest.alerts import AlertBatch, Vocabulary, batch_alerts
 from digest.config import Config
-from digest.models import Article, Digest
+from digest.models import Digest
 from digest.pipeline import ingest_files
-from digest.store import articles as article_store
 from digest.store import bot_state
-from digest.stories import build_digest
+from digest.store.bot_state import Headline
 from digest.timeutil import utc_now
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 EXTENSIONS = ("bot.cogs.admin", "bot.cogs.digest", "bot.cogs.alerts", "bot.cogs.meetings")
 ALERTS_CURSOR = "alerts.last_article_id"
@@ -50,6 +54,8 @@ class Tuning:
     ingest_seconds: float | None = None  # None: the config's sources.poll_minutes
     misfire_grace_seconds: int = 12 * 3600
     alert_concurrency: int = 20
+    alert_page: int = 500  # pending deliveries read at a time
+    cpu_workers: int = 1  # worker processes for CPU work; 0 runs it in threads (tests)
     jobstore_url: str | None = None  # None: the job store lives in the Parley database
     start_scheduler: bool = True
 
@@ -79,6 +85,9 @@ class ParleyBot(commands.Bot):
             guild_ready_timeout=self.tuning.guild_ready_timeout,
         )
         self.db = store.open_db(config.database_path)
+        # WAL + NORMAL: a commit survives a crash of this process (what the outbox relies on)
+        # without an fsync each time; only an OS crash or power cut could lose the last ones.
+        self.db.execute("PRAGMA synchronous = NORMAL")
         self.vocabulary = vocabulary if vocabulary is not None else load_vocabulary(config)
         self.digests = DigestOutbox(self, self.db, self.tuning.retry, self.now)
         self.alerts = AlertOutbox(self, self.db, self.tuning.retry, self.now)
@@ -87,6 +96,11 @@ class ParleyBot(commands.Bot):
             self.tuning.misfire_grace_seconds,
         )
         self._digest_cache: dict[tuple, asyncio.Future[Digest]] = {}
+        self._cpu: ProcessPoolExecutor | None = None
+        if self.tuning.cpu_workers:
+            self._cpu = ProcessPoolExecutor(
+                self.tuning.cpu_workers, mp_context=multiprocessing.get_context("spawn")
+            )
         self._alerts_lock = asyncio.Lock()
         self._background: set[asyncio.Task] = set()
 
@@ -105,6 +119,7 @@ class ParleyBot(commands.Bot):
             self.scheduler.start()
             self.schedule_all()
         self.spawn(self.digests.resume_pending())
+        self.spawn(self.off_loop(work.warm_up))
 
     async def sync_commands(self) -> None:
         """Register slash commands: per dev guild (instant) or globally (production)."""
@@ -147,7 +162,15 @@ class ParleyBot(commands.Bot):
         for task in list(self._background):
             task.cancel()
         await super().close()
+        if self._cpu is not None:
+            self._cpu.shutdown(wait=False, cancel_futures=True)
         self.db.close()
+
+    async def off_loop(self, func: Callable[..., T], *args: object) -> T:
+        """Run ``func(*args)`` in the worker process (or a thread when there is none)."""
+        if self._cpu is None:
+            return await asyncio.to_thread(func, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._cpu, func, *args)
 
     def spawn(self, coro: object) -> asyncio.Task:
         """Run ``coro`` in the background, logging (not losing) its failure."""
@@ -166,18 +189,25 @@ class ParleyBot(commands.Bot):
     async def build_digest(
         self, since: datetime | None, now: datetime, topics: Sequence[str] = ()
     ) -> Digest:
-        """The digest of what arrived since ``since``, built in a worker thread.
+        """The digest of what arrived since ``since``, built off the event loop.
 
         Guilds due at the same minute usually share ``since`` and the same articles; one build
         serves them all (keyed by the newest article id, so new articles mean a new build).
         """
-        articles = article_store.articles_since(self.db, since)
-        key = (since, tuple(topics), articles[-1].id if articles else 0, len(articles))
+        key = (since, tuple(topics), bot_state.max_article_id(self.db))
         cached = self._digest_cache.get(key)
         if cached is None:
+            settings = self.config.digest
             cached = asyncio.ensure_future(
-                asyncio.to_thread(
-                    _digest_of, articles, now, since, tuple(topics), self.vocabulary, self.config
+                self.off_loop(
+                    work.digest_since,
+                    str(self.config.database_path),
+                    since,
+                    now,
+                    tuple(topics),
+                    self.vocabulary,
+                    settings.sentences_per_story,
+                    settings.stories_per_digest,
                 )
             )
             self._digest_cache = {k: v for k, v in self._digest_cache.items() if not v.done()}
@@ -195,7 +225,10 @@ class ParleyBot(commands.Bot):
         period = jobs.digest_period(settings, now)
         entry = bot_state.get_outbox(self.db, guild_id, period)
         if entry is None:
-            since = settings.last_digest_at or now - timedelta(days=1)
+            # Periods are bounded by scheduled moments, not by when jobs happened to run, so
+            # guilds due at the same minute share one build (see build_digest).
+            moment = jobs.scheduled_moment(settings, now)
+            since = settings.last_digest_at or moment - timedelta(days=1)
             digest = await self.build_digest(since, now)
             payloads = digest_payloads(digest, ZoneInfo(settings.timezone))
             entry, _ = bot_state.record_digest(
@@ -207,7 +240,7 @@ class ParleyBot(commands.Bot):
                 since=since,
                 now=now,
             )
-            bot_state.set_last_digest_at(self.db, guild_id, now)
+            bot_state.set_last_digest_at(self.db, guild_id, moment)
         if entry.state == bot_state.POSTED:
             log.info("digest %s for guild %s already posted", period, guild_id)
             return
@@ -232,59 +265,33 @@ class ParleyBot(commands.Bot):
     async def run_alerts(self) -> None:
         """Find subscribers for articles stored since the last run; record, then deliver."""
         async with self._alerts_lock:
-            cursor = bot_state.get_meta(self.db, ALERTS_CURSOR)
-            if cursor is None:  # first run: the backlog is not news
-                bot_state.set_meta(self.db, ALERTS_CURSOR, str(bot_state.max_article_id(self.db)))
-            else:
-                ids = bot_state.article_ids_after(self.db, int(cursor))
-                if ids:
-                    articles = article_store.articles_by_ids(self.db, ids)
-                    subscriptions = bot_state.all_subscriptions(self.db)
-                    deliveries = await asyncio.to_thread(
-                        who_to_tell, articles, subscriptions, self.vocabulary
-                    )
-                    added = bot_state.record_alerts(self.db, deliveries, self.now())
-                    bot_state.set_meta(self.db, ALERTS_CURSOR, str(max(ids)))
-                    log.info("alerts: %d article(s), %d new deliveries", len(ids), added)
+            examined, added = await self.off_loop(
+                work.record_new_alerts,
+                str(self.config.database_path),
+                ALERTS_CURSOR,
+                self.vocabulary,
+                self.now(),
+            )
+            if examined:
+                log.info("alerts: %d new article(s), %d deliveries recorded", examined, added)
             await self._deliver_pending_alerts()
 
     async def _deliver_pending_alerts(self) -> None:
-        pending = bot_state.pending_alerts(self.db)
-        if not pending:
-            return
-        articles = {
-            a.id: a for a in article_store.articles_by_ids(self.db, {d.article_id for d in pending})
-        }
         slots = asyncio.Semaphore(self.tuning.alert_concurrency)
+        delivered = total = 0
+        while pending := bot_state.pending_alerts(self.db, limit=self.tuning.alert_page):
+            heads = bot_state.headlines(self.db, {d.article_id for d in pending})
 
-        async def send(batch: object) -> bool:
-            async with slots:
-                return await self.alerts.deliver(batch, articles, alert_payload)  # type: ignore[arg-type]
+            async def send(batch: AlertBatch, heads: dict[int, Headline]) -> bool:
+                async with slots:
+                    return await self.alerts.deliver(batch, heads, alert_payload)
 
-        results = await asyncio.gather(*(send(b) for b in batch_alerts(pending)))
-        log.info("alerts: %d of %d batch(es) delivered", sum(results), len(results))
-
-
-def _digest_of(
-    articles: list[Article],
-    now: datetime,
-    since: datetime | None,
-    topics: tuple[str, ...],
-    vocabulary: Vocabulary,
-    config: Config,
-) -> Digest:
-    # Runs in a worker thread: pure work on the articles already read.
-    if topics:
-        matcher = TopicMatcher(topics, vocabulary)
-        articles = [a for a in articles if matcher.matches(a)]
-    return build_digest(
-        articles,
-        now=now,
-        since=since,
-        sentences_per_story=config.digest.sentences_per_story,
-        max_stories=config.digest.stories_per_digest,
-        topics=topics,
-    )
+            results = await asyncio.gather(*(send(b, heads) for b in batch_alerts(pending)))
+            delivered, total = delivered + sum(results), total + len(results)
+            if not all(results):
+                break  # what failed stays recorded for the next run
+        if total:
+            log.info("alerts: %d of %d message(s) delivered", delivered, total)
 
 
 def _ingest_folders(config: Config, folders: Sequence[str], now: datetime) -> list[int]:

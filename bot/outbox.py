@@ -22,9 +22,8 @@ import sqlite_utils
 
 from bot.render import payload_embeds
 from digest.alerts import AlertBatch
-from digest.models import Article
 from digest.store import bot_state
-from digest.store.bot_state import ROLE, OutboxEntry
+from digest.store.bot_state import ROLE, Headline, OutboxEntry
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +146,8 @@ class AlertOutbox:
     async def deliver(
         self,
         batch: AlertBatch,
-        articles: dict[int, Article],
-        payload_for: Callable[[Sequence[tuple[Article, str]], str | None], dict],
+        articles: dict[int, Headline],
+        payload_for: Callable[[Sequence[tuple[Headline, str]], str | None], dict],
     ) -> bool:
         """Send one batch, retrying transient failures; True once delivered."""
         items = [(articles[d.article_id], d.topic) for d in batch.deliveries]
@@ -179,8 +178,8 @@ class AlertOutbox:
     async def _send(
         self,
         batch: AlertBatch,
-        items: list[tuple[Article, str]],
-        payload_for: Callable[[Sequence[tuple[Article, str]], str | None], dict],
+        items: list[tuple[Headline, str]],
+        payload_for: Callable[[Sequence[tuple[Headline, str]], str | None], dict],
         nonce: str | None,
     ) -> tuple[str | None, int | None]:
         settings = bot_state.get_guild_settings(self.db, batch.guild_id)

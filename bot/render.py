@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from digest.models import Article, Digest, Meeting, SourceLink, Story
+from digest.models import Digest, Meeting, SourceLink, Story
+from digest.store.bot_state import Headline
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 TITLE = 256
@@ -276,7 +277,7 @@ def meetings_page_embeds(meetings: Sequence[Meeting], page: Page) -> list[discor
 
 # ----- alerts ---------------------------------------------------------------------------------
 def alert_payload(
-    articles_with_topics: Sequence[tuple[Article, str]], mention: str | None = None
+    articles_with_topics: Sequence[tuple[Headline, str]], mention: str | None = None
 ) -> dict[str, Any]:
     """A batched alert: one line per article (linked title, matched topic).
 

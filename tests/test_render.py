@@ -10,7 +10,8 @@ import discord
 import pytest
 
 from bot import render
-from digest.models import Article, Digest, Location, Meeting, Participant, SourceLink, Story
+from digest.models import Digest, Location, Meeting, Participant, SourceLink, Story
+from digest.store.bot_state import Headline
 
 NOW = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -183,7 +184,7 @@ def test_choices_are_capped_prefix_first_and_short():
 
 
 def test_alert_payload_escapes_titles_and_adds_only_our_mention():
-    article = Article("https://a.example/1", "body", "h", title="@everyone **Now**", id=1)
+    article = Headline(1, "@everyone **Now**", "https://a.example/1", None)
     payload = render.alert_payload([(article, "trade")], mention="<@&5>")
     assert payload["content"] == "<@&5>"
     text = payload["embeds"][0]["description"]

@@ -412,10 +412,36 @@ def record_alerts(
         return db.conn.total_changes - before
 
 
-def pending_alerts(db: sqlite_utils.Database) -> list[AlertDelivery]:
-    """Alerts recorded but not yet delivered, in recording order."""
-    rows = db["alert_deliveries"].rows_where("state = ?", [RECORDED], order_by="id")
+def pending_alerts(db: sqlite_utils.Database, limit: int | None = None) -> list[AlertDelivery]:
+    """Alerts recorded but not yet delivered, grouped by target, oldest first within each."""
+    rows = db["alert_deliveries"].rows_where(
+        "state = ?", [RECORDED], order_by="guild_id, kind, target_id, id", limit=limit
+    )
     return [_alert(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What an alert shows of an article: no body."""
+
+    id: int
+    title: str | None
+    location: str
+    site: str | None
+
+
+def headlines(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, Headline]:
+    """Title, location and site of these articles, by id (bodies are not read)."""
+    wanted = sorted(set(ids))
+    found: dict[int, Headline] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(
+            f"select id, title, location, site from articles where id in ({marks})", chunk
+        ).fetchall()
+        found.update({row[0]: Headline(*row) for row in rows})
+    return found
 
 
 def mark_alerts_posted(

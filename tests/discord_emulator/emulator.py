@@ -528,6 +528,17 @@ class Emulator:
                 return jsonify({"message": "injected failure", "code": 0}, fault.status)
         response = await handler(request)
         self.requests.append((request.method, path, response.status))
+        if path.startswith(("/channels/", "/users/@me/channels")):
+            # Discord's bucket headers: without them discord.py sends one request per route at
+            # a time (its default limit is 1). Generous values: the emulator never throttles.
+            response.headers.update(
+                {
+                    "X-RateLimit-Limit": "50",
+                    "X-RateLimit-Remaining": "49",
+                    "X-RateLimit-Reset-After": "1.0",
+                    "X-RateLimit-Bucket": re.sub(r"\d+", "id", path),
+                }
+            )
         return response
 
     async def _unknown(self, request: web.Request) -> web.Response:

@@ -20,6 +20,7 @@ FAST = Tuning(
     retry=RetryPolicy(attempts=4, first_delay=0.01, factor=2.0, max_delay=0.1),
     alert_seconds=3600,
     ingest_seconds=3600,
+    cpu_workers=0,  # threads: no worker process to spawn per test
 )
 ADMIN = 1 << 5  # Manage Server
 

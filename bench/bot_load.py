@@ -1,0 +1,230 @@
+"""Load on the bot, against the local Discord emulator: many digests due at once, many alerts.
+
+200 guilds with a digest due the same minute, 5,000 topic subscriptions (25 members per guild,
+one topic each: shipped tags and plain words), 1,000 new articles. Measures the time until every
+digest and alert is delivered, the worst event-loop stall (a probe task sleeping 5 ms and
+recording how late it wakes), and the process's peak memory.
+
+The emulator runs on its own event loop in a second thread, so its work is not counted as the
+bot's stall (it still shares the GIL, as a real co-hosted process would share the CPU).
+
+    .venv/bin/python bench/bot_load.py [--guilds 200] [--subscriptions 5000] [--articles 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import random
+import resource
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.app import ParleyBot, Tuning  # noqa: E402
+from bot.outbox import RetryPolicy  # noqa: E402
+from bot.scheduler import digest_job_id, schedule_digest  # noqa: E402
+from digest.articles import article_from_text  # noqa: E402
+from digest.config import Config, DatabaseSettings, SourceSettings  # noqa: E402
+from digest.store import bot_state  # noqa: E402
+from digest.store.articles import save_article  # noqa: E402
+from digest.store.bot_state import USER, GuildSettings, Subscription  # noqa: E402
+from tests.discord_emulator import Emulator  # noqa: E402
+
+WORDS = [
+    "tariffs", "election", "minister", "security", "trade", "talks", "summit", "china",
+    "washington", "military", "president", "defense", "economy", "sanctions", "climate",
+    "energy", "visit", "agreement", "cooperation", "beijing",
+]  # fmt: skip
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class LoopProbe:
+    """Sleeps ``interval`` in a loop; the worst lateness is the longest the loop was blocked."""
+
+    def __init__(self, interval: float = 0.005) -> None:
+        self.interval, self.worst, self._task = interval, 0.0, None
+
+    async def _run(self) -> None:
+        while True:
+            start = time.perf_counter()
+            await asyncio.sleep(self.interval)
+            self.worst = max(self.worst, time.perf_counter() - start - self.interval)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    def stop(self) -> None:
+        self._task.cancel()
+
+
+def make_articles(count: int, now: datetime) -> list:
+    """``count`` distinct articles built from the seed texts (sentences reshuffled, numbered)."""
+    rng = random.Random(7)
+    seeds = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        article = article_from_text(path.read_text(encoding="utf-8"), str(path), now)
+        if article is not None:
+            seeds.append(article)
+    made = []
+    for n in range(count):
+        seed = seeds[n % len(seeds)]
+        sentences = [s for s in seed.body.split(". ") if s]
+        rng.shuffle(sentences)
+        body = ". ".join(sentences[: max(3, len(sentences) * 2 // 3)]) + f". Report {n}."
+        made.append(
+            type(seed)(
+                location=f"https://bench.example/{n}",
+                body=body,
+                content_hash=f"bench-{n}",
+                title=f"{seed.title or 'Story'} ({n})",
+                published=now,
+                site=f"site{n % 40}.example",
+                ingested_at=now,
+            )
+        )
+    return made
+
+
+class EmulatorThread:
+    """The emulator on its own loop in a daemon thread."""
+
+    def __init__(self, guilds: int) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.emulator = Emulator()
+        self.guild_ids = [self.emulator.add_guild(f"Guild {i}") for i in range(guilds)]
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+        asyncio.run_coroutine_threadsafe(self.emulator.start(), self.loop).result(10)
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.emulator.stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+async def main(
+    guilds: int, subscriptions: int, articles: int, cpu_workers: int, trace: bool
+) -> None:
+    if trace:
+        asyncio.get_running_loop().slow_callback_duration = 0.05
+    import discord.gateway
+    import discord.http
+    import yarl
+
+    host = EmulatorThread(guilds)
+    emu = host.emulator
+    discord.http.Route.BASE = emu.url + "/api/v10"
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emu.gateway_url)
+    workdir = Path(tempfile.mkdtemp(prefix="parley-bench-"))
+    config = Config(
+        database=DatabaseSettings(path=str(workdir / "parley.db")),
+        sources=SourceSettings(folders=()),
+    )
+    tuning = Tuning(
+        guild_ready_timeout=0.5,
+        retry=RetryPolicy(attempts=5, first_delay=0.1),
+        alert_seconds=3600,
+        ingest_seconds=3600,
+        cpu_workers=cpu_workers,
+    )
+    bot = ParleyBot(config, tuning=tuning)
+    runner = asyncio.create_task(bot.start("bench-token"))
+    started = time.perf_counter()
+    while not bot.is_ready():
+        await asyncio.sleep(0.01)
+    print(f"ready with {len(bot.guilds)} guilds in {time.perf_counter() - started:.2f}s")
+
+    now = bot.now()
+    due = now.replace(second=0, microsecond=0)
+    for guild_id in host.guild_ids:
+        settings = GuildSettings(guild_id, emu.channel_id(guild_id), due.strftime("%H:%M"), "UTC")
+        bot_state.save_guild_settings(bot.db, settings, now)
+        schedule_digest(bot.scheduler, settings)
+    topics = [*bot.vocabulary.tags, *WORDS]
+    per_guild = subscriptions // guilds
+    user = 10_000
+    for index, guild_id in enumerate(host.guild_ids):
+        for member in range(per_guild):
+            user += 1
+            topic = topics[(index * per_guild + member) % len(topics)]
+            bot_state.add_subscription(bot.db, Subscription(guild_id, USER, user, topic), now)
+    await bot.run_alerts()  # sets the cursor: only what arrives next is news
+    made = make_articles(articles, now)
+    t = time.perf_counter()
+    for article in made:  # stored directly: meeting extraction at ingestion is not measured here
+        save_article(bot.db, article)
+    print(
+        f"{guilds} guilds, {len(bot_state.all_subscriptions(bot.db))} subscriptions, "
+        f"{articles} articles stored in {time.perf_counter() - t:.2f}s (setup, not measured)"
+    )
+
+    probe = LoopProbe()
+    probe.start()
+    rss_before = peak_rss_mb()
+    start = time.perf_counter()
+    fire = datetime.now(UTC)
+    for guild_id in host.guild_ids:  # every digest due at the same moment
+        bot.scheduler.modify_job(digest_job_id(guild_id), next_run_time=fire)
+    alerts = asyncio.create_task(bot.run_alerts())
+    digests_done = alerts_done = None
+    while digests_done is None or alerts_done is None:
+        await asyncio.sleep(0.05)
+        if digests_done is None:
+            posted = [bot_state.latest_digest(bot.db, g) for g in host.guild_ids]
+            if all(e is not None and e.state == "posted" for e in posted):
+                digests_done = time.perf_counter() - start
+        if alerts_done is None and alerts.done():
+            alerts.result()
+            alerts_done = time.perf_counter() - start
+        if time.perf_counter() - start > 600:
+            raise SystemExit("gave up after 10 minutes")
+    probe.stop()
+    deliveries = bot_state.delivered_alerts
+    told = sum(len(deliveries(bot.db, g)) for g in host.guild_ids)
+    pending = len(bot_state.pending_alerts(bot.db))
+    digest_messages = sum(len(emu.messages_in(emu.channel_id(g))) for g in host.guild_ids)
+    dms = len(emu.messages) - digest_messages
+    print(f"all {guilds} digests posted after {digests_done:.2f}s ({digest_messages} messages)")
+    print(
+        f"all alerts delivered after {alerts_done:.2f}s: {told} article deliveries in "
+        f"{dms} direct messages, {pending} pending"
+    )
+    print(f"worst event-loop stall: {probe.worst * 1000:.0f} ms")
+    print(f"peak RSS: {peak_rss_mb():.0f} MB (before the burst: {rss_before:.0f} MB; "
+          "bot and emulator share the process)")  # fmt: skip
+    await bot.close()
+    runner.cancel()
+    host.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--guilds", type=int, default=200)
+    parser.add_argument("--subscriptions", type=int, default=5000)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--cpu-workers", type=int, default=1, help="0: threads instead")
+    parser.add_argument(
+        "--trace-stalls", action="store_true", help="log each loop step slower than 50 ms"
+    )
+    options = parser.parse_args()
+    if options.trace_stalls:
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
+    asyncio.run(
+        main(
+            options.guilds,
+            options.subscriptions,
+            options.articles,
+            options.cpu_workers,
+            options.trace_stalls,
+        ),
+        debug=options.trace_stalls,
+    )

@@ -1,0 +1,82 @@
+"""CPU-heavy work, run off the event loop in a worker process (or a thread in tests).
+
+Each function is module-level with plain, picklable arguments and opens its own database
+connection (sqlite3 connections cannot cross threads or processes), so the event loop neither
+computes nor (un)pickles article bodies. Worker processes escape the GIL: a thread doing pure
+Python work would still stall the loop for whole switch intervals at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from digest import store
+from digest.alerts import TopicMatcher, Vocabulary, who_to_tell
+from digest.models import Digest
+from digest.store import articles as article_store
+from digest.store import bot_state
+from digest.stories import build_digest
+
+
+def digest_since(
+    db_path: str | Path,
+    since: datetime | None,
+    now: datetime,
+    topics: Sequence[str],
+    vocabulary: Vocabulary,
+    sentences_per_story: int,
+    max_stories: int,
+) -> Digest:
+    """The digest of articles stored after ``since``; with ``topics``, only articles on them."""
+    db = store.open_db(db_path)
+    try:
+        articles = article_store.articles_since(db, since)
+    finally:
+        db.close()
+    if topics:
+        matcher = TopicMatcher(topics, vocabulary)
+        articles = [a for a in articles if matcher.matches(a)]
+    return build_digest(
+        articles,
+        now=now,
+        since=since,
+        sentences_per_story=sentences_per_story,
+        max_stories=max_stories,
+        topics=tuple(topics),
+    )
+
+
+def record_new_alerts(
+    db_path: str | Path, cursor_key: str, vocabulary: Vocabulary, now: datetime
+) -> tuple[int, int]:
+    """Match articles stored after the cursor against every subscription; record deliveries.
+
+    The cursor moves only after the deliveries are recorded, so a crash repeats the matching
+    but never records a delivery twice (they are unique per target and article). Returns
+    (articles examined, deliveries recorded). The first run only sets the cursor: the backlog
+    is not news.
+    """
+    db = store.open_db(db_path)
+    try:
+        cursor = bot_state.get_meta(db, cursor_key)
+        if cursor is None:
+            bot_state.set_meta(db, cursor_key, str(bot_state.max_article_id(db)))
+            return 0, 0
+        examined = added = 0
+        while ids := bot_state.article_ids_after(db, int(cursor), limit=500):
+            articles = article_store.articles_by_ids(db, ids)
+            deliveries = who_to_tell(articles, bot_state.all_subscriptions(db), vocabulary)
+            added += bot_state.record_alerts(db, deliveries, now)
+            cursor = str(max(ids))
+            bot_state.set_meta(db, cursor_key, cursor)
+            examined += len(ids)
+        return examined, added
+    finally:
+        db.close()
+
+
+def warm_up() -> bool:
+    """Import the heavy modules in a fresh worker before the first real job needs them."""
+    return True
