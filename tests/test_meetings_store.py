@@ -1,0 +1,230 @@
+"""Meetings storage: merging across articles, idempotent re-ingest, every lookup filter."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from digest.errors import BadQuery, NotFound
+from digest.models import Article, Location, Meeting, Participant
+from digest.pipeline import ingest_files
+from digest.store import articles as article_store
+from digest.store import meetings as store
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+BLINKEN = Participant("Antony Blinken", "Secretary of State", "United States")
+WANG = Participant("Wang Yi", "Foreign Minister", "China")
+XI = Participant("Xi Jinping", "President", "China")
+BIDEN = Participant("Joe Biden", "President", "United States")
+
+
+def saved_article(db, name: str, published: datetime | None) -> Article:
+    article = Article(
+        location=f"mem://{name}", body=name, content_hash=name, title=name.title(),
+        published=published, ingested_at=NOW,
+    )  # fmt: skip
+    return article_store.save_article(db, article).article
+
+
+def meeting(*people, status="held", date="2024-04-26", kind="talks", topics=(), city="Beijing",
+            country="China", evidence="They met.", sides=("United States", "China")) -> Meeting:  # fmt: skip
+    return Meeting(
+        status=status, kind=kind, evidence=evidence, date=date, date_text=None,
+        location=Location(city, country) if country else None, participants=tuple(people),
+        topics=tuple(topics), sides=tuple(sides),
+    )  # fmt: skip
+
+
+def test_same_meeting_from_two_articles_is_one_record_with_two_sources(db):
+    first = saved_article(db, "afp", datetime(2024, 4, 26, tzinfo=UTC))
+    second = saved_article(db, "ap", datetime(2024, 4, 27, tzinfo=UTC))
+    (one,) = store.save_meetings(db, first, [meeting(BLINKEN, WANG, topics=["taiwan"])])
+    (two,) = store.save_meetings(
+        db,
+        second,
+        [
+            meeting(
+                Participant("Anthony Blinken", None, "United States"),
+                WANG,
+                date="2024-04-27",
+                topics=["human rights"],
+                evidence="Blinken and Wang met again.",
+            )
+        ],  # fmt: skip
+    )
+    assert one == two
+    stored = store.get_meeting(db, one)
+    assert len(stored.sources) == 2
+    assert set(stored.topics) == {"taiwan", "human rights"}
+    assert {p.name for p in stored.participants} == {"Antony Blinken", "Wang Yi"}
+    assert store.count_meetings(db) == 1
+
+
+def test_reingesting_changes_nothing(db):
+    article = saved_article(db, "afp", datetime(2024, 4, 26, tzinfo=UTC))
+    found = [meeting(BLINKEN, WANG), meeting(BLINKEN, XI, topics=["ukraine"])]
+    ids = store.save_meetings(db, article, found)
+    before = [store.get_meeting(db, i) for i in ids]
+    assert store.save_meetings(db, article, found) == ids
+    assert [store.get_meeting(db, i) for i in ids] == before
+    assert store.count_meetings(db) == 2
+
+
+def test_two_meetings_of_one_article_stay_two(db):
+    article = saved_article(db, "article", datetime(2023, 6, 6, tzinfo=UTC))
+    ids = store.save_meetings(
+        db, article,
+        [meeting(BIDEN, XI, status="mentioned", date="2022-11"),
+         meeting(BIDEN, XI, status="planned", date=None)],
+    )  # fmt: skip
+    assert len(set(ids)) == 2
+
+
+def test_planned_meeting_later_held_is_upgraded(db):
+    plan = saved_article(db, "plan", datetime(2023, 11, 1, tzinfo=UTC))
+    report = saved_article(db, "report", datetime(2023, 11, 16, tzinfo=UTC))
+    (planned,) = store.save_meetings(
+        db, plan, [meeting(BIDEN, XI, status="planned", date=None, city="San Francisco",
+                           country="United States", evidence="Biden and Xi will meet.")]
+    )  # fmt: skip
+    (held,) = store.save_meetings(
+        db, report, [meeting(BIDEN, XI, status="held", date="2023-11-15", city="Woodside",
+                             country="United States", evidence="Biden met Xi on Wednesday.")]
+    )  # fmt: skip
+    assert planned == held
+    stored = store.get_meeting(db, held)
+    assert (stored.status, stored.date, stored.evidence) == (
+        "held", "2023-11-15", "Biden met Xi on Wednesday.",
+    )  # fmt: skip
+    assert len(stored.sources) == 2
+
+
+def test_meetings_far_apart_are_different(db):
+    first = saved_article(db, "first", datetime(2024, 4, 26, tzinfo=UTC))
+    second = saved_article(db, "second", datetime(2023, 6, 20, tzinfo=UTC))
+    ids = store.save_meetings(db, first, [meeting(BLINKEN, XI)])
+    ids += store.save_meetings(db, second, [meeting(BLINKEN, XI, date="2023-06-19")])
+    assert len(set(ids)) == 2
+
+
+def test_a_plan_made_after_a_meeting_is_not_that_meeting(db):
+    held = saved_article(db, "held", datetime(2022, 11, 15, tzinfo=UTC))
+    plan = saved_article(db, "plan", datetime(2023, 6, 6, tzinfo=UTC))
+    ids = store.save_meetings(db, held, [meeting(BIDEN, XI, date="2022-11-14")])
+    ids += store.save_meetings(db, plan, [meeting(BIDEN, XI, status="planned", date=None)])
+    assert len(set(ids)) == 2
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    # Built once for the read-only lookup tests below: opening a database costs about a second.
+    from digest import store as database
+
+    db = database.open_db(tmp_path_factory.mktemp("filled") / "parley.db")
+    early = saved_article(db, "early", datetime(2016, 1, 28, tzinfo=UTC))
+    late = saved_article(db, "late", datetime(2024, 4, 27, tzinfo=UTC))
+    kerry = Participant("John Kerry", "Secretary of State", "United States")
+    store.save_meetings(db, early, [
+        meeting(kerry, WANG, date="2016-01-27", topics=["taiwan", "iran"],
+                evidence="Kerry met Wang in Beijing to discuss Iran."),
+    ])  # fmt: skip
+    store.save_meetings(db, late, [
+        meeting(BLINKEN, WANG, topics=["taiwan"], evidence="Blinken met Wang at Diaoyutai."),
+        meeting(BLINKEN, XI, topics=["ukraine"], evidence="Blinken met Xi on Ukraine."),
+        meeting(BIDEN, XI, status="planned", date=None, city=None, country=None,
+                evidence="Biden and Xi will meet later."),
+        meeting(status="held", date="2024-04-26", city="Astana", country="Kazakhstan",
+                sides=("Russia", "China"), evidence="The defence ministers met in Astana."),
+    ])  # fmt: skip
+    yield db
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"person": "Wang Yi"}, ["Blinken met Wang at Diaoyutai.", "Kerry met Wang in Beijing to discuss Iran."]),
+        ({"person": "blinken"}, ["Blinken met Xi on Ukraine.", "Blinken met Wang at Diaoyutai."]),
+        ({"person": "Anthony Blinken"}, ["Blinken met Xi on Ukraine.", "Blinken met Wang at Diaoyutai."]),
+        ({"side": "Russia"}, ["The defence ministers met in Astana."]),
+        ({"side": "Russian"}, ["The defence ministers met in Astana."]),
+        ({"place": "Kazakhstan"}, ["The defence ministers met in Astana."]),
+        ({"place": "astana"}, ["The defence ministers met in Astana."]),
+        ({"topic": "iran"}, ["Kerry met Wang in Beijing to discuss Iran."]),
+        ({"topic": "taiwan", "since": "2020"}, ["Blinken met Wang at Diaoyutai."]),
+        ({"until": "2016-12-31"}, ["Kerry met Wang in Beijing to discuss Iran."]),
+        ({"since": "2016-01", "until": "2016-01"}, ["Kerry met Wang in Beijing to discuss Iran."]),
+        ({"text": "Ukraine"}, ["Blinken met Xi on Ukraine."]),
+        ({"status": "planned"}, ["Biden and Xi will meet later."]),
+        ({"person": "Xi Jinping", "status": "held"}, ["Blinken met Xi on Ukraine."]),
+        ({"person": "Wang Yi", "side": "United States", "topic": "taiwan", "place": "Beijing",
+          "text": "Diaoyutai", "since": "2024-04-26", "until": "2024-04-26"},
+         ["Blinken met Wang at Diaoyutai."]),
+    ],
+)  # fmt: skip
+def test_every_filter(filled, filters, expected):
+    page = store.search_meetings(filled, **filters)
+    assert [m.evidence for m in page.meetings][: len(expected)] == expected
+    assert page.total == len(expected)
+
+
+def test_newest_first_with_total_and_paging(filled):
+    page = store.search_meetings(filled, limit=2)
+    assert page.total == 5 and page.has_more
+    assert [m.date for m in page.meetings] == ["2024-04-26", "2024-04-26"]
+    last = store.search_meetings(filled, limit=2, offset=4)
+    assert [m.evidence for m in last.meetings] == ["Biden and Xi will meet later."]  # undated last
+    assert not last.has_more
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"person": "Nobody Here"}, "No one called"),
+        ({"side": "Atlantis"}, "as a side"),
+        ({"place": "Gotham"}, "took place"),
+        ({"topic": "taiwn"}, "Did you mean: taiwan"),
+        ({"status": "done"}, "not one of"),
+        ({"since": "2024-05-01", "until": "2024-04-01"}, "is after"),
+        ({"since": "last tuesday"}, "not a date"),
+        ({"until": "2024-02-30"}, "not a real date"),
+        ({"text": '"unclosed'}, "double quote"),
+        ({"limit": 0}, "Limit"),
+        ({"offset": -1}, "negative"),
+    ],
+)
+def test_bad_filters_get_clear_messages(filled, filters, message):
+    with pytest.raises(BadQuery, match=message):
+        store.search_meetings(filled, **filters)
+
+
+def test_get_meeting_absent(db):
+    with pytest.raises(NotFound):
+        store.get_meeting(db, 999)
+
+
+def test_autocomplete_lists(filled):
+    assert store.people_with_prefix(filled, "wa") == ["Wang Yi"]
+    assert "Xi Jinping" in store.people_with_prefix(filled, "x")
+    assert store.people_with_prefix(filled, "blink") == ["Antony Blinken"]
+    assert dict(store.topic_counts(filled)) == {"taiwan": 2, "iran": 1, "ukraine": 1}
+    assert store.list_sides(filled, "c") == ["China"]
+    assert store.list_sides(filled)[0] == "China"
+
+
+def test_seeds_end_to_end(db):
+    report = ingest_files(db, sorted((ROOT / "seeds").glob("*.txt")), NOW)
+    assert report.count("new") == 5
+    total = store.count_meetings(db)
+    assert total >= 18  # 20 in the gold; the same Biden-Xi meetings recur across seeds
+    page = store.search_meetings(db, person="Blinken")
+    assert {frozenset(p.name for p in m.participants) for m in page.meetings} >= {
+        frozenset({"Antony Blinken", "Xi Jinping"}),
+        frozenset({"Antony Blinken", "Wang Yi"}),
+    }
+    assert page.meetings[0].sources[0].title.startswith("Talks between the United States")
+    again = ingest_files(db, sorted((ROOT / "seeds").glob("*.txt")), NOW)
+    assert again.count("new") == 0 and store.count_meetings(db) == total
+    assert store.search_meetings(db, topic="taiwan", since="2023").total >= 2
