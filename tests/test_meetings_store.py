@@ -28,8 +28,17 @@ def saved_article(db, name: str, published: datetime | None) -> Article:
     return article_store.save_article(db, article).article
 
 
-def meeting(*people, status="held", date="2024-04-26", kind="talks", topics=(), city="Beijing",
-            country="China", evidence="They met.", sides=("United States", "China")) -> Meeting:  # fmt: skip
+def meeting(
+    *people,
+    status="held",
+    date="2024-04-26",
+    kind="talks",
+    topics=(),
+    city="Beijing",
+    country="China",
+    evidence="They met.",
+    sides=("United States", "China"),
+) -> Meeting:
     return Meeting(
         status=status, kind=kind, evidence=evidence, date=date, date_text=None,
         location=Location(city, country) if country else None, participants=tuple(people),
@@ -117,6 +126,11 @@ def test_a_plan_made_after_a_meeting_is_not_that_meeting(db):
     assert len(set(ids)) == 2
 
 
+AT_DIAOYUTAI = "Blinken met Wang at Diaoyutai."
+KERRY_IRAN = "Kerry met Wang in Beijing to discuss Iran."
+ON_UKRAINE = "Blinken met Xi on Ukraine."
+
+
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory):
     # Built once for the read-only lookup tests below: opening a database costs about a second.
@@ -145,9 +159,9 @@ def filled(tmp_path_factory):
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        ({"person": "Wang Yi"}, ["Blinken met Wang at Diaoyutai.", "Kerry met Wang in Beijing to discuss Iran."]),
-        ({"person": "blinken"}, ["Blinken met Xi on Ukraine.", "Blinken met Wang at Diaoyutai."]),
-        ({"person": "Anthony Blinken"}, ["Blinken met Xi on Ukraine.", "Blinken met Wang at Diaoyutai."]),
+        ({"person": "Wang Yi"}, [AT_DIAOYUTAI, KERRY_IRAN]),
+        ({"person": "blinken"}, [ON_UKRAINE, AT_DIAOYUTAI]),
+        ({"person": "Anthony Blinken"}, [ON_UKRAINE, AT_DIAOYUTAI]),
         ({"side": "Russia"}, ["The defence ministers met in Astana."]),
         ({"side": "Russian"}, ["The defence ministers met in Astana."]),
         ({"place": "Kazakhstan"}, ["The defence ministers met in Astana."]),
