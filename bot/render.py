@@ -204,10 +204,14 @@ def meeting_title(meeting: Meeting) -> str:
 
 
 def meeting_embed(meeting: Meeting, *, full: bool = False) -> discord.Embed:
-    """One meeting; ``full`` adds every source (for /meeting id)."""
+    """One meeting; ``full`` adds every source (for /meeting id).
+
+    The compact form stays under 2,000 characters, so three fit in one message.
+    """
+    field_limit = FIELD_VALUE if full else 400
     embed = discord.Embed(
         title=clip(meeting_title(meeting), TITLE),
-        description=clip(escape(meeting.evidence), 1000 if not full else DESCRIPTION),
+        description=clip(escape(meeting.evidence), DESCRIPTION if full else 500),
         colour=COLOUR,
     )
     embed.add_field(name="Status", value=clip(escape(meeting.status), FIELD_VALUE), inline=True)
@@ -215,20 +219,20 @@ def meeting_embed(meeting: Meeting, *, full: bool = False) -> discord.Embed:
         place = ", ".join(x for x in (meeting.location.city, meeting.location.country) if x)
         embed.add_field(name="Place", value=clip(escape(place), FIELD_VALUE), inline=True)
     if meeting.sides:
-        embed.add_field(name="Sides", value=clip(escape(", ".join(meeting.sides)), FIELD_VALUE))
+        embed.add_field(name="Sides", value=clip(escape(", ".join(meeting.sides)), field_limit))
     if meeting.participants:
         lines = [_participant(p) for p in meeting.participants]
-        embed.add_field(name="Participants", value=_lines_within(lines, FIELD_VALUE), inline=False)
+        embed.add_field(name="Participants", value=_lines_within(lines, field_limit), inline=False)
     if meeting.topics:
         embed.add_field(
-            name="Topics", value=clip(escape(", ".join(meeting.topics)), FIELD_VALUE), inline=False
+            name="Topics", value=clip(escape(", ".join(meeting.topics)), field_limit), inline=False
         )
     if meeting.sources:
         sources = meeting.sources if full else meeting.sources[:3]
         lines = [source_line(s) for s in sources]
         if not full and len(meeting.sources) > 3:
             lines.append(f"…and {len(meeting.sources) - 3} more (see /meeting id:{meeting.id})")
-        embed.add_field(name="Sources", value=_lines_within(lines, FIELD_VALUE), inline=False)
+        embed.add_field(name="Sources", value=_lines_within(lines, field_limit), inline=False)
     return fit(embed)
 
 

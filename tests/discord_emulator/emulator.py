@@ -69,8 +69,8 @@ class Interaction:
         if self.followups:
             return self.followups[-1]
         for response in reversed(self.responses):
-            if response["type"] in (4, 7) and response.get("data") is not None:
-                return response["data"]
+            if response["type"] in (4, 7) and "message" in response:
+                return response["message"]
         return None
 
 
@@ -667,8 +667,6 @@ class Emulator:
             body = {"message": "Interaction has already been acknowledged.", "code": 40060}
             return jsonify(body, 400)
         body = await request.json()
-        interaction.responses.append(body)
-        interaction.changed.set()
         data = body.get("data") or {}
         result: dict[str, Any] = {
             "interaction": {
@@ -687,6 +685,10 @@ class Emulator:
             }
             result["interaction"]["response_message_id"] = message["id"]
             result["resource"] = {"type": body["type"], "message": message}
+            if body["type"] != 5:
+                body = {**body, "message": {**message, "flags": data.get("flags", 0)}}
+        interaction.responses.append(body)
+        interaction.changed.set()
         return jsonify(result)
 
     def _interaction_by_token(self, token: str) -> Interaction:
