@@ -54,7 +54,7 @@ class Tuning:
     ingest_seconds: float | None = None  # None: the config's sources.poll_minutes
     misfire_grace_seconds: int = 12 * 3600
     alert_concurrency: int = 20
-    alert_page: int = 500  # pending deliveries read at a time
+    alert_page: int = 200  # subscribers whose pending alerts are read at a time
     cpu_workers: int = 1  # worker processes for CPU work; 0 runs it in threads (tests)
     jobstore_url: str | None = None  # None: the job store lives in the Parley database
     start_scheduler: bool = True
@@ -279,7 +279,7 @@ class ParleyBot(commands.Bot):
     async def _deliver_pending_alerts(self) -> None:
         slots = asyncio.Semaphore(self.tuning.alert_concurrency)
         delivered = total = 0
-        while pending := bot_state.pending_alerts(self.db, limit=self.tuning.alert_page):
+        while pending := bot_state.pending_alerts(self.db, targets=self.tuning.alert_page):
             heads = bot_state.headlines(self.db, {d.article_id for d in pending})
 
             async def send(batch: AlertBatch, heads: dict[int, Headline]) -> bool:

@@ -34,6 +34,7 @@ EMBEDS_PER_MESSAGE = 10
 CONTENT = 2000
 AUTOCOMPLETE_CHOICES = 25
 CHOICE_NAME = 100
+ALERT_LINES = 10  # articles listed in one alert message; the rest are counted
 
 COLOUR = discord.Colour.blurple()
 ZERO_WIDTH = "\u200b"
@@ -285,15 +286,23 @@ def alert_payload(
 ) -> dict[str, Any]:
     """A batched alert: one line per article (linked title, matched topic).
 
+    The first ``ALERT_LINES`` are listed, the rest counted with where to read them.
+
     ``mention`` (a role or user mention) is ours, never article text.
     """
     lines = []
-    for article, topic in articles_with_topics:
+    for article, topic in articles_with_topics[:ALERT_LINES]:
         title = _link_text(article.title or article.site or "Untitled article")
         url = safe_url(article.location)
         link = f"[{clip(title, 200)}]({url})" if url else clip(title, 200)
         lines.append(f"• {link} — *{clip(escape(topic), 100)}*")
     count = len(articles_with_topics)
+    if count > ALERT_LINES:
+        topics = sorted({topic for _, topic in articles_with_topics})
+        lines.append(
+            f"…and {count - ALERT_LINES} more; /digest topic:{clip(escape(topics[0]), 100)}"
+            " shows them all"
+        )
     embed = discord.Embed(
         title=f"{count} new article{'s' if count != 1 else ''} on your topics",
         description=_lines_within(lines, DESCRIPTION),

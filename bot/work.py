@@ -65,7 +65,7 @@ def record_new_alerts(
             bot_state.set_meta(db, cursor_key, str(bot_state.max_article_id(db)))
             return 0, 0
         examined = added = 0
-        while ids := bot_state.article_ids_after(db, int(cursor), limit=500):
+        while ids := bot_state.article_ids_after(db, int(cursor), limit=100):
             articles = article_store.articles_by_ids(db, ids)
             deliveries = who_to_tell(articles, bot_state.all_subscriptions(db), vocabulary)
             added += bot_state.record_alerts(db, deliveries, now)

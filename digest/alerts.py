@@ -131,7 +131,11 @@ def who_to_tell(
 
 @dataclass(frozen=True)
 class AlertBatch:
-    """Deliveries for one target in one guild, sent together as one message."""
+    """Deliveries for one target in one guild, told together in one message.
+
+    The message lists the first few articles and counts the rest, so a burst of news is one
+    message per subscriber rather than dozens; every article in the batch counts as told.
+    """
 
     guild_id: int
     kind: str
@@ -139,14 +143,12 @@ class AlertBatch:
     deliveries: tuple[AlertDelivery, ...]
 
 
-def batch_alerts(deliveries: Iterable[AlertDelivery], per_message: int = 10) -> list[AlertBatch]:
-    """Group deliveries by target, at most ``per_message`` articles a batch, first-seen order."""
+def batch_alerts(deliveries: Iterable[AlertDelivery]) -> list[AlertBatch]:
+    """Group deliveries by target (guild, user or role), in first-seen order."""
     grouped: dict[tuple[int, str, int], list[AlertDelivery]] = defaultdict(list)
     for delivery in deliveries:
         grouped[(delivery.guild_id, delivery.kind, delivery.target_id)].append(delivery)
-    batches = []
-    for (guild_id, kind, target_id), items in grouped.items():
-        for start in range(0, len(items), per_message):
-            chunk = tuple(items[start : start + per_message])
-            batches.append(AlertBatch(guild_id, kind, target_id, chunk))
-    return batches
+    return [
+        AlertBatch(guild_id, kind, target_id, tuple(items))
+        for (guild_id, kind, target_id), items in grouped.items()
+    ]

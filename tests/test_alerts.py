@@ -95,14 +95,13 @@ def test_who_to_tell_with_nothing():
     assert who_to_tell([article(1, "x")], []) == []
 
 
-def test_batches_group_by_target_and_cap_size():
+def test_batches_group_by_target():
     deliveries = [AlertDelivery(1, USER, 10, n, "t") for n in range(25)]
-    deliveries += [AlertDelivery(1, USER, 11, 99, "t")]
-    batches = batch_alerts(deliveries, per_message=10)
-    assert [(b.target_id, len(b.deliveries)) for b in batches] == [
-        (10, 10),
-        (10, 10),
-        (10, 5),
-        (11, 1),
+    deliveries += [AlertDelivery(1, USER, 11, 99, "t"), AlertDelivery(2, USER, 10, 5, "t")]
+    batches = batch_alerts(deliveries)
+    assert [(b.guild_id, b.target_id, len(b.deliveries)) for b in batches] == [
+        (1, 10, 25),
+        (1, 11, 1),
+        (2, 10, 1),
     ]
-    assert [d.article_id for d in batches[1].deliveries] == list(range(10, 20))
+    assert [d.article_id for d in batches[0].deliveries] == list(range(25))

@@ -92,10 +92,12 @@ async def test_many_articles_are_batched(emulator, tmp_path):
         for n in range(1, 13):
             ingest_article(bot.db, make_article(n, f"Tariff story {n}", f"{TARIFF} ({n})", now))
         await bot.run_alerts()
-        dms = emulator.dms_to(7)
-        assert len(dms) == 2  # 12 articles: 10 in the first message, 2 in the second
-        assert dms[0]["embeds"][0]["title"] == "10 new articles on your topics"
-        assert dms[1]["embeds"][0]["title"] == "2 new articles on your topics"
+        [dm] = emulator.dms_to(7)  # one message for the burst: 10 listed, 2 counted
+        embed = dm["embeds"][0]
+        assert embed["title"] == "12 new articles on your topics"
+        assert embed["description"].count("Tariff story") == 10
+        assert embed["description"].endswith("…and 2 more; /digest topic:tariffs shows them all")
+        assert len(bot_state.delivered_alerts(bot.db, emulator.guild)) == 12
 
 
 async def test_unsubscribe_subscriptions_and_topics(emulator, tmp_path):

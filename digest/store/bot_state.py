@@ -412,10 +412,22 @@ def record_alerts(
         return db.conn.total_changes - before
 
 
-def pending_alerts(db: sqlite_utils.Database, limit: int | None = None) -> list[AlertDelivery]:
-    """Alerts recorded but not yet delivered, grouped by target, oldest first within each."""
-    rows = db["alert_deliveries"].rows_where(
-        "state = ?", [RECORDED], order_by="guild_id, kind, target_id, id", limit=limit
+def pending_alerts(db: sqlite_utils.Database, targets: int | None = None) -> list[AlertDelivery]:
+    """Alerts recorded but not yet delivered, grouped by target, oldest first within each.
+
+    With ``targets``, only those of the first ``targets`` users or roles (all of each one's).
+    """
+    if targets is None:
+        rows = db["alert_deliveries"].rows_where(
+            "state = ?", [RECORDED], order_by="guild_id, kind, target_id, id"
+        )
+        return [_alert(row) for row in rows]
+    rows = db.query(
+        "select * from alert_deliveries where state = ? and (guild_id, kind, target_id) in"
+        " (select distinct guild_id, kind, target_id from alert_deliveries where state = ?"
+        "  order by guild_id, kind, target_id limit ?)"
+        " order by guild_id, kind, target_id, id",
+        [RECORDED, RECORDED, targets],
     )
     return [_alert(row) for row in rows]
 
