@@ -43,7 +43,7 @@ from sumy.utils import get_stop_words
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from digest.ranking import DEFAULT, Params, rank, select  # noqa: E402
+from digest.ranking import DEFAULT, NEWS, Params, rank, select  # noqa: E402
 from digest.sentences import split_sentences  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "summaries"
@@ -119,6 +119,7 @@ def sumy_method(cls: type) -> Method:
 
 METHODS: dict[str, Callable[[], Method]] = {
     "ours": ours,
+    "ours-news": lambda: ours(NEWS),
     "lead": lambda: lead,
     "tfidf-sum": lambda: tfidf_sum,
     "lexrank": lambda: sumy_method(LexRankSummarizer),

@@ -126,10 +126,10 @@ def test_sentences_that_stand_alone_are_not_penalised(sentence):
 
 def test_penalised_sentence_loses_to_a_plain_one():
     text = (
-        "The council approved the transport budget on Monday. "
-        "He added: "
-        "The transport budget adds electric buses to the council fleet. "
-        "But the transport budget for electric buses and the council fleet was debated."
+        "The council approved the transport budget on Monday.\n\n"
+        "He added:\n\n"
+        "The transport budget adds electric buses to the council fleet.\n\n"
+        "But the transport budget also adds electric buses to the council fleet."
     )
     summary = summarize(text, sentences=2)
     assert "He added:" not in summary
