@@ -25,7 +25,7 @@ from bot import scheduler as jobs
 from bot import work
 from bot.errors import ParleyTree
 from bot.outbox import AlertOutbox, DigestOutbox, RetryPolicy
-from bot.render import alert_payload, digest_payloads
+from bot.render import alert_payload, clip, digest_payloads
 from bot.token import Token
 from bot.topics import load_vocabulary
 from digest import store
@@ -33,6 +33,8 @@ from digest.alerts import AlertBatch, Vocabulary, batch_alerts
 from digest.config import Config
 from digest.models import Digest
 from digest.pipeline import ingest_files
+from digest.sources import registry as sources
+from digest.sources.poll import poll_due_sources
 from digest.store import bot_state
 from digest.store.bot_state import Headline
 from digest.timeutil import utc_now
@@ -248,19 +250,39 @@ class ParleyBot(commands.Bot):
 
     # ----- ingestion and alerts ----------------------------------------------------------
     async def run_ingest(self) -> None:
-        """Ingest the configured folders and poll due sources, then send alerts."""
+        """Ingest the configured folders, poll due sources, tell admins of paused ones, alert."""
         now = self.now()
         folders = self.config.sources.folders
         if folders:
-            report = await asyncio.to_thread(_ingest_folders, self.config, folders, now)
-            log.info("ingested folders: %d new article(s)", len(report))
-        try:
-            from digest.sources.poll import poll_due_sources
-        except ImportError:
-            poll_due_sources = None
-        if poll_due_sources is not None:
-            await poll_due_sources(self.db, self.config.sources, now)
+            new = await asyncio.to_thread(_ingest_folders, self.config, folders, now)
+            log.info("ingested folders: %d new article(s)", len(new))
+        sources.sync_config_sources(self.db, self.config.sources, now)
+        await poll_due_sources(self.db, self.config.sources, now)
+        await self.announce_paused_sources()
         await self.run_alerts()
+
+    async def announce_paused_sources(self) -> None:
+        """Tell each active guild's digest channel, once, that a source was paused."""
+        paused = sources.paused_sources_to_announce(self.db)
+        if not paused:
+            return
+        channels = [g.channel_id for g in bot_state.all_guild_settings(self.db) if not g.paused]
+        for source in paused:
+            text = (
+                f"Parley stopped reading <{source.url}> after repeated errors "
+                f"({clip(source.last_error or 'unknown error', 300)}). "
+                "An admin can check it with /parley source list and re-add it with "
+                "/parley source add to try again."
+            )
+            for channel_id in channels:
+                try:
+                    await self.get_partial_messageable(channel_id).send(
+                        text, allowed_mentions=discord.AllowedMentions.none()
+                    )
+                except discord.HTTPException as error:
+                    log.warning("could not announce paused source in %s: %s", channel_id, error)
+            sources.mark_pause_announced(self.db, source.url)
+            log.info("announced paused source %s in %d channel(s)", source.url, len(channels))
 
     async def run_alerts(self) -> None:
         """Find subscribers for articles stored since the last run; record, then deliver."""
