@@ -9,7 +9,9 @@ from email.utils import format_datetime
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Response
 
+from digest import store
 from digest.config import SourceSettings
 from digest.errors import ConfigError, NotFound
 from digest.sources import (
@@ -284,6 +286,23 @@ async def test_a_malformed_feed_with_readable_items_is_read_with_a_warning(
     [outcome] = (await poll_due_sources(db, settings, NOW)).outcomes
     assert outcome.status == "ok" and len(outcome.new_article_ids) == 1
     assert "SAXParseException" in outcome.warning
+
+
+async def test_a_source_removed_during_its_round_stays_removed(db, db_path, httpserver, settings):
+    url = httpserver.url_for("/feed.xml")
+
+    def remove_then_serve(request):
+        other = store.open_db(db_path)  # an admin's command, on its own connection
+        remove_source(other, url)
+        other.close()
+        return Response(article_html(1, "Talks on matter 1 progress"), content_type="text/html")
+
+    httpserver.expect_request("/story/1").respond_with_handler(remove_then_serve)
+    serve_feed(httpserver, "/feed.xml", rss(httpserver, [1]))
+    await register(db, url, settings)
+    report = await poll_due_sources(db, replace(settings, backlog=1), NOW)
+    assert len(report.new_article_ids) == 1
+    assert list_sources(db) == []
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,7 @@ async def _poll_feed(
         source.url, accept=FEED_TYPES, etag=source.etag, last_modified=source.last_modified
     )
     if fetched.not_modified:
-        source_store.save_source(
+        source_store.update_polled(
             db, after_success(source, now, settings, etag=fetched.etag,
                               last_modified=fetched.last_modified),
         )  # fmt: skip
@@ -85,12 +85,14 @@ async def _poll_feed(
     # A first poll takes only the newest `backlog` items and marks the rest as seen.
     taken = fresh[:MAX_ITEMS_PER_POLL] if source.primed else fresh[: settings.backlog]
     result = await ingest_feed_items(db, fetcher, feed, taken, source.url, now)
+    if source_store.get_source(db, source.url) is None:  # removed while its pages were fetched
+        return _outcome(source.url, result, new_items=len(fresh), warning=feed.warning)
     source_store.mark_items_seen(db, source.url, (item.key for item in fresh), now)
     updated = after_success(
         source, now, settings,
         etag=fetched.etag, last_modified=fetched.last_modified, title=feed.title,
     )  # fmt: skip
-    source_store.save_source(db, updated)
+    source_store.update_polled(db, updated)
     return _outcome(source.url, result, new_items=len(fresh), warning=feed.warning)
 
 
@@ -103,7 +105,7 @@ async def _poll_page(
 ) -> SourceOutcome:
     fetched = await fetcher.fetch(source.url, accept=PAGE_TYPES)
     result = await ingest_page_body(db, fetched, now)
-    source_store.save_source(db, after_success(source, now, settings))
+    source_store.update_polled(db, after_success(source, now, settings))
     return _outcome(source.url, result, new_items=1)
 
 
@@ -135,7 +137,7 @@ async def poll_source(
         message = f"unexpected {type(error).__name__}: {error}"
         log.exception("source %s failed unexpectedly", source.url)
     updated = after_failure(source, now, settings, message, rng.random())
-    source_store.save_source(db, updated)
+    source_store.update_polled(db, updated)
     if updated.paused:
         log.warning("source %s paused after %d failures", source.url, updated.consecutive_failures)
     return SourceOutcome(source.url, PAUSED if updated.paused else FAILED, error=message)

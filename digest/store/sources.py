@@ -115,6 +115,27 @@ def save_source(db: sqlite_utils.Database, source: Source) -> Source:
     return source
 
 
+# What a polling round may change; the rest (kind, origin, added_at) belongs to the registry.
+_POLLED = ("title", "primed", "last_success", "last_error", "last_error_at",
+           "consecutive_failures", "next_poll", "paused", "pause_announced", "etag",
+           "last_modified")  # fmt: skip
+
+
+def update_polled(db: sqlite_utils.Database, source: Source) -> bool:
+    """Write a poll's results for ``source``; False (nothing written) when it is gone.
+
+    An update, not an upsert: a round never brings back a source an admin removed meanwhile.
+    """
+    row = _row(source)
+    assignments = ", ".join(f"{name} = ?" for name in _POLLED)
+    with db.conn:
+        cursor = db.execute(
+            f"update sources set {assignments} where url = ?",
+            [*(row[name] for name in _POLLED), source.url],
+        )
+    return cursor.rowcount > 0
+
+
 def get_source(db: sqlite_utils.Database, url: str) -> Source | None:
     """The source with this URL, or None."""
     for row in db["sources"].rows_where("url = ?", [url]):
