@@ -29,14 +29,14 @@ from bot.render import alert_payload, clip, digest_payloads
 from bot.token import Token
 from bot.topics import load_vocabulary
 from digest import store
-from digest.alerts import AlertBatch, Vocabulary, batch_alerts
+from digest.alerts import Vocabulary
 from digest.config import Config
 from digest.models import Digest
 from digest.pipeline import ingest_files
 from digest.sources import registry as sources
 from digest.sources.poll import poll_due_sources
 from digest.store import bot_state
-from digest.store.bot_state import Headline
+from digest.store.bot_state import Headline, PendingAlerts
 from digest.timeutil import utc_now
 
 log = logging.getLogger(__name__)
@@ -300,15 +300,16 @@ class ParleyBot(commands.Bot):
 
     async def _deliver_pending_alerts(self) -> None:
         slots = asyncio.Semaphore(self.tuning.alert_concurrency)
+
+        async def send(group: PendingAlerts, heads: dict[int, Headline]) -> bool:
+            async with slots:
+                return await self.alerts.deliver(group, heads, alert_payload)
+
         delivered = total = 0
-        while pending := bot_state.pending_alerts(self.db, targets=self.tuning.alert_page):
-            heads = bot_state.headlines(self.db, {d.article_id for d in pending})
-
-            async def send(batch: AlertBatch, heads: dict[int, Headline]) -> bool:
-                async with slots:
-                    return await self.alerts.deliver(batch, heads, alert_payload)
-
-            results = await asyncio.gather(*(send(b, heads) for b in batch_alerts(pending)))
+        while groups := bot_state.pending_alert_groups(self.db, self.tuning.alert_page):
+            ids = {d.article_id for g in groups for d in g.first}
+            heads = bot_state.headlines(self.db, ids)
+            results = await asyncio.gather(*(send(g, heads) for g in groups))
             delivered, total = delivered + sum(results), total + len(results)
             if not all(results):
                 break  # what failed stays recorded for the next run

@@ -21,9 +21,8 @@ import discord
 import sqlite_utils
 
 from bot.render import payload_embeds
-from digest.alerts import AlertBatch
 from digest.store import bot_state
-from digest.store.bot_state import ROLE, Headline, OutboxEntry
+from digest.store.bot_state import ROLE, Headline, OutboxEntry, PendingAlerts
 
 log = logging.getLogger(__name__)
 
@@ -145,20 +144,23 @@ class AlertOutbox:
 
     async def deliver(
         self,
-        batch: AlertBatch,
+        group: PendingAlerts,
         articles: dict[int, Headline],
-        payload_for: Callable[[Sequence[tuple[Headline, str]], str | None], dict],
+        payload_for: Callable[[Sequence[tuple[Headline, str]], str | None, int], dict],
     ) -> bool:
-        """Send one batch, retrying transient failures; True once delivered."""
-        items = [(articles[d.article_id], d.topic) for d in batch.deliveries]
-        ids = [d.id for d in batch.deliveries if d.id is not None]
-        nonce = f"a{ids[0]}n{len(ids)}" if ids else None
+        """Tell one user or role about everything pending for them, in one message."""
+        items = [(articles[d.article_id], d.topic) for d in group.first]
+        nonce = f"a{group.last_id}n{group.count}"
+
+        def payload(mention: str | None) -> dict:
+            return payload_for(items, mention, group.count)
+
         for attempt in range(1, self.policy.attempts + 1):
             try:
-                via, message_id = await self._send(batch, items, payload_for, nonce)
+                via, message_id = await self._send(group, payload, nonce)
             except discord.HTTPException as error:
                 if not is_transient(error):
-                    log.error("alert to %s %s refused: %s", batch.kind, batch.target_id, error)
+                    log.error("alert to %s %s refused: %s", group.kind, group.target_id, error)
                     return False
                 failure: BaseException = error
             except TRANSIENT as error:
@@ -166,8 +168,8 @@ class AlertOutbox:
             else:
                 if via is None:
                     return False
-                bot_state.mark_alerts_posted(
-                    self.db, ids, via=via, message_id=message_id, now=self.clock()
+                bot_state.mark_target_alerts_posted(
+                    self.db, group, via=via, message_id=message_id, now=self.clock()
                 )
                 return True
             if attempt < self.policy.attempts:
@@ -177,16 +179,15 @@ class AlertOutbox:
 
     async def _send(
         self,
-        batch: AlertBatch,
-        items: list[tuple[Headline, str]],
-        payload_for: Callable[[Sequence[tuple[Headline, str]], str | None], dict],
+        batch: PendingAlerts,
+        payload_for: Callable[[str | None], dict],
         nonce: str | None,
     ) -> tuple[str | None, int | None]:
         settings = bot_state.get_guild_settings(self.db, batch.guild_id)
         if batch.kind == ROLE:
             if settings is None:
                 return None, None
-            payload = payload_for(items, f"<@&{batch.target_id}>")
+            payload = payload_for(f"<@&{batch.target_id}>")
             mentions = discord.AllowedMentions(
                 everyone=False, users=False, roles=[discord.Object(batch.target_id)]
             )
@@ -195,7 +196,7 @@ class AlertOutbox:
         try:
             dm = await self.client.create_dm(discord.Object(batch.target_id))
             message = await dm.send(
-                embeds=payload_embeds(payload_for(items, None)),
+                embeds=payload_embeds(payload_for(None)),
                 allowed_mentions=NO_MENTIONS,
                 nonce=nonce,
             )
@@ -204,7 +205,7 @@ class AlertOutbox:
             if error.code != DM_CLOSED or settings is None:
                 raise
         # DMs closed: mention the user in the digest channel instead, pinging only them.
-        payload = payload_for(items, f"<@{batch.target_id}>")
+        payload = payload_for(f"<@{batch.target_id}>")
         mentions = discord.AllowedMentions(
             everyone=False, roles=False, users=[discord.Object(batch.target_id)]
         )

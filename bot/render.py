@@ -282,11 +282,14 @@ def meetings_page_embeds(meetings: Sequence[Meeting], page: Page) -> list[discor
 
 # ----- alerts ---------------------------------------------------------------------------------
 def alert_payload(
-    articles_with_topics: Sequence[tuple[Headline, str]], mention: str | None = None
+    articles_with_topics: Sequence[tuple[Headline, str]],
+    mention: str | None = None,
+    total: int | None = None,
 ) -> dict[str, Any]:
     """A batched alert: one line per article (linked title, matched topic).
 
-    The first ``ALERT_LINES`` are listed, the rest counted with where to read them.
+    The first ``ALERT_LINES`` are listed, the rest (up to ``total``) counted with where to
+    read them.
 
     ``mention`` (a role or user mention) is ours, never article text.
     """
@@ -296,11 +299,11 @@ def alert_payload(
         url = safe_url(article.location)
         link = f"[{clip(title, 200)}]({url})" if url else clip(title, 200)
         lines.append(f"• {link} — *{clip(escape(topic), 100)}*")
-    count = len(articles_with_topics)
+    count = max(total or 0, len(articles_with_topics))
     if count > ALERT_LINES:
         topics = sorted({topic for _, topic in articles_with_topics})
         lines.append(
-            f"…and {count - ALERT_LINES} more; /digest topic:{clip(escape(topics[0]), 100)}"
+            f"…and {count - len(lines)} more; /digest topic:{clip(escape(topics[0]), 100)}"
             " shows them all"
         )
     embed = discord.Embed(

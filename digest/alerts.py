@@ -127,28 +127,3 @@ def who_to_tell(
                         AlertDelivery(sub.guild_id, sub.kind, sub.target_id, article.id, topic)
                     )
     return deliveries
-
-
-@dataclass(frozen=True)
-class AlertBatch:
-    """Deliveries for one target in one guild, told together in one message.
-
-    The message lists the first few articles and counts the rest, so a burst of news is one
-    message per subscriber rather than dozens; every article in the batch counts as told.
-    """
-
-    guild_id: int
-    kind: str
-    target_id: int
-    deliveries: tuple[AlertDelivery, ...]
-
-
-def batch_alerts(deliveries: Iterable[AlertDelivery]) -> list[AlertBatch]:
-    """Group deliveries by target (guild, user or role), in first-seen order."""
-    grouped: dict[tuple[int, str, int], list[AlertDelivery]] = defaultdict(list)
-    for delivery in deliveries:
-        grouped[(delivery.guild_id, delivery.kind, delivery.target_id)].append(delivery)
-    return [
-        AlertBatch(guild_id, kind, target_id, tuple(items))
-        for (guild_id, kind, target_id), items in grouped.items()
-    ]

@@ -8,13 +8,12 @@ from digest.alerts import (
     BadTopic,
     TopicMatcher,
     Vocabulary,
-    batch_alerts,
     normalize_topic,
     phrase_pattern,
     who_to_tell,
 )
 from digest.models import Article
-from digest.store.bot_state import ROLE, USER, AlertDelivery, Subscription
+from digest.store.bot_state import ROLE, USER, Subscription
 
 
 def article(n: int, title: str, body: str = "") -> Article:
@@ -93,15 +92,3 @@ def test_who_to_tell_once_per_target_and_article():
 def test_who_to_tell_with_nothing():
     assert who_to_tell([], [Subscription(1, USER, 1, "x")]) == []
     assert who_to_tell([article(1, "x")], []) == []
-
-
-def test_batches_group_by_target():
-    deliveries = [AlertDelivery(1, USER, 10, n, "t") for n in range(25)]
-    deliveries += [AlertDelivery(1, USER, 11, 99, "t"), AlertDelivery(2, USER, 10, 5, "t")]
-    batches = batch_alerts(deliveries)
-    assert [(b.guild_id, b.target_id, len(b.deliveries)) for b in batches] == [
-        (1, 10, 25),
-        (1, 11, 1),
-        (2, 10, 1),
-    ]
-    assert [d.article_id for d in batches[0].deliveries] == list(range(25))

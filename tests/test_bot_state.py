@@ -97,3 +97,17 @@ def test_meta_and_article_cursor(db):
 def test_digest_period(time, zone, now, period):
     settings = GuildSettings(1, 2, time, zone)
     assert digest_period(settings, now) == period
+
+
+def test_pending_alert_groups_count_all_but_read_the_first_few(db):
+    deliveries = [AlertDelivery(1, USER, 7, n, "t") for n in range(1, 26)]
+    deliveries += [AlertDelivery(1, USER, 8, 99, "u")]
+    bot_state.record_alerts(db, deliveries, NOW)
+    first, second = bot_state.pending_alert_groups(db, targets=10, shown=10)
+    assert (first.target_id, first.count, len(first.first)) == (7, 25, 10)
+    assert [d.article_id for d in first.first] == list(range(1, 11))
+    assert (second.target_id, second.count) == (8, 1)
+    assert len(bot_state.pending_alert_groups(db, targets=1)) == 1
+    bot_state.mark_target_alerts_posted(db, first, via="dm", message_id=3, now=NOW)
+    assert [g.target_id for g in bot_state.pending_alert_groups(db, targets=10)] == [8]
+    assert len(bot_state.delivered_alerts(db, 1)) == 25

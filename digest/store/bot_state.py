@@ -95,7 +95,14 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     db["bot_meta"].create({"key": str, "value": str}, pk="key")
 
 
-MIGRATIONS = [_create_tables]
+def _index_pending_alerts(db: sqlite_utils.Database) -> None:
+    # Covers "pending alerts per target": grouping and counting read the index alone.
+    db["alert_deliveries"].create_index(
+        ["state", "guild_id", "kind", "target_id", "id"], index_name="alert_deliveries_pending"
+    )
+
+
+MIGRATIONS = [_create_tables, _index_pending_alerts]
 
 
 # ----- guild settings -----------------------------------------------------------------------
@@ -430,6 +437,67 @@ def pending_alerts(db: sqlite_utils.Database, targets: int | None = None) -> lis
         [RECORDED, RECORDED, targets],
     )
     return [_alert(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class PendingAlerts:
+    """What one user or role is still to be told: a count and the first few deliveries."""
+
+    guild_id: int
+    kind: str
+    target_id: int
+    count: int
+    last_id: int  # everything up to this delivery id is covered by one message
+    first: tuple[AlertDelivery, ...]
+
+
+def pending_alert_groups(
+    db: sqlite_utils.Database, targets: int, shown: int = 10
+) -> list[PendingAlerts]:
+    """Up to ``targets`` users or roles with undelivered alerts, with counts and first rows.
+
+    Each group holds its first ``shown`` deliveries; only those rows are read, however many
+    are pending.
+    """
+    groups = db.execute(
+        "select guild_id, kind, target_id, count(*), max(id) from alert_deliveries"
+        " where state = ? group by guild_id, kind, target_id"
+        " order by guild_id, kind, target_id limit ?",
+        [RECORDED, targets],
+    ).fetchall()
+    if not groups:
+        return []
+    found = []
+    for guild_id, kind, target_id, count, last_id in groups:
+        rows = db["alert_deliveries"].rows_where(
+            "state = ? and guild_id = ? and kind = ? and target_id = ?",
+            [RECORDED, guild_id, kind, target_id],
+            order_by="id",
+            limit=shown,
+        )
+        first = tuple(_alert(row) for row in rows)
+        found.append(PendingAlerts(guild_id, kind, target_id, count, last_id, first))
+    return found
+
+
+def mark_target_alerts_posted(
+    db: sqlite_utils.Database,
+    group: PendingAlerts,
+    *,
+    via: str,
+    message_id: int | None,
+    now: datetime,
+) -> None:
+    """Every delivery of ``group`` (up to its last id) was told in one message."""
+    with db.conn:
+        db.execute(
+            "update alert_deliveries set state = ?, via = ?, message_id = ?, posted_at = ?"
+            " where guild_id = ? and kind = ? and target_id = ? and state = ? and id <= ?",
+            [
+                POSTED, via, message_id, to_iso(now),
+                group.guild_id, group.kind, group.target_id, RECORDED, group.last_id,
+            ],
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
