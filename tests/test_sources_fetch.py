@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import shutil
+import ssl
+import subprocess
 import threading
 import time
 
@@ -274,3 +277,39 @@ async def test_fetches_to_one_host_are_limited(httpserver, fetcher):
     results = await asyncio.gather(*(fetcher.fetch(f"{url}?n={n}") for n in range(5)))
     assert len(results) == 5
     assert most[0] == LIMITS.per_host
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory):
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", folder / "key.pem", "-out", folder / "cert.pem", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return folder / "cert.pem", folder / "key.pem"
+
+
+async def test_https_verifies_the_name_while_connecting_to_the_vetted_address(tls_files):
+    cert, key = tls_files
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    server = HTTPServer(host="localhost", port=0, ssl_context=server_context)
+    server.start()
+    try:
+        server.expect_request("/feed").respond_with_data(RSS, content_type="text/xml")
+        trusted = ssl.create_default_context(cafile=str(cert))
+        policy = AddressPolicy(
+            allowed_hosts=frozenset({f"localhost:{server.port}", f"127.0.0.1:{server.port}"})
+        )
+        async with Fetcher(policy, LIMITS, ssl_context=trusted) as client:
+            fetched = await client.fetch(f"https://localhost:{server.port}/feed")
+            assert fetched.body == RSS
+            with pytest.raises(FetchFailed, match="certificate|hostname|match"):
+                await client.fetch(f"https://127.0.0.1:{server.port}/feed")  # not the cert's name
+    finally:
+        server.clear()
+        server.stop()

@@ -102,12 +102,18 @@ def _ssl_context() -> ssl.SSLContext:
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport on a connection pool that connects only to vetted addresses."""
 
-    def __init__(self, policy: AddressPolicy, max_connections: int = 20) -> None:
-        super().__init__(verify=_ssl_context(), trust_env=False)
+    def __init__(
+        self,
+        policy: AddressPolicy,
+        max_connections: int = 20,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        ssl_context = ssl_context or _ssl_context()
+        super().__init__(verify=ssl_context, trust_env=False)
         # httpx has no argument for a network backend, so replace the pool it built with an
         # identical one on ours (httpx's transport only calls _pool's request and close methods).
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=_ssl_context(),
+            ssl_context=ssl_context,
             max_connections=max_connections,
             max_keepalive_connections=max_connections,
             keepalive_expiry=5.0,
@@ -151,12 +157,18 @@ async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
 class Fetcher:
     """One async HTTP client with Parley's limits; use ``async with Fetcher(...)``."""
 
-    def __init__(self, policy: AddressPolicy, limits: FetchLimits) -> None:
+    def __init__(
+        self,
+        policy: AddressPolicy,
+        limits: FetchLimits,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        """``ssl_context`` replaces the system's trusted certificates (for tests)."""
         self.policy = policy
         self.limits = limits
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._client = httpx.AsyncClient(
-            transport=GuardedTransport(policy),
+            transport=GuardedTransport(policy, ssl_context=ssl_context),
             timeout=httpx.Timeout(limits.timeout),
             follow_redirects=False,
             trust_env=False,  # an environment proxy would bypass the address check
