@@ -18,7 +18,6 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import discord
-from discord import app_commands
 from discord.ext import commands
 
 from bot import scheduler as jobs
@@ -324,14 +323,6 @@ def _ingest_folders(config: Config, folders: Sequence[str], now: datetime) -> li
         return ingest_files(db, folders, now).new_article_ids
     finally:
         db.close()
-
-
-def describe_commands(tree: app_commands.CommandTree) -> list[tuple[str, str]]:
-    """Every slash command's full name and description (used by the docs test)."""
-    found = []
-    for command in tree.walk_commands():
-        found.append((command.qualified_name, command.description))
-    return found
 
 
 def run_bot(config: Config, token: Token) -> None:

@@ -402,21 +402,23 @@ def record_alerts(
 ) -> int:
     """Record deliveries before sending; one per (guild, target, article), so never twice.
 
-    Returns how many were new.
+    Returns how many were new. Written in short transactions, so another connection (the
+    bot's event loop) never waits long for the write lock.
     """
     rows = [
         (d.guild_id, d.kind, d.target_id, d.article_id, d.topic, RECORDED, to_iso(now))
         for d in deliveries
     ]
-    with db.conn:
-        before = db.conn.total_changes
-        db.conn.executemany(
-            "insert or ignore into alert_deliveries"
-            " (guild_id, kind, target_id, article_id, topic, state, recorded_at)"
-            " values (?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        return db.conn.total_changes - before
+    before = db.conn.total_changes
+    for start in range(0, len(rows), 2000):
+        with db.conn:
+            db.conn.executemany(
+                "insert or ignore into alert_deliveries"
+                " (guild_id, kind, target_id, article_id, topic, state, recorded_at)"
+                " values (?, ?, ?, ?, ?, ?, ?)",
+                rows[start : start + 2000],
+            )
+    return db.conn.total_changes - before
 
 
 def pending_alerts(db: sqlite_utils.Database, targets: int | None = None) -> list[AlertDelivery]:
