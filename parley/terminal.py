@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
-from digest.models import Digest, Story
+from digest.models import Digest, Meeting, Story
 
 
 def _story_panel(number: int, story: Story, zone: tzinfo) -> Panel:
@@ -32,3 +34,31 @@ def print_digest(console: Console, digest: Digest, zone: tzinfo) -> None:
         console.print("Nothing new.")
         return
     console.print(Group(*(_story_panel(n, s, zone) for n, s in enumerate(digest.stories, 1))))
+
+
+def _place(meeting: Meeting) -> str:
+    if meeting.location is None:
+        return ""
+    return ", ".join(p for p in (meeting.location.city, meeting.location.country) if p)
+
+
+def print_meetings(console: Console, meetings: Sequence[Meeting], total: int) -> None:
+    """Print meetings as one table, newest first, saying how many more there are."""
+    table = Table(title=f"Meetings ({total} stored)", show_lines=True, title_justify="left")
+    for column in ("#", "date", "what", "where", "who", "topics"):
+        table.add_column(column, overflow="fold")
+    for meeting in meetings:
+        who = "\n".join(
+            f"{p.name} ({p.side})" if p.side else p.name for p in meeting.participants
+        ) or ", ".join(meeting.sides)
+        table.add_row(
+            str(meeting.id or ""),
+            meeting.date or "?",
+            f"{meeting.status} {meeting.kind}",
+            _place(meeting),
+            who,
+            ", ".join(meeting.topics),
+        )
+    console.print(table)
+    if total > len(meetings):
+        console.print(f"… and {total - len(meetings)} more: parley meetings --page 2")

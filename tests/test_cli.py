@@ -11,7 +11,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def parley(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def parley(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "parley", *args],
         capture_output=True,
@@ -110,6 +112,7 @@ def test_demo_ingests_the_seeds_and_prints_the_digest(env):
     assert "5 new" in result.stdout
     assert "Parley digest" in result.stdout
     assert "China, US advance cooperation" in result.stdout
+    assert "Meetings (" in result.stdout and "Kritenbrink" in result.stdout
     assert env["PARLEY_DB"] in result.stdout.replace("\n", "")
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 # them, so `parley --help` and quick commands start fast.
 
 PROGRESS_FROM = 20  # files; below this a progress bar is only noise
+DEMO_MEETINGS = 25
 
 
 def parse_since(text: str | None, now: datetime) -> datetime | None:
@@ -177,11 +178,12 @@ def search(state: CliState, query: str, limit: int, fmt: str) -> None:
 @click.command()
 @pass_state
 def demo(state: CliState) -> None:
-    """The main job on the defaults: ingest the seed articles and print the digest."""
+    """The main job on the defaults: ingest the seed articles, print the digest and meetings."""
     from rich.console import Console
 
+    from digest.store.meetings import search_meetings
     from digest.timeutil import utc_now
-    from parley.terminal import print_digest
+    from parley.terminal import print_digest, print_meetings
 
     console = Console()
     folders = [f for f in state.config.sources.folders if Path(f).exists()]
@@ -193,6 +195,8 @@ def demo(state: CliState) -> None:
     run_ingest(state, folders, console)
     now = utc_now()
     print_digest(console, current_digest(state, None, now), state.config.zone)
+    page = search_meetings(state.db, limit=DEMO_MEETINGS)
+    print_meetings(console, page.meetings, page.total)
     console.print(f"Database: {state.config.database_path.resolve()}")
 
 
