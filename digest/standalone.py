@@ -36,6 +36,12 @@ _CAPTION_END = re.compile(
     r"\b(?:getty\ images|afp|reuters|ap\ photo|pa\ media|shutterstock|epa)\s*[)\]]?\s*$",
     re.IGNORECASE | re.VERBOSE,
 )
+# A photo caption's stage directions: "Blinken, left, speaks with Wang, right, ...", "(pictured)".
+_CAPTION_POSE = re.compile(
+    r",\s(?:left|right|centre|center|second\ (?:left|right)|front|rear)\s?,"
+    r"|\((?:left|right|centre|center|pictured|above|below)\)|^\W*pictured\b",
+    re.IGNORECASE | re.VERBOSE,
+)
 _BYLINE = re.compile(
     r"^\W*(?i:by|reporting\ by|written\ by|edited\ by|updated|published|posted)\b"
     r"(?:\s+[A-Z][\w.'-]*){0,4}\s*(?:,|and|$|\|)",
@@ -61,6 +67,7 @@ def standalone_factor(sentence: str) -> float:
     if (
         _CAPTION_START.match(text)
         or _CAPTION_END.search(text[-30:])
+        or _CAPTION_POSE.search(text)
         or _BYLINE.match(text)
         or _DATELINE_ONLY.match(text)
     ):

@@ -51,11 +51,10 @@ def group_articles(
     distance = 1.0 - np.clip(similarity, 0.0, 1.0)
     # Articles published too far apart must not meet: make them maximally distant, which
     # average linkage then keeps apart unless the rest of both groups is near-identical.
-    for i, a in enumerate(articles):
-        for j in range(i + 1, len(articles)):
-            b = articles[j]
-            if a.published and b.published and abs(a.published - b.published) > max_gap:
-                distance[i, j] = distance[j, i] = 2.0
+    stamps = np.array([a.published.timestamp() if a.published else np.nan for a in articles])
+    with np.errstate(invalid="ignore"):
+        far = np.abs(stamps[:, None] - stamps[None, :]) > max_gap.total_seconds()
+    distance[far] = 2.0
     np.fill_diagonal(distance, 0.0)
     labels = AgglomerativeClustering(
         n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1 - threshold

@@ -106,6 +106,8 @@ def test_summarize_many_matches_one_at_a_time():
         "said the official, who declined to be named.",
         '"We will not accept this deal under any circumstances.',
         "Scroll down for video",
+        "Antony Blinken, left, speaks with Wang Yi, right, during their meeting in Beijing.",
+        "Pictured: the minister arrives at the summit",
     ],
 )
 def test_sentences_that_cannot_stand_alone_are_penalised(sentence):
