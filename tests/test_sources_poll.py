@@ -306,6 +306,28 @@ async def test_a_source_removed_during_its_round_stays_removed(db, db_path, http
 
 
 @pytest.mark.parametrize(
+    ("status", "headers", "wait"),
+    [
+        (429, {"Retry-After": "7200"}, timedelta(hours=2)),
+        # an HTTP date, measured from the Date the test server stamps (the real clock)
+        (503, {"Retry-After": format_datetime(datetime.now(UTC) + timedelta(hours=3, minutes=1),
+                                              usegmt=True)}, timedelta(hours=3)),
+        (429, {"Retry-After": "9999999999"}, timedelta(days=7)),
+        (503, {}, timedelta(minutes=15)),  # no header: the usual backoff
+    ],
+)  # fmt: skip
+async def test_a_busy_server_is_left_alone_as_long_as_it_asks(
+    db, httpserver, settings, status, headers, wait
+):
+    httpserver.expect_request("/feed.xml").respond_with_data("busy", status, headers=headers)
+    url = httpserver.url_for("/feed.xml")
+    await register(db, url, settings)
+    [outcome] = (await poll_due_sources(db, settings, NOW, rng=random.Random(3))).outcomes
+    assert str(status) in outcome.error
+    assert source_store.get_source(db, url).next_poll >= NOW + wait
+
+
+@pytest.mark.parametrize(
     ("failures", "jitter", "minutes"),
     [(1, 0.0, 15), (1, 0.999999, 30), (2, 0.0, 30), (3, 0.0, 60), (20, 0.0, 720), (99, 0.0, 720)],
 )

@@ -21,6 +21,14 @@ class FetchFailed(SourceError):
     """The server could not be reached or answered with an error."""
 
 
+class ServerBusy(FetchFailed):
+    """The server asked Parley to come back later (HTTP 429 or 503)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds the server asked for, when it said
+
+
 class TooManyRedirects(SourceError):
     """The server redirected more times than allowed."""
 

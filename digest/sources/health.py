@@ -45,11 +45,20 @@ def after_success(
 
 
 def after_failure(
-    source: Source, now: datetime, settings: SourceSettings, error: str, jitter: float
+    source: Source,
+    now: datetime,
+    settings: SourceSettings,
+    error: str,
+    jitter: float,
+    retry_after: float | None = None,
 ) -> Source:
-    """Back off; after ``pause_after_failures`` failures in a row, pause (admins to be told)."""
+    """Back off, at least as long as a server's Retry-After asks; pause after failing often.
+
+    ``pause_after_failures`` failures in a row pause the source (the admins are to be told).
+    """
     failures = source.consecutive_failures + 1
     paused = failures >= settings.pause_after_failures
+    delay = max(backoff_delay(failures, settings, jitter), timedelta(seconds=retry_after or 0))
     return replace(
         source,
         last_error=error,
@@ -57,7 +66,7 @@ def after_failure(
         consecutive_failures=failures,
         paused=paused,
         pause_announced=source.pause_announced if paused else False,
-        next_poll=None if paused else now + backoff_delay(failures, settings, jitter),
+        next_poll=None if paused else now + delay,
     )
 
 

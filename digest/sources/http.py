@@ -16,6 +16,8 @@ import zlib
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from types import TracebackType
 from urllib.parse import urljoin
 
@@ -27,6 +29,7 @@ from digest.sources.errors import (
     FetchFailed,
     FetchTimedOut,
     InvalidSourceURL,
+    ServerBusy,
     SourceError,
     TooLarge,
     TooManyRedirects,
@@ -154,6 +157,23 @@ async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
     return bytes(body)
 
 
+MAX_RETRY_AFTER = 7 * 24 * 3600.0  # a server cannot park a source for longer than a week
+
+
+def retry_after_seconds(headers: httpx.Headers) -> float | None:
+    """The wait a Retry-After header asks for (seconds or an HTTP date), capped; None if absent."""
+    value = headers.get("retry-after", "").strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:  # an HTTP date, measured from the response's own Date (the server's clock)
+        until = parsedate_to_datetime(value)
+        sent = parsedate_to_datetime(headers.get_list("date")[0])
+        wait = until.replace(tzinfo=until.tzinfo or UTC) - sent.replace(tzinfo=sent.tzinfo or UTC)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return min(max(wait.total_seconds(), 0.0), MAX_RETRY_AFTER)
+
+
 class Fetcher:
     """One async HTTP client with Parley's limits; use ``async with Fetcher(...)``."""
 
@@ -266,8 +286,11 @@ class Fetcher:
         last_modified = response.headers.get("last-modified")
         if response.status_code == 304:
             return Fetched(url, 304, etag=etag, last_modified=last_modified)
+        status = f"HTTP {response.status_code} {response.reason_phrase}"
+        if response.status_code in (429, 503):
+            raise ServerBusy(f"{url}: {status}", retry_after_seconds(response.headers))
         if response.status_code != 200:
-            raise FetchFailed(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
+            raise FetchFailed(f"{url}: {status}")
         content_type = response.headers.get("content-type", "")
         if accept is not None and content_type and mime_type(content_type) not in accept:
             raise WrongContentType(f"{url}: content type {mime_type(content_type)!r} is not wanted")

@@ -128,15 +128,17 @@ async def poll_source(
 ) -> SourceOutcome:
     """Poll one source and record its health; never raises for a bad source."""
     poll = _poll_feed if source.kind == FEED else _poll_page
+    retry_after = None
     try:
         return await poll(db, fetcher, source, settings, now)
     except SourceError as error:
         message = str(error)
+        retry_after = getattr(error, "retry_after", None)
         log.warning("source %s failed: %s", source.url, message)
     except Exception as error:  # noqa: BLE001 - an unforeseen input must not stop the round
         message = f"unexpected {type(error).__name__}: {error}"
         log.exception("source %s failed unexpectedly", source.url)
-    updated = after_failure(source, now, settings, message, rng.random())
+    updated = after_failure(source, now, settings, message, rng.random(), retry_after)
     source_store.update_polled(db, updated)
     if updated.paused:
         log.warning("source %s paused after %d failures", source.url, updated.consecutive_failures)
