@@ -151,6 +151,21 @@ async def test_first_poll_marks_backlog_seen_then_takes_only_new_items(db, https
     assert sorted(fetched) == ["/story/4", "/story/5"]  # seen items cost no fetch
 
 
+async def test_items_are_remembered_while_listed_and_forgotten_a_month_after(
+    db, httpserver, settings
+):
+    url = httpserver.url_for("/feed.xml")
+    serve_feed(httpserver, "/feed.xml", rss(httpserver, [1, 2]))
+    await register(db, url, settings)
+    await poll_due_sources(db, settings, NOW)
+    httpserver.clear()
+    serve_feed(httpserver, "/feed.xml", rss(httpserver, [2]))  # item 1 left the feed
+    for day in (20, 40):
+        await poll_due_sources(db, settings, NOW + timedelta(days=day))
+    keys = [httpserver.url_for("/story-1"), httpserver.url_for("/story-2")]  # GUIDs, resolved
+    assert source_store.seen_item_keys(db, url, keys) == {keys[1]}
+
+
 async def test_backlog_setting_takes_the_newest_items_of_an_atom_feed(db, httpserver, settings):
     serve_pages(httpserver, range(1, 6))
     serve_feed(httpserver, "/atom.xml", atom(httpserver, [5, 3, 1, 2, 4]), kind="atom")

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 OK, NOT_MODIFIED, FAILED, PAUSED = "ok", "not_modified", "failed", "paused"
 PARALLEL_SOURCES = 8  # sources polled at once; the fetcher also limits each host
+ITEM_MEMORY = timedelta(days=30)  # how long an item that left its feed is still remembered
 MAX_ITEMS_PER_POLL = 100  # newest items taken from one feed in one round; the rest are skipped
 
 
@@ -87,7 +88,10 @@ async def _poll_feed(
     result = await ingest_feed_items(db, fetcher, feed, taken, source.url, now)
     if source_store.get_source(db, source.url) is None:  # removed while its pages were fetched
         return _outcome(source.url, result, new_items=len(fresh), warning=feed.warning)
-    source_store.mark_items_seen(db, source.url, (item.key for item in fresh), now)
+    # Every item in the feed is marked (seen again now); items gone from it for long are
+    # forgotten, so the memory stays the size of the feeds, not of their history.
+    source_store.mark_items_seen(db, source.url, (item.key for item in feed.items), now)
+    source_store.forget_items_unseen_since(db, source.url, now - ITEM_MEMORY)
     updated = after_success(
         source, now, settings,
         etag=fetched.etag, last_modified=fetched.last_modified, title=feed.title,

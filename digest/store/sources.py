@@ -184,10 +184,19 @@ def seen_item_keys(db: sqlite_utils.Database, url: str, keys: Iterable[str]) -> 
 def mark_items_seen(
     db: sqlite_utils.Database, url: str, keys: Iterable[str], now: datetime
 ) -> None:
-    """Remember ``keys`` as seen for this source (already-seen keys keep their first time)."""
+    """Remember ``keys`` as seen in this source's feed at ``now`` (the last time, not the first)."""
     rows = [{"source_url": url, "item_key": key, "seen_at": to_iso(now)} for key in keys]
     with db.conn:
-        db["source_items"].insert_all(rows, pk=("source_url", "item_key"), ignore=True)
+        db["source_items"].upsert_all(rows, pk=("source_url", "item_key"))
+
+
+def forget_items_unseen_since(db: sqlite_utils.Database, url: str, cutoff: datetime) -> int:
+    """Forget items last in this source's feed before ``cutoff``; how many were forgotten."""
+    with db.conn:
+        cursor = db.execute(
+            "delete from source_items where source_url = ? and seen_at < ?", [url, to_iso(cutoff)]
+        )
+    return cursor.rowcount
 
 
 def paused_unannounced(db: sqlite_utils.Database) -> list[Source]:
