@@ -107,7 +107,26 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     db["meeting_sources"].create_index(["article_id", "reported"])
 
 
-MIGRATIONS = [_create_tables]
+def _add_date_to_links(db: sqlite_utils.Database) -> None:
+    """Carry each meeting's last possible day on its link rows, so date filters need no join."""
+    for table, column in (
+        ("participations", "person_id"),
+        ("meeting_topics", "topic"),
+        ("meeting_sides", "side"),
+    ):
+        db.execute(f"alter table {table} add column date_to text not null default ''")
+        db.execute(
+            f"update {table} set date_to = "
+            f"(select date_to from meetings where meetings.id = {table}.meeting_id)"
+        )
+        db.execute(f"drop index if exists idx_{table}_{column}_date_from_meeting_id")
+        db.execute(
+            f"create index idx_{table}_{column}_dates on {table} "
+            f"({column}, date_from, date_to, meeting_id)"
+        )
+
+
+MIGRATIONS = [_create_tables, _add_date_to_links]
 
 
 @dataclass(frozen=True)
@@ -163,6 +182,25 @@ def _json(values: Iterable[str]) -> str:
 
 
 # --- saving --------------------------------------------------------------------------------
+# Writes go through plain execute(): sqlite-utils' insert()/update() commit on their own,
+# and one commit (one fsync) per article, not per row, keeps ingestion fast.
+
+
+def _insert_row(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
+    columns = ", ".join(row)
+    marks = ", ".join("?" * len(row))
+    cursor = db.execute(f"insert into {table} ({columns}) values ({marks})", list(row.values()))
+    return cursor.lastrowid
+
+
+def _update_row(db: sqlite_utils.Database, table: str, row_id: int, values: dict[str, Any]) -> None:
+    if values:
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        db.execute(f"update {table} set {assignments} where id = ?", [*values.values(), row_id])
+
+
+def _row(db: sqlite_utils.Database, table: str, row_id: int) -> dict[str, Any]:
+    return next(iter(db.query(f"select * from {table} where id = ?", [row_id])))
 
 
 def _article_day(article: Article) -> str | None:
@@ -254,7 +292,7 @@ def save_meetings(
     Returns the id of the stored meeting for each input, in order. Idempotent per article.
     """
     ids: list[int] = []
-    with db.conn:
+    with db.atomic():  # one transaction: sqlite-utils commits each bare statement otherwise
         for meeting in meetings:
             existing, already = _find_same(db, article, meeting)
             if existing is None:
@@ -270,35 +308,34 @@ def _insert(db: sqlite_utils.Database, article: Article, meeting: Meeting) -> in
     people_key, sides_key, _, _ = _signature(meeting)
     date_from, date_to = date_bounds(meeting.date)
     location = meeting.location or Location()
-    meeting_id = (
-        db["meetings"]
-        .insert(
-            {
-                "date": meeting.date,
-                "date_from": date_from,
-                "date_to": date_to,
-                "date_text": meeting.date_text,
-                "status": meeting.status,
-                "kind": meeting.kind,
-                "city": location.city,
-                "country": location.country,
-                "evidence": meeting.evidence,
-                "search_text": meeting.evidence,
-                "people_key": people_key,
-                "sides_key": sides_key,
-                "reported_on": _article_day(article),
-            }
-        )
-        .last_pk
+    meeting_id = _insert_row(
+        db,
+        "meetings",
+        {
+            "date": meeting.date,
+            "date_from": date_from,
+            "date_to": date_to,
+            "date_text": meeting.date_text,
+            "status": meeting.status,
+            "kind": meeting.kind,
+            "city": location.city,
+            "country": location.country,
+            "evidence": meeting.evidence,
+            "search_text": meeting.evidence,
+            "people_key": people_key,
+            "sides_key": sides_key,
+            "reported_on": _article_day(article),
+        },
     )
-    _link_details(db, meeting_id, date_from, meeting)
+    _link_details(db, meeting_id, (date_from, date_to), meeting)
     _add_source(db, meeting_id, article, meeting)
     return meeting_id
 
 
 def _link_details(
-    db: sqlite_utils.Database, meeting_id: int, date_from: str, meeting: Meeting
+    db: sqlite_utils.Database, meeting_id: int, dates: tuple[str, str], meeting: Meeting
 ) -> None:
+    date_from, date_to = dates
     for participant in meeting.participants:
         person_id = _person(db, participant)
         exists = list(
@@ -308,26 +345,32 @@ def _link_details(
             )
         )
         if not exists:
-            db["participations"].insert(
+            _insert_row(
+                db,
+                "participations",
                 {
                     "meeting_id": meeting_id,
                     "person_id": person_id,
                     "role": participant.role,
                     "side": participant.side,
                     "date_from": date_from,
-                }
+                    "date_to": date_to,
+                },
             )
             db.execute(
                 "update people set meeting_count = meeting_count + 1 where id = ?", [person_id]
             )
-    db["meeting_topics"].insert_all(
-        ({"meeting_id": meeting_id, "topic": t, "date_from": date_from} for t in meeting.topics),
-        ignore=True,
-    )
+    for topic in meeting.topics:
+        db.execute(
+            "insert or ignore into meeting_topics (meeting_id, topic, date_from, date_to) "
+            "values (?, ?, ?, ?)",
+            [meeting_id, topic, date_from, date_to],
+        )
     for side in meeting.sides:
         inserted = db.execute(
-            "insert or ignore into meeting_sides (meeting_id, side, date_from) values (?, ?, ?)",
-            [meeting_id, side, date_from],
+            "insert or ignore into meeting_sides (meeting_id, side, date_from, date_to) "
+            "values (?, ?, ?, ?)",
+            [meeting_id, side, date_from, date_to],
         ).rowcount
         if inserted:
             db.execute(
@@ -353,7 +396,9 @@ def _person(db: sqlite_utils.Database, participant: Participant) -> int:
             aliases.append(participant.name)
             changed = True
         if changed or (participant.side and not row["side"]):
-            db["people"].update(
+            _update_row(
+                db,
+                "people",
                 row["id"],
                 {
                     "roles": _json(roles),
@@ -363,19 +408,17 @@ def _person(db: sqlite_utils.Database, participant: Participant) -> int:
             )
         person_id = row["id"]
     else:
-        person_id = (
-            db["people"]
-            .insert(
-                {
-                    "name": name,
-                    "name_key": key,
-                    "side": participant.side,
-                    "roles": _json([participant.role] if participant.role else []),
-                    "aliases": _json([participant.name] if participant.name != name else []),
-                    "meeting_count": 0,
-                }
-            )
-            .last_pk
+        person_id = _insert_row(
+            db,
+            "people",
+            {
+                "name": name,
+                "name_key": key,
+                "side": participant.side,
+                "roles": _json([participant.role] if participant.role else []),
+                "aliases": _json([participant.name] if participant.name != name else []),
+                "meeting_count": 0,
+            },
         )
     for alias in _aliases(name, participant.name):
         db.execute(
@@ -399,7 +442,7 @@ def _aliases(name: str, written: str) -> set[str]:
 
 
 def _merge(db: sqlite_utils.Database, meeting_id: int, article: Article, meeting: Meeting) -> None:
-    row = db["meetings"].get(meeting_id)
+    row = _row(db, "meetings", meeting_id)
     update: dict[str, Any] = {}
     upgraded = _STATUS_RANK[meeting.status] > _STATUS_RANK[row["status"]]
     if upgraded:
@@ -420,15 +463,15 @@ def _merge(db: sqlite_utils.Database, meeting_id: int, article: Article, meeting
     if location and (not row["country"] or (location.city and not row["city"])):
         update["city"], update["country"] = location.city, location.country
     update["search_text"] = f"{row['search_text']}\n{meeting.evidence}"
-    db["meetings"].update(meeting_id, update)
-    date_from = update.get("date_from", row["date_from"])
+    _update_row(db, "meetings", meeting_id, update)
+    dates = (update.get("date_from", row["date_from"]), update.get("date_to", row["date_to"]))
     if "date_from" in update:
         for table in ("participations", "meeting_topics", "meeting_sides"):
             db.execute(
-                f"update {table} set date_from = ? where meeting_id = ?",
-                [date_from, meeting_id],
+                f"update {table} set date_from = ?, date_to = ? where meeting_id = ?",
+                [*dates, meeting_id],
             )
-    _link_details(db, meeting_id, date_from, meeting)
+    _link_details(db, meeting_id, dates, meeting)
     _add_source(db, meeting_id, article, meeting)
 
 
@@ -475,22 +518,20 @@ def _meetings_by_ids(db: sqlite_utils.Database, ids: Sequence[int]) -> list[Meet
     ):
         sides[r["meeting_id"]].append(r["side"])
     sources: dict[int, list[SourceLink]] = {i: [] for i in ids}
-    has_articles = "articles" in db.table_names()
     source_sql = (
         "select s.meeting_id, a.title, a.location, a.site, a.published from meeting_sources s "
         f"join articles a on a.id = s.article_id where s.meeting_id in ({marks}) "
         "order by a.published, a.id"
     )
-    if has_articles:
-        for r in db.query(source_sql, ids):
-            sources[r["meeting_id"]].append(
-                SourceLink(
-                    title=r["title"] or r["location"],
-                    location=r["location"],
-                    site=r["site"],
-                    published=from_iso(r["published"]),
-                )
+    for r in db.query(source_sql, ids):
+        sources[r["meeting_id"]].append(
+            SourceLink(
+                title=r["title"] or r["location"],
+                location=r["location"],
+                site=r["site"],
+                published=from_iso(r["published"]),
             )
+        )
     out = []
     for meeting_id in ids:
         row = rows.get(meeting_id)
@@ -640,57 +681,67 @@ def search_meetings(  # noqa: C901 - one branch per filter
     last = _parse_day(until, "until", end=True)
     if first and last and first > last:
         raise BadQuery(f"since ({first}) is after until ({last}): no meeting can match.")
-    joins: list[str] = []
-    where: list[str] = []
-    params: list[Any] = []
-    order = "m.date_from desc, m.id desc"
-    # The most selective filter drives the query through its (value, date_from) index.
+    # The most selective filter drives the query: its table's (value, date_from, date_to,
+    # meeting_id) index gives the page in date order; the other filters are index probes.
+    drivers: list[tuple[str, str, str, list[Any]]] = []  # table, alias, condition, params
+    several_people = False
     if person is not None:
         ids = _person_ids(db, person)
-        drive = "p"
-        joins.append("join participations p on p.meeting_id = m.id")
-        where.append(f"p.person_id in ({','.join('?' * len(ids))})")
-        params += ids
-        order = "p.date_from desc, p.meeting_id desc"
-    else:
-        drive = None
+        several_people = len(ids) > 1
+        marks = ",".join("?" * len(ids))
+        drivers.append(("participations", "p", f"p.person_id in ({marks})", ids))
     if topic is not None:
-        joins.append("join meeting_topics t on t.meeting_id = m.id")
-        where.append("t.topic = ?")
-        params.append(_topic_name(db, topic))
-        if drive is None:
-            drive, order = "t", "t.date_from desc, t.meeting_id desc"
+        drivers.append(("meeting_topics", "t", "t.topic = ?", [_topic_name(db, topic)]))
     if side is not None:
-        joins.append("join meeting_sides s on s.meeting_id = m.id")
-        where.append("s.side = ?")
-        params.append(_side_name(db, side))
-        if drive is None:
-            drive, order = "s", "s.date_from desc, s.meeting_id desc"
-    date_column = f"{drive}.date_from" if drive else "m.date_from"
-    if first:
-        where.append("m.date_to >= ? and m.date_to != ''")
-        where.append(f"{date_column} >= ?")
-        params += [first, first[:4] + "-01-01"]  # a year-only date starts on 1 January
-    if last:
-        where.append(f"{date_column} <= ? and {date_column} != ''")
-        params.append(last)
-    if place is not None:
-        sql, values = _place_filter(db, place)
-        where.append(sql)
+        drivers.append(("meeting_sides", "s", "s.side = ?", [_side_name(db, side)]))
+    where: list[str] = []
+    params: list[Any] = []
+    if drivers:
+        table, d, condition, values = drivers[0]
+        source, key = f"{table} {d}", f"{d}.meeting_id"
+        where.append(condition)
         params += values
-    if status is not None:
-        where.append("m.status = ?")
-        params.append(status)
-    if text is not None:
-        where.append("m.id in (select rowid from meetings_fts where meetings_fts match ?)")
+        for other_table, alias, other_condition, other_values in drivers[1:]:
+            where.append(
+                f"exists (select 1 from {other_table} {alias} "
+                f"where {alias}.meeting_id = {key} and {other_condition})"
+            )
+            params += other_values
+    elif text is not None:
+        d, key = "m", "m.id"
+        source = "meetings_fts join meetings m on m.id = meetings_fts.rowid"
+        where.append("meetings_fts match ?")
         params.append(text)
-    several = person is not None and (len(ids) > 1 or len(joins) > 1)
-    distinct = "distinct " if several else ""
-    body = f"from meetings m {' '.join(joins)}"
-    if where:
-        body += " where " + " and ".join(where)
-    count_sql = f"select count({distinct}m.id) as n {body}"
-    page_sql = f"select {distinct}m.id as id {body} order by {order} limit ? offset ?"
+    else:
+        d, source, key = "m", "meetings m", "m.id"
+    if first:  # overlaps the range: may end on or after since (year-only dates start 1 Jan)
+        where.append(f"{d}.date_to >= ? and {d}.date_from >= ?")
+        params += [first, first[:4] + "-01-01"]
+    if last:
+        where.append(f"{d}.date_from <= ? and {d}.date_from != ''")
+        params.append(last)
+    if text is not None and drivers:
+        where.append(f"{key} in (select rowid from meetings_fts where meetings_fts match ?)")
+        params.append(text)
+    if place is not None or status is not None:
+        if d != "m":
+            source += f" join meetings m on m.id = {key}"
+        if place is not None:
+            sql, values = _place_filter(db, place)
+            where.append(sql)
+            params += values
+        if status is not None:
+            where.append("m.status = ?")
+            params.append(status)
+    body = f"from {source}" + (" where " + " and ".join(where) if where else "")
+    distinct = "distinct " if several_people else ""
+    count_sql = f"select count({distinct}{key}) as n {body}"
+    if text is not None and not drivers and len(where) == 1:
+        count_sql = "select count(*) as n from meetings_fts where meetings_fts match ?"
+    page_sql = (
+        f"select {distinct}{key} as id, {d}.date_from as day {body} "
+        f"order by day desc, id desc limit ? offset ?"
+    )
     if text is not None:
         total = next(iter(match_rows(db, count_sql, params, text)))["n"]
         ids = [r["id"] for r in match_rows(db, page_sql, [*params, limit, offset], text)]
