@@ -126,6 +126,10 @@ def _coerce(key: str, value: Any, kind: Any) -> Any:
         )
     if kind is bool:
         ok = isinstance(value, bool)
+    elif kind is float:
+        # TOML writes 5 and 5.0 differently; both are fine where a number is expected.
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
     elif kind is int:
         ok = isinstance(value, int) and not isinstance(value, bool)
     else:
@@ -160,12 +164,26 @@ def _check_values(config: Config) -> None:
         "digest.sentences_per_story": config.digest.sentences_per_story,
         "digest.stories_per_digest": config.digest.stories_per_digest,
         "sources.poll_minutes": config.sources.poll_minutes,
+        "sources.max_bytes": config.sources.max_bytes,
+        "sources.per_host": config.sources.per_host,
+        "sources.pause_after_failures": config.sources.pause_after_failures,
+        "sources.max_backoff_minutes": config.sources.max_backoff_minutes,
     }
     for key, value in positive.items():
         if value < 1:
             raise ConfigError(f"{key} must be at least 1, not {value}")
-    if config.sources.backlog < 0:
-        raise ConfigError(f"sources.backlog must be 0 or more, not {config.sources.backlog}")
+    for key, value in {
+        "sources.backlog": config.sources.backlog,
+        "sources.max_redirects": config.sources.max_redirects,
+    }.items():
+        if value < 0:
+            raise ConfigError(f"{key} must be 0 or more, not {value}")
+    for key, value in {
+        "sources.timeout_seconds": config.sources.timeout_seconds,
+        "sources.fetch_seconds": config.sources.fetch_seconds,
+    }.items():
+        if value <= 0:
+            raise ConfigError(f"{key} must be more than 0 seconds, not {value}")
     try:
         ZoneInfo(config.digest.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -200,10 +218,8 @@ def parse_config(data: Mapping[str, Any]) -> Config:
     return config
 
 
-def load_config(
-    path: str | Path | None = None, environ: Mapping[str, str] | None = None
-) -> Config:
-    """Load the config from ``path``, else ``$PARLEY_CONFIG``, else the defaults; apply env overrides."""
+def load_config(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Load ``path``, else ``$PARLEY_CONFIG``, else the defaults; then apply env overrides."""
     environ = os.environ if environ is None else environ
     chosen = path or environ.get("PARLEY_CONFIG")
     data: dict[str, Any] = {}

@@ -1,7 +1,8 @@
 """Ingestion: files -> cleaned Articles -> store -> what follows a new article (meetings).
 
-Every source (text files here, feeds and pages in ``digest.sources``) ends in ``ingest_article``,
-so de-duplication and the post-store steps happen in one place.
+Every source (text files here, feeds and pages in ``digest.sources``) ends in ``ingest_article``
+or, on an event loop, in its two halves: ``prepare_article`` (CPU, run in a thread) and
+``store_prepared`` (SQL), so de-duplication and the post-store steps happen in one place.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sqlite_utils
 from digest.articles import article_from_text
 from digest.errors import UnreadableFile
 from digest.meetings import extract_meetings
-from digest.models import Article
+from digest.models import Article, Meeting
 from digest.reader import read_text_file
 from digest.store import articles as article_store
 from digest.store import meetings as meeting_store
@@ -53,17 +54,38 @@ class IngestReport:
         return [o.article_id for o in self.outcomes if o.status == NEW and o.article_id]
 
 
-def after_new_article(db: sqlite_utils.Database, article: Article) -> None:
-    """Steps that follow storing an article for the first time."""
-    meeting_store.save_meetings(db, article, extract_meetings(article))
+@dataclass(frozen=True)
+class PreparedArticle:
+    """An article with the CPU work on it done (meetings extracted), ready to store."""
+
+    article: Article
+    meetings: tuple[Meeting, ...]
+
+
+def prepare_article(article: Article) -> PreparedArticle:
+    """The CPU-heavy steps, pure and database-free, so callers can run them off the event loop."""
+    return PreparedArticle(article, tuple(extract_meetings(article)))
+
+
+def store_prepared(
+    db: sqlite_utils.Database, prepared: PreparedArticle
+) -> article_store.SaveResult:
+    """Store the article unless known and, when it is new, the meetings it reports."""
+    result = article_store.save_article(db, prepared.article)
+    if result.is_new:
+        meeting_store.save_meetings(db, result.article, prepared.meetings)
+    return result
+
+
+def known_article(db: sqlite_utils.Database, article: Article) -> article_store.SaveResult | None:
+    """The stored copy of ``article`` (same location or content) as a duplicate result, if any."""
+    existing = article_store.find_existing(db, article.location, article.content_hash)
+    return None if existing is None else article_store.SaveResult(existing, is_new=False)
 
 
 def ingest_article(db: sqlite_utils.Database, article: Article) -> article_store.SaveResult:
-    """Store ``article`` unless known; run the post-store steps for a new one."""
-    result = article_store.save_article(db, article)
-    if result.is_new:
-        after_new_article(db, result.article)
-    return result
+    """Store ``article`` and its meetings unless it is known (then no extraction is spent)."""
+    return known_article(db, article) or store_prepared(db, prepare_article(article))
 
 
 def iter_text_files(paths: Iterable[str | Path]) -> Iterator[Path]:

@@ -1,4 +1,4 @@
-"""Shared fixtures: real SQLite files under tmp_path, the bundled seeds, and shared/ when present."""
+"""Shared fixtures: real SQLite files in tmp_path, the bundled seeds, and shared/ when present."""
 
 from __future__ import annotations
 

@@ -26,7 +26,8 @@ def test_values_are_read_and_lists_become_tuples(tmp_path):
     path = write(
         tmp_path,
         '[digest]\nsentences_per_story = 5\ntimezone = "Europe/Berlin"\n'
-        '[sources]\nfolders = ["a", "b"]\n[topics]\nextra = { chips = ["chip", "semiconductor"] }\n',
+        '[sources]\nfolders = ["a", "b"]\n'
+        '[topics]\nextra = { chips = ["chip", "semiconductor"] }\n',
     )
     config = load_config(path, environ={})
     assert config.digest.sentences_per_story == 5
@@ -55,7 +56,10 @@ def test_config_is_immutable():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"digest": {"sentences_per_story": "3"}}, "digest.sentences_per_story must be a whole number"),
+        (
+            {"digest": {"sentences_per_story": "3"}},
+            "digest.sentences_per_story must be a whole number",
+        ),
         ({"digest": {"sentences_per_story": 0}}, "digest.sentences_per_story must be at least 1"),
         ({"digest": {"sentence_per_story": 3}}, "unknown setting digest.sentence_per_story"),
         ({"digests": {}}, "unknown section [digests]"),
@@ -66,6 +70,8 @@ def test_config_is_immutable():
         ({"bot": {"sync": "sometimes"}}, "bot.sync must be 'global' or 'guild'"),
         ({"bot": {"token": "abc"}}, "set the DISCORD_TOKEN environment variable"),
         ({"database": "x.db"}, "[database] must be a table"),
+        ({"sources": {"timeout_seconds": 0}}, "sources.timeout_seconds must be more than 0"),
+        ({"sources": {"max_redirects": -1}}, "sources.max_redirects must be 0 or more"),
     ],
 )
 def test_wrong_key_type_or_value_names_the_key(data, message):
@@ -83,3 +89,9 @@ def test_broken_toml_is_a_config_error(tmp_path):
 def test_missing_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "nope.toml", environ={})
+
+
+def test_a_whole_number_is_fine_where_a_number_is_expected():
+    config = parse_config({"sources": {"timeout_seconds": 5}})
+    assert config.sources.timeout_seconds == 5.0
+    assert isinstance(config.sources.timeout_seconds, float)

@@ -82,14 +82,18 @@ def test_articles_since_takes_only_later_ingestions(db):
 
 def test_naive_datetimes_are_refused(db):
     naive = make("/n.txt", "Body.").__class__(
-        location="/n.txt", body="Body.", content_hash="x", ingested_at=datetime(2024, 1, 1)  # noqa: DTZ001
+        location="/n.txt",
+        body="Body.",
+        content_hash="x",
+        ingested_at=datetime(2024, 1, 1),  # noqa: DTZ001
     )
     with pytest.raises(ValueError, match="naive"):
         article_store.save_article(db, naive)
 
 
 def test_full_text_search_finds_by_title_and_body(db):
-    article_store.save_article(db, make("/1.txt", "Talks on climate finance.", title="Geneva talks"))
+    geneva = make("/1.txt", "Talks on climate finance.", title="Geneva talks")
+    article_store.save_article(db, geneva)
     article_store.save_article(db, make("/2.txt", "Trade tariffs rose again.", title="Tariffs"))
     assert [h.article.location for h in article_store.search_articles(db, "geneva")] == ["/1.txt"]
     assert [h.article.location for h in article_store.search_articles(db, "tariff")] == ["/2.txt"]

@@ -1,4 +1,4 @@
-"""From fetched feeds and pages to stored articles, through ``digest.pipeline.ingest_article``."""
+"""From fetched feeds and pages to stored articles, through ``digest.pipeline``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sqlite_utils
 from digest.articles import content_hash
 from digest.clean import clean_article
 from digest.models import Article
-from digest.pipeline import ingest_article
+from digest.pipeline import known_article, prepare_article, store_prepared
 from digest.sources.cpu import run_cpu
 from digest.sources.errors import InvalidSourceURL, NoArticleText, SourceError
 from digest.sources.feeds import Feed, FeedItem, looks_like_feed, parse_feed
@@ -109,10 +109,13 @@ def build_article(
     )
 
 
-def _store(db: sqlite_utils.Database, article: Article | None) -> ItemsIngested:
+async def _store(db: sqlite_utils.Database, article: Article | None) -> ItemsIngested:
     if article is None:
         return ItemsIngested(skipped=1)
-    result = ingest_article(db, article)
+    # Meeting extraction is CPU work: off the loop, and only for articles not already stored.
+    result = known_article(db, article) or store_prepared(
+        db, await run_cpu(prepare_article, article)
+    )
     if result.is_new:
         return ItemsIngested(new_article_ids=(result.article.id,))
     return ItemsIngested(duplicates=1)
@@ -134,7 +137,7 @@ async def ingest_page_body(
     page = await run_cpu(extract_clean, fetched.body, fetched.url)
     if page is None:
         raise NoArticleText(f"{fetched.url}: no article text found on the page")
-    return _store(db, build_article(canonical_url(fetched.url), page, None, None, now))
+    return await _store(db, build_article(canonical_url(fetched.url), page, None, None, now))
 
 
 async def _ingest_item(
@@ -158,7 +161,7 @@ async def _ingest_item(
             location, page = await read_page(fetcher, link)
         except SourceError as error:
             log.info("%s: using the feed's summary (%s)", link, error)
-    return _store(db, build_article(location, page, item, feed.title, now))
+    return await _store(db, build_article(location, page, item, feed.title, now))
 
 
 async def ingest_feed_items(
