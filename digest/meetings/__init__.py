@@ -10,7 +10,7 @@ import re
 
 from digest.meetings import dates
 from digest.meetings.dedupe import absorb, merge_candidates, people_key
-from digest.meetings.extract import Candidate, Context, extract_candidates, sentence_spans
+from digest.meetings.extract import Candidate, Context, extract_candidates
 from digest.meetings.json_format import meetings_json
 from digest.meetings.topics import Vocabulary, drop_own_sides, tag_text
 from digest.models import Article, Location, Meeting, Participant
@@ -195,7 +195,7 @@ def _attach_topics(
 ) -> None:
     """Topics from each record's own sentences and the sentences that go on about it."""
     text = context.text
-    spans = sentence_spans(text)
+    spans = context.spans
     by_evidence: dict[str, list[Candidate]] = {}
     for record in records:
         by_evidence.setdefault(record.evidence, []).append(record)

@@ -134,6 +134,7 @@ class Context:
     mentions: list[Mention]
     full_dates: dict[int, str]  # weekday -> ISO date of an explicit "Friday, April 26, 2024"
     recent_sides: list[str] = field(default_factory=list)  # countries, most recent last
+    spans: list[tuple[int, int, int]] = field(default_factory=list)  # sentences (start, end, ¶)
 
     @property
     def year(self) -> int | None:
@@ -228,7 +229,8 @@ def extract_candidates(article: Article) -> tuple[list[Candidate], Context]:
     candidates: list[Candidate] = []
     last_subject: str | None = None
     previous_dated: tuple[int, str | None, str | None, str] | None = None
-    for start, end, paragraph in sentence_spans(text):
+    context.spans = sentence_spans(text)
+    for start, end, paragraph in context.spans:
         sentence = text[start:end]
         if _is_furniture(sentence):
             continue

@@ -17,7 +17,9 @@ Vocabulary = dict[str, list[re.Pattern[str]]]
 
 
 def _compile(patterns: Iterable[str]) -> list[re.Pattern[str]]:
-    return [re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.IGNORECASE) for p in patterns]
+    # One alternation per tag: a single regex search per tag and sentence.
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    return [re.compile(rf"(?<![\w-])(?:{joined})(?![\w])", re.IGNORECASE)] if joined else []
 
 
 @cache
