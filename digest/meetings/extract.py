@@ -25,9 +25,16 @@ TRIGGER = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|talks|held discussions|discussions with|"
     r"discussed with|negotiations|consultations?|summit|co-chair|escorts|escorted|"
     r"greeted|received|hosted|phone call|telephone call|phoned|telephoned|"
-    r"spoke by (?:phone|telephone)|telephone conversation|video call|videoconference|"
+    r"by (?:phone|telephone)|telephone conversation|video call|videoconference|"
     r"visit|visits|visited|visiting|trip|stops? in|parley|conference with|mission to|"
-    r"went to|travell?ed to|(?:will|to) see|session|gather)\b",
+    r"went to|travell?ed to|(?:will|to) see|session|gather|shak(?:e|es|ing) hands|shook hands)\b",
+    re.IGNORECASE,
+)
+# Meeting words other than visit words.
+ENCOUNTER = re.compile(
+    r"\b(?:met|meet|meets|meeting|meetings|talks|discussions|discussed|negotiations|"
+    r"consultations?|summit|co-chair|escort\w*|greeted|received|hosted|phone|telephone|"
+    r"phoned|telephoned|call|videoconference|parley|conference|see|session|gather|hands)\b",
     re.IGNORECASE,
 )
 # Meetings that did not or may not happen, and habitual or generic contact (GUIDE §2).
@@ -423,9 +430,9 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     )
     if is_org_session and not sides:
         sides = org_session[:1]
-    only_visit = results and not re.search(
-        r"\b(?:met|meet|meets|talks|discussions|summit|call)\b", clause
-    )
+    # A clause whose only meeting word is a visit word reports a visit, not a meeting
+    # ("visited the tomb of Yasser Arafat" is not a meeting with Arafat).
+    only_visit = not ENCOUNTER.search(clause)
     if (len(sides) >= 2 or is_org_session) and not only_visit:
         results.append(
             Candidate(
@@ -455,10 +462,18 @@ def _fill_unsided(ctx: Context, clause: str, names: list[str], sides: list[str])
                 sides.append(side)
         return
     taken = {ctx.people[n].side for n in names}
-    free = [ctx.country(s) for s in all_sides(clause)]
+    # Only sides the clause names as a party ("Chinese officials", "China-US ties"), not
+    # every country it mentions ("dealings with Ukraine").
+    hyphenated = re.findall(r"[A-Z][\w.]*-[A-Z][\w.]*", clause)
+    free = [ctx.country(s) for s in group_sides(clause) + all_sides(" ".join(hyphenated))]
     free = [s for s in free if s not in taken and s not in gazetteer().organisations]
+    place = location_in(clause, 0)
+    host = ctx.country(place[1]) if place else None
     if len(free) == 1 and len(unsided) == 1:
         ctx.people[unsided[0]].side = free[0]
+    elif host and taken - {None} and host not in taken:  # people met in Tokyo: Japanese
+        for name in unsided:
+            ctx.people[name].side = host
     elif ctx.dateline:
         for name in unsided:
             ctx.people[name].side = ctx.dateline[1]
