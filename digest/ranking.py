@@ -38,11 +38,11 @@ class Params:
 
     damping: float = 0.95  # PageRank's: the chance of following a similarity edge
     sublinear_tf: bool = True
-    lead: float = 0.3  # extra weight for an article's first sentence, decaying with position
+    lead: float = 0.15  # extra weight for an article's first sentence, decaying with position
     lead_decay: float = 8.0  # in sentences
-    length_power: float = 0.3  # score multiplied by (words / median words) ** power
+    length_power: float = 0.5  # score multiplied by (words / median words) ** power
     title_weight: float = 0.5  # score multiplied by 1 + weight * cosine(sentence, headline)
-    standalone: bool = True  # multiply by digest.standalone's factor
+    standalone: float = 1.0  # multiply by digest.standalone's factor to this power
     mmr: float = 0.3  # a candidate's score is multiplied by 1 - mmr * its similarity to the picks
     duplicate: float = 0.85  # cosine above which a sentence counts as already said
 
@@ -199,7 +199,8 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
     if title is not None and params.title_weight:
         scores *= 1.0 + params.title_weight * (vectors @ title)
     if params.standalone:
-        scores *= np.fromiter((standalone_factor(s) for s in doc), dtype=float, count=n)
+        factors = np.fromiter((standalone_factor(s) for s in doc), dtype=float, count=n)
+        scores *= factors**params.standalone
     return Ranked(doc, scores, similarity, vectors)
 
 

@@ -51,11 +51,11 @@ _BYLINE = re.compile(
 _DATELINE_ONLY = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([^)]{1,30}\))?\s*[-—–:]+\s*\S{0,20}$")
 _WORD = re.compile(r"\w+")
 
-ANAPHORIC = 0.55
+ANAPHORIC = 0.75
 QUOTE_LEAD_IN = 0.25
-FRAGMENT = 0.4
+FRAGMENT = 0.6
 CAPTION = 0.1
-SHORT = 0.5
+SHORT = 0.6
 
 
 def standalone_factor(sentence: str) -> float:
