@@ -142,3 +142,7 @@ def test_repeated_sentence_is_told_once():
     text = STORY + " " + STORY.replace("Local bakeries reported a busy weekend. ", "")
     summary = summarize(text, sentences=4)
     assert len(summary) == len(set(summary))
+
+
+def test_repeated_stop_word_sentence_is_told_once():
+    assert summarize("It is. It is. It is.", sentences=3) == ["It is."]
