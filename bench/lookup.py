@@ -291,14 +291,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--db", type=Path, help="where to build it (default: a temp folder)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--reuse", action="store_true", help="time lookups on an existing --db, skip the build"
+    )
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     folder = None
     if args.db is None:
         folder = tempfile.TemporaryDirectory()
         args.db = Path(folder.name) / "lookup.db"
-    built = build(args.db, args.meetings, rng)
-    db = built["db"]
+    if args.reuse and args.db.exists():
+        db = store.open_db(args.db)
+        topics = list(shipped_vocabulary())
+        rng.shuffle(topics)
+        built = {"db": db, "topics": topics, "build_s": 0.0}
+    else:
+        built = build(args.db, args.meetings, rng)
+        db = built["db"]
     stored = meeting_store.count_meetings(db)
     size = os.path.getsize(args.db) + sum(
         os.path.getsize(p) for p in args.db.parent.glob(args.db.name + "-*")

@@ -242,3 +242,15 @@ def test_seeds_end_to_end(db):
     again = ingest_files(db, sorted((ROOT / "seeds").glob("*.txt")), NOW)
     assert again.count("new") == 0 and store.count_meetings(db) == total
     assert store.search_meetings(db, topic="taiwan", since="2023").total >= 2
+
+
+def test_text_search_strategies_agree(filled, monkeypatch):
+    # Many matches walk the date index, few are sorted: both must give the same page.
+    sorted_page = store.search_meetings(filled, text="met")
+    monkeypatch.setattr(store, "DENSE_TEXT", 0)
+    walked_page = store.search_meetings(filled, text="met")
+    assert [m.id for m in walked_page.meetings] == [m.id for m in sorted_page.meetings]
+    assert walked_page.total == sorted_page.total == 4
+    # Deep pages of a dense search use the match set instead of per-row probes.
+    deep = store.search_meetings(filled, text="met", limit=2, offset=199)
+    assert deep.total == 4 and deep.meetings == ()

@@ -694,6 +694,8 @@ def search_meetings(  # noqa: C901 - one branch per filter
         drivers.append(("meeting_topics", "t", "t.topic = ?", [_topic_name(db, topic)]))
     if side is not None:
         drivers.append(("meeting_sides", "s", "s.side = ?", [_side_name(db, side)]))
+    if len(drivers) > 1:  # the smallest set drives; the others are probed per row
+        drivers.sort(key=lambda driver: _estimate(db, driver))
     where: list[str] = []
     params: list[Any] = []
     if drivers:
@@ -709,8 +711,24 @@ def search_meetings(  # noqa: C901 - one branch per filter
             params += other_values
     elif text is not None:
         d, key = "m", "m.id"
-        source = "meetings_fts join meetings m on m.id = meetings_fts.rowid"
-        where.append("meetings_fts match ?")
+        matches = _count_matches(db, text)
+        if matches > DENSE_TEXT:
+            # Many matches: walk meetings newest first (the date index) and keep those that
+            # match; the first page turns up long before the end of the index. For a word
+            # in a fifth of all meetings or more, probing each row beats building the set.
+            source = "meetings m indexed by idx_meetings_date_from_id"
+            newest = next(iter(db.query("select max(id) as n from meetings")))["n"] or 1
+            if matches * 5 >= newest and offset + limit <= 200:
+                where.append(
+                    "exists (select 1 from meetings_fts where meetings_fts.rowid = m.id "
+                    "and meetings_fts match ?)"
+                )
+            else:
+                where.append("m.id in (select rowid from meetings_fts where meetings_fts match ?)")
+        else:
+            # Few matches: fetch them all from the full-text index and sort them by date.
+            source = "meetings_fts join meetings m on m.id = meetings_fts.rowid"
+            where.append("meetings_fts match ?")
         params.append(text)
     else:
         d, source, key = "m", "meetings m", "m.id"
@@ -736,19 +754,42 @@ def search_meetings(  # noqa: C901 - one branch per filter
     body = f"from {source}" + (" where " + " and ".join(where) if where else "")
     distinct = "distinct " if several_people else ""
     count_sql = f"select count({distinct}{key}) as n {body}"
+    if d == "m":
+        order = "m.date_from desc, m.id desc"  # the meetings (date_from, id) index
+    else:  # the link table's (value, date_from, date_to, meeting_id) index, read backwards
+        order = f"{d}.date_from desc, {d}.date_to desc, {d}.meeting_id desc"
+    page_sql = f"select {distinct}{key} as id {body} order by {order} limit ? offset ?"
     if text is not None and not drivers and len(where) == 1:
-        count_sql = "select count(*) as n from meetings_fts where meetings_fts match ?"
-    page_sql = (
-        f"select {distinct}{key} as id, {d}.date_from as day {body} "
-        f"order by day desc, id desc limit ? offset ?"
-    )
-    if text is not None:
+        total = matches
+        ids = [r["id"] for r in match_rows(db, page_sql, [*params, limit, offset], text)]
+    elif text is not None:
         total = next(iter(match_rows(db, count_sql, params, text)))["n"]
         ids = [r["id"] for r in match_rows(db, page_sql, [*params, limit, offset], text)]
     else:
         total = next(iter(db.query(count_sql, params)))["n"]
         ids = [r["id"] for r in db.query(page_sql, [*params, limit, offset])]
     return MeetingPage(tuple(_meetings_by_ids(db, ids)), total, limit, offset)
+
+
+DENSE_TEXT = 2000  # matches above which a text search walks the date index instead of sorting
+
+
+def _count_matches(db: sqlite_utils.Database, text: str) -> int:
+    sql = "select count(*) as n from meetings_fts where meetings_fts match ?"
+    return next(iter(match_rows(db, sql, [text], text)))["n"]
+
+
+def _estimate(db: sqlite_utils.Database, driver: tuple[str, str, str, list[Any]]) -> int:
+    """Roughly how many rows a filter selects, to pick the one that drives the query."""
+    table, _, _, values = driver
+    if table == "participations":
+        marks = ",".join("?" * len(values))
+        sql = f"select coalesce(sum(meeting_count), 0) as n from people where id in ({marks})"
+        return next(iter(db.query(sql, values)))["n"]
+    if table == "meeting_sides":
+        rows = list(db.query("select meeting_count as n from sides where name = ?", values))
+        return rows[0]["n"] if rows else 0
+    return next(iter(db.query(f"select count(*) as n from {table} where topic = ?", values)))["n"]
 
 
 def people_with_prefix(db: sqlite_utils.Database, prefix: str, limit: int = 25) -> list[str]:
