@@ -25,6 +25,14 @@ _DISCUSSION = re.compile(
 )
 
 
+# Sentences about other, non-happening or habitual contact: their topics are not this meeting's.
+_ELSEWHERE = re.compile(
+    r"\b(?:cancel+ed|scuttled|postponed|called off|refused|rebuff\w*|resum\w+|semiannual\w*|"
+    r"regular meetings|comes after|after months of)\b",
+    re.IGNORECASE,
+)
+
+
 def extract_meetings(article: Article, vocabulary: Vocabulary | None = None) -> list[Meeting]:
     """Every meeting the article reports, one record each, in text order."""
     candidates, context = extract_candidates(article)
@@ -210,41 +218,73 @@ def _attach_topics(
                 own[id(record)].add(candidate.evidence)
     current: Candidate | None = None
     since = 99
+    last_named: str | None = None  # whom "he"/"she" most likely means
+    roles = sorted({r for p in context.people.values() for r in p.roles}, key=len, reverse=True)
     for start, end, _ in spans:
         sentence = " ".join(text[start:end].split())
         hits = [r for r in records if sentence in own[id(r)]]
-        if hits:
-            for record in hits:
-                _add_topics(record, sentence, vocabulary)
-            current = next((r for r in hits if r.kind != "visit"), hits[0])
-            since = 0
-            continue
-        since += 1
         named = {
             m.name
             for m in context.mentions
-            if start <= m.start < end and m.name and context.people[m.name].official
+            if start <= m.start < end
+            and m.name
+            and context.people[m.name].official
+            and (context.people[m.name].side or context.people[m.name].roles)
         }
-        target = None
-        if named:
-            candidates_for = [
-                r for r in records if r.kind != "visit" and named & set(r.participants)
-            ]
-            if current in candidates_for:
-                target = current
-            elif candidates_for:
-                target = candidates_for[0]
-            if target is not None and not (named <= set(target.participants) or since <= 2):
-                target = None
-        elif current is not None and (
-            since <= 1 or (since <= 2 and re.match(r"\s*(?:He|She|They)\b", sentence))
-        ):
-            target = current
-        if target is None:
-            target = _same_day(records, text[start:end], context)
-        if target is not None and _DISCUSSION.search(sentence):
-            _add_topics(target, sentence, vocabulary)
-            current, since = target, 0
+        if hits:
+            for record in hits:
+                _add_topics(record, sentence, vocabulary, roles)
+            current = next((r for r in hits if r.kind != "visit"), hits[0])
+            since = 0
+        else:
+            since += 1
+            target = _target(records, current, named, since, sentence, last_named)
+            if target is None:
+                target = _same_day(records, text[start:end], context)
+            # Sentences about meetings that did not happen say nothing about this one.
+            if (
+                target is not None
+                and _DISCUSSION.search(sentence)
+                and not _ELSEWHERE.search(sentence)
+            ):
+                _add_topics(target, sentence, vocabulary, roles)
+                current, since = target, 0
+        first = [m for m in context.mentions if start <= m.start < end and m.name in named]
+        if first:
+            last_named = first[0].name
+
+
+def _target(
+    records: list[Candidate],
+    current: Candidate | None,
+    named: set[str],
+    since: int,
+    sentence: str,
+    last_named: str | None,
+) -> Candidate | None:
+    """The meeting a sentence with no meeting word of its own goes on about, if any."""
+    if named:
+        talking = [r for r in records if r.kind != "visit" and named & set(r.participants)]
+        complete = [r for r in talking if named <= set(r.participants)]
+        if current in complete:
+            return current
+        if complete:
+            return (
+                complete[-1]
+                if current is None
+                else min(complete, key=lambda r: abs(r.position - current.position))
+            )
+        if current in talking and since <= 2:
+            return current
+        return None
+    if current is None:
+        return None
+    if since <= 1 and not re.match(r"\s*(?:He|She)\b", sentence):
+        return current
+    pronoun = re.match(r"\s*(?:He|She|They)\b", sentence)
+    if pronoun and since <= 2 and (last_named is None or last_named in current.participants):
+        return current
+    return None
 
 
 def _same_day(records: list[Candidate], sentence: str, context: Context) -> Candidate | None:
@@ -257,7 +297,11 @@ def _same_day(records: list[Candidate], sentence: str, context: Context) -> Cand
     return None
 
 
-def _add_topics(record: Candidate, sentence: str, vocabulary: Vocabulary | None) -> None:
+def _add_topics(
+    record: Candidate, sentence: str, vocabulary: Vocabulary | None, roles: list[str]
+) -> None:
+    for role in roles:  # "Trade Representative" is a title, not a topic
+        sentence = sentence.replace(role, " ")
     for tag in drop_own_sides(tag_text(sentence, vocabulary), record.sides):
         if tag not in record.topics:
             record.topics.append(tag)

@@ -507,7 +507,7 @@ def _visit_candidates(
         ]
         visitor = before[-1] if before else (names[0] if names else None)
         visitor_side = ctx.people[visitor].side if visitor else None
-        if visitor_side == host:
+        if visitor_side is None or visitor_side == host:  # a visit is by one side to another
             continue
         party = [n for n in dict.fromkeys(before) if ctx.people[n].side == visitor_side]
         results.append(
