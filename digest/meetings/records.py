@@ -1,0 +1,155 @@
+"""Passes over one article's merged meeting records: fold, drop and complete them (GUIDE §3)."""
+
+from __future__ import annotations
+
+from digest.meetings.dedupe import absorb, people_key
+from digest.meetings.extract import Candidate, Context
+
+
+def fold_unnamed(records: list[Candidate]) -> list[Candidate]:
+    """A meeting of unnamed officials joins the one named meeting it summarises, if unique."""
+    out = []
+    for record in records:
+        if record.participants or record.event or record.kind == "visit":
+            out.append(record)
+            continue
+        event = next(
+            (
+                o
+                for o in records
+                if o.event
+                and record.sides
+                and set(record.sides) <= set(o.sides)
+                and o.status == record.status
+            ),
+            None,
+        )
+        if event is not None:
+            absorb(event, record)
+            continue
+        matches = [
+            other
+            for other in records
+            if other.participants
+            and other.kind != "visit"
+            and other.event is None
+            and other.status == record.status
+            and set(record.sides) <= set(other.sides)
+            and (not record.date or not other.date or other.date.startswith(record.date[:7]))
+        ]
+        if len(matches) == 1:
+            absorb(matches[0], record)
+            continue
+        if matches:
+            continue
+        twin = next(
+            (
+                o
+                for o in out
+                if not o.participants
+                and o.event is None
+                and o.kind != "visit"
+                and o.status == record.status
+                and len(set(o.sides) & set(record.sides)) >= min(2, len(record.sides))
+            ),
+            None,
+        )
+        if twin is not None:
+            absorb(twin, record)
+        else:
+            out.append(record)
+    return out
+
+
+def drop_unions(records: list[Candidate]) -> list[Candidate]:
+    """Drop "X held talks with A and B" when A and B are shown as separate meetings."""
+    keep = []
+    for record in records:
+        people = people_key(record.participants)
+        parts = [
+            people_key(o.participants)
+            for o in records
+            if o is not record
+            and o.kind != "visit"
+            and o.participants
+            and o.event is None
+            and people_key(o.participants) < people
+        ]
+        covered = frozenset().union(*parts) if parts else frozenset()
+        if len(people) >= 3 and len(parts) >= 2 and covered == people:
+            continue
+        keep.append(record)
+    return keep
+
+
+def drop_covered_visits(records: list[Candidate]) -> list[Candidate]:
+    """A visit whose meetings are reported gets no record of its own (GUIDE §3)."""
+    keep = []
+    for record in records:
+        if record.kind == "visit" and record.participants:
+            visitor = record.participants[0]
+            covering = [
+                other
+                for other in records
+                if other.kind != "visit"
+                and visitor in other.participants
+                and (
+                    (other.location and other.location[1] == record.visit_host)
+                    or (record.visit_host in other.sides and other.status == record.status)
+                )
+            ]
+            for other in covering:
+                if other.status == record.status:
+                    other.fallback_location = other.fallback_location or record.location
+                    if record.date and not other.fallback_date:
+                        other.fallback_date = (record.date, record.date_text)
+            if covering:
+                continue
+        keep.append(record)
+    return keep
+
+
+def drop_unplaced_events(records: list[Candidate]) -> list[Candidate]:
+    """An event named only by its place ("the Hong Kong summit") defers to a record there."""
+    keep = []
+    for record in records:
+        shared = any(o is not record and o.location == record.location for o in records)
+        if record.event and not record.sides and record.location and shared:
+            continue
+        keep.append(record)
+    return keep
+
+
+def inherit_within_trip(records: list[Candidate], context: Context) -> None:
+    """Undated or unplaced held meetings take the date/place of the same people's trip."""
+    for record in records:
+        if record.date is None and record.fallback_date:
+            record.date, record.date_text = record.fallback_date
+        if record.status != "held" or record.kind == "visit":
+            record.location = record.location or record.fallback_location
+            continue
+        peers = [
+            o
+            for o in records
+            if o is not record
+            and o.status == "held"
+            and o.kind != "visit"
+            and set(o.participants) & set(record.participants)
+        ]
+        dated = [o for o in peers if o.date and record.event is None and o.event is None]
+        if record.date is None and dated:
+            record.date = dated[0].date
+            if record.date_text is None:
+                record.date_text = dated[0].date_text
+        elif record.date is None and context.anchor and context.dateline and not record.date_text:
+            record.date = context.anchor.isoformat()  # same-day wire copy (GUIDE §6)
+        dateline = context.dateline
+        if dateline and dateline[0] and (record.location is None or record.location[0] is None):
+            country = record.location[1] if record.location else None
+            if country == dateline[1] or (country is None and dateline[1] in record.sides):
+                record.location = dateline
+        if record.location is None:
+            placed = [o for o in peers if o.location]
+            if placed:
+                record.location = placed[0].location
+        record.location = record.location or record.fallback_location
