@@ -630,17 +630,18 @@ def _side_name(db: sqlite_utils.Database, side: str) -> str:
 
 
 def _place_filter(db: sqlite_utils.Database, place: str) -> tuple[str, list[str]]:
-    text = place.strip()
+    """SQL matching a city or a country by its stored (canonical) name, via the indexes."""
+    text = " ".join(place.split())
     known = place_of(text)
-    names = {text.lower()}
+    names = {text, text.title()}
     if known is not None:
-        names.add((known.city or known.country).lower())
-    marks = ",".join("?" * len(names))
-    sql = f"(lower(m.city) in ({marks}) or lower(m.country) in ({marks}))"
-    values = [*names, *names]
-    if not list(db.query(f"select 1 from meetings m where {sql} limit 1", values)):
-        raise BadQuery(f"No meeting took place in {place!r}; try a city or a country name.")
-    return sql, values
+        names.add(known.city or known.country)
+    for column in ("city", "country"):
+        marks = ",".join("?" * len(names))
+        sql = f"m.{column} in ({marks})"
+        if list(db.query(f"select 1 from meetings m where {sql} limit 1", list(names))):
+            return sql, list(names)
+    raise BadQuery(f"No meeting took place in {place!r}; try a city or a country name.")
 
 
 def _topic_name(db: sqlite_utils.Database, topic: str) -> str:
