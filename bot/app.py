@@ -55,9 +55,9 @@ class Tuning:
     ingest_seconds: float | None = None  # None: the config's sources.poll_minutes
     misfire_grace_seconds: int = 12 * 3600
     alert_concurrency: int = 20
-    alert_page: int = 200  # subscribers whose pending alerts are read at a time
-    cpu_workers: int = 1  # worker processes for CPU work; 0 runs it in threads (tests)
-    jobstore_url: str | None = None  # None: the job store lives in the Parley database
+    alert_page: int = 50  # subscribers whose pending alerts are read at a time
+    cpu_workers: int = 2  # worker processes (digests and alerts side by side); 0: threads
+    jobstore_url: str | None = None  # None: a "-jobs.db" file beside the Parley database
     start_scheduler: bool = True
 
 
@@ -89,20 +89,30 @@ class ParleyBot(commands.Bot):
         # WAL + NORMAL: a commit survives a crash of this process (what the outbox relies on)
         # without an fsync each time; only an OS crash or power cut could lose the last ones.
         self.db.execute("PRAGMA synchronous = NORMAL")
+        # Checkpoints (copying the WAL into the database) run in the worker, not in whichever
+        # commit of the event loop happens to cross the threshold.
+        self.db.execute("PRAGMA wal_autocheckpoint = 0")
         self.vocabulary = vocabulary if vocabulary is not None else load_vocabulary(config)
         self.digests = DigestOutbox(self, self.db, self.tuning.retry, self.now)
         self.alerts = AlertOutbox(self, self.db, self.tuning.retry, self.now)
+        # The job store has a file of its own: the scheduler writes it on the event loop, and
+        # must not queue behind the worker process writing alerts into the main database.
+        jobs_file = config.database_path.with_name(config.database_path.stem + "-jobs.db")
         self.scheduler = jobs.build_scheduler(
-            self.tuning.jobstore_url or f"sqlite:///{config.database_path}",
+            self.tuning.jobstore_url or f"sqlite:///{jobs_file}",
             self.tuning.misfire_grace_seconds,
         )
         self._digest_cache: dict[tuple, asyncio.Future[Digest]] = {}
         self._cpu: ProcessPoolExecutor | None = None
         if self.tuning.cpu_workers:
             self._cpu = ProcessPoolExecutor(
-                self.tuning.cpu_workers, mp_context=multiprocessing.get_context("spawn")
+                self.tuning.cpu_workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=work.lower_priority,
             )
         self._alerts_lock = asyncio.Lock()
+        self._recording = asyncio.Lock()
+        self._renders: dict[tuple, list[dict]] = {}
         self._background: set[asyncio.Task] = set()
 
     def now(self) -> datetime:
@@ -216,6 +226,15 @@ class ParleyBot(commands.Bot):
         digest = await asyncio.shield(cached)
         return replace(digest, generated_at=now)
 
+    def _rendered(self, digest: Digest, zone: str) -> list[dict]:
+        """The digest's message payloads; guilds in one zone at one minute share a rendering."""
+        key = (digest.since, digest.stories, digest.article_count, zone, local_minute(digest))
+        if key not in self._renders:
+            self._renders = {key: digest_payloads(digest, ZoneInfo(zone))} | dict(
+                list(self._renders.items())[:15]
+            )
+        return self._renders[key]
+
     async def post_scheduled_digest(self, guild_id: int) -> None:
         """Record this period's digest for a guild (once), then post it through the outbox."""
         settings = bot_state.get_guild_settings(self.db, guild_id)
@@ -231,17 +250,21 @@ class ParleyBot(commands.Bot):
             moment = jobs.scheduled_moment(settings, now)
             since = settings.last_digest_at or moment - timedelta(days=1)
             digest = await self.build_digest(since, now)
-            payloads = digest_payloads(digest, ZoneInfo(settings.timezone))
-            entry, _ = bot_state.record_digest(
-                self.db,
-                guild_id=guild_id,
-                channel_id=settings.channel_id,
-                period=period,
-                messages=payloads,
-                since=since,
-                now=now,
-            )
-            bot_state.set_last_digest_at(self.db, guild_id, moment)
+            # Guilds sharing a build wake together; one at a time keeps each loop turn short.
+            async with self._recording:
+                payloads = self._rendered(digest, settings.timezone)
+                entry, _ = bot_state.record_digest(
+                    self.db,
+                    guild_id=guild_id,
+                    channel_id=settings.channel_id,
+                    period=period,
+                    messages=payloads,
+                    since=since,
+                    now=now,
+                )
+                bot_state.set_last_digest_at(self.db, guild_id, moment)
+                await asyncio.sleep(0)
+        self.spawn(self.off_loop(work.checkpoint, str(self.config.database_path)))
         if entry.state == bot_state.POSTED:
             log.info("digest %s for guild %s already posted", period, guild_id)
             return
@@ -310,10 +333,16 @@ class ParleyBot(commands.Bot):
             heads = bot_state.headlines(self.db, ids)
             results = await asyncio.gather(*(send(g, heads) for g in groups))
             delivered, total = delivered + sum(results), total + len(results)
+            self.spawn(self.off_loop(work.checkpoint, str(self.config.database_path)))
             if not all(results):
                 break  # what failed stays recorded for the next run
         if total:
             log.info("alerts: %d of %d message(s) delivered", delivered, total)
+
+
+def local_minute(digest: Digest) -> str:
+    """The generation time to the minute: what a rendered digest header shows."""
+    return digest.generated_at.strftime("%Y-%m-%d %H:%M %z")
 
 
 def _ingest_folders(config: Config, folders: Sequence[str], now: datetime) -> list[int]:

@@ -8,6 +8,7 @@ Python work would still stall the loop for whole switch intervals at a time.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -68,13 +69,27 @@ def record_new_alerts(
         while ids := bot_state.article_ids_after(db, int(cursor), limit=100):
             articles = article_store.articles_by_ids(db, ids)
             deliveries = who_to_tell(articles, bot_state.all_subscriptions(db), vocabulary)
-            added += bot_state.record_alerts(db, deliveries, now)
+            added += bot_state.record_alerts(db, deliveries, now, pause=0.01)
             cursor = str(max(ids))
             bot_state.set_meta(db, cursor_key, cursor)
             examined += len(ids)
         return examined, added
     finally:
         db.close()
+
+
+def checkpoint(db_path: str | Path) -> None:
+    """Copy what the write-ahead log holds into the database file (off the event loop)."""
+    db = store.open_db(db_path)
+    try:
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        db.close()
+
+
+def lower_priority() -> None:
+    """Worker initializer: batch work yields the CPU to the event loop answering Discord."""
+    os.nice(10)
 
 
 def warm_up() -> bool:

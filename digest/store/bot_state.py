@@ -8,6 +8,7 @@ soon as Discord accepts it, and only then is the record marked posted.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -342,6 +343,11 @@ def latest_digest(db: sqlite_utils.Database, guild_id: int) -> OutboxEntry | Non
     return _outbox(rows[0]) if rows else None
 
 
+def count_digests(db: sqlite_utils.Database, state: str) -> int:
+    """How many digests are in ``state`` (RECORDED or POSTED)."""
+    return db.execute("select count(*) from digest_outbox where state = ?", [state]).fetchone()[0]
+
+
 def mark_part_posted(db: sqlite_utils.Database, entry_id: int, message_id: int) -> OutboxEntry:
     """Store the id of the next message Discord accepted (parts are posted in order)."""
     with db.conn:
@@ -398,26 +404,33 @@ def _alert(row: dict[str, Any]) -> AlertDelivery:
 
 
 def record_alerts(
-    db: sqlite_utils.Database, deliveries: Iterable[AlertDelivery], now: datetime
+    db: sqlite_utils.Database,
+    deliveries: Iterable[AlertDelivery],
+    now: datetime,
+    pause: float = 0.0,
 ) -> int:
     """Record deliveries before sending; one per (guild, target, article), so never twice.
 
-    Returns how many were new. Written in short transactions, so another connection (the
-    bot's event loop) never waits long for the write lock.
+    Returns how many were new. Written in short transactions with ``pause`` seconds between
+    them, so another connection (the bot's event loop) never waits long for the write lock:
+    SQLite's busy handler retries on its own schedule, and a writer that commits and starts
+    again at once would keep winning the lock.
     """
     rows = [
         (d.guild_id, d.kind, d.target_id, d.article_id, d.topic, RECORDED, to_iso(now))
         for d in deliveries
     ]
     before = db.conn.total_changes
-    for start in range(0, len(rows), 2000):
+    for start in range(0, len(rows), 500):
         with db.conn:
             db.conn.executemany(
                 "insert or ignore into alert_deliveries"
                 " (guild_id, kind, target_id, article_id, topic, state, recorded_at)"
                 " values (?, ?, ?, ?, ?, ?, ?)",
-                rows[start : start + 2000],
+                rows[start : start + 500],
             )
+        if pause:
+            time.sleep(pause)
     return db.conn.total_changes - before
 
 

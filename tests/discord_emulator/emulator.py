@@ -93,6 +93,7 @@ class Emulator:
         self.channels: dict[int, dict[str, Any]] = {}  # every channel, guild or DM
         self.closed_dms: set[int] = set()  # users who refuse direct messages
         self.messages: list[dict[str, Any]] = []
+        self._nonces: dict[tuple[int, str], dict[str, Any]] = {}
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.interactions: dict[str, Interaction] = {}
@@ -643,10 +644,8 @@ class Emulator:
             return jsonify(body, 403)
         body = await request.json()
         nonce = body.get("nonce")
-        if nonce and body.get("enforce_nonce"):
-            for earlier in self.messages:
-                if earlier["channel_id"] == str(channel_id) and earlier.get("nonce") == nonce:
-                    return jsonify(earlier)  # Discord returns the original, creates nothing
+        if nonce and body.get("enforce_nonce") and (channel_id, nonce) in self._nonces:
+            return jsonify(self._nonces[channel_id, nonce])  # the original; nothing new
         message = {
             **self._message_shell(body),
             "channel_id": str(channel_id),
@@ -656,6 +655,8 @@ class Emulator:
         if channel.get("guild_id"):
             message["guild_id"] = channel["guild_id"]
         self.messages.append(message)
+        if nonce:
+            self._nonces[channel_id, nonce] = message
         await self._notify()
         return jsonify(message)
 
