@@ -113,7 +113,7 @@ def side_of(text: str) -> str | None:
     """The side a country/organisation name, alias, demonym or possessive names, if any."""
     gaz = gazetteer()
     key = text.strip().lower()
-    for suffix in ("'s", "’s", "'"):
+    for suffix in ("'s", "’s", "'", "’"):
         if key.endswith(suffix):
             key = key[: -len(suffix)]
             break

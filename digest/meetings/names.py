@@ -96,8 +96,16 @@ class Person:
         return False
 
 
+_COMPOUND = re.compile(
+    r"-(?:born|based|led|backed|owned|run|style|era|made|linked|related|bound|speaking|"
+    r"funded|sponsored|controlled|affiliated|allied)$"
+)
+
+
 def _is_stop(token: str) -> bool:
     low = token.lower().rstrip(".")
+    if _COMPOUND.search(low):  # "Korea-born", "Beijing-based": descriptions, not names
+        return True
     if low in _STOP or low in HONORIFICS or token.isupper() and len(token) > 1:
         return True
     gaz = gazetteer()
@@ -222,7 +230,7 @@ def _describe(text: str, mention: Mention) -> None:
     mention.role_adjacent = role is not None and not comma_start
     after = text[mention.end : mention.end + 160]
     if role is None:
-        apposition = re.match(r",\s+(?:the\s+|a\s+)?([^,.;()\n]{2,90})", after)
+        apposition = re.match(r",\s+(?:the\s+|a\s+)?((?:[^,.;()\n]|(?<=[A-Z])\.){2,90})", after)
         if apposition:
             role, side_after = _role_after(apposition.group(1))
             side = side or side_after
