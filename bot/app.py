@@ -2,7 +2,7 @@
 
 ``ParleyBot`` is where the clock is read (``self.now()``); everything it calls in ``digest/``
 takes ``now`` as an argument. CPU work (building digests, matching alert topics) runs in worker
-threads so the event loop keeps answering Discord.
+processes (``bot.work``), so the event loop keeps answering Discord.
 """
 
 from __future__ import annotations
@@ -58,7 +58,6 @@ class Tuning:
     alert_page: int = 50  # subscribers whose pending alerts are read at a time
     cpu_workers: int = 2  # worker processes (digests and alerts side by side); 0: threads
     jobstore_url: str | None = None  # None: a "-jobs.db" file beside the Parley database
-    start_scheduler: bool = True
 
 
 class ParleyBot(commands.Bot):
@@ -126,9 +125,8 @@ class ParleyBot(commands.Bot):
             await self.load_extension(extension)
         await self.sync_commands()
         jobs.attach(self)
-        if self.tuning.start_scheduler:
-            self.scheduler.start()
-            self.schedule_all()
+        self.scheduler.start()
+        self.schedule_all()
         self.spawn(self.digests.resume_pending())
         self.spawn(self.off_loop(work.warm_up))
 
@@ -221,8 +219,9 @@ class ParleyBot(commands.Bot):
                     settings.stories_per_digest,
                 )
             )
-            self._digest_cache = {k: v for k, v in self._digest_cache.items() if not v.done()}
             self._digest_cache[key] = cached
+            while len(self._digest_cache) > 8:  # a few recent builds are plenty
+                del self._digest_cache[next(iter(self._digest_cache))]
         digest = await asyncio.shield(cached)
         return replace(digest, generated_at=now)
 
