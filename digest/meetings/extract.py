@@ -17,7 +17,7 @@ from digest.meetings import dates
 from digest.meetings.gazetteer import gazetteer, place_of, side_of
 from digest.meetings.names import Mention, Person, find_mentions, resolve
 from digest.meetings.places import PlaceRef, all_sides, historical, location_in, visited_places
-from digest.meetings.sides import event_sides, group_sides
+from digest.meetings.sides import GROUP_NOUNS, event_sides, group_sides
 from digest.models import Article
 from digest.sentences import split_sentences
 
@@ -34,7 +34,8 @@ TRIGGER = re.compile(
 ENCOUNTER = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|talks|discussions|discussed|negotiations|"
     r"consultations?|summit|co-chair|escort\w*|greeted|received|hosted|phone|telephone|"
-    r"phoned|telephoned|call|videoconference|parley|conference|see|session|gather|hands)\b",
+    r"phoned|telephoned|(?:phone|telephone|video) call|call with|videoconference|parley|"
+    r"conference|see|session|gather|hands)\b",
     re.IGNORECASE,
 )
 # Meetings that did not or may not happen, and habitual or generic contact (GUIDE §2).
@@ -49,7 +50,7 @@ NEGATIVE = re.compile(
 FUTURE = re.compile(
     r"\b(?:will|would|shall|'ll|is to|are to|to hold|to meet|due|scheduled|expected|"
     r"plans? to|planned|planning to|set to|going to|sets out|leaves for|next|tomorrow|"
-    r"upcoming|later (?:today|this|in)|begins?|ahead|could|might|(?-i:may)|in time for|"
+    r"upcoming|later (?:today|this|in|on)|begins?|ahead|could|might|(?-i:may)|in time for|"
     r"before (?:an?|the) )\b",
     re.IGNORECASE,
 )
@@ -63,6 +64,7 @@ PAST_BACKGROUND = re.compile(
     r"in (?:19|20)\d\d|consensus reached|during their (?:meeting|summit)|file photo)\b",
     re.IGNORECASE,
 )
+PRESENT_TODAY = re.compile(r"\b(?:holds|meets|begins|opens|starts|hosts|sees)\b", re.IGNORECASE)
 CALL = re.compile(r"\b(?:phone|telephone|video ?call|videoconference|video link)\b", re.I)
 CONSULTATION = re.compile(
     r"\b(?:consultations?|(?:first|second|third|fourth|fifth|\w+th|\d+(?:st|nd|rd|th)|new|"
@@ -393,6 +395,11 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
         side = ctx.country(side)
         if side not in sides:
             sides.append(side)
+    place = location_in(clause, trigger.start())
+    if len(sides) == 1 and place and re.search(rf"\b(?:{GROUP_NOUNS})\b", clause):
+        host = ctx.country(place[1])  # "met leaders in Baghdad": the leaders are Iraq's
+        if host not in sides:
+            sides.append(host)
     if len(sides) < 2 and _BOTH_COUNTRIES.search(clause):
         countries = [s for s in ctx.recent_sides if s not in gazetteer().organisations]
         for side in countries[-2:]:
@@ -628,6 +635,8 @@ def _status(
     value: str | None,
     anchor: date | None,
 ) -> str:
+    if mention and mention.kind == "today" and PRESENT_TODAY.search(clause):
+        return "planned"  # "holds talks ... today": still ahead in a same-day story
     ahead = value is None or anchor is None or value >= anchor.isoformat()[: len(value)]
     if tense == "future" and not (mention and mention.past_cue) and ahead:
         return "planned"

@@ -157,6 +157,10 @@ def _mention(text: str, segment: list[tuple[str, int]]) -> Mention:
     return mention
 
 
+_LED_BY = re.compile(
+    r"\b([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+(?:team|mission|delegation)\s*,?\s+(?:was\s+)?led\s+by"
+    r"\s+(?:[\w.'’-]+\s+){0,6}$"
+)
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their"}
 _WORD = re.compile(r"[\w.'’-]+|,")
 
@@ -246,6 +250,9 @@ def _describe(text: str, mention: Mention) -> None:
             if found:
                 side = found
                 break
+    led = _LED_BY.search(text[max(0, mention.start - 120) : mention.start])
+    if led:  # "the IMF team, led by assistant director ... Paul Acquah": the team's side
+        side = side_of(led.group(1)) or side
     mention.role = role
     mention.side = side
 

@@ -125,9 +125,14 @@ def inherit_within_trip(records: list[Candidate], context: Context) -> None:
     for record in records:
         if record.date is None and record.fallback_date:
             record.date, record.date_text = record.fallback_date
+        dateline = context.dateline
+        today = context.anchor.isoformat() if context.anchor else None
+        if record.status == "planned" and dateline and record.date == today and not record.location:
+            record.location = dateline  # "holds talks ... today" in a datelined story
         if record.status != "held" or record.kind == "visit":
             record.location = record.location or record.fallback_location
             continue
+        # The same trip: held meetings of the same people with the same sides.
         peers = [
             o
             for o in records
@@ -135,6 +140,7 @@ def inherit_within_trip(records: list[Candidate], context: Context) -> None:
             and o.status == "held"
             and o.kind != "visit"
             and set(o.participants) & set(record.participants)
+            and set(o.sides) == set(record.sides)
         ]
         dated = [o for o in peers if o.date and record.event is None and o.event is None]
         if record.date is None and dated:
@@ -143,7 +149,6 @@ def inherit_within_trip(records: list[Candidate], context: Context) -> None:
                 record.date_text = dated[0].date_text
         elif record.date is None and context.anchor and context.dateline and not record.date_text:
             record.date = context.anchor.isoformat()  # same-day wire copy (GUIDE §6)
-        dateline = context.dateline
         if dateline and dateline[0] and (record.location is None or record.location[0] is None):
             country = record.location[1] if record.location else None
             if country == dateline[1] or (country is None and dateline[1] in record.sides):
