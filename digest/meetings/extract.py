@@ -400,6 +400,9 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
         host = ctx.country(place[1])  # "met leaders in Baghdad": the leaders are Iraq's
         if host not in sides:
             sides.append(host)
+    government = re.search(r"\bthe government\b", clause)
+    if len(sides) == 1 and ctx.dateline and government and ctx.dateline[1] not in sides:
+        sides.append(ctx.dateline[1])  # "talks with the government" in a Lusaka story
     if len(sides) < 2 and _BOTH_COUNTRIES.search(clause):
         countries = [s for s in ctx.recent_sides if s not in gazetteer().organisations]
         for side in countries[-2:]:
@@ -670,7 +673,8 @@ def _kind(clause: str, names: list[str], sides: list[str], ctx: Context) -> str:
         return "consultation"
     organisations = gazetteer().organisations
     if re.search(r"\bjoint (?:news|press) conference\b", clause, re.I) or (
-        not names and (OTHER_KIND.search(clause) or set(sides) & SESSION_BODIES)
+        not names
+        and (OTHER_KIND.search(clause) or (sides and all(s in SESSION_BODIES for s in sides)))
     ):
         return "other"
     if not names and sides and all(s in organisations for s in sides):
