@@ -126,7 +126,14 @@ def _add_date_to_links(db: sqlite_utils.Database) -> None:
         )
 
 
-MIGRATIONS = [_create_tables, _add_date_to_links]
+def _index_search_text_only(db: sqlite_utils.Database) -> None:
+    """Full-text index one column: ``search_text`` already holds every source's evidence."""
+    db["meetings"].disable_fts()
+    db["meetings"].enable_fts(["search_text"], create_triggers=True, tokenize="porter")
+    db["meetings"].rebuild_fts()
+
+
+MIGRATIONS = [_create_tables, _add_date_to_links, _index_search_text_only]
 
 
 @dataclass(frozen=True)
