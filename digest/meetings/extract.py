@@ -432,14 +432,18 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     outside_events = clause
     for event in events:
         outside_events = outside_events.replace(event.group(0), " ")
-    org_session = [s for s in all_sides(outside_events) if s in gazetteer().organisations]
+    organisations = gazetteer().organisations
+    org_session = [s for s in all_sides(outside_events) if s in organisations]
+    if not org_session and re.search(r"\bsession\b", clause):  # "..., speaking before a session"
+        sentence = ctx.text[sentence_span[0] : sentence_span[1]]
+        org_session = [s for s in all_sides(sentence) if s in organisations]
     if "UN Security Council" in org_session and "United Nations" in org_session:
         org_session.remove("United Nations")
     is_org_session = bool(org_session) and re.search(
         r"\b(?:meet|meets|meeting|session|summit|gather)\b", clause, re.I
     )
-    if is_org_session and not sides:
-        sides = org_session[:1]
+    if is_org_session and len(sides) < 2 and org_session[0] not in sides:
+        sides.append(org_session[0])
     # A clause whose only meeting word is a visit word reports a visit, not a meeting
     # ("visited the tomb of Yasser Arafat" is not a meeting with Arafat).
     only_visit = not ENCOUNTER.search(clause)
@@ -673,8 +677,8 @@ def _kind(clause: str, names: list[str], sides: list[str], ctx: Context) -> str:
         return "consultation"
     organisations = gazetteer().organisations
     if re.search(r"\bjoint (?:news|press) conference\b", clause, re.I) or (
-        not names
-        and (OTHER_KIND.search(clause) or (sides and all(s in SESSION_BODIES for s in sides)))
+        (OTHER_KIND.search(clause) and (not names or set(sides) & SESSION_BODIES))
+        or (not names and sides and all(s in SESSION_BODIES for s in sides))
     ):
         return "other"
     if not names and sides and all(s in organisations for s in sides):

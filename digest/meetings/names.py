@@ -18,7 +18,8 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
 _TOKEN = (
     rf"(?:[{_UPPER}][{_LOWER}]+(?:[-'’](?![sS]\b)[{_UPPER}]?[{_LOWER}]+)*"
-    rf"|[{_UPPER}][{_LOWER}]+[{_UPPER}][{_LOWER}]+|[{_UPPER}]\.)"
+    rf"|[{_UPPER}][{_LOWER}]+[{_UPPER}][{_LOWER}]+|[{_UPPER}]\."
+    rf"|[{_UPPER}](?=[ \t]+[{_UPPER}][{_LOWER}]))"  # "George W Bush"
 )
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 _PARTICLE = r"(?:de|da|van|von|bin|al|el|del|der|la|le|dos|du)"

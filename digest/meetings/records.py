@@ -127,8 +127,11 @@ def inherit_within_trip(records: list[Candidate], context: Context) -> None:
             record.date, record.date_text = record.fallback_date
         dateline = context.dateline
         today = context.anchor.isoformat() if context.anchor else None
-        if record.status == "planned" and dateline and record.date == today and not record.location:
-            record.location = dateline  # "holds talks ... today" in a datelined story
+        if record.status == "planned" and dateline and dateline[0]:
+            country = record.location[1] if record.location else None
+            same_day = record.date == today and country is None
+            if same_day or (country == dateline[1] and record.location[0] is None):
+                record.location = dateline  # a datelined story about a visit to its city
         if record.status != "held" or record.kind == "visit":
             record.location = record.location or record.fallback_location
             continue
