@@ -109,3 +109,17 @@ def test_malformed_search_is_a_clear_bad_query(db, query):
     message = str(error.value)
     assert "sqlite" not in message.lower()
     assert "search" in message.lower()
+
+
+def test_a_failing_migration_step_leaves_nothing_half_done(db_path, monkeypatch):
+    db = store.open_db(db_path)
+
+    def broken(database):
+        database["scratch"].create({"id": int}, pk="id")
+        raise RuntimeError("step failed")
+
+    monkeypatch.setitem(store.COMPONENTS, "articles", [*article_store.MIGRATIONS, broken])
+    with pytest.raises(RuntimeError):
+        store.migrate(db)
+    assert "scratch" not in db.table_names()
+    assert store.schema_version(db, "articles") == len(article_store.MIGRATIONS)

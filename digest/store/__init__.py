@@ -55,7 +55,7 @@ def migrate(db: sqlite_utils.Database) -> None:
     for component, steps in COMPONENTS.items():
         current = schema_version(db, component)
         for number, step in enumerate(steps[current:], start=current + 1):
-            with db.conn:
+            with db.atomic():
                 step(db)
                 db["schema_versions"].upsert(
                     {"component": component, "version": number}, pk="component"

@@ -87,7 +87,7 @@ def save_article(db: sqlite_utils.Database, article: Article) -> SaveResult:
     existing = find_existing(db, article.location, article.content_hash)
     if existing is not None:
         return SaveResult(existing, is_new=False)
-    with db.conn:
+    with db.atomic():
         table = db["articles"].insert(_row(article))
     return SaveResult(get_article(db, table.last_pk), is_new=True)
 
