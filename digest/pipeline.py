@@ -18,6 +18,7 @@ import sqlite_utils
 from digest.articles import article_from_text
 from digest.errors import UnreadableFile
 from digest.meetings import extract_meetings
+from digest.meetings.topics import Vocabulary
 from digest.models import Article, Meeting
 from digest.reader import read_text_file
 from digest.store import articles as article_store
@@ -62,9 +63,12 @@ class PreparedArticle:
     meetings: tuple[Meeting, ...]
 
 
-def prepare_article(article: Article) -> PreparedArticle:
-    """The CPU-heavy steps, pure and database-free, so callers can run them off the event loop."""
-    return PreparedArticle(article, tuple(extract_meetings(article)))
+def prepare_article(article: Article, vocabulary: Vocabulary | None = None) -> PreparedArticle:
+    """The CPU-heavy steps, pure and database-free, so callers can run them off the event loop.
+
+    ``vocabulary`` is the topic vocabulary (the shipped one when None; see ``extend_vocabulary``).
+    """
+    return PreparedArticle(article, tuple(extract_meetings(article, vocabulary)))
 
 
 def store_prepared(
@@ -83,9 +87,11 @@ def known_article(db: sqlite_utils.Database, article: Article) -> article_store.
     return None if existing is None else article_store.SaveResult(existing, is_new=False)
 
 
-def ingest_article(db: sqlite_utils.Database, article: Article) -> article_store.SaveResult:
+def ingest_article(
+    db: sqlite_utils.Database, article: Article, vocabulary: Vocabulary | None = None
+) -> article_store.SaveResult:
     """Store ``article`` and its meetings unless it is known (then no extraction is spent)."""
-    return known_article(db, article) or store_prepared(db, prepare_article(article))
+    return known_article(db, article) or store_prepared(db, prepare_article(article, vocabulary))
 
 
 def iter_text_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -100,7 +106,9 @@ def iter_text_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def ingest_file(db: sqlite_utils.Database, path: Path, now: datetime) -> IngestOutcome:
+def ingest_file(
+    db: sqlite_utils.Database, path: Path, now: datetime, vocabulary: Vocabulary | None = None
+) -> IngestOutcome:
     """Read, clean and store one text file; a bad file is skipped with the reason."""
     location = str(path.resolve())
     try:
@@ -113,7 +121,7 @@ def ingest_file(db: sqlite_utils.Database, path: Path, now: datetime) -> IngestO
         reason = f"{path}: no article text left after removing page furniture"
         log.warning("skipped %s", reason)
         return IngestOutcome(location, SKIPPED, reason)
-    result = ingest_article(db, article)
+    result = ingest_article(db, article, vocabulary)
     status = NEW if result.is_new else DUPLICATE
     return IngestOutcome(location, status, article_id=result.article.id)
 
@@ -123,11 +131,12 @@ def ingest_files(
     paths: Iterable[str | Path],
     now: datetime,
     on_progress: Callable[[IngestOutcome], None] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> IngestReport:
     """Ingest every file under ``paths``; one bad file never stops the others."""
     report = IngestReport()
     for path in iter_text_files(paths):
-        outcome = ingest_file(db, path, now)
+        outcome = ingest_file(db, path, now, vocabulary)
         report.outcomes.append(outcome)
         if on_progress:
             on_progress(outcome)

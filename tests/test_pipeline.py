@@ -54,3 +54,14 @@ def test_cp1252_file_is_read_and_stored(db, tmp_path):
     stored = article_store.get_article(db, report.new_article_ids[0])
     assert "\u201cstability pact\u201d" in stored.body
     assert "\u00a3100m" in stored.body
+
+
+def test_topics_from_the_config_tag_stored_meetings(db, seed_files):
+    from digest.meetings.topics import extend_vocabulary
+    from digest.store.meetings import search_meetings
+
+    vocabulary = extend_vocabulary({"diplomacy track": ["Korean Peninsula"]})
+    ingest_files(db, [seed_files[1]], NOW, vocabulary=vocabulary)
+    tagged = search_meetings(db, topic="diplomacy track")
+    assert tagged.total >= 1
+    assert all("Kerry" in " ".join(p.name for p in m.participants) for m in tagged.meetings)

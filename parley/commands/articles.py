@@ -50,17 +50,21 @@ def run_ingest(state: CliState, paths: list[str], console: Console) -> None:
     """Ingest files and folders, printing a count of new, duplicate and skipped inputs."""
     from rich.progress import Progress
 
+    from digest.meetings.topics import extend_vocabulary
     from digest.pipeline import ingest_files, iter_text_files
     from digest.timeutil import utc_now
 
     now = utc_now()
+    vocabulary = extend_vocabulary(state.config.topics.extra)
     files = list(iter_text_files(paths))
     if len(files) >= PROGRESS_FROM:
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Ingesting", total=len(files))
-            report = ingest_files(state.db, files, now, lambda _: progress.advance(task))
+            report = ingest_files(
+                state.db, files, now, lambda _: progress.advance(task), vocabulary
+            )
     else:
-        report = ingest_files(state.db, files, now)
+        report = ingest_files(state.db, files, now, vocabulary=vocabulary)
     console.print(
         f"{report.count('new')} new, {report.count('duplicate')} duplicate, "
         f"{report.count('skipped')} skipped"
