@@ -139,6 +139,14 @@ def _coerce(key: str, value: Any, kind: Any) -> Any:
     return value
 
 
+def _refuse_secret(key: str, where: str) -> None:
+    if key in SECRET_KEYS:
+        raise ConfigError(
+            f"{where}: secrets don't belong in the config file; "
+            "set the DISCORD_TOKEN environment variable instead"
+        )
+
+
 def _section(name: str, cls: type, table: Any) -> Any:
     if not isinstance(table, dict):
         raise ConfigError(f"[{name}] must be a table of settings, not {table!r}")
@@ -146,11 +154,7 @@ def _section(name: str, cls: type, table: Any) -> Any:
     known = {f.name for f in fields(cls)}
     values = {}
     for key, value in table.items():
-        if key in SECRET_KEYS:
-            raise ConfigError(
-                f"{name}.{key}: secrets don't belong in the config file; "
-                "set the DISCORD_TOKEN environment variable instead"
-            )
+        _refuse_secret(key, f"{name}.{key}")
         if key not in known:
             raise ConfigError(
                 f"unknown setting {name}.{key}; expected one of: {', '.join(sorted(known))}"
@@ -203,11 +207,7 @@ def parse_config(data: Mapping[str, Any]) -> Config:
     hints = typing.get_type_hints(Config)
     values = {}
     for name, table in data.items():
-        if name in SECRET_KEYS:
-            raise ConfigError(
-                f"{name}: secrets don't belong in the config file; "
-                "set the DISCORD_TOKEN environment variable instead"
-            )
+        _refuse_secret(name, name)
         if name not in sections:
             raise ConfigError(
                 f"unknown section [{name}]; expected one of: {', '.join(sorted(sections))}"
