@@ -23,7 +23,7 @@ from discord.ext import commands
 from bot import scheduler as jobs
 from bot import work
 from bot.errors import ParleyTree
-from bot.outbox import AlertOutbox, DigestOutbox, RetryPolicy
+from bot.outbox import AlertOutbox, DigestOutbox, RetryPolicy, Told
 from bot.render import alert_payload, clip, digest_payloads
 from bot.token import Token
 from bot.topics import load_vocabulary
@@ -322,18 +322,23 @@ class ParleyBot(commands.Bot):
     async def _deliver_pending_alerts(self) -> None:
         slots = asyncio.Semaphore(self.tuning.alert_concurrency)
 
-        async def send(group: PendingAlerts, heads: dict[int, Headline]) -> bool:
+        async def send(group: PendingAlerts, heads: dict[int, Headline]) -> Told | None:
             async with slots:
                 return await self.alerts.deliver(group, heads, alert_payload)
 
         delivered = total = 0
+        path = str(self.config.database_path)
         while groups := bot_state.pending_alert_groups(self.db, self.tuning.alert_page):
             ids = {d.article_id for g in groups for d in g.first}
             heads = bot_state.headlines(self.db, ids)
             results = await asyncio.gather(*(send(g, heads) for g in groups))
-            delivered, total = delivered + sum(results), total + len(results)
-            self.spawn(self.off_loop(work.checkpoint, str(self.config.database_path)))
-            if not all(results):
+            told = [(t.group, t.via, t.message_id) for t in results if t is not None]
+            # Marked per page, in the worker: a crash in between re-sends at most one page,
+            # with the same nonces, which Discord answers with the messages already posted.
+            await self.off_loop(work.mark_alerts_told, path, told, self.now())
+            delivered, total = delivered + len(told), total + len(results)
+            self.spawn(self.off_loop(work.checkpoint, path))
+            if len(told) < len(results):
                 break  # what failed stays recorded for the next run
         if total:
             log.info("alerts: %d of %d message(s) delivered", delivered, total)

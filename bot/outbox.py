@@ -130,6 +130,15 @@ class DigestOutbox:
         return sum(results)
 
 
+@dataclass(frozen=True)
+class Told:
+    """One alert group delivered: through a DM or the digest channel, in which message."""
+
+    group: PendingAlerts
+    via: str
+    message_id: int | None
+
+
 class AlertOutbox:
     """Sends recorded alerts: a DM per subscriber, or a mention in the digest channel."""
 
@@ -147,8 +156,12 @@ class AlertOutbox:
         group: PendingAlerts,
         articles: dict[int, Headline],
         payload_for: Callable[[Sequence[tuple[Headline, str]], str | None, int], dict],
-    ) -> bool:
-        """Tell one user or role about everything pending for them, in one message."""
+    ) -> Told | None:
+        """Tell one user or role about everything pending for them, in one message.
+
+        Returns how it was told (the caller marks the group posted, in bulk, off the event
+        loop), or None when it could not be.
+        """
         items = [(articles[d.article_id], d.topic) for d in group.first]
         nonce = f"a{group.last_id}n{group.count}"
 
@@ -161,21 +174,16 @@ class AlertOutbox:
             except discord.HTTPException as error:
                 if not is_transient(error):
                     log.error("alert to %s %s refused: %s", group.kind, group.target_id, error)
-                    return False
+                    return None
                 failure: BaseException = error
             except TRANSIENT as error:
                 failure = error
             else:
-                if via is None:
-                    return False
-                bot_state.mark_target_alerts_posted(
-                    self.db, group, via=via, message_id=message_id, now=self.clock()
-                )
-                return True
+                return None if via is None else Told(group, via, message_id)
             if attempt < self.policy.attempts:
                 log.warning("alert delivery failed (%s); retrying", _describe(failure))
                 await asyncio.sleep(self.policy.delay(attempt))
-        return False
+        return None
 
     async def _send(
         self,

@@ -78,6 +78,19 @@ def record_new_alerts(
         db.close()
 
 
+def mark_alerts_told(
+    db_path: str | Path,
+    told: Sequence[tuple[bot_state.PendingAlerts, str, int | None]],
+    now: datetime,
+) -> None:
+    """Mark delivered alert groups posted: hundreds of rows each, so not on the event loop."""
+    db = store.open_db(db_path)
+    try:
+        bot_state.mark_target_alerts_posted(db, told, now)
+    finally:
+        db.close()
+
+
 def checkpoint(db_path: str | Path) -> None:
     """Copy what the write-ahead log holds into the database file (off the event loop)."""
     db = store.open_db(db_path)

@@ -108,6 +108,6 @@ def test_pending_alert_groups_count_all_but_read_the_first_few(db):
     assert [d.article_id for d in first.first] == list(range(1, 11))
     assert (second.target_id, second.count) == (8, 1)
     assert len(bot_state.pending_alert_groups(db, targets=1)) == 1
-    bot_state.mark_target_alerts_posted(db, first, via="dm", message_id=3, now=NOW)
+    bot_state.mark_target_alerts_posted(db, [(first, "dm", 3)], NOW)
     assert [g.target_id for g in bot_state.pending_alert_groups(db, targets=10)] == [8]
     assert len(bot_state.delivered_alerts(db, 1)) == 25
