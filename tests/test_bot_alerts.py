@@ -121,3 +121,21 @@ async def test_unsubscribe_subscriptions_and_topics(emulator, tmp_path):
         assert "not a usable topic" in bad["content"] and bad["flags"] & 64
         topics = await emulator.command("topics", guild_id=g, user_id=7)
         assert "steel tariffs** — 0 meetings, 1 following" in topics["embeds"][0]["description"]
+
+
+async def test_alerts_left_recorded_are_delivered_once_after_a_restart(emulator, tmp_path):
+    config = bot_config(tmp_path)
+    async with running_bot(config) as bot:
+        await prepare(emulator, bot)
+        await emulator.command("subscribe", guild_id=emulator.guild, user_id=7, topic="tariffs")
+        ingest_article(bot.db, make_article(1, "Steel talks", TARIFF, datetime.now(UTC)))
+        emulator.fail("POST", r"^/channels/\d+/messages$", 503, times=100)
+        await bot.run_alerts()
+        assert len(bot_state.pending_alerts(bot.db)) == 1
+    assert emulator.dms_to(7) == []
+    emulator.faults.clear()
+    async with running_bot(config) as bot:
+        await bot.run_alerts()
+        await bot.run_alerts()
+        assert bot_state.pending_alerts(bot.db) == []
+    assert len(emulator.dms_to(7)) == 1
