@@ -61,9 +61,13 @@ class DigestOutbox:
         db: sqlite_utils.Database,
         policy: RetryPolicy,
         clock: Callable[[], datetime],
+        concurrency: int = 10,
     ) -> None:
         self.client, self.db, self.policy, self.clock = client, db, policy, clock
         self._in_flight: set[int] = set()
+        # Many guilds due at once: a few post at a time, so few answers land in one loop turn
+        # (Discord's rate limits would queue the rest anyway).
+        self._slots = asyncio.Semaphore(concurrency)
 
     async def deliver(self, entry: OutboxEntry) -> bool:
         """Post what remains of ``entry``, retrying transient failures; True once all posted."""
@@ -73,7 +77,8 @@ class DigestOutbox:
         try:
             for attempt in range(1, self.policy.attempts + 1):
                 try:
-                    await self._post_remaining(entry)
+                    async with self._slots:
+                        await self._post_remaining(entry)
                 except discord.HTTPException as error:
                     if not is_transient(error):
                         bot_state.note_digest_failure(self.db, entry.id, _describe(error))
@@ -119,7 +124,7 @@ class DigestOutbox:
                 allowed_mentions=NO_MENTIONS,
                 nonce=f"d{entry.id}p{index}",
             )
-            entry = bot_state.mark_part_posted(self.db, entry.id, message.id)
+            bot_state.mark_part_posted(self.db, entry.id, message.id)
 
     async def resume_pending(self) -> int:
         """Deliver every digest left recorded by an earlier run; returns how many got posted."""

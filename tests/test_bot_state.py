@@ -46,7 +46,7 @@ def test_outbox_records_once_per_period_and_tracks_parts(db_path):
         db, guild_id=1, channel_id=2, period="2026-11-26", messages=[], since=None, now=NOW
     )
     assert new and not second and again.id == entry.id and len(again.messages) == 2
-    entry = bot_state.mark_part_posted(db, entry.id, 555)
+    bot_state.mark_part_posted(db, entry.id, 555)
     db.close()
     db = bot_state_db(db_path)  # a restart: the next part is remembered
     [pending] = bot_state.pending_digests(db)

@@ -350,13 +350,14 @@ def count_digests(db: sqlite_utils.Database, state: str) -> int:
     return db.execute("select count(*) from digest_outbox where state = ?", [state]).fetchone()[0]
 
 
-def mark_part_posted(db: sqlite_utils.Database, entry_id: int, message_id: int) -> OutboxEntry:
+def mark_part_posted(db: sqlite_utils.Database, entry_id: int, message_id: int) -> None:
     """Store the id of the next message Discord accepted (parts are posted in order)."""
     with db.conn:
-        entry = get_outbox_by_id(db, entry_id)
-        ids = [*entry.message_ids, message_id]
-        db["digest_outbox"].update(entry_id, {"message_ids": json.dumps(ids)})
-    return get_outbox_by_id(db, entry_id)
+        db.execute(
+            "update digest_outbox set message_ids = json_insert(message_ids, '$[#]', ?)"
+            " where id = ?",
+            [message_id, entry_id],
+        )
 
 
 def mark_digest_posted(db: sqlite_utils.Database, entry_id: int, now: datetime) -> None:
