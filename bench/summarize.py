@@ -8,9 +8,14 @@ Run from the repository root (needs the `bench` extra: sumy, rouge-score):
 Sets (../shared/eval/summaries/, see its README):
 - bbc.jsonl: extractive references (unordered, glued): ROUGE against `reference_sents`, at
   (a) the reference's sentence count and (b) 3 sentences. `--bbc-split dev` is every article
-  but each 5th, `holdout` every 5th (looked at only once the design was fixed), `all` both.
+  but each 5th, `holdout` every 5th (looked at only once the design was fixed); `all` (the
+  default) reports the whole set and both halves from one run.
 - cnndm.jsonl: human highlights, at 3 sentences; `test` and `test-frank` are reported,
   `validation` is the tuning split (--tuning shows it instead of the test splits).
+
+Methods: `ours` (digest.ranking.DEFAULT, what `summarize` uses), `ours-news` (the lead-heavy
+NEWS profile), `lead` (first k), `tfidf-sum` (the foundation's plain summariser), and sumy's
+LexRank, TextRank, LSA, Luhn, KL and SumBasic (English stemmer and stop words).
 
 Every method gets the same sentences (digest.sentences.split_sentences). `art/s` is end to end,
 text in, summary out (splitting included); `alone/s` is the method on already-split sentences.
