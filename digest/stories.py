@@ -22,7 +22,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from digest.models import Article, Digest, SourceLink, Story
-from digest.ranking import rank, select
+from digest.ranking import DEFAULT, Params, rank, select
 from digest.sentences import split_sentences
 
 __all__ = ["DEFAULT_THRESHOLD", "build_digest", "group_articles", "importance"]
@@ -74,16 +74,18 @@ def build_digest(
     max_stories: int = 10,
     max_chars: int = 1024,
     topics: Sequence[str] = (),
+    params: Params = DEFAULT,
 ) -> Digest:
     """Group ``articles`` into stories, summarise each, and keep the ``max_stories`` most important.
 
     With ``since``, only articles that arrived after it count (their ingestion time, or their
     publication date when they carry no ingestion time). Each story's summary holds at most
-    ``sentences_per_story`` sentences and ``max_chars`` characters (a Discord embed field).
+    ``sentences_per_story`` sentences and ``max_chars`` characters (a Discord embed field);
+    ``params`` picks the summariser's profile (digest.ranking.DEFAULT or NEWS).
     """
     kept = [a for a in articles if since is None or _arrived(a) is None or _arrived(a) >= since]
     groups = group_articles(_unique(kept))
-    stories = _stories(groups, sentences_per_story, max_chars, topics)
+    stories = _stories(groups, sentences_per_story, max_chars, topics, params)
     ranked = sorted(stories, key=lambda s: -importance(s, now=now, topics=topics))
     return Digest(
         generated_at=now,
@@ -111,7 +113,11 @@ def importance(story: Story, *, now: datetime, topics: Sequence[str] = ()) -> fl
 
 
 def _stories(
-    groups: list[list[Article]], sentences: int, max_chars: int, topics: Sequence[str]
+    groups: list[list[Article]],
+    sentences: int,
+    max_chars: int,
+    topics: Sequence[str],
+    params: Params,
 ) -> list[Story]:
     """One Story per group; all groups' sentences are scored in one vectoriser pass."""
     docs: list[list[str]] = []
@@ -129,9 +135,10 @@ def _stories(
         titles.append(_headline(group))
     stories = []
     for group, title, ranked in zip(
-        groups, titles, rank(docs, titles=titles, positions=positions), strict=True
+        groups, titles, rank(docs, titles=titles, positions=positions, params=params), strict=True
     ):
-        summary = tuple(ranked.sentences[i] for i in select(ranked, sentences, max_chars))
+        picked = select(ranked, sentences, max_chars, params=params)
+        summary = tuple(ranked.sentences[i] for i in picked)
         headline = title or _first_words(summary[0] if summary else group[0].body)
         text = f"{headline}\n{' '.join(summary)}"
         dates = [a.published for a in group if a.published]

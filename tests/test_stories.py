@@ -191,3 +191,13 @@ def test_digest_ranks_many_outlets_first():
     copy = second_outlet(articles[3])
     result = build_digest([*articles, copy], now=NOW)
     assert copy.id in result.stories[0].article_ids
+
+
+def test_news_profile_digest_stays_within_budget():
+    from digest.ranking import NEWS
+
+    articles = seed_articles()
+    result = build_digest(articles, now=NOW, params=NEWS, max_chars=300)
+    assert len(result.stories) == 5
+    for story in result.stories:
+        assert len(" ".join(story.summary)) <= 300
