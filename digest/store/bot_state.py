@@ -134,7 +134,7 @@ def _guild(row: dict[str, Any]) -> GuildSettings:
 
 def save_guild_settings(db: sqlite_utils.Database, settings: GuildSettings, now: datetime) -> None:
     """Create or replace a guild's digest settings."""
-    with db.conn:
+    with db.atomic():
         db["guild_settings"].upsert(
             {
                 "guild_id": settings.guild_id,
@@ -162,7 +162,7 @@ def all_guild_settings(db: sqlite_utils.Database) -> list[GuildSettings]:
 
 def set_paused(db: sqlite_utils.Database, guild_id: int, paused: bool) -> bool:
     """Pause or resume a guild's digest; False when the guild was never set up."""
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             "update guild_settings set paused = ? where guild_id = ?", [int(paused), guild_id]
         )
@@ -171,7 +171,7 @@ def set_paused(db: sqlite_utils.Database, guild_id: int, paused: bool) -> bool:
 
 def set_last_digest_at(db: sqlite_utils.Database, guild_id: int, when: datetime) -> None:
     """Remember the end of the period the guild's last digest covered."""
-    with db.conn:
+    with db.atomic():
         db.execute(
             "update guild_settings set last_digest_at = ? where guild_id = ?",
             [to_iso(when), guild_id],
@@ -191,7 +191,7 @@ class Subscription:
 
 def add_subscription(db: sqlite_utils.Database, subscription: Subscription, now: datetime) -> bool:
     """Follow a topic; False when this subscription already existed."""
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             "insert or ignore into subscriptions (guild_id, kind, target_id, topic, created_at)"
             " values (?, ?, ?, ?, ?)",
@@ -208,7 +208,7 @@ def add_subscription(db: sqlite_utils.Database, subscription: Subscription, now:
 
 def remove_subscription(db: sqlite_utils.Database, subscription: Subscription) -> bool:
     """Stop following a topic; False when there was no such subscription."""
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             "delete from subscriptions where guild_id = ? and kind = ? and target_id = ?"
             " and topic = ?",
@@ -300,7 +300,7 @@ def record_digest(
     Returns the entry and whether it is new; when one was already recorded for this period
     (a second firing, a restart), that one is returned untouched, so a period posts once.
     """
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             "insert or ignore into digest_outbox"
             " (guild_id, channel_id, period, state, messages, message_ids, attempts, since,"
@@ -352,7 +352,7 @@ def count_digests(db: sqlite_utils.Database, state: str) -> int:
 
 def mark_part_posted(db: sqlite_utils.Database, entry_id: int, message_id: int) -> None:
     """Store the id of the next message Discord accepted (parts are posted in order)."""
-    with db.conn:
+    with db.atomic():
         db.execute(
             "update digest_outbox set message_ids = json_insert(message_ids, '$[#]', ?)"
             " where id = ?",
@@ -362,7 +362,7 @@ def mark_part_posted(db: sqlite_utils.Database, entry_id: int, message_id: int) 
 
 def mark_digest_posted(db: sqlite_utils.Database, entry_id: int, now: datetime) -> None:
     """Every message of the digest was accepted."""
-    with db.conn:
+    with db.atomic():
         db["digest_outbox"].update(
             entry_id, {"state": POSTED, "posted_at": to_iso(now), "last_error": None}
         )
@@ -370,7 +370,7 @@ def mark_digest_posted(db: sqlite_utils.Database, entry_id: int, now: datetime) 
 
 def note_digest_failure(db: sqlite_utils.Database, entry_id: int, error: str) -> int:
     """Count a failed attempt and keep its reason; returns the attempts so far."""
-    with db.conn:
+    with db.atomic():
         db.execute(
             "update digest_outbox set attempts = attempts + 1, last_error = ? where id = ?",
             [error[:500], entry_id],
@@ -425,7 +425,7 @@ def record_alerts(
     ]
     before = db.conn.total_changes
     for start in range(0, len(rows), 500):
-        with db.conn:
+        with db.atomic():
             db.conn.executemany(
                 "insert or ignore into alert_deliveries"
                 " (guild_id, kind, target_id, article_id, topic, state, recorded_at)"
@@ -504,7 +504,7 @@ def mark_target_alerts_posted(
     now: datetime,
 ) -> None:
     """Each group's deliveries (up to its last id) were told: (group, via, message id)."""
-    with db.conn:
+    with db.atomic():
         db.conn.executemany(
             "update alert_deliveries set state = ?, via = ?, message_id = ?, posted_at = ?"
             " where guild_id = ? and kind = ? and target_id = ? and state = ? and id <= ?",
@@ -549,7 +549,7 @@ def mark_alerts_posted(
     now: datetime,
 ) -> None:
     """These deliveries reached their target (``via`` 'dm' or 'channel')."""
-    with db.conn:
+    with db.atomic():
         db.conn.executemany(
             "update alert_deliveries set state = ?, via = ?, message_id = ?, posted_at = ?"
             " where id = ?",
@@ -574,7 +574,7 @@ def get_meta(db: sqlite_utils.Database, key: str) -> str | None:
 
 def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
     """Store a value under ``key``."""
-    with db.conn:
+    with db.atomic():
         db["bot_meta"].upsert({"key": key, "value": value}, pk="key")
 
 
