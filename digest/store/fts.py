@@ -21,7 +21,7 @@ def explain_bad_query(query: str) -> str:
     if stripped.count("(") != stripped.count(")"):
         return f"The search {query!r} has unbalanced parentheses."
     return (
-        f"The search {query!r} is not valid: use words, \"quoted phrases\", AND, OR, NOT, "
+        f'The search {query!r} is not valid: use words, "quoted phrases", AND, OR, NOT, '
         "and a * only at the end of a word (e.g. talk*)."
     )
 
