@@ -29,7 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import ParleyBot, Tuning  # noqa: E402
 from bot.outbox import RetryPolicy  # noqa: E402
-from bot.scheduler import digest_job_id, schedule_digest  # noqa: E402
+from bot.scheduler import digest_job_id, schedule_digest, spread_second  # noqa: E402
 from digest.articles import article_from_text  # noqa: E402
 from digest.config import Config, DatabaseSettings, SourceSettings  # noqa: E402
 from digest.store import bot_state  # noqa: E402
@@ -185,12 +185,14 @@ async def main(
         f"{articles} articles stored in {time.perf_counter() - t:.2f}s (setup, not measured)"
     )
 
-    # Every digest due at the same moment: the jobs are moved while the scheduler is paused
+    # Every digest due in the same minute: the jobs are moved while the scheduler is paused
     # (harness work, not measured), then the burst starts with the probe watching.
     bot.scheduler.pause()
     fire = datetime.now(UTC)
     for guild_id in host.guild_ids:
-        bot.scheduler.modify_job(digest_job_id(guild_id), next_run_time=fire)
+        # The minute they chose, each at its own spread second, as the real trigger fires them.
+        at = fire + timedelta(seconds=spread_second(guild_id))
+        bot.scheduler.modify_job(digest_job_id(guild_id), next_run_time=at)
     probe = LoopProbe()
     probe.start()
     rss_before = peak_rss_mb()

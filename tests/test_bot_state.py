@@ -111,3 +111,18 @@ def test_pending_alert_groups_count_all_but_read_the_first_few(db):
     bot_state.mark_target_alerts_posted(db, [(first, "dm", 3)], NOW)
     assert [g.target_id for g in bot_state.pending_alert_groups(db, targets=10)] == [8]
     assert len(bot_state.delivered_alerts(db, 1)) == 25
+
+
+def test_guilds_due_the_same_minute_fire_at_their_own_second_within_it():
+    from bot.scheduler import digest_trigger
+
+    now = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
+    fires = [
+        digest_trigger(GuildSettings(guild_id, 2, "08:00", "UTC")).get_next_fire_time(None, now)
+        for guild_id in range(1000, 1200)
+    ]
+    assert {(f.hour, f.minute) for f in fires} == {(8, 0)}
+    assert len({f.second for f in fires}) == 60
+    for guild_id, fire in zip(range(1000, 1200), fires, strict=True):
+        settings = GuildSettings(guild_id, 2, "08:00", "UTC")
+        assert digest_period(settings, fire) == "2026-11-26"
