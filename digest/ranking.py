@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer
 
 from digest.standalone import standalone_factor
 
@@ -30,6 +30,14 @@ __all__ = ["DEFAULT", "NEWS", "Params", "Ranked", "check_budget", "rank", "selec
 # centroid (degree centrality, O(n)) stands in for it.
 _MAX_GRAPH = 400
 _TOKEN_PATTERN = r"(?u)\b\w[\w'’]*\b"
+_HASHER = HashingVectorizer(
+    stop_words="english",
+    token_pattern=_TOKEN_PATTERN,
+    n_features=2**20,
+    alternate_sign=False,
+    norm=None,
+    dtype=np.float64,
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,10 @@ class Params:
     standalone: float = 1.0  # multiply by digest.standalone's factor to this power
     mmr: float = 0.3  # a candidate's score is multiplied by 1 - mmr * its similarity to the picks
     duplicate: float = 0.85  # cosine above which a sentence counts as already said
+    teleport: float = 0.0  # share of PageRank's teleport vector put on the lead (personalised)
+    teleport_decay: float = 3.0  # in sentences
+    length_cap: float = 10.0  # the length ratio counts up to this much
+    lead_growth: float = 0.0  # lead weight scales with (sentences / 20) ** growth
 
 
 DEFAULT = Params()
@@ -140,21 +152,21 @@ def check_budget(sentences: int, max_chars: int | None) -> None:
 
 
 def _count(flat: list[str], params: Params):  # noqa: ANN202 - scipy sparse matrix
-    """Term counts for every sentence of the batch: scikit-learn tokenises once for all."""
+    """Term counts for every sentence of the batch: scikit-learn tokenises once for all.
+
+    Hashed columns (2**20 of them, collisions negligible for an article's few hundred
+    terms): no vocabulary to build and prune per batch, which was a fifth of our time.
+    """
     if not flat:
         return None
-    vectorizer = TfidfVectorizer(
-        stop_words="english",
-        token_pattern=_TOKEN_PATTERN,
-        use_idf=False,
-        norm=None,
-        sublinear_tf=params.sublinear_tf,
-        dtype=np.float64,
-    )
-    try:
-        return vectorizer.fit_transform(flat).tocsr()
-    except ValueError:  # empty vocabulary: nothing but stop words in the whole batch
+    counts = _HASHER.transform(flat).tocsr()
+    if counts.nnz == 0:  # nothing but stop words in the whole batch
         return None
+    counts.sort_indices()
+    if params.sublinear_tf:
+        np.log(counts.data, out=counts.data)
+        counts.data += 1.0
+    return counts
 
 
 def _local_dense(block, title_counts) -> tuple[np.ndarray, np.ndarray | None]:  # noqa: ANN001
@@ -195,13 +207,15 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
     if n <= _MAX_GRAPH:
         similarity = vectors @ vectors.T
         np.fill_diagonal(similarity, 0.0)
-        centrality = _pagerank(similarity, params.damping)
+        centrality = _pagerank(similarity, params.damping, _teleport(pos, params))
     else:
         centrality = vectors @ vectors.sum(axis=0)
     centrality = centrality / (centrality.mean() or 1.0)
-    scores = centrality * (1.0 + params.lead * np.exp(-pos / params.lead_decay))
+    lead = params.lead * (n / 20.0) ** params.lead_growth
+    scores = centrality * (1.0 + lead * np.exp(-pos / params.lead_decay))
     words = np.fromiter((len(s.split()) for s in doc), dtype=float, count=n)
-    scores *= (np.maximum(words, 1.0) / max(float(np.median(words)), 1.0)) ** params.length_power
+    ratio = np.maximum(words, 1.0) / max(float(np.median(words)), 1.0)
+    scores *= np.minimum(ratio, params.length_cap) ** params.length_power
     if title is not None and params.title_weight:
         scores *= 1.0 + params.title_weight * (vectors @ title)
     if params.standalone:
@@ -210,14 +224,21 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
     return Ranked(doc, scores, similarity, vectors)
 
 
-def _pagerank(similarity: np.ndarray, damping: float) -> np.ndarray:
-    """Stationary PageRank of a weighted undirected graph, solved directly (n is small)."""
+def _teleport(pos: np.ndarray, params: Params) -> np.ndarray:
+    """PageRank's teleport vector: uniform, with a share on the opening sentences."""
+    n = len(pos)
+    lead = np.exp(-pos / params.teleport_decay)
+    return (1.0 - params.teleport) / n + params.teleport * lead / lead.sum()
+
+
+def _pagerank(similarity: np.ndarray, damping: float, teleport: np.ndarray) -> np.ndarray:
+    """Stationary personalised PageRank of a weighted undirected graph, solved directly."""
     n = len(similarity)
     out = similarity.sum(axis=1)
     # A sentence sharing no word with any other links to every sentence (a dangling node).
     transition = np.where(out[:, None] > 0, similarity / np.where(out == 0, 1, out)[:, None], 1 / n)
     system = np.eye(n) - damping * transition.T
-    return np.linalg.solve(system, np.full(n, (1.0 - damping) / n))
+    return np.linalg.solve(system, (1.0 - damping) * teleport)
 
 
 def _similarities(ranked: Ranked, index: int) -> np.ndarray:
