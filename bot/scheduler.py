@@ -9,7 +9,9 @@ back (APScheduler's default grace of one second would silently skip it).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -56,10 +58,25 @@ def _current() -> JobRunner:
     return _runner
 
 
+LOCKED_RETRIES = 5  # a digest waiting on a busy database is retried, never dropped
+
+
 async def digest_job(guild_id: int) -> None:
-    """Stored job: one guild's daily digest."""
+    """Stored job: one guild's daily digest.
+
+    Posting is idempotent per period (the outbox), so a run that met a locked database (a
+    worker's bulk write outlasting the busy timeout) is simply run again a little later.
+    """
     log.info("job: digest for guild %s", guild_id)
-    await _current().post_scheduled_digest(guild_id)
+    for attempt in range(1, LOCKED_RETRIES + 1):
+        try:
+            await _current().post_scheduled_digest(guild_id)
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == LOCKED_RETRIES:
+                raise
+            log.warning("digest for guild %s: database busy, retry %d", guild_id, attempt)
+            await asyncio.sleep(attempt)
 
 
 async def ingest_job() -> None:

@@ -126,3 +126,28 @@ def test_guilds_due_the_same_minute_fire_at_their_own_second_within_it():
     for guild_id, fire in zip(range(1000, 1200), fires, strict=True):
         settings = GuildSettings(guild_id, 2, "08:00", "UTC")
         assert digest_period(settings, fire) == "2026-11-26"
+
+
+async def test_a_digest_that_meets_a_locked_database_is_run_again():
+    import sqlite3
+
+    from bot import scheduler
+
+    class FlakyRunner:
+        """Meets one locked database, as when a worker's bulk write outlasts the busy timeout."""
+
+        def __init__(self):
+            self.calls = []
+
+        async def post_scheduled_digest(self, guild_id):
+            self.calls.append(guild_id)
+            if len(self.calls) == 1:
+                raise sqlite3.OperationalError("database is locked")
+
+    runner = FlakyRunner()
+    scheduler.attach(runner)
+    try:
+        await scheduler.digest_job(42)
+    finally:
+        scheduler.attach(None)
+    assert runner.calls == [42, 42]

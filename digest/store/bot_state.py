@@ -424,13 +424,15 @@ def record_alerts(
         for d in deliveries
     ]
     before = db.conn.total_changes
-    for start in range(0, len(rows), 500):
+    for start in range(0, len(rows), 1000):
+        # One short transaction per batch, then a pause long enough for a waiting connection's
+        # busy handler (it sleeps up to 100 ms between tries) to take the lock in between.
         with db.atomic():
             db.conn.executemany(
                 "insert or ignore into alert_deliveries"
                 " (guild_id, kind, target_id, article_id, topic, state, recorded_at)"
                 " values (?, ?, ?, ?, ?, ?, ?)",
-                rows[start : start + 500],
+                rows[start : start + 1000],
             )
         if pause:
             time.sleep(pause)
@@ -503,17 +505,21 @@ def mark_target_alerts_posted(
     groups: Sequence[tuple[PendingAlerts, str, int | None]],
     now: datetime,
 ) -> None:
-    """Each group's deliveries (up to its last id) were told: (group, via, message id)."""
-    with db.atomic():
-        db.conn.executemany(
-            "update alert_deliveries set state = ?, via = ?, message_id = ?, posted_at = ?"
-            " where guild_id = ? and kind = ? and target_id = ? and state = ? and id <= ?",
-            [
-                (POSTED, via, message_id, to_iso(now),
-                 g.guild_id, g.kind, g.target_id, RECORDED, g.last_id)
-                for g, via, message_id in groups
-            ],
-        )  # fmt: skip
+    """Each group's deliveries (up to its last id) were told: (group, via, message id).
+
+    One short transaction per group: a group can hold hundreds of rows, and one transaction
+    for all of them would keep the event loop's connection waiting for the write lock.
+    """
+    for group, via, message_id in groups:
+        with db.atomic():
+            db.execute(
+                "update alert_deliveries set state = ?, via = ?, message_id = ?, posted_at = ?"
+                " where guild_id = ? and kind = ? and target_id = ? and state = ? and id <= ?",
+                [
+                    POSTED, via, message_id, to_iso(now),
+                    group.guild_id, group.kind, group.target_id, RECORDED, group.last_id,
+                ],
+            )  # fmt: skip
 
 
 @dataclass(frozen=True)
