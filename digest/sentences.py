@@ -6,7 +6,7 @@ import re
 
 from syntok import segmenter
 from syntok._segmentation_states import State
-from syntok.tokenizer import Tokenizer
+from syntok.tokenizer import Token, Tokenizer
 
 # segmenter.analyze() pads each paragraph with as many spaces as its offset in the document,
 # which makes long texts quadratic; tokenising paragraph by paragraph gives the same sentences.
@@ -21,6 +21,8 @@ _TRAILER = "".join(
     sorted(State.terminals - {"..."} | State.closing_brackets | State.closing_quotes)
 )
 _TRAILING_RUN = re.compile(f"[{re.escape(_TRAILER)}]+$")
+_DECIDES = State.terminals | State.closing_brackets | State.closing_quotes | {"("}
+_BRACKET = re.compile("[" + re.escape("".join(sorted(State.opening_brackets))) + "\u200b]")
 _DECISION_POINT = re.compile(
     "[" + re.escape("".join(sorted(State.terminals - {"..."} | State.opening_brackets))) + "\u200b]"
 )
@@ -41,7 +43,10 @@ def split_sentences(text: str) -> list[str]:
         if body and not _DECISION_POINT.search(body):
             sentences.append(stripped)
             continue
-        for sentence in segmenter.segment(_TOKENIZER.tokenize(paragraph)):
+        tokens = list(_TOKENIZER.tokenize(paragraph))
+        if not _BRACKET.search(paragraph):
+            tokens = _merge_plain_runs(tokens, paragraph)
+        for sentence in segmenter.segment(iter(tokens)):
             if not sentence:
                 continue
             start = sentence[0].offset
@@ -50,3 +55,37 @@ def split_sentences(text: str) -> list[str]:
             if piece:
                 sentences.append(piece)
     return sentences
+
+
+def _merge_plain_runs(tokens: list[Token], paragraph: str) -> list[Token]:
+    """Fold runs of plain words into one token each, where syntok never looks inside them.
+
+    syntok's decisions read the token before a terminal, the terminal run and the two tokens
+    after it (plus bracket look-ahead, so paragraphs with brackets are not folded). Any other
+    token is only moved along, one state transition each; a folded run keeps its offsets.
+    """
+    keep = [False] * len(tokens)
+    last = len(tokens) - 1
+    for i, token in enumerate(tokens):
+        if token.value in _DECIDES or not token.value:
+            for j in range(max(i - 1, 0), min(i + 3, last + 1)):
+                keep[j] = True
+    keep[0] = True
+    if last > 0:
+        keep[1] = True
+    keep[last] = True
+    merged: list[Token] = []
+    i = 0
+    while i <= last:
+        if keep[i]:
+            merged.append(tokens[i])
+            i += 1
+            continue
+        j = i
+        while j + 1 <= last and not keep[j + 1]:
+            j += 1
+        first, end = tokens[i], tokens[j]
+        value = paragraph[first.offset : end.offset + len(end.value)]
+        merged.append(Token(first.spacing, value, first.offset))
+        i = j + 1
+    return merged
