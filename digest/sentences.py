@@ -23,6 +23,7 @@ _TRAILER = "".join(
 _TRAILING_RUN = re.compile(f"[{re.escape(_TRAILER)}]+$")
 _DECIDES = State.terminals | State.closing_brackets | State.closing_quotes | {"("}
 _BRACKET = re.compile("[" + re.escape("".join(sorted(State.opening_brackets))) + "\u200b]")
+_HOT = re.compile("[" + re.escape("".join(sorted(_DECIDES - {"..."}))) + "]")
 _DECISION_POINT = re.compile(
     "[" + re.escape("".join(sorted(State.terminals - {"..."} | State.opening_brackets))) + "\u200b]"
 )
@@ -43,9 +44,10 @@ def split_sentences(text: str) -> list[str]:
         if body and not _DECISION_POINT.search(body):
             sentences.append(stripped)
             continue
-        tokens = list(_TOKENIZER.tokenize(paragraph))
-        if not _BRACKET.search(paragraph):
-            tokens = _merge_plain_runs(tokens, paragraph)
+        if _BRACKET.search(paragraph):
+            tokens = list(_TOKENIZER.tokenize(paragraph))
+        else:
+            tokens = _merge_plain_runs(_tokenize_near_decisions(paragraph), paragraph)
         for sentence in segmenter.segment(iter(tokens)):
             if not sentence:
                 continue
@@ -89,3 +91,40 @@ def _merge_plain_runs(tokens: list[Token], paragraph: str) -> list[Token]:
         merged.append(Token(first.spacing, value, first.offset))
         i = j + 1
     return merged
+
+
+def _tokenize_near_decisions(paragraph: str) -> list[Token]:
+    """Tokens as syntok makes them near its decision points; one token per plain run elsewhere.
+
+    syntok's tokenizer works chunk by chunk (runs of non-space), so a chunk holding no
+    terminal, bracket or quote, and not next to one, can be passed over without being split
+    into tokens: :func:`_merge_plain_runs` would fold its tokens together anyway.
+    """
+    chunks = [(m.start(), m.end()) for m in Tokenizer._spaces.finditer(paragraph)]  # noqa: SLF001
+    n = len(chunks)
+    keep = [False] * n
+    for c, (start, end) in enumerate(chunks):
+        if _HOT.search(paragraph, start, end):
+            for j in range(max(c - 1, 0), min(c + 3, n)):
+                keep[j] = True
+    for c in (0, 1, n - 1):
+        if 0 <= c < n:
+            keep[c] = True
+    tokens: list[Token] = []
+    pos = c = 0
+    while c < n:
+        d = c
+        while d + 1 < n and keep[d + 1] == keep[c]:
+            d += 1
+        end = chunks[d][1]
+        if keep[c]:
+            for token in _TOKENIZER.tokenize(paragraph[pos:end]):
+                token.update(pos)
+                tokens.append(token)
+        else:
+            start = chunks[c][0]
+            tokens.append(Token(paragraph[pos:start], paragraph[start:end], start))
+        pos, c = end, d + 1
+    if pos < len(paragraph):  # syntok's trailing empty token holding the final spacing
+        tokens.append(Token(paragraph[pos:], "", len(paragraph)))
+    return tokens

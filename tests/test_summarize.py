@@ -146,3 +146,35 @@ def test_repeated_sentence_is_told_once():
 
 def test_repeated_stop_word_sentence_is_told_once():
     assert summarize("It is. It is. It is.", sentences=3) == ["It is."]
+
+
+def _syntok_plain(text: str) -> list[str]:
+    """The splitter without its shortcuts: every paragraph through syntok token by token."""
+    from syntok import segmenter
+    from syntok.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer(replace_not_contraction=False)
+    out = []
+    for _, paragraph in segmenter.preprocess_with_offsets(text):
+        for sentence in segmenter.segment(tokenizer.tokenize(paragraph)):
+            if sentence:
+                last = sentence[-1]
+                piece = paragraph[sentence[0].offset : last.offset + len(last.value)].strip()
+                if piece:
+                    out.append(piece)
+    return out
+
+
+TRICKY = [
+    'He said: "Mr. Smith paid $1.5bn." Then he left... And Dr. J. R. Doe (pictured) nodded.',
+    "The U.S. economy grew 3.1% in Q2. No. 10 said so; analysts disagreed! Really?",
+    "It ended on 3 Jan. 2005. Sales (up 5%) rose. Others fell (see below).",
+    'A one-sentence paragraph with "quotes" ends here."\n\nSecond paragraph.)\n\n  ',
+    "Words\u200bjoined by a zero-width space. Next one.",
+    "no terminal at all in this paragraph\n\nI. Roman numeral. II. Another one.",
+]
+
+
+@pytest.mark.parametrize("text", [*TRICKY, *(p.read_text(encoding="utf-8") for p in SEEDS)])
+def test_splitter_shortcuts_give_syntoks_sentences(text):
+    assert split_sentences(text) == _syntok_plain(text)
