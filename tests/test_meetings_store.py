@@ -244,13 +244,94 @@ def test_seeds_end_to_end(db):
     assert store.search_meetings(db, topic="taiwan", since="2023").total >= 2
 
 
-def test_text_search_strategies_agree(filled, monkeypatch):
-    # Many matches walk the date index, few are sorted: both must give the same page.
-    sorted_page = store.search_meetings(filled, text="met")
-    monkeypatch.setattr(store, "DENSE_TEXT", 0)
-    walked_page = store.search_meetings(filled, text="met")
-    assert [m.id for m in walked_page.meetings] == [m.id for m in sorted_page.meetings]
-    assert walked_page.total == sorted_page.total == 4
-    # Deep pages of a dense search use the match set instead of per-row probes.
+def test_text_search_reads_the_date_ordered_index(filled):
+    page = store.search_meetings(filled, text="met")
+    assert [m.evidence for m in page.meetings] == [
+        "The defence ministers met in Astana.",
+        ON_UKRAINE,
+        AT_DIAOYUTAI,
+        KERRY_IRAN,
+    ]  # fmt: skip  (same day: newest id first)
+    assert page.total == 4 and not page.total_capped
+    dated = store.search_meetings(filled, text="met", since="2016-01-27", until="2024-04-25")
+    assert [m.evidence for m in dated.meetings] == [KERRY_IRAN]
     deep = store.search_meetings(filled, text="met", limit=2, offset=199)
-    assert deep.total == 4 and deep.meetings == ()
+    assert deep.total == 4 and deep.meetings == () and not deep.has_more
+
+
+def test_text_index_follows_date_changes_and_merges(db):
+    first = saved_article(db, "first", datetime(2024, 4, 1, tzinfo=UTC))
+    later = saved_article(db, "later", datetime(2024, 4, 27, tzinfo=UTC))
+    (one,) = store.save_meetings(
+        db, first, [meeting(BLINKEN, WANG, date="2024-04", evidence="Talks on fentanyl.")]
+    )
+    store.save_meetings(
+        db,
+        later,
+        [meeting(BLINKEN, WANG, date="2024-04-26", evidence="Blinken met Wang on chips.")],
+    )
+    assert store.get_meeting(db, one).date == "2024-04-26"
+    for words in ("fentanyl", "chips"):
+        found = store.search_meetings(db, text=words, since="2024-04-26")
+        assert [m.id for m in found.meetings] == [one]
+    assert store.search_meetings(db, text="fentanyl", until="2024-04-25").total == 0
+
+
+def test_totals_are_capped_past_the_cap(db, monkeypatch):
+    article = saved_article(db, "many", datetime(2024, 4, 27, tzinfo=UTC))
+    people = [Participant(f"Envoy Number{n}", None, "Chile") for n in range(6)]
+    store.save_meetings(db, article, [
+        meeting(person, WANG, date=f"2024-0{n + 1}-10", evidence=f"Talks number {n}.")
+        for n, person in enumerate(people)
+    ])  # fmt: skip
+    monkeypatch.setattr(store, "TOTAL_CAP", 4)
+    page = store.search_meetings(db, person="Wang Yi", limit=2)
+    assert page.total == 4 and page.total_capped and page.has_more
+    assert [m.evidence for m in page.meetings] == ["Talks number 5.", "Talks number 4."]
+    text = store.search_meetings(db, text="talks", limit=2)
+    assert text.total == 4 and text.total_capped
+    deeper = store.search_meetings(db, person="Wang Yi", limit=2, offset=4)
+    assert deeper.total == 6 and not deeper.total_capped and not deeper.has_more
+    monkeypatch.setattr(store, "TOTAL_CAP", 1000)
+    assert store.search_meetings(db, person="Wang Yi").total == 6
+
+
+def test_migration_backfills_the_text_index(tmp_path):
+    from digest import store as database
+
+    path = tmp_path / "old.db"
+    db = database.open_db(path)
+    article = saved_article(db, "afp", datetime(2024, 4, 26, tzinfo=UTC))
+    store.save_meetings(db, article, [meeting(BLINKEN, WANG, evidence="Talks at Diaoyutai.")])
+    # Back to the schema before the date-ordered index: the old FTS table, version 3.
+    db.execute("drop table meeting_text")
+    for name in ("ai", "ad", "au"):
+        db.execute(f"drop trigger meeting_text_{name}")
+    db["meetings"].enable_fts(["search_text"], create_triggers=True, tokenize="porter")
+    db.execute("update schema_versions set version = 3 where component = 'meetings'")
+    db.conn.commit()
+    db.close()
+    again = database.open_db(path)
+    assert database.schema_version(again, "meetings") == len(store.MIGRATIONS)
+    assert "meetings_fts" not in again.table_names()
+    assert store.search_meetings(again, text="Diaoyutai").total == 1
+
+
+def test_combined_filters_count_within_a_scan_budget(db, monkeypatch):
+    article = saved_article(db, "many", datetime(2024, 4, 27, tzinfo=UTC))
+    envoys = [Participant(f"Envoy Number{n}", None, "Chile") for n in range(8)]
+    store.save_meetings(db, article, [
+        meeting(person, WANG, date=f"2024-0{n + 1}-10", topics=["trade"],
+                status="held" if n % 2 else "planned", evidence=f"Talks number {n}.")
+        for n, person in enumerate(envoys)
+    ])  # fmt: skip
+    exact = store.search_meetings(db, person="Wang Yi", topic="trade", status="held", limit=2)
+    assert exact.total == 4 and not exact.total_capped
+    monkeypatch.setattr(store, "SCAN_BUDGET", 4)  # the newest 4 rows hold 2 held meetings
+    page = store.search_meetings(db, person="Wang Yi", topic="trade", status="held", limit=1)
+    assert [m.evidence for m in page.meetings] == ["Talks number 7."]
+    assert page.total == 2 and page.total_capped and page.has_more
+    # A page past the budget's stretch walks on until it is full: the same rows as unbudgeted.
+    deep = store.search_meetings(db, person="Wang Yi", topic="trade", status="held", offset=2)
+    assert [m.evidence for m in deep.meetings] == ["Talks number 3.", "Talks number 1."]
+    assert deep.total == 4 and not deep.total_capped and not deep.has_more

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import json
 import re
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -133,22 +134,70 @@ def _index_search_text_only(db: sqlite_utils.Database) -> None:
     db["meetings"].rebuild_fts()
 
 
-MIGRATIONS = [_create_tables, _add_date_to_links, _index_search_text_only]
+# A meeting's place in the "newest first" order as one integer: the Julian day of its
+# date_from (0 when unknown) in the high bits, its id in the low 32. The full-text table uses
+# it as rowid, so ``order by rowid desc limit n`` walks the matches newest first without
+# sorting them all, and a date range is a rowid range.
+_KEY_SHIFT = 4294967296  # 2**32
+_ID_MASK = _KEY_SHIFT - 1
+
+
+def _sort_key_sql(row: str) -> str:
+    return (
+        f"(coalesce(cast(julianday(nullif({row}.date_from, '')) as integer), 0) "
+        f"* {_KEY_SHIFT} + {row}.id)"
+    )
+
+
+def _date_ordered_text_index(db: sqlite_utils.Database) -> None:
+    """Full-text index keyed by date order (``meeting_text``), kept by triggers; backfilled."""
+    db["meetings"].disable_fts()  # drops meetings_fts and its triggers
+    # Contentless: only rowids are ever read; search_text stays in meetings. Rows are removed
+    # with FTS5's 'delete' command, which needs the text that was indexed (old.search_text).
+    db.execute(
+        "create virtual table meeting_text using fts5(search_text, content='', tokenize='porter')"
+    )
+    db.execute(
+        f"insert into meeting_text (rowid, search_text) "
+        f"select {_sort_key_sql('m')}, m.search_text from meetings m"
+    )
+    new_key, old_key = _sort_key_sql("new"), _sort_key_sql("old")
+    remove_old = (
+        "insert into meeting_text (meeting_text, rowid, search_text) "
+        f"values ('delete', {old_key}, old.search_text);"
+    )
+    add_new = f"insert into meeting_text (rowid, search_text) values ({new_key}, new.search_text);"
+    # One execute() per trigger: executescript() would commit the migration's transaction.
+    db.execute(f"create trigger meeting_text_ai after insert on meetings begin {add_new} end")
+    db.execute(f"create trigger meeting_text_ad after delete on meetings begin {remove_old} end")
+    db.execute(
+        "create trigger meeting_text_au after update of date_from, search_text on meetings "
+        f"begin {remove_old} {add_new} end"
+    )
+
+
+MIGRATIONS = [
+    _create_tables,
+    _add_date_to_links,
+    _index_search_text_only,
+    _date_ordered_text_index,
+]
 
 
 @dataclass(frozen=True)
 class MeetingPage:
-    """One page of lookup results, newest first, with the total number of matches."""
+    """One page of lookup results, newest first, with the number of matches (capped)."""
 
     meetings: tuple[Meeting, ...]
-    total: int
+    total: int  # exact, or TOTAL_CAP (at least) when total_capped
     limit: int
     offset: int
+    total_capped: bool = False  # ``total`` is a lower bound, more match: show "1000+"
 
     @property
     def has_more(self) -> bool:
         """True when later pages exist."""
-        return self.offset + len(self.meetings) < self.total
+        return self.total_capped or self.offset + len(self.meetings) < self.total
 
 
 # --- small helpers -----------------------------------------------------------------------
@@ -704,13 +753,15 @@ def search_meetings(  # noqa: C901 - one branch per filter
         drivers.append(("meeting_sides", "s", "s.side = ?", [_side_name(db, side)]))
     if len(drivers) > 1:  # the smallest set drives; the others are probed per row
         drivers.sort(key=lambda driver: _estimate(db, driver))
-    where: list[str] = []
+    inner: list[str] = []  # conditions on the driving table alone (its index range)
+    inner_params: list[Any] = []
+    where: list[str] = []  # the other filters, checked per driving row
     params: list[Any] = []
     if drivers:
         table, d, condition, values = drivers[0]
         source, key = f"{table} {d}", f"{d}.meeting_id"
-        where.append(condition)
-        params += values
+        inner.append(condition)
+        inner_params += values
         for other_table, alias, other_condition, other_values in drivers[1:]:
             where.append(
                 f"exists (select 1 from {other_table} {alias} "
@@ -718,40 +769,41 @@ def search_meetings(  # noqa: C901 - one branch per filter
             )
             params += other_values
     elif text is not None:
-        d, key = "m", "m.id"
-        matches = _count_matches(db, text)
-        if matches > DENSE_TEXT:
-            # Many matches: walk meetings newest first (the date index) and keep those that
-            # match; the first page turns up long before the end of the index. For a word
-            # in a fifth of all meetings or more, probing each row beats building the set.
-            source = "meetings m indexed by idx_meetings_date_from_id"
-            newest = next(iter(db.query("select max(id) as n from meetings")))["n"] or 1
-            if matches * 5 >= newest and offset + limit <= 200:
-                where.append(
-                    "exists (select 1 from meetings_fts where meetings_fts.rowid = m.id "
-                    "and meetings_fts match ?)"
-                )
-            else:
-                where.append("m.id in (select rowid from meetings_fts where meetings_fts match ?)")
-        else:
-            # Few matches: fetch them all from the full-text index and sort them by date.
-            source = "meetings_fts join meetings m on m.id = meetings_fts.rowid"
-            where.append("meetings_fts match ?")
-        params.append(text)
+        # The date-ordered full-text index drives: its rowids are sort keys, so the page is
+        # the first matches read backwards, and a date range is a rowid range.
+        d, source, key = "f", "meeting_text f", f"(f.rowid & {_ID_MASK})"
+        inner.append("f.meeting_text match ?")
+        inner_params.append(text)
     else:
         d, source, key = "m", "meetings m", "m.id"
-    if first:  # overlaps the range: may end on or after since (year-only dates start 1 Jan)
-        where.append(f"{d}.date_to >= ? and {d}.date_from >= ?")
-        params += [first, first[:4] + "-01-01"]
-    if last:
-        where.append(f"{d}.date_from <= ? and {d}.date_from != ''")
-        params.append(last)
+    needs_meeting = place is not None or status is not None
+    if d == "f":
+        if first:  # a key range on date_from; partial dates ending after since are checked below
+            inner.append("f.rowid >= ?")
+            inner_params.append(_day_number(first[:4] + "-01-01") * _KEY_SHIFT)
+        if last:
+            inner.append("f.rowid >= ? and f.rowid < ?")  # dated, on or before until
+            inner_params += [_KEY_SHIFT, (_day_number(last) + 1) * _KEY_SHIFT]
+        if first and first[4:] != "-01-01":
+            where.append("m.date_to >= ?")
+            params.append(first)
+            needs_meeting = True
+    else:
+        if first:  # overlaps the range: may end on or after since (year-only dates start 1 Jan)
+            inner.append(f"{d}.date_to >= ? and {d}.date_from >= ?")
+            inner_params += [first, first[:4] + "-01-01"]
+        if last:
+            inner.append(f"{d}.date_from <= ? and {d}.date_from != ''")
+            inner_params.append(last)
     if text is not None and drivers:
-        where.append(f"{key} in (select rowid from meetings_fts where meetings_fts match ?)")
+        where.append(
+            f"{key} in (select rowid & {_ID_MASK} from meeting_text where meeting_text match ?)"
+        )
         params.append(text)
-    if place is not None or status is not None:
+    joins = ""
+    if needs_meeting:
         if d != "m":
-            source += f" join meetings m on m.id = {key}"
+            joins = f" join meetings m on m.id = {key}"
         if place is not None:
             sql, values = _place_filter(db, place)
             where.append(sql)
@@ -759,32 +811,99 @@ def search_meetings(  # noqa: C901 - one branch per filter
         if status is not None:
             where.append("m.status = ?")
             params.append(status)
-    body = f"from {source}" + (" where " + " and ".join(where) if where else "")
-    distinct = "distinct " if several_people else ""
-    count_sql = f"select count({distinct}{key}) as n {body}"
     if d == "m":
         order = "m.date_from desc, m.id desc"  # the meetings (date_from, id) index
+    elif d == "f":
+        order = "f.rowid desc"  # the full-text index, read backwards
     else:  # the link table's (value, date_from, date_to, meeting_id) index, read backwards
         order = f"{d}.date_from desc, {d}.date_to desc, {d}.meeting_id desc"
-    page_sql = f"select {distinct}{key} as id {body} order by {order} limit ? offset ?"
-    if text is not None and not drivers and len(where) == 1:
-        total = matches
-        ids = [r["id"] for r in match_rows(db, page_sql, [*params, limit, offset], text)]
-    elif text is not None:
-        total = next(iter(match_rows(db, count_sql, params, text)))["n"]
-        ids = [r["id"] for r in match_rows(db, page_sql, [*params, limit, offset], text)]
+    walk = _Walk(
+        db, text, f"{source}{joins}", key, order, inner, inner_params, where, params,
+        distinct="distinct " if several_people else "",
+    )  # fmt: skip
+    if drivers and where:
+        ids, total, capped = walk.budgeted(source, limit, offset)
     else:
-        total = next(iter(db.query(count_sql, params)))["n"]
-        ids = [r["id"] for r in db.query(page_sql, [*params, limit, offset])]
-    return MeetingPage(tuple(_meetings_by_ids(db, ids)), total, limit, offset)
+        ids, total, capped = walk.capped(limit, offset)
+    return MeetingPage(tuple(_meetings_by_ids(db, ids)), total, limit, offset, capped)
 
 
-DENSE_TEXT = 2000  # matches above which a text search walks the date index instead of sorting
+@dataclass(frozen=True)
+class _Walk:
+    """A walk down a date-ordered index (``order``), newest first, keeping matching rows."""
+
+    db: sqlite_utils.Database
+    text: str | None  # the full-text query, when the SQL MATCHes one
+    source: str
+    key: str
+    order: str
+    inner: list[str]
+    inner_params: list[Any]
+    where: list[str]
+    params: list[Any]
+    distinct: str
+
+    def ids(self, source: str, conditions: list[str], values: list[Any], limit: int) -> list[int]:
+        sql = f"select {self.distinct}{self.key} as id from {source}"
+        sql += (" where " + " and ".join(conditions) if conditions else "") + " order by "
+        sql += f"{self.order} limit ?"
+        try:  # plain tuples: up to TOTAL_CAP ids, dicts would cost more than the walk
+            return [row[0] for row in self.db.execute(sql, [*values, limit]).fetchall()]
+        except sqlite3.OperationalError:
+            if self.text is None:
+                raise
+            list(match_rows(self.db, sql, [*values, limit], self.text))  # BadQuery for bad syntax
+            raise
+
+    def capped(self, limit: int, offset: int) -> tuple[list[int], int, bool]:
+        """One walk gives the page and the count, stopping past TOTAL_CAP matches.
+
+        Reading past the cap would mean reading every match of a common filter; the cap
+        grows with the page asked for, so deep pages still count past themselves.
+        """
+        cap = max(TOTAL_CAP, offset + limit)
+        conditions = self.inner + self.where
+        found = self.ids(self.source, conditions, self.inner_params + self.params, cap + 1)
+        return found[offset : offset + limit], min(len(found), cap), len(found) > cap
+
+    def budgeted(self, table: str, limit: int, offset: int) -> tuple[list[int], int, bool]:
+        """Page and count when each driving row must be probed against other filters.
+
+        The count reads at most SCAN_BUDGET driving rows: past that, the total is a lower
+        bound (flagged). The page comes from that first stretch when it is there, else from
+        a walk that goes on until the page is full, as a plain page query would.
+        """
+        cap = max(TOTAL_CAP, offset + limit)
+        d = table.split()[-1]
+        stretch = (
+            f"(select {d}.meeting_id, {d}.date_from, {d}.date_to from {table} where "
+            f"{' and '.join(self.inner)} order by {self.order} limit ?) {d}"
+        )
+        source = stretch + self.source[len(table) :]  # the same joins after the driver
+        values = [*self.inner_params, SCAN_BUDGET, *self.params]
+        found = self.ids(source, self.where, values, cap + 1)
+        if len(found) > cap:
+            return found[offset : offset + limit], cap, True
+        sql = f"select count(*) from (select 1 from {table} where {' and '.join(self.inner)} "
+        driving = self.db.execute(sql + "limit ?)", [*self.inner_params, SCAN_BUDGET + 1])
+        if driving.fetchone()[0] <= SCAN_BUDGET:  # the stretch was every driving row: exact
+            return found[offset : offset + limit], len(found), False
+        wanted = offset + limit + 1  # one more than the page says whether more exist
+        if len(found) < wanted:
+            conditions = self.inner + self.where
+            found = self.ids(self.source, conditions, self.inner_params + self.params, wanted)
+            if len(found) < wanted:
+                return found[offset : offset + limit], len(found), False
+        return found[offset : offset + limit], len(found), True
 
 
-def _count_matches(db: sqlite_utils.Database, text: str) -> int:
-    sql = "select count(*) as n from meetings_fts where meetings_fts match ?"
-    return next(iter(match_rows(db, sql, [text], text)))["n"]
+TOTAL_CAP = 1000  # totals above this are reported as "1000+" (MeetingPage.total_capped)
+SCAN_BUDGET = 2000  # driving rows read to count a combined filter; past it "N+" (a lower bound)
+
+
+def _day_number(day: str) -> int:
+    """The Julian day number SQLite's ``cast(julianday(day) as integer)`` gives."""
+    return date.fromisoformat(day).toordinal() + 1721424
 
 
 def _estimate(db: sqlite_utils.Database, driver: tuple[str, str, str, list[Any]]) -> int:
