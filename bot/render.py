@@ -244,6 +244,7 @@ class Page:
     offset: int
     size: int
     total: int
+    capped: bool = False  # total is a lower bound (the store stops counting): "1000+"
 
     @property
     def has_previous(self) -> bool:
@@ -253,22 +254,22 @@ class Page:
     @property
     def has_next(self) -> bool:
         """True when there are results after this page."""
-        return self.offset + self.size < self.total
+        return self.capped or self.offset + self.size < self.total
 
     def previous(self) -> Page:
         """The page before this one."""
-        return Page(max(0, self.offset - self.size), self.size, self.total)
+        return Page(max(0, self.offset - self.size), self.size, self.total, self.capped)
 
     def next(self) -> Page:
         """The page after this one."""
-        return Page(self.offset + self.size, self.size, self.total)
+        return Page(self.offset + self.size, self.size, self.total, self.capped)
 
     def label(self) -> str:
         """'Results 6–10 of 23'."""
         if self.total == 0:
             return "No results"
         last = min(self.offset + self.size, self.total)
-        return f"Results {self.offset + 1}–{last} of {self.total}"
+        return f"Results {self.offset + 1}–{last} of {self.total}{'+' if self.capped else ''}"
 
 
 def meetings_page_embeds(meetings: Sequence[Meeting], page: Page) -> list[discord.Embed]:

@@ -78,3 +78,14 @@ def test_bad_filter_exits_1_with_one_line(env):
     )  # fmt: skip
     assert done.returncode == 1
     assert done.stderr.strip().startswith("Error: Status 'done' is not one of")
+
+
+def test_capped_totals_show_a_plus(env, monkeypatch):
+    from digest.store import meetings as meeting_store
+
+    monkeypatch.setattr(meeting_store, "TOTAL_CAP", 2)
+    text = run(env, "meetings", "--limit", "1")
+    assert text.exit_code == 0, text.output
+    assert "1-1 of 2+ (page 1 of 2+)" in text.output
+    page = json.loads(run(env, "meetings", "--limit", "1", "--format", "json").output)
+    assert page["total"] == 2 and page["total_capped"] is True

@@ -29,7 +29,7 @@ class MeetingQuery:
         found = meeting_store.search_meetings(
             bot.db, **self.filters, limit=PAGE_SIZE, offset=offset
         )
-        page = Page(offset, PAGE_SIZE, found.total)
+        page = Page(offset, PAGE_SIZE, found.total, found.total_capped)
         return meetings_page_embeds(found.meetings, page), page
 
 

@@ -134,6 +134,7 @@ def meetings(
     if fmt == "json":
         payload = {
             "total": result.total,
+            "total_capped": result.total_capped,  # total is a lower bound: more match
             "page": page,
             "limit": limit,
             "meetings": [_stored_dict(m) for m in result.meetings],
@@ -147,9 +148,10 @@ def meetings(
         click.echo("\n".join(_describe(meeting)))
     pages = (result.total + limit - 1) // limit
     first = result.offset + 1
+    more = "+" if result.total_capped else ""  # the store stops counting past a cap
     click.echo(
-        f"\n{first}-{result.offset + len(result.meetings)} of {result.total} "
-        f"(page {page} of {pages})"
+        f"\n{first}-{result.offset + len(result.meetings)} of {result.total}{more} "
+        f"(page {page} of {pages}{more})"
     )
 
 
