@@ -20,6 +20,8 @@ LexRank, TextRank, LSA, Luhn, KL and SumBasic (English stemmer and stop words).
 
 Every method gets the same sentences (digest.sentences.split_sentences). `art/s` is end to end,
 text in, summary out (splitting included); `alone/s` is the method on already-split sentences.
+After the table, one speed line: digest.summarize_many end to end on the first 300 BBC articles,
+in one process and over 2 worker processes (the single-process figure is the one to compare).
 sumy is fed our sentences through its document model with a plain regex word tokenizer (its own
 Tokenizer would need NLTK data downloads).
 """
@@ -29,6 +31,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import multiprocessing
 import re
 import sys
 import time
@@ -53,6 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from digest.ranking import DEFAULT, NEWS, Params, rank, select  # noqa: E402
 from digest.sentences import split_sentences  # noqa: E402
+from digest.summarize import summarize_many  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "summaries"
 SPEED_SAMPLE = 300  # articles timed per set and budget
@@ -214,6 +218,29 @@ def evaluate(name, rows, ks, methods, use_titles, parts=None) -> list[tuple]:
     return [line for label in parts for line in lines[label]]
 
 
+def _summarise_chunk(job: tuple[list[str], list[str | None], int, Params]) -> list[list[str]]:
+    texts, titles, k, params = job
+    return summarize_many(texts, k, titles=titles, params=params)
+
+
+def parallel_speed(rows: list[dict], k: int, params: Params, workers: int = 2) -> tuple:
+    """Articles/second end to end through digest.summarize_many: one process, then ``workers``.
+
+    Text in, summary out (splitting included), best of 3 on the first SPEED_SAMPLE rows; the
+    pool is started and warmed first (an ingestion worker would keep it), pickling is counted.
+    """
+    rows = rows[:SPEED_SAMPLE]
+    texts, titles = [r["text"] for r in rows], [r.get("title") for r in rows]
+    single = len(rows) / best_time(lambda: summarize_many(texts, k, titles=titles, params=params))
+    step = -(-len(rows) // workers)
+    starts = range(0, len(rows), step)
+    jobs = [(texts[i : i + step], titles[i : i + step], k, params) for i in starts]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool.map(_summarise_chunk, jobs, chunksize=1)  # warm: imports done in every worker
+        multi = len(rows) / best_time(lambda: pool.map(_summarise_chunk, jobs, chunksize=1))
+    return single, multi
+
+
 def parse_params(pairs: list[str]) -> Params:
     fields = {}
     for pair in pairs:
@@ -265,12 +292,24 @@ def main(argv: list[str] | None = None) -> None:
         for split in splits:
             rows = [r for r in cnndm if r["split"] == split][: args.limit]
             lines += evaluate(f"cnndm-{split} @3", rows, [3] * len(rows), methods, False)
+    speed_rows = None
+    if "bbc" in sets and "ours" in methods:
+        speed_rows = bbc_rows(args.data, args.bbc_split)[: args.limit]
+        speeds = {"@3": parallel_speed(speed_rows, 3, params)}
     header = ("set @ budget", "method", "n", "R-1", "R-2", "R-Lsum", "art/s", "alone/s")
     print("\n{:<22} {:<10} {:>5} {:>6} {:>6} {:>6} {:>7} {:>8}".format(*header))
     for name, method_name, n, r1, r2, rl, speed, alone in lines:
         print(
             f"{name:<22} {method_name:<10} {n:>5} {r1:6.1f} {r2:6.1f} {rl:6.1f} "
             f"{speed:7.0f} {alone:8.0f}"
+        )
+    if speed_rows is not None:
+        single, multi = speeds["@3"]
+        textrank = [line[6] for line in lines if line[0].endswith(" @3") and line[1] == "textrank"]
+        print(
+            f"\nsummarize_many end to end, first {min(SPEED_SAMPLE, len(speed_rows))} BBC articles"
+            f" @3: 1 process {single:.0f} art/s, 2 worker processes {multi:.0f} art/s"
+            + (f" (TextRank @3 in the table: {textrank[0]:.0f} art/s)" if textrank else "")
         )
 
 
