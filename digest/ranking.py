@@ -56,7 +56,7 @@ class Params:
     sublinear_tf: bool = True
     lead: float = 0.3  # extra weight for a 20-sentence article's first sentence, decaying
     lead_decay: float = 4.0  # in sentences
-    lead_growth: float = 2.0  # lead weight scales with (sentences / 20) ** growth
+    lead_growth: float = 2.0  # lead weight scales with (sentences per article / 20) ** growth
     length_power: float = 0.4  # score multiplied by (words / median words) ** power
     title_weight: float = 0.5  # score multiplied by 1 + weight * cosine(sentence, headline)
     standalone: float = 1.0  # multiply by digest.standalone's factor to this power
@@ -215,7 +215,9 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
     else:
         centrality = vectors @ vectors.sum(axis=0)
     centrality = centrality / (centrality.mean() or 1.0)
-    lead = params.lead * (n / 20.0) ** params.lead_growth
+    # Length per article: a story's merged document holds several, each with its own opening.
+    per_article = n / max(int(np.count_nonzero(pos == 0)), 1)
+    lead = params.lead * (per_article / 20.0) ** params.lead_growth
     scores = centrality * (1.0 + lead * np.exp(-pos / params.lead_decay))
     words = np.fromiter((len(s.split()) for s in doc), dtype=float, count=n)
     scores *= (np.maximum(words, 1.0) / max(float(np.median(words)), 1.0)) ** params.length_power
