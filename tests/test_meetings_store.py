@@ -296,18 +296,25 @@ def test_totals_are_capped_past_the_cap(db, monkeypatch):
     assert store.search_meetings(db, person="Wang Yi").total == 6
 
 
-def test_migration_backfills_the_text_index(tmp_path):
+def test_migration_backfills_text_index_and_link_status(tmp_path):
     from digest import store as database
 
     path = tmp_path / "old.db"
     db = database.open_db(path)
     article = saved_article(db, "afp", datetime(2024, 4, 26, tzinfo=UTC))
-    store.save_meetings(db, article, [meeting(BLINKEN, WANG, evidence="Talks at Diaoyutai.")])
+    store.save_meetings(
+        db, article, [meeting(BLINKEN, WANG, topics=["taiwan"], evidence="Talks at Diaoyutai.")]
+    )
     # Back to the schema before the date-ordered index: the old FTS table, version 3.
     db.execute("drop table meeting_text")
     for name in ("ai", "ad", "au"):
         db.execute(f"drop trigger meeting_text_{name}")
     db["meetings"].enable_fts(["search_text"], create_triggers=True, tokenize="porter")
+    for table, column in (("participations", "person_id"), ("meeting_topics", "topic"),
+                          ("meeting_sides", "side")):  # fmt: skip
+        db.execute(f"drop index idx_{table}_{column}_status_dates")
+        db.execute(f"alter table {table} drop column status")
+    db.execute("drop table topics")
     db.execute("update schema_versions set version = 3 where component = 'meetings'")
     db.conn.commit()
     db.close()
@@ -315,6 +322,8 @@ def test_migration_backfills_the_text_index(tmp_path):
     assert database.schema_version(again, "meetings") == len(store.MIGRATIONS)
     assert "meetings_fts" not in again.table_names()
     assert store.search_meetings(again, text="Diaoyutai").total == 1
+    assert store.search_meetings(again, person="Blinken", status="held").total == 1
+    assert again.execute("select name, meeting_count from topics").fetchall() == [("taiwan", 1)]
 
 
 def test_combined_filters_count_within_a_scan_budget(db, monkeypatch):
@@ -322,16 +331,33 @@ def test_combined_filters_count_within_a_scan_budget(db, monkeypatch):
     envoys = [Participant(f"Envoy Number{n}", None, "Chile") for n in range(8)]
     store.save_meetings(db, article, [
         meeting(person, WANG, date=f"2024-0{n + 1}-10", topics=["trade"],
-                status="held" if n % 2 else "planned", evidence=f"Talks number {n}.")
+                evidence=f"Talks number {n}, {'beta' if n % 2 else 'alpha'}.")
         for n, person in enumerate(envoys)
     ])  # fmt: skip
-    exact = store.search_meetings(db, person="Wang Yi", topic="trade", status="held", limit=2)
+    filters = {"person": "Wang Yi", "topic": "trade", "text": "alpha"}
+    exact = store.search_meetings(db, **filters, limit=2)
     assert exact.total == 4 and not exact.total_capped
-    monkeypatch.setattr(store, "SCAN_BUDGET", 4)  # the newest 4 rows hold 2 held meetings
-    page = store.search_meetings(db, person="Wang Yi", topic="trade", status="held", limit=1)
-    assert [m.evidence for m in page.meetings] == ["Talks number 7."]
+    monkeypatch.setattr(store, "SCAN_BUDGET", 4)  # the newest 4 rows hold 2 "alpha" meetings
+    page = store.search_meetings(db, **filters, limit=1)
+    assert [m.evidence for m in page.meetings] == ["Talks number 6, alpha."]
     assert page.total == 2 and page.total_capped and page.has_more
     # A page past the budget's stretch walks on until it is full: the same rows as unbudgeted.
-    deep = store.search_meetings(db, person="Wang Yi", topic="trade", status="held", offset=2)
-    assert [m.evidence for m in deep.meetings] == ["Talks number 3.", "Talks number 1."]
+    deep = store.search_meetings(db, **filters, offset=2)
+    assert [m.evidence for m in deep.meetings] == [
+        "Talks number 2, alpha.",
+        "Talks number 0, alpha.",
+    ]
     assert deep.total == 4 and not deep.total_capped and not deep.has_more
+
+
+def test_status_on_links_follows_the_upgrade(db):
+    plan = saved_article(db, "plan", datetime(2024, 4, 20, tzinfo=UTC))
+    held = saved_article(db, "held", datetime(2024, 4, 27, tzinfo=UTC))
+    (one,) = store.save_meetings(
+        db, plan, [meeting(BLINKEN, WANG, status="planned", date=None, topics=["taiwan"])]
+    )
+    assert store.search_meetings(db, person="Blinken", topic="taiwan", status="planned").total == 1
+    store.save_meetings(db, held, [meeting(BLINKEN, WANG, date="2024-04-26", topics=["taiwan"])])
+    for filters in ({"person": "Blinken"}, {"topic": "taiwan"}, {"side": "China"}):
+        assert [m.id for m in store.search_meetings(db, **filters, status="held").meetings] == [one]
+        assert store.search_meetings(db, **filters, status="planned").total == 0

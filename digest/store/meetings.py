@@ -176,11 +176,40 @@ def _date_ordered_text_index(db: sqlite_utils.Database) -> None:
     )
 
 
+_LINK_TABLES = {"participations": "person_id", "meeting_topics": "topic", "meeting_sides": "side"}
+
+
+def _add_status_to_links(db: sqlite_utils.Database) -> None:
+    """Carry each meeting's status on its link rows and in their date-ordered indexes.
+
+    A status filter combined with a person, topic or side is then part of the index range
+    the driving filter reads, instead of a look-up of every meeting row it walks past.
+    """
+    for table, column in _LINK_TABLES.items():
+        db.execute(f"alter table {table} add column status text not null default ''")
+        db.execute(
+            f"update {table} set status = "
+            f"(select status from meetings where meetings.id = {table}.meeting_id)"
+        )
+        # (value, status, dates...) serves "value and status"; (value, dates...) the rest.
+        db.execute(
+            f"create index idx_{table}_{column}_status_dates on {table} "
+            f"({column}, status, date_from, date_to, meeting_id)"
+        )
+    # Topics get a stored count like people and sides: choosing the driving filter reads it.
+    db["topics"].create({"name": str, "meeting_count": int}, pk="name")
+    db.execute(
+        "insert into topics (name, meeting_count) "
+        "select topic, count(*) from meeting_topics group by topic"
+    )
+
+
 MIGRATIONS = [
     _create_tables,
     _add_date_to_links,
     _index_search_text_only,
     _date_ordered_text_index,
+    _add_status_to_links,
 ]
 
 
@@ -383,13 +412,17 @@ def _insert(db: sqlite_utils.Database, article: Article, meeting: Meeting) -> in
             "reported_on": _article_day(article),
         },
     )
-    _link_details(db, meeting_id, (date_from, date_to), meeting)
+    _link_details(db, meeting_id, (date_from, date_to), meeting, meeting.status)
     _add_source(db, meeting_id, article, meeting)
     return meeting_id
 
 
 def _link_details(
-    db: sqlite_utils.Database, meeting_id: int, dates: tuple[str, str], meeting: Meeting
+    db: sqlite_utils.Database,
+    meeting_id: int,
+    dates: tuple[str, str],
+    meeting: Meeting,
+    status: str,
 ) -> None:
     date_from, date_to = dates
     for participant in meeting.participants:
@@ -411,22 +444,29 @@ def _link_details(
                     "side": participant.side,
                     "date_from": date_from,
                     "date_to": date_to,
+                    "status": status,
                 },
             )
             db.execute(
                 "update people set meeting_count = meeting_count + 1 where id = ?", [person_id]
             )
     for topic in meeting.topics:
-        db.execute(
-            "insert or ignore into meeting_topics (meeting_id, topic, date_from, date_to) "
-            "values (?, ?, ?, ?)",
-            [meeting_id, topic, date_from, date_to],
-        )
+        inserted = db.execute(
+            "insert or ignore into meeting_topics (meeting_id, topic, date_from, date_to, status) "
+            "values (?, ?, ?, ?, ?)",
+            [meeting_id, topic, date_from, date_to, status],
+        ).rowcount
+        if inserted:
+            db.execute(
+                "insert into topics (name, meeting_count) values (?, 1) "
+                "on conflict(name) do update set meeting_count = meeting_count + 1",
+                [topic],
+            )
     for side in meeting.sides:
         inserted = db.execute(
-            "insert or ignore into meeting_sides (meeting_id, side, date_from, date_to) "
-            "values (?, ?, ?, ?)",
-            [meeting_id, side, date_from, date_to],
+            "insert or ignore into meeting_sides (meeting_id, side, date_from, date_to, status) "
+            "values (?, ?, ?, ?, ?)",
+            [meeting_id, side, date_from, date_to, status],
         ).rowcount
         if inserted:
             db.execute(
@@ -521,13 +561,14 @@ def _merge(db: sqlite_utils.Database, meeting_id: int, article: Article, meeting
     update["search_text"] = f"{row['search_text']}\n{meeting.evidence}"
     _update_row(db, "meetings", meeting_id, update)
     dates = (update.get("date_from", row["date_from"]), update.get("date_to", row["date_to"]))
-    if "date_from" in update:
-        for table in ("participations", "meeting_topics", "meeting_sides"):
+    status = update.get("status", row["status"])
+    if "date_from" in update or "status" in update:
+        for table in _LINK_TABLES:
             db.execute(
-                f"update {table} set date_from = ?, date_to = ? where meeting_id = ?",
-                [*dates, meeting_id],
+                f"update {table} set date_from = ?, date_to = ?, status = ? where meeting_id = ?",
+                [*dates, status, meeting_id],
             )
-    _link_details(db, meeting_id, dates, meeting)
+    _link_details(db, meeting_id, dates, meeting, status)
     _add_source(db, meeting_id, article, meeting)
 
 
@@ -776,6 +817,10 @@ def search_meetings(  # noqa: C901 - one branch per filter
         inner_params.append(text)
     else:
         d, source, key = "m", "meetings m", "m.id"
+    if status is not None and drivers:  # link rows carry the status: part of the index range
+        inner.append(f"{d}.status = ?")
+        inner_params.append(status)
+        status = None  # checked
     needs_meeting = place is not None or status is not None
     if d == "f":
         if first:  # a key range on date_from; partial dates ending after since are checked below
@@ -898,7 +943,7 @@ class _Walk:
 
 
 TOTAL_CAP = 1000  # totals above this are reported as "1000+" (MeetingPage.total_capped)
-SCAN_BUDGET = 2000  # driving rows read to count a combined filter; past it "N+" (a lower bound)
+SCAN_BUDGET = 1000  # driving rows read to count a combined filter; past it "N+" (a lower bound)
 
 
 def _day_number(day: str) -> int:
@@ -907,7 +952,7 @@ def _day_number(day: str) -> int:
 
 
 def _estimate(db: sqlite_utils.Database, driver: tuple[str, str, str, list[Any]]) -> int:
-    """Roughly how many rows a filter selects, to pick the one that drives the query."""
+    """Roughly how many rows a filter selects (stored counts), to pick the one that drives."""
     table, _, _, values = driver
     if table == "participations":
         marks = ",".join("?" * len(values))
@@ -916,7 +961,8 @@ def _estimate(db: sqlite_utils.Database, driver: tuple[str, str, str, list[Any]]
     if table == "meeting_sides":
         rows = list(db.query("select meeting_count as n from sides where name = ?", values))
         return rows[0]["n"] if rows else 0
-    return next(iter(db.query(f"select count(*) as n from {table} where topic = ?", values)))["n"]
+    rows = db.execute("select meeting_count from topics where name = ?", values).fetchall()
+    return rows[0][0] if rows else 0
 
 
 def people_with_prefix(db: sqlite_utils.Database, prefix: str, limit: int = 25) -> list[str]:
