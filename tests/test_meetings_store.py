@@ -361,3 +361,28 @@ def test_status_on_links_follows_the_upgrade(db):
     for filters in ({"person": "Blinken"}, {"topic": "taiwan"}, {"side": "China"}):
         assert [m.id for m in store.search_meetings(db, **filters, status="held").meetings] == [one]
         assert store.search_meetings(db, **filters, status="planned").total == 0
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"status": "held"},
+        {"text": "met", "status": "held"},
+        {"text": "met", "since": "2016-01-27"},
+        {"text": "Wang", "place": "Beijing"},
+        {"person": "Wang Yi", "topic": "taiwan", "status": "held"},
+        {"person": "Blinken", "text": "met"},
+    ],
+)
+def test_a_tiny_scan_budget_gives_the_same_pages(filled, monkeypatch, filters):
+    full = store.search_meetings(filled, **filters, limit=1)
+    assert full.total >= 1 and not full.total_capped
+    monkeypatch.setattr(store, "SCAN_BUDGET", 1)
+    for offset in range(full.total + 1):
+        budgeted = store.search_meetings(filled, **filters, limit=1, offset=offset)
+        monkeypatch.setattr(store, "SCAN_BUDGET", 1000)
+        want = store.search_meetings(filled, **filters, limit=1, offset=offset)
+        monkeypatch.setattr(store, "SCAN_BUDGET", 1)
+        assert [m.id for m in budgeted.meetings] == [m.id for m in want.meetings]
+        assert budgeted.has_more == want.has_more
+        assert budgeted.total <= full.total

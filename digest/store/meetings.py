@@ -864,12 +864,16 @@ def search_meetings(  # noqa: C901 - one branch per filter
         order = f"{d}.date_from desc, {d}.date_to desc, {d}.meeting_id desc"
     walk = _Walk(
         db, text, f"{source}{joins}", key, order, inner, inner_params, where, params,
-        distinct="distinct " if several_people else "",
+        distinct="distinct " if several_people else "", limit=limit, offset=offset,
     )  # fmt: skip
     if drivers and where:
-        ids, total, capped = walk.budgeted(source, limit, offset)
+        ids, total, capped = walk.budgeted(source, f"{d}.meeting_id, {d}.date_from, {d}.date_to")
+    elif d == "f" and where:  # e.g. a common word of planned meetings: probe a stretch
+        ids, total, capped = walk.budgeted(source, "f.rowid as rowid")
+    elif d == "m" and where and place is None:  # status alone (a place has its own index)
+        ids, total, capped = walk.budgeted(source, "m.id, m.date_from, m.status")
     else:
-        ids, total, capped = walk.capped(limit, offset)
+        ids, total, capped = walk.capped()
     return MeetingPage(tuple(_meetings_by_ids(db, ids)), total, limit, offset, capped)
 
 
@@ -887,6 +891,8 @@ class _Walk:
     where: list[str]
     params: list[Any]
     distinct: str
+    limit: int
+    offset: int
 
     def ids(self, source: str, conditions: list[str], values: list[Any], limit: int) -> list[int]:
         sql = f"select {self.distinct}{self.key} as id from {source}"
@@ -900,46 +906,44 @@ class _Walk:
             list(match_rows(self.db, sql, [*values, limit], self.text))  # BadQuery for bad syntax
             raise
 
-    def capped(self, limit: int, offset: int) -> tuple[list[int], int, bool]:
+    def capped(self) -> tuple[list[int], int, bool]:
         """One walk gives the page and the count, stopping past TOTAL_CAP matches.
 
         Reading past the cap would mean reading every match of a common filter; the cap
         grows with the page asked for, so deep pages still count past themselves.
         """
-        cap = max(TOTAL_CAP, offset + limit)
+        cap = max(TOTAL_CAP, self.offset + self.limit)
         conditions = self.inner + self.where
         found = self.ids(self.source, conditions, self.inner_params + self.params, cap + 1)
-        return found[offset : offset + limit], min(len(found), cap), len(found) > cap
+        return found[self.offset : self.offset + self.limit], min(len(found), cap), len(found) > cap
 
-    def budgeted(self, table: str, limit: int, offset: int) -> tuple[list[int], int, bool]:
+    def budgeted(self, table: str, columns: str) -> tuple[list[int], int, bool]:
         """Page and count when each driving row must be probed against other filters.
 
         The count reads at most SCAN_BUDGET driving rows: past that, the total is a lower
         bound (flagged). The page comes from that first stretch when it is there, else from
         a walk that goes on until the page is full, as a plain page query would.
         """
-        cap = max(TOTAL_CAP, offset + limit)
+        cap = max(TOTAL_CAP, self.offset + self.limit)
         d = table.split()[-1]
-        stretch = (
-            f"(select {d}.meeting_id, {d}.date_from, {d}.date_to from {table} where "
-            f"{' and '.join(self.inner)} order by {self.order} limit ?) {d}"
-        )
+        driving = f"from {table}" + (" where " + " and ".join(self.inner) if self.inner else "")
+        stretch = f"(select {columns} {driving} order by {self.order} limit ?) {d}"
         source = stretch + self.source[len(table) :]  # the same joins after the driver
         values = [*self.inner_params, SCAN_BUDGET, *self.params]
         found = self.ids(source, self.where, values, cap + 1)
         if len(found) > cap:
-            return found[offset : offset + limit], cap, True
-        sql = f"select count(*) from (select 1 from {table} where {' and '.join(self.inner)} "
-        driving = self.db.execute(sql + "limit ?)", [*self.inner_params, SCAN_BUDGET + 1])
-        if driving.fetchone()[0] <= SCAN_BUDGET:  # the stretch was every driving row: exact
-            return found[offset : offset + limit], len(found), False
-        wanted = offset + limit + 1  # one more than the page says whether more exist
+            return found[self.offset : self.offset + self.limit], cap, True
+        sql = f"select count(*) from (select 1 {driving} limit ?)"
+        walked = self.db.execute(sql, [*self.inner_params, SCAN_BUDGET + 1]).fetchone()[0]
+        if walked <= SCAN_BUDGET:  # the stretch was every driving row: exact
+            return found[self.offset : self.offset + self.limit], len(found), False
+        wanted = self.offset + self.limit + 1  # one more than the page says whether more exist
         if len(found) < wanted:
             conditions = self.inner + self.where
             found = self.ids(self.source, conditions, self.inner_params + self.params, wanted)
             if len(found) < wanted:
-                return found[offset : offset + limit], len(found), False
-        return found[offset : offset + limit], len(found), True
+                return found[self.offset : self.offset + self.limit], len(found), False
+        return found[self.offset : self.offset + self.limit], len(found), True
 
 
 TOTAL_CAP = 1000  # totals above this are reported as "1000+" (MeetingPage.total_capped)
