@@ -289,10 +289,11 @@ def main() -> None:
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             from digest.sources import reading
 
-            # Where the time goes: extraction runs in a worker thread, storing (with the
-            # post-store steps such as meeting extraction) on the event loop.
+            # Where the time goes: page extraction and meeting extraction run in a worker
+            # thread, storing (articles and meetings) on the event loop.
             extract = StageTimer(reading, "extract_clean")
-            ingest = StageTimer(reading, "ingest_article")
+            prepare = StageTimer(reading, "prepare_article")
+            ingest = StageTimer(reading, "store_prepared")
 
             report, wall, cpu, stall = asyncio.run(timed_round(db, settings, EPOCH))
             first = server_stats(port)
@@ -305,7 +306,8 @@ def main() -> None:
                   f"worst loop stall {1000 * stall:.0f} ms")  # fmt: skip
             print(f"peak RSS {peak:.0f} MB (before the round {rss_before:.0f} MB)")
             print(f"  extract + clean (worker thread): {extract}")
-            print(f"  ingest_article: store + meetings (event loop): {ingest}")
+            print(f"  meeting extraction (worker thread): {prepare}")
+            print(f"  store article + meetings (event loop): {ingest}")
 
             later = EPOCH + timedelta(minutes=settings.poll_minutes)
             report, wall2, cpu2, stall2 = asyncio.run(timed_round(db, settings, later))
