@@ -139,7 +139,7 @@ def summarize(file: Path, sentences: int, fmt: str) -> None:
     from digest.summarize import summarize as summarize_text
 
     cleaned = clean_article(read_text_file(file))
-    picked = summarize_text(cleaned.body, sentences=sentences)
+    picked = summarize_text(cleaned.body, sentences=sentences, title=cleaned.title)
     if fmt == "json":
         payload = {"file": str(file), "title": cleaned.title, "summary": picked}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
