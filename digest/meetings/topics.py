@@ -23,11 +23,17 @@ def _compile(patterns: Iterable[str]) -> list[re.Pattern[str]]:
 
 
 @cache
-def shipped_vocabulary() -> Vocabulary:
-    """The topic tags and patterns that ship with Parley."""
+def shipped_patterns() -> dict[str, tuple[str, ...]]:
+    """Tag -> trusted regex patterns, as shipped in digest/data/topics.toml (alerts use them)."""
     text = resources.files("digest").joinpath("data", "topics.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    return {tag: _compile(spec.get("patterns", [tag])) for tag, spec in data["tags"].items()}
+    tags = tomllib.loads(text)["tags"]
+    return {tag: tuple(spec.get("patterns", [re.escape(tag)])) for tag, spec in tags.items()}
+
+
+@cache
+def shipped_vocabulary() -> Vocabulary:
+    """The topic tags and patterns that ship with Parley, compiled."""
+    return {tag: _compile(patterns) for tag, patterns in shipped_patterns().items()}
 
 
 def extend_vocabulary(extra: Mapping[str, Iterable[str]]) -> Vocabulary:
