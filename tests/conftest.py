@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from digest import store
 
@@ -35,3 +36,20 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared (evaluation data) is not beside this checkout")
     return SHARED
+
+
+# The sources' tests fetch concurrently, so their local server is threaded (pytest-httpserver's
+# own is not); one per module, cleared after each test like the plugin's.
+@pytest.fixture(scope="module")
+def server():
+    srv = HTTPServer(host="localhost", port=0, threaded=True)
+    srv.start()
+    yield srv
+    srv.clear()
+    srv.stop()
+
+
+@pytest.fixture
+def httpserver(server):
+    yield server
+    server.clear()

@@ -8,8 +8,8 @@ import pytest
 
 from digest.pipeline import ingest_article
 from digest.store import bot_state
-from tests.discord_emulator import Emulator, Focused
-from tests.discord_emulator.harness import ADMIN, bot_config, make_article, running_bot
+from tests.discord_emulator import Focused
+from tests.discord_emulator.harness import ADMIN, bot_config, make_article, newsroom, running_bot
 
 TARIFF = "Ministers met to discuss steel tariffs. The talks on tariffs will continue next week."
 SOFTWARE = "A software company released an update. It mentions warfare games and nothing else."
@@ -17,13 +17,8 @@ SOFTWARE = "A software company released an update. It mentions warfare games and
 
 @pytest.fixture
 async def emulator(monkeypatch):
-    emu = await Emulator().start()
-    emu.patch_discord(monkeypatch)
-    emu.guild = emu.add_guild("Newsroom")
-    emu.news = emu.channel_id(emu.guild)
-    emu.readers = emu.role_id(emu.guild)
-    yield emu
-    await emu.stop()
+    async with newsroom(monkeypatch) as emu:
+        yield emu
 
 
 async def prepare(emulator, bot):

@@ -8,8 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from digest.pipeline import ingest_article
-from tests.discord_emulator import Emulator, Focused
-from tests.discord_emulator.harness import ADMIN, bot_config, make_article, running_bot, wait_until
+from tests.discord_emulator import Focused
+from tests.discord_emulator.harness import (
+    ADMIN,
+    bot_config,
+    make_article,
+    newsroom,
+    running_bot,
+    wait_until,
+)
 
 TALKS = (
     "Negotiators met in Geneva on Tuesday to discuss tariffs on steel. "
@@ -25,12 +32,8 @@ FLOODS = (
 
 @pytest.fixture
 async def emulator(monkeypatch):
-    emu = await Emulator().start()
-    emu.patch_discord(monkeypatch)
-    emu.guild = emu.add_guild("Newsroom")
-    emu.news = emu.channel_id(emu.guild)
-    yield emu
-    await emu.stop()
+    async with newsroom(monkeypatch) as emu:
+        yield emu
 
 
 async def test_digest_on_demand_is_ephemeral_and_deferred(emulator, tmp_path):

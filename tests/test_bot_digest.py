@@ -11,8 +11,14 @@ import pytest
 from bot.render import EMBED_TOTAL, EMBEDS_PER_MESSAGE
 from digest.pipeline import ingest_article
 from digest.store import bot_state
-from tests.discord_emulator import Emulator
-from tests.discord_emulator.harness import ADMIN, bot_config, make_article, running_bot, wait_until
+from tests.discord_emulator.harness import (
+    ADMIN,
+    bot_config,
+    make_article,
+    newsroom,
+    running_bot,
+    wait_until,
+)
 
 BODY = (
     "Negotiators from both countries met in Geneva on Tuesday to discuss tariffs on steel. "
@@ -30,12 +36,8 @@ HOSTILE_BODY = (
 
 @pytest.fixture
 async def emulator(monkeypatch):
-    emu = await Emulator().start()
-    emu.patch_discord(monkeypatch)
-    emu.guild = emu.add_guild("Newsroom", channels=("news", "general"))
-    emu.news = emu.channel_id(emu.guild, "news")
-    yield emu
-    await emu.stop()
+    async with newsroom(monkeypatch, channels=("news", "general")) as emu:
+        yield emu
 
 
 async def setup_guild(emulator, time="08:00", zone="UTC"):

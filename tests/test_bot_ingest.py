@@ -11,8 +11,7 @@ import pytest
 from digest.config import BotSettings, Config, DatabaseSettings, SourceSettings
 from digest.store import sources as source_store
 from digest.store.sources import Source
-from tests.discord_emulator import Emulator
-from tests.discord_emulator.harness import ADMIN, FAST, bot_config, running_bot
+from tests.discord_emulator.harness import ADMIN, FAST, bot_config, newsroom, running_bot
 
 STORY = (
     "Flood warning for the river valley\n\n"
@@ -24,12 +23,8 @@ STORY = (
 
 @pytest.fixture
 async def emulator(monkeypatch):
-    emu = await Emulator().start()
-    emu.patch_discord(monkeypatch)
-    emu.guild = emu.add_guild("Newsroom")
-    emu.news = emu.channel_id(emu.guild)
-    yield emu
-    await emu.stop()
+    async with newsroom(monkeypatch) as emu:
+        yield emu
 
 
 async def test_ingest_job_reads_folders_alerts_and_announces_paused_sources(emulator, tmp_path):

@@ -6,17 +6,14 @@ import pytest
 
 from bot.app import ParleyBot
 from digest.store import bot_state
-from tests.discord_emulator import Emulator, Focused
-from tests.discord_emulator.harness import ADMIN, bot_config, running_bot
+from tests.discord_emulator import Focused
+from tests.discord_emulator.harness import ADMIN, bot_config, newsroom, running_bot
 
 
 @pytest.fixture
 async def emulator(monkeypatch):
-    emu = await Emulator().start()
-    emu.patch_discord(monkeypatch)
-    emu.guild = emu.add_guild("Newsroom", channels=("news", "general"))
-    yield emu
-    await emu.stop()
+    async with newsroom(monkeypatch, channels=("news", "general")) as emu:
+        yield emu
 
 
 async def test_login_syncs_every_command_globally(emulator, tmp_path):

@@ -10,8 +10,8 @@ import pytest
 from digest import store
 from digest.pipeline import ingest_files
 from tests.conftest import SEEDS
-from tests.discord_emulator import Emulator, Focused
-from tests.discord_emulator.harness import bot_config, running_bot
+from tests.discord_emulator import Focused
+from tests.discord_emulator.harness import bot_config, newsroom, running_bot
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +27,8 @@ def seeded_db(tmp_path_factory):
 
 @pytest.fixture
 async def emulator(monkeypatch):
-    emu = await Emulator().start()
-    emu.patch_discord(monkeypatch)
-    emu.guild = emu.add_guild("Newsroom")
-    yield emu
-    await emu.stop()
+    async with newsroom(monkeypatch) as emu:
+        yield emu
 
 
 @pytest.fixture

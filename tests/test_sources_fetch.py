@@ -31,21 +31,6 @@ LIMITS = FetchLimits(timeout=1.0, deadline=1.5, max_bytes=100_000, max_redirects
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 
 
-@pytest.fixture(scope="module")
-def server():
-    srv = HTTPServer(host="localhost", port=0, threaded=True)
-    srv.start()
-    yield srv
-    srv.clear()
-    srv.stop()
-
-
-@pytest.fixture
-def httpserver(server):
-    yield server
-    server.clear()
-
-
 def local_policy(server: HTTPServer) -> AddressPolicy:
     """Only the test server's exact host:port is exempt from the address check."""
     return AddressPolicy(allowed_hosts=frozenset({f"localhost:{server.port}"}))

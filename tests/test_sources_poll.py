@@ -40,21 +40,6 @@ SUBJECTS = ["The finance minister", "A delegation from Norway", "The city counci
             "Local farmers", "The central bank", "Two rival unions"]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def server():
-    srv = HTTPServer(host="localhost", port=0, threaded=True)
-    srv.start()
-    yield srv
-    srv.clear()
-    srv.stop()
-
-
-@pytest.fixture
-def httpserver(server):
-    yield server
-    server.clear()
-
-
 @pytest.fixture
 def settings(httpserver) -> SourceSettings:
     return SourceSettings(

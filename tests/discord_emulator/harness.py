@@ -9,11 +9,14 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from bot.app import ParleyBot, Tuning
 from bot.outbox import RetryPolicy
 from digest.config import BotSettings, Config, DatabaseSettings, SourceSettings
 from digest.models import Article
 from digest.timeutil import utc_now
+from tests.discord_emulator.emulator import Emulator
 
 FAST = Tuning(
     guild_ready_timeout=0.05,
@@ -84,3 +87,22 @@ async def wait_until(predicate: Callable[[], bool], timeout: float = 10) -> None
             await asyncio.sleep(0.01)
 
     await asyncio.wait_for(poll(), timeout)
+
+
+@contextlib.asynccontextmanager
+async def newsroom(
+    monkeypatch: pytest.MonkeyPatch, channels: tuple[str, ...] = ("news",)
+) -> AsyncIterator[Emulator]:
+    """A running emulator that discord.py talks to, with one guild, "Newsroom".
+
+    Sets ``emu.guild``, ``emu.news`` (its news channel) and ``emu.readers`` (its Readers role).
+    """
+    emu = await Emulator().start()
+    emu.patch_discord(monkeypatch)
+    emu.guild = emu.add_guild("Newsroom", channels=channels)
+    emu.news = emu.channel_id(emu.guild, "news")
+    emu.readers = emu.role_id(emu.guild)
+    try:
+        yield emu
+    finally:
+        await emu.stop()
