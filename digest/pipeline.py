@@ -109,8 +109,15 @@ def iter_text_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 def ingest_file(
     db: sqlite_utils.Database, path: Path, now: datetime, vocabulary: Vocabulary | None = None
 ) -> IngestOutcome:
-    """Read, clean and store one text file; a bad file is skipped with the reason."""
+    """Read, clean and store one text file; a bad file is skipped with the reason.
+
+    A path already stored is a duplicate without being read again: the ingest job revisits
+    the same folders on every run, and cleaning every old file each time would be wasted work.
+    """
     location = str(path.resolve())
+    known = article_store.article_at(db, location)
+    if known is not None:
+        return IngestOutcome(location, DUPLICATE, article_id=known.id)
     try:
         raw = read_text_file(path)
     except UnreadableFile as error:

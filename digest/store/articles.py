@@ -82,6 +82,13 @@ def find_existing(db: sqlite_utils.Database, location: str, content_hash: str) -
     return None
 
 
+def article_at(db: sqlite_utils.Database, location: str) -> Article | None:
+    """The stored article from this path or URL, if any."""
+    for row in db.query("select * from articles where location = ? limit 1", [location]):
+        return _article(row)
+    return None
+
+
 def save_article(db: sqlite_utils.Database, article: Article) -> SaveResult:
     """Store ``article`` unless the same location or content is already stored."""
     existing = find_existing(db, article.location, article.content_hash)
