@@ -450,30 +450,35 @@ def _link_details(
             db.execute(
                 "update people set meeting_count = meeting_count + 1 where id = ?", [person_id]
             )
+    link = (meeting_id, date_from, date_to, status)
     for topic in meeting.topics:
-        inserted = db.execute(
-            "insert or ignore into meeting_topics (meeting_id, topic, date_from, date_to, status) "
-            "values (?, ?, ?, ?, ?)",
-            [meeting_id, topic, date_from, date_to, status],
-        ).rowcount
-        if inserted:
+        if _link_value(db, "meeting_topics", "topic", topic, link):
             db.execute(
                 "insert into topics (name, meeting_count) values (?, 1) "
                 "on conflict(name) do update set meeting_count = meeting_count + 1",
                 [topic],
             )
     for side in meeting.sides:
-        inserted = db.execute(
-            "insert or ignore into meeting_sides (meeting_id, side, date_from, date_to, status) "
-            "values (?, ?, ?, ?, ?)",
-            [meeting_id, side, date_from, date_to, status],
-        ).rowcount
-        if inserted:
+        if _link_value(db, "meeting_sides", "side", side, link):
             db.execute(
                 "insert into sides (name, name_lower, meeting_count) values (?, ?, 1) "
                 "on conflict(name) do update set meeting_count = meeting_count + 1",
                 [side, side.lower()],
             )
+
+
+def _link_value(
+    db: sqlite_utils.Database, table: str, column: str, value: str, link: tuple[Any, ...]
+) -> bool:
+    """Link a topic or side to a meeting; False when the link already existed."""
+    meeting_id, date_from, date_to, status = link
+    return bool(
+        db.execute(
+            f"insert or ignore into {table} (meeting_id, {column}, date_from, date_to, status) "
+            "values (?, ?, ?, ?, ?)",
+            [meeting_id, value, date_from, date_to, status],
+        ).rowcount
+    )
 
 
 def _person(db: sqlite_utils.Database, participant: Participant) -> int:
