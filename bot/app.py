@@ -30,6 +30,7 @@ from bot.topics import load_vocabulary
 from digest import store
 from digest.alerts import Vocabulary
 from digest.config import Config
+from digest.meetings.topics import extend_vocabulary
 from digest.models import Digest
 from digest.pipeline import ingest_files
 from digest.sources import registry as sources
@@ -353,7 +354,8 @@ def _ingest_folders(config: Config, folders: Sequence[str], now: datetime) -> li
     # A worker thread needs its own connection: sqlite3 connections stay in their thread.
     db = store.open_db(config.database_path)
     try:
-        return ingest_files(db, folders, now).new_article_ids
+        vocabulary = extend_vocabulary(config.topics.extra)
+        return ingest_files(db, folders, now, vocabulary=vocabulary).new_article_ids
     finally:
         db.close()
 
