@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import random
 import resource
@@ -57,6 +58,34 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def anonymous_rss_mb() -> float:
+    """Resident memory that is the process's own (heap), without file pages such as the
+    database's memory map, which count in RSS but belong to the page cache."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class GcWatch:
+    """The longest garbage collection while watching: one of the causes a stall can have."""
+
+    def __init__(self) -> None:
+        self.longest, self.generation, self._began = 0.0, -1, 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        elif (took := time.perf_counter() - self._began) > self.longest:
+            self.longest, self.generation = took, info["generation"]
+
+    def start(self) -> None:
+        gc.callbacks.append(self)
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self)
+
+
 class LoopProbe:
     """Sleeps ``interval`` in a loop; the worst lateness is the longest the loop was blocked."""
 
@@ -65,6 +94,7 @@ class LoopProbe:
         self.lags: list[float] = []
         self.slow: list[tuple[float, float]] = []  # (seconds since start, lag) over 100 ms
         self.origin = time.perf_counter()
+        self.peak_anonymous = 0.0
 
     async def _run(self) -> None:
         while True:
@@ -75,6 +105,8 @@ class LoopProbe:
             self.worst = max(self.worst, lag)
             if lag > 0.1:
                 self.slow.append((start - self.origin, lag))
+            if len(self.lags) % 100 == 0:
+                self.peak_anonymous = max(self.peak_anonymous, anonymous_rss_mb())
 
     def percentile(self, share: float) -> float:
         ordered = sorted(self.lags)
@@ -166,7 +198,7 @@ async def main(
     due = now.replace(second=0, microsecond=0)
     for guild_id in host.guild_ids:
         settings = GuildSettings(guild_id, emu.channel_id(guild_id), due.strftime("%H:%M"), "UTC")
-        bot_state.save_guild_settings(bot.db, settings, now)
+        await bot.db.run(bot_state.save_guild_settings, settings, now)
         schedule_digest(bot.scheduler, settings)
     topics = [*bot.vocabulary.tags, *WORDS]
     per_guild = subscriptions // guilds
@@ -175,14 +207,16 @@ async def main(
         for member in range(per_guild):
             user += 1
             topic = topics[(index * per_guild + member) % len(topics)]
-            bot_state.add_subscription(bot.db, Subscription(guild_id, USER, user, topic), now)
+            await bot.db.run(
+                bot_state.add_subscription, Subscription(guild_id, USER, user, topic), now
+            )
     await bot.run_alerts()  # sets the cursor: only what arrives next is news
     made = make_articles(articles, now)
     t = time.perf_counter()
     for article in made:  # stored directly: meeting extraction at ingestion is not measured here
-        save_article(bot.db, article)
+        await bot.db.run(save_article, article)
     print(
-        f"{guilds} guilds, {len(bot_state.all_subscriptions(bot.db))} subscriptions, "
+        f"{guilds} guilds, {len(await bot.db.run(bot_state.all_subscriptions))} subscriptions, "
         f"{articles} articles stored in {time.perf_counter() - t:.2f}s (setup, not measured)"
     )
 
@@ -196,6 +230,8 @@ async def main(
         bot.scheduler.modify_job(digest_job_id(guild_id), next_run_time=at)
     probe = LoopProbe()
     probe.start()
+    collections = GcWatch()
+    collections.start()
     rss_before = peak_rss_mb()
     start = probe.origin = time.perf_counter()
     bot.scheduler.resume()
@@ -203,7 +239,7 @@ async def main(
     digests_done = alerts_done = None
     while digests_done is None or alerts_done is None:
         await asyncio.sleep(0.05)
-        posted = bot_state.count_digests(bot.db, bot_state.POSTED)
+        posted = await bot.db.run(bot_state.count_digests, bot_state.POSTED)
         if digests_done is None and posted == len(host.guild_ids):
             digests_done = time.perf_counter() - start
             print(f"  digests done at +{digests_done:.2f}s")
@@ -214,9 +250,10 @@ async def main(
         if time.perf_counter() - start > 600:
             raise SystemExit("gave up after 10 minutes")
     probe.stop()
+    collections.stop()
     deliveries = bot_state.delivered_alerts
-    told = sum(len(deliveries(bot.db, g)) for g in host.guild_ids)
-    pending = len(bot_state.pending_alerts(bot.db))
+    told = sum([len(await bot.db.run(deliveries, g)) for g in host.guild_ids])
+    pending = len(await bot.db.run(bot_state.pending_alerts))
     digest_messages = sum(len(emu.messages_in(emu.channel_id(g))) for g in host.guild_ids)
     dms = len(emu.messages) - digest_messages
     print(f"all {guilds} digests posted after {digests_done:.2f}s ({digest_messages} messages)")
@@ -232,8 +269,14 @@ async def main(
     for at, lag in sorted(probe.slow, key=lambda item: -item[1])[:8]:
         print(f"  stall of {lag * 1000:.0f} ms at +{at:.2f}s")
     print(
+        f"longest garbage collection: {collections.longest * 1000:.0f} ms "
+        f"(generation {collections.generation})"
+    )
+    print(
         f"peak RSS: {peak_rss_mb():.0f} MB (before the burst: {rss_before:.0f} MB; this process "
-        "holds the bot and the emulator; the CPU worker processes are not counted)"
+        "holds the bot and the emulator; the CPU worker processes are not counted), of which "
+        f"the process's own memory (anonymous, without the database's mapped file pages) "
+        f"peaked at {probe.peak_anonymous:.0f} MB"
     )
     await bot.close()
     runner.cancel()

@@ -22,6 +22,7 @@ from discord.ext import commands
 
 from bot import scheduler as jobs
 from bot import work
+from bot.database import BotDatabase, with_own_connection
 from bot.errors import ParleyTree
 from bot.outbox import AlertOutbox, DigestOutbox, RetryPolicy, Told
 from bot.render import alert_payload, clip, digest_payloads
@@ -85,13 +86,7 @@ class ParleyBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=self.tuning.guild_ready_timeout,
         )
-        self.db = store.open_db(config.database_path)
-        # WAL + NORMAL: a commit survives a crash of this process (what the outbox relies on)
-        # without an fsync each time; only an OS crash or power cut could lose the last ones.
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        # Checkpoints (copying the WAL into the database) run in the worker, not in whichever
-        # commit of the event loop happens to cross the threshold.
-        self.db.execute("PRAGMA wal_autocheckpoint = 0")
+        self.db = BotDatabase(config.database_path)
         self.vocabulary = vocabulary if vocabulary is not None else load_vocabulary(config)
         self.digests = DigestOutbox(self, self.db, self.tuning.retry, self.now)
         self.alerts = AlertOutbox(self, self.db, self.tuning.retry, self.now)
@@ -111,7 +106,6 @@ class ParleyBot(commands.Bot):
                 initializer=work.lower_priority,
             )
         self._alerts_lock = asyncio.Lock()
-        self._recording = asyncio.Lock()
         self._renders: dict[tuple, list[dict]] = {}
         self._background: set[asyncio.Task] = set()
 
@@ -127,7 +121,7 @@ class ParleyBot(commands.Bot):
         await self.sync_commands()
         jobs.attach(self)
         self.scheduler.start()
-        self.schedule_all()
+        await self.schedule_all()
         self.spawn(self.digests.resume_pending())
         self.spawn(self.off_loop(work.warm_up))
 
@@ -143,9 +137,9 @@ class ParleyBot(commands.Bot):
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
 
-    def schedule_all(self) -> None:
+    async def schedule_all(self) -> None:
         """(Re)create every job from the database: digests per guild, ingest, alerts."""
-        for settings in bot_state.all_guild_settings(self.db):
+        for settings in await self.db.run(bot_state.all_guild_settings):
             # Keep a stored job as it is: replacing it would move a missed run to tomorrow.
             if self.scheduler.get_job(jobs.digest_job_id(settings.guild_id)) is None:
                 jobs.schedule_digest(self.scheduler, settings)
@@ -174,7 +168,7 @@ class ParleyBot(commands.Bot):
         await super().close()
         if self._cpu is not None:
             self._cpu.shutdown(wait=False, cancel_futures=True)
-        self.db.close()
+        await asyncio.to_thread(self.db.close)
 
     async def off_loop(self, func: Callable[..., T], *args: object) -> T:
         """Run ``func(*args)`` in the worker process (or a thread when there is none)."""
@@ -204,7 +198,7 @@ class ParleyBot(commands.Bot):
         Guilds due at the same minute usually share ``since`` and the same articles; one build
         serves them all (keyed by the newest article id, so new articles mean a new build).
         """
-        key = (since, tuple(topics), bot_state.max_article_id(self.db))
+        key = (since, tuple(topics), await self.db.run(bot_state.max_article_id))
         cached = self._digest_cache.get(key)
         if cached is None:
             settings = self.config.digest
@@ -237,33 +231,30 @@ class ParleyBot(commands.Bot):
 
     async def post_scheduled_digest(self, guild_id: int) -> None:
         """Record this period's digest for a guild (once), then post it through the outbox."""
-        settings = bot_state.get_guild_settings(self.db, guild_id)
+        settings = await self.db.run(bot_state.get_guild_settings, guild_id)
         if settings is None or settings.paused:
             log.info("digest for guild %s skipped: %s", guild_id, "paused" if settings else "unset")
             return
         now = self.now()
         period = jobs.digest_period(settings, now)
-        entry = bot_state.get_outbox(self.db, guild_id, period)
+        entry = await self.db.run(bot_state.get_outbox, guild_id, period)
         if entry is None:
             # Periods are bounded by scheduled moments, not by when jobs happened to run, so
             # guilds due at the same minute share one build (see build_digest).
             moment = jobs.scheduled_moment(settings, now)
             since = settings.last_digest_at or moment - timedelta(days=1)
             digest = await self.build_digest(since, now)
-            # Guilds sharing a build wake together; one at a time keeps each loop turn short.
-            async with self._recording:
-                payloads = self._rendered(digest, settings.timezone)
-                entry, _ = bot_state.record_digest(
-                    self.db,
-                    guild_id=guild_id,
-                    channel_id=settings.channel_id,
-                    period=period,
-                    messages=payloads,
-                    since=since,
-                    now=now,
-                )
-                bot_state.set_last_digest_at(self.db, guild_id, moment)
-                await asyncio.sleep(0)
+            payloads = self._rendered(digest, settings.timezone)
+            entry, _ = await self.db.run(
+                bot_state.record_digest,
+                guild_id=guild_id,
+                channel_id=settings.channel_id,
+                period=period,
+                messages=payloads,
+                since=since,
+                now=now,
+            )
+            await self.db.run(bot_state.set_last_digest_at, guild_id, moment)
         self.spawn(self.off_loop(work.checkpoint, str(self.config.database_path)))
         if entry.state == bot_state.POSTED:
             log.info("digest %s for guild %s already posted", period, guild_id)
@@ -278,17 +269,20 @@ class ParleyBot(commands.Bot):
         if folders:
             new = await asyncio.to_thread(_ingest_folders, self.config, folders, now)
             log.info("ingested folders: %d new article(s)", len(new))
-        sources.sync_config_sources(self.db, self.config.sources, now)
-        await poll_due_sources(self.db, self.config.sources, now)
+        await self.db.run(sources.sync_config_sources, self.config.sources, now)
+        await with_own_connection(
+            self.config.database_path, poll_due_sources, self.config.sources, now
+        )
         await self.announce_paused_sources()
         await self.run_alerts()
 
     async def announce_paused_sources(self) -> None:
         """Tell each active guild's digest channel, once, that a source was paused."""
-        paused = sources.paused_sources_to_announce(self.db)
+        paused = await self.db.run(sources.paused_sources_to_announce)
         if not paused:
             return
-        channels = [g.channel_id for g in bot_state.all_guild_settings(self.db) if not g.paused]
+        guilds = await self.db.run(bot_state.all_guild_settings)
+        channels = [g.channel_id for g in guilds if not g.paused]
         for source in paused:
             text = (
                 f"Parley stopped reading <{source.url}> after repeated errors "
@@ -303,7 +297,7 @@ class ParleyBot(commands.Bot):
                     )
                 except discord.HTTPException as error:
                     log.warning("could not announce paused source in %s: %s", channel_id, error)
-            sources.mark_pause_announced(self.db, source.url)
+            await self.db.run(sources.mark_pause_announced, source.url)
             log.info("announced paused source %s in %d channel(s)", source.url, len(channels))
 
     async def run_alerts(self) -> None:
@@ -329,9 +323,9 @@ class ParleyBot(commands.Bot):
 
         delivered = total = 0
         path = str(self.config.database_path)
-        while groups := bot_state.pending_alert_groups(self.db, self.tuning.alert_page):
+        while groups := await self.db.run(bot_state.pending_alert_groups, self.tuning.alert_page):
             ids = {d.article_id for g in groups for d in g.first}
-            heads = bot_state.headlines(self.db, ids)
+            heads = await self.db.run(bot_state.headlines, ids)
             results = await asyncio.gather(*(send(g, heads) for g in groups))
             told = [(t.group, t.via, t.message_id) for t in results if t is not None]
             # Marked per page, in the worker: a crash in between re-sends at most one page,

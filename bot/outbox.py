@@ -18,8 +18,8 @@ from datetime import datetime
 
 import aiohttp
 import discord
-import sqlite_utils
 
+from bot.database import BotDatabase
 from bot.render import payload_embeds
 from digest.store import bot_state
 from digest.store.bot_state import ROLE, Headline, OutboxEntry, PendingAlerts
@@ -58,7 +58,7 @@ class DigestOutbox:
     def __init__(
         self,
         client: discord.Client,
-        db: sqlite_utils.Database,
+        db: BotDatabase,
         policy: RetryPolicy,
         clock: Callable[[], datetime],
         concurrency: int = 10,
@@ -81,7 +81,7 @@ class DigestOutbox:
                         await self._post_remaining(entry)
                 except discord.HTTPException as error:
                     if not is_transient(error):
-                        bot_state.note_digest_failure(self.db, entry.id, _describe(error))
+                        await self.db.run(bot_state.note_digest_failure, entry.id, _describe(error))
                         log.error(
                             "digest %s for guild %s refused by Discord: %s (kept as recorded)",
                             entry.period,
@@ -93,11 +93,11 @@ class DigestOutbox:
                 except TRANSIENT as error:
                     failure = error
                 else:
-                    bot_state.mark_digest_posted(self.db, entry.id, self.clock())
+                    await self.db.run(bot_state.mark_digest_posted, entry.id, self.clock())
                     log.info("digest %s posted in guild %s", entry.period, entry.guild_id)
                     return True
-                bot_state.note_digest_failure(self.db, entry.id, _describe(failure))
-                entry = bot_state.get_outbox_by_id(self.db, entry.id)
+                await self.db.run(bot_state.note_digest_failure, entry.id, _describe(failure))
+                entry = await self.db.run(bot_state.get_outbox_by_id, entry.id)
                 if attempt < self.policy.attempts:
                     wait = self.policy.delay(attempt)
                     log.warning(
@@ -124,11 +124,11 @@ class DigestOutbox:
                 allowed_mentions=NO_MENTIONS,
                 nonce=f"d{entry.id}p{index}",
             )
-            bot_state.mark_part_posted(self.db, entry.id, message.id)
+            await self.db.run(bot_state.mark_part_posted, entry.id, message.id)
 
     async def resume_pending(self) -> int:
         """Deliver every digest left recorded by an earlier run; returns how many got posted."""
-        pending = bot_state.pending_digests(self.db)
+        pending = await self.db.run(bot_state.pending_digests)
         if pending:
             log.info("resuming %d recorded digest(s)", len(pending))
         results = await asyncio.gather(*(self.deliver(entry) for entry in pending))
@@ -150,7 +150,7 @@ class AlertOutbox:
     def __init__(
         self,
         client: discord.Client,
-        db: sqlite_utils.Database,
+        db: BotDatabase,
         policy: RetryPolicy,
         clock: Callable[[], datetime],
     ) -> None:
@@ -196,7 +196,7 @@ class AlertOutbox:
         payload_for: Callable[[str | None], dict],
         nonce: str | None,
     ) -> tuple[str | None, int | None]:
-        settings = bot_state.get_guild_settings(self.db, batch.guild_id)
+        settings = await self.db.run(bot_state.get_guild_settings, batch.guild_id)
         if batch.kind == ROLE:
             if settings is None:
                 return None, None

@@ -95,7 +95,7 @@ def checkpoint(db_path: str | Path) -> None:
     """Copy what the write-ahead log holds into the database file (off the event loop)."""
     db = store.open_db(db_path)
     try:
-        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        store.checkpoint(db)
     finally:
         db.close()
 

@@ -15,6 +15,7 @@ from tests.discord_emulator.harness import (
     make_article,
     newsroom,
     running_bot,
+    side_db,
     wait_until,
 )
 
@@ -38,9 +39,10 @@ async def emulator(monkeypatch):
 
 async def test_digest_on_demand_is_ephemeral_and_deferred(emulator, tmp_path):
     async with running_bot(bot_config(tmp_path)) as bot:
+        db = side_db(bot)
         now = bot.now()
-        ingest_article(bot.db, make_article(1, "Steel tariff talks", TALKS, now))
-        ingest_article(bot.db, make_article(2, "Floods in the north", FLOODS, now))
+        ingest_article(db, make_article(1, "Steel tariff talks", TALKS, now))
+        ingest_article(db, make_article(2, "Floods in the north", FLOODS, now))
         interaction = await emulator.interact("digest", guild_id=emulator.guild, user_id=3)
         reply = await emulator.answer(interaction)
         assert interaction.deferred  # thinking first, then the followup
@@ -53,9 +55,10 @@ async def test_digest_on_demand_is_ephemeral_and_deferred(emulator, tmp_path):
 
 async def test_digest_topic_and_since_filter(emulator, tmp_path):
     async with running_bot(bot_config(tmp_path)) as bot:
+        db = side_db(bot)
         now = bot.now()
-        ingest_article(bot.db, make_article(1, "Steel tariff talks", TALKS, now))
-        ingest_article(bot.db, make_article(2, "Floods in the north", FLOODS, now))
+        ingest_article(db, make_article(1, "Steel tariff talks", TALKS, now))
+        ingest_article(db, make_article(2, "Floods in the north", FLOODS, now))
         reply = await emulator.command("digest", guild_id=emulator.guild, topic="tariffs")
         assert reply["embeds"][0]["title"].startswith("Digest on tariffs")
         assert "from 1 article" in reply["embeds"][0]["description"]
@@ -81,12 +84,13 @@ async def test_gateway_drop_resumes_and_replays_missed_events(emulator, tmp_path
 
 async def test_alert_job_fires_from_the_scheduler(emulator, tmp_path):
     async with running_bot(bot_config(tmp_path)) as bot:
+        db = side_db(bot)
         await emulator.command(
             "parley setup", guild_id=emulator.guild, permissions=ADMIN, channel=emulator.news
         )
         await bot.run_alerts()
         await emulator.command("subscribe", guild_id=emulator.guild, user_id=7, topic="floods")
-        ingest_article(bot.db, make_article(1, "Floods in the north", FLOODS, bot.now()))
+        ingest_article(db, make_article(1, "Floods in the north", FLOODS, bot.now()))
         bot.scheduler.modify_job("alerts", next_run_time=datetime.now(UTC))
         await wait_until(lambda: len(emulator.dms_to(7)) == 1)
         job = bot.scheduler.get_job("alerts")

@@ -17,6 +17,7 @@ from tests.discord_emulator.harness import (
     make_article,
     newsroom,
     running_bot,
+    side_db,
     wait_until,
 )
 
@@ -82,21 +83,22 @@ def assert_valid_messages(messages):
 
 async def test_scheduled_digest_arrives_once_in_the_right_channel(emulator, tmp_path):
     async with running_bot(bot_config(tmp_path)) as bot:
+        db = side_db(bot)
         await setup_guild(emulator)
-        add_articles(bot.db, bot.now())
+        add_articles(db, bot.now())
         fire_now(bot, emulator.guild)
         messages = await emulator.wait_for_messages(1, channel_id=emulator.news)
         await wait_until(
             lambda: (
-                bot_state.pending_digests(bot.db) == []
-                and bot_state.latest_digest(bot.db, emulator.guild) is not None
+                bot_state.pending_digests(db) == []
+                and bot_state.latest_digest(db, emulator.guild) is not None
             )
         )
         assert_valid_messages(messages)
         header = messages[0]["embeds"][0]
         assert header["title"].startswith("Parley digest")
         assert "from 2 articles" in header["description"]
-        entry = bot_state.latest_digest(bot.db, emulator.guild)
+        entry = bot_state.latest_digest(db, emulator.guild)
         assert entry.state == "posted"
         assert list(entry.message_ids) == [int(m["id"]) for m in messages]
         # A second firing in the same period posts nothing more.
@@ -109,8 +111,9 @@ async def test_scheduled_digest_arrives_once_in_the_right_channel(emulator, tmp_
 
 async def test_article_text_arrives_inert(emulator, tmp_path):
     async with running_bot(bot_config(tmp_path)) as bot:
+        db = side_db(bot)
         await setup_guild(emulator)
-        add_articles(bot.db, bot.now())
+        add_articles(db, bot.now())
         await bot.post_scheduled_digest(emulator.guild)
         text = json.dumps(emulator.messages_in(emulator.news), ensure_ascii=False)
         text = json.loads(json.dumps(text))  # one plain string holding every field
@@ -124,8 +127,9 @@ async def test_article_text_arrives_inert(emulator, tmp_path):
 
 async def test_rate_limit_and_server_errors_still_post_exactly_once(emulator, tmp_path):
     async with running_bot(bot_config(tmp_path)) as bot:
+        db = side_db(bot)
         await setup_guild(emulator)
-        add_articles(bot.db, bot.now())
+        add_articles(db, bot.now())
         route = r"^/channels/\d+/messages$"
         emulator.fail("POST", route, 429, retry_after=0.05)  # discord.py waits retry_after
         emulator.fail("POST", route, 503)  # not retried by discord.py: our backoff retries
@@ -133,7 +137,7 @@ async def test_rate_limit_and_server_errors_still_post_exactly_once(emulator, tm
         await bot.post_scheduled_digest(emulator.guild)
         statuses = [s for m, p, s in emulator.requests if m == "POST" and "/messages" in p]
         assert statuses[:3] == [429, 503, 503]
-        entry = bot_state.latest_digest(bot.db, emulator.guild)
+        entry = bot_state.latest_digest(db, emulator.guild)
         assert entry.state == "posted" and entry.attempts == 2
         messages = emulator.messages_in(emulator.news)
         assert len(messages) == len(entry.message_ids)  # the lost answer did not cause a copy
@@ -143,17 +147,19 @@ async def test_rate_limit_and_server_errors_still_post_exactly_once(emulator, tm
 async def test_restart_between_recorded_and_posted_posts_once(emulator, tmp_path):
     config = bot_config(tmp_path)
     async with running_bot(config) as bot:
+        db = side_db(bot)
         await setup_guild(emulator)
-        add_articles(bot.db, bot.now())
+        add_articles(db, bot.now())
         emulator.fail("POST", r"^/channels/\d+/messages$", 503, times=100)
         await bot.post_scheduled_digest(emulator.guild)
-        entry = bot_state.latest_digest(bot.db, emulator.guild)
+        entry = bot_state.latest_digest(db, emulator.guild)
         assert entry.state == "recorded" and entry.attempts == 4
     assert emulator.messages_in(emulator.news) == []
     emulator.faults.clear()
     async with running_bot(config) as bot:
-        await wait_until(lambda: bot_state.pending_digests(bot.db) == [])
-        entry = bot_state.latest_digest(bot.db, emulator.guild)
+        db = side_db(bot)
+        await wait_until(lambda: bot_state.pending_digests(db) == [])
+        entry = bot_state.latest_digest(db, emulator.guild)
         assert entry.state == "posted"
         await bot.post_scheduled_digest(emulator.guild)  # and the job firing again changes nothing
     assert len(emulator.messages_in(emulator.news)) == len(entry.message_ids) >= 1
@@ -164,16 +170,18 @@ async def test_digest_missed_while_down_is_posted_once_on_return(emulator, tmp_p
     now = datetime.now(UTC)
     due = now - timedelta(hours=2)
     async with running_bot(config) as bot:
+        db = side_db(bot)
         await setup_guild(emulator, time=due.strftime("%H:%M"))
-        add_articles(bot.db, now)
+        add_articles(db, now)
         bot.scheduler.pause()  # the bot "goes down" before the job's time comes
         fire_at = due.replace(second=0, microsecond=0)
         bot.scheduler.modify_job(f"digest:{emulator.guild}", next_run_time=fire_at)
     assert emulator.messages_in(emulator.news) == []
     async with running_bot(config) as bot:
+        db = side_db(bot)
         await emulator.wait_for_messages(1, channel_id=emulator.news)
-        await wait_until(lambda: bot_state.pending_digests(bot.db) == [])
-        entry = bot_state.latest_digest(bot.db, emulator.guild)
+        await wait_until(lambda: bot_state.pending_digests(db) == [])
+        entry = bot_state.latest_digest(db, emulator.guild)
         assert entry.state == "posted"
         assert entry.period == due.date().isoformat()
         assert bot.scheduler.get_job(f"digest:{emulator.guild}").next_run_time > now
@@ -182,9 +190,10 @@ async def test_digest_missed_while_down_is_posted_once_on_return(emulator, tmp_p
 
 async def test_paused_guild_gets_no_digest(emulator, tmp_path):
     async with running_bot(bot_config(tmp_path)) as bot:
+        db = side_db(bot)
         await setup_guild(emulator)
-        add_articles(bot.db, bot.now())
+        add_articles(db, bot.now())
         await emulator.command("parley pause", guild_id=emulator.guild, permissions=ADMIN)
         await bot.post_scheduled_digest(emulator.guild)
         assert emulator.messages_in(emulator.news) == []
-        assert bot_state.latest_digest(bot.db, emulator.guild) is None
+        assert bot_state.latest_digest(db, emulator.guild) is None

@@ -11,7 +11,7 @@ import pytest
 from digest.config import BotSettings, Config, DatabaseSettings, SourceSettings
 from digest.store import sources as source_store
 from digest.store.sources import Source
-from tests.discord_emulator.harness import ADMIN, FAST, bot_config, newsroom, running_bot
+from tests.discord_emulator.harness import ADMIN, FAST, bot_config, newsroom, running_bot, side_db
 
 STORY = (
     "Flood warning for the river valley\n\n"
@@ -36,6 +36,7 @@ async def test_ingest_job_reads_folders_alerts_and_announces_paused_sources(emul
         bot=BotSettings(),
     )
     async with running_bot(config) as bot:
+        db = side_db(bot)
         await emulator.command(
             "parley setup", guild_id=emulator.guild, permissions=ADMIN, channel=emulator.news
         )
@@ -44,7 +45,7 @@ async def test_ingest_job_reads_folders_alerts_and_announces_paused_sources(emul
         (inbox / "flood.txt").write_text(STORY)
         now = datetime.now(UTC)
         source_store.save_source(
-            bot.db,
+            db,
             Source(
                 "https://broken.example/feed",
                 "feed",
@@ -71,7 +72,8 @@ async def test_worker_process_builds_the_same_digest(emulator, tmp_path):
     body = STORY.split("\n\n", 1)[1]
     config = bot_config(tmp_path)
     async with running_bot(config, tuning=replace(FAST, cpu_workers=1), timeout=30) as bot:
-        ingest_article(bot.db, make_article(1, "Flood warning", body, bot.now()))
+        db = side_db(bot)
+        ingest_article(db, make_article(1, "Flood warning", body, bot.now()))
         in_process = await emulator.command("digest", guild_id=emulator.guild, since="1h")
         assert await bot.off_loop(len, "abc") == 3  # runs in the worker process
     assert "from 1 article" in in_process["embeds"][0]["description"]

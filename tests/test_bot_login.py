@@ -7,7 +7,7 @@ import pytest
 from bot.app import ParleyBot
 from digest.store import bot_state
 from tests.discord_emulator import Focused
-from tests.discord_emulator.harness import ADMIN, bot_config, newsroom, running_bot
+from tests.discord_emulator.harness import ADMIN, bot_config, newsroom, running_bot, side_db
 
 
 @pytest.fixture
@@ -58,6 +58,7 @@ def test_every_command_has_a_real_description(tmp_path):
 
 async def test_setup_schedules_the_guild_digest_in_its_zone(emulator, tmp_path):
     async with running_bot(bot_config(tmp_path)) as bot:
+        db = side_db(bot)
         news = emulator.channel_id(emulator.guild, "news")
         reply = await emulator.command(
             "parley setup",
@@ -69,7 +70,7 @@ async def test_setup_schedules_the_guild_digest_in_its_zone(emulator, tmp_path):
         )
         assert reply["flags"] & 64  # ephemeral
         assert "07:30 (Europe/Berlin)" in reply["content"]
-        settings = bot_state.get_guild_settings(bot.db, emulator.guild)
+        settings = bot_state.get_guild_settings(db, emulator.guild)
         assert (settings.channel_id, settings.time, settings.timezone) == (
             news,
             "07:30",
@@ -90,13 +91,14 @@ async def test_setup_schedules_the_guild_digest_in_its_zone(emulator, tmp_path):
 )
 async def test_setup_refuses_bad_values_ephemerally(emulator, tmp_path, options, message):
     async with running_bot(bot_config(tmp_path)) as bot:
+        db = side_db(bot)
         news = emulator.channel_id(emulator.guild, "news")
         reply = await emulator.command(
             "parley setup", guild_id=emulator.guild, permissions=ADMIN, channel=news, **options
         )
         assert message in reply["content"]
         assert reply["flags"] & 64
-        assert bot_state.get_guild_settings(bot.db, emulator.guild) is None
+        assert bot_state.get_guild_settings(db, emulator.guild) is None
 
 
 async def test_admin_commands_are_hidden_and_checked(emulator, tmp_path):
@@ -130,6 +132,7 @@ async def test_timezone_autocomplete_offers_at_most_25(emulator, tmp_path):
 
 async def test_pause_resume_and_status(emulator, tmp_path):
     async with running_bot(bot_config(tmp_path)) as bot:
+        db = side_db(bot)
         news = emulator.channel_id(emulator.guild, "news")
         await emulator.command(
             "parley setup", guild_id=emulator.guild, permissions=ADMIN, channel=news
@@ -143,4 +146,4 @@ async def test_pause_resume_and_status(emulator, tmp_path):
         assert fields["Next digest"] == "none (paused)"
         await emulator.command("parley resume", guild_id=emulator.guild, permissions=ADMIN)
         assert bot.scheduler.get_job(f"digest:{emulator.guild}").next_run_time is not None
-        assert not bot_state.get_guild_settings(bot.db, emulator.guild).paused
+        assert not bot_state.get_guild_settings(db, emulator.guild).paused

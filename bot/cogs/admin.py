@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import scheduler as jobs
+from bot.database import with_own_connection
 from bot.render import COLOUR, choices, clip
 from digest.errors import ParleyError
 from digest.sources import registry as sources
@@ -68,8 +69,8 @@ class AdminCog(commands.GroupCog, group_name="parley"):
             raise app_commands.MissingPermissions(["manage_guild"])
         return True
 
-    def _settings(self, guild_id: int) -> GuildSettings:
-        settings = bot_state.get_guild_settings(self.bot.db, guild_id)
+    async def _settings(self, guild_id: int) -> GuildSettings:
+        settings = await self.bot.db.run(bot_state.get_guild_settings, guild_id)
         if settings is None:
             raise NotSetUp(NotSetUp.__doc__)
         return settings
@@ -89,7 +90,7 @@ class AdminCog(commands.GroupCog, group_name="parley"):
     ) -> None:
         """Post the daily digest in a channel at a time of day."""
         assert interaction.guild_id is not None
-        previous = bot_state.get_guild_settings(self.bot.db, interaction.guild_id)
+        previous = await self.bot.db.run(bot_state.get_guild_settings, interaction.guild_id)
         settings = GuildSettings(
             guild_id=interaction.guild_id,
             channel_id=channel.id,
@@ -100,7 +101,7 @@ class AdminCog(commands.GroupCog, group_name="parley"):
             paused=previous.paused if previous else False,
             last_digest_at=previous.last_digest_at if previous else None,
         )
-        bot_state.save_guild_settings(self.bot.db, settings, self.bot.now())
+        await self.bot.db.run(bot_state.save_guild_settings, settings, self.bot.now())
         job = jobs.schedule_digest(self.bot.scheduler, settings)
         when = _next(job.next_run_time) if not settings.paused else "paused (/parley resume)"
         await interaction.response.send_message(
@@ -117,12 +118,12 @@ class AdminCog(commands.GroupCog, group_name="parley"):
     async def status(self, interaction: discord.Interaction) -> None:
         """Show the digest schedule, the last and next digest, and source health."""
         assert interaction.guild_id is not None
-        settings = self._settings(interaction.guild_id)
+        settings = await self._settings(interaction.guild_id)
         embed = discord.Embed(title="Parley status", colour=COLOUR)
         embed.add_field(name="Channel", value=f"<#{settings.channel_id}>")
         embed.add_field(name="Time", value=f"{settings.time} ({settings.timezone})")
         embed.add_field(name="State", value="paused" if settings.paused else "active")
-        last = bot_state.latest_digest(self.bot.db, interaction.guild_id)
+        last = await self.bot.db.run(bot_state.latest_digest, interaction.guild_id)
         if last is None:
             last_text = "none yet"
         elif last.state == bot_state.POSTED and last.posted_at:
@@ -132,11 +133,11 @@ class AdminCog(commands.GroupCog, group_name="parley"):
         embed.add_field(name="Last digest", value=last_text, inline=False)
         next_at = jobs.next_digest_at(self.bot.scheduler, interaction.guild_id)
         embed.add_field(name="Next digest", value=_next(next_at) if next_at else "none (paused)")
-        embed.add_field(name="Sources", value=clip(self._source_health(), 1024), inline=False)
+        embed.add_field(name="Sources", value=clip(await self._source_health(), 1024), inline=False)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    def _source_health(self) -> str:
-        listed = sources.list_sources(self.bot.db)
+    async def _source_health(self) -> str:
+        listed = await self.bot.db.run(sources.list_sources)
         if not listed:
             return "No feeds or pages configured; /parley source add url:…"
         failing = [s for s in listed if s.consecutive_failures and not s.paused]
@@ -151,8 +152,8 @@ class AdminCog(commands.GroupCog, group_name="parley"):
     async def pause(self, interaction: discord.Interaction) -> None:
         """Stop posting the daily digest until resumed."""
         assert interaction.guild_id is not None
-        settings = self._settings(interaction.guild_id)
-        bot_state.set_paused(self.bot.db, settings.guild_id, True)
+        settings = await self._settings(interaction.guild_id)
+        await self.bot.db.run(bot_state.set_paused, settings.guild_id, True)
         jobs.schedule_digest(
             self.bot.scheduler, GuildSettings(**{**vars(settings), "paused": True})
         )
@@ -164,8 +165,8 @@ class AdminCog(commands.GroupCog, group_name="parley"):
     async def resume(self, interaction: discord.Interaction) -> None:
         """Start posting the daily digest again."""
         assert interaction.guild_id is not None
-        settings = self._settings(interaction.guild_id)
-        bot_state.set_paused(self.bot.db, settings.guild_id, False)
+        settings = await self._settings(interaction.guild_id)
+        await self.bot.db.run(bot_state.set_paused, settings.guild_id, False)
         job = jobs.schedule_digest(
             self.bot.scheduler, GuildSettings(**{**vars(settings), "paused": False})
         )
@@ -178,8 +179,12 @@ class AdminCog(commands.GroupCog, group_name="parley"):
     async def source_add(self, interaction: discord.Interaction, url: str) -> None:
         """Read a new feed or page."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        source = await sources.add_source(
-            self.bot.db, url, self.bot.now(), settings=self.bot.config.sources
+        source = await with_own_connection(
+            self.bot.config.database_path,
+            sources.add_source,
+            url,
+            self.bot.now(),
+            settings=self.bot.config.sources,
         )
         await interaction.followup.send(
             f"Added {source.kind} <{source.url}>; it is polled from now on.", ephemeral=True
@@ -189,18 +194,18 @@ class AdminCog(commands.GroupCog, group_name="parley"):
     @app_commands.describe(url="The address as /parley source list shows it")
     async def source_remove(self, interaction: discord.Interaction, url: str) -> None:
         """Stop reading a feed or page."""
-        sources.remove_source(self.bot.db, url)
+        await self.bot.db.run(sources.remove_source, url)
         await interaction.response.send_message(f"Removed <{url.strip()}>.", ephemeral=True)
 
     @source_remove.autocomplete("url")
     async def _source_urls(self, interaction: discord.Interaction, current: str) -> list:
-        urls = [s.url for s in sources.list_sources(self.bot.db)]
+        urls = [s.url for s in await self.bot.db.run(sources.list_sources)]
         return choices(urls, current)
 
     @source.command(name="list")
     async def source_list(self, interaction: discord.Interaction) -> None:
         """List the feeds and pages Parley reads, with their health."""
-        listed = sources.list_sources(self.bot.db)
+        listed = await self.bot.db.run(sources.list_sources)
         lines = []
         for s in listed:
             if s.paused:

@@ -12,6 +12,7 @@ from bot.render import COLOUR, choices, clip
 from digest.alerts import normalize_topic
 from digest.errors import ParleyError
 from digest.store import bot_state
+from digest.store import meetings as meeting_store
 from digest.store.bot_state import ROLE, USER, Subscription
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class AlertsCog(commands.Cog):
     ) -> None:
         """Get a message when a new article matches a topic."""
         subscription = self._subscription(interaction, topic, role)
-        added = bot_state.add_subscription(self.bot.db, subscription, self.bot.now())
+        added = await self.bot.db.run(bot_state.add_subscription, subscription, self.bot.now())
         who = f"<@&{role.id}>" if role else "You"
         kind = "a tag" if subscription.topic in self.bot.vocabulary else "matched as whole words"
         text = (
@@ -72,7 +73,7 @@ class AlertsCog(commands.Cog):
     ) -> None:
         """Stop alerts for a topic."""
         subscription = self._subscription(interaction, topic, role)
-        removed = bot_state.remove_subscription(self.bot.db, subscription)
+        removed = await self.bot.db.run(bot_state.remove_subscription, subscription)
         text = (
             f"Unsubscribed from “{subscription.topic}”."
             if removed
@@ -83,8 +84,8 @@ class AlertsCog(commands.Cog):
     @unsubscribe.autocomplete("topic")
     async def _followed(self, interaction: discord.Interaction, current: str) -> list:
         assert interaction.guild_id is not None
-        mine = bot_state.subscriptions_of(
-            self.bot.db, interaction.guild_id, USER, interaction.user.id
+        mine = await self.bot.db.run(
+            bot_state.subscriptions_of, interaction.guild_id, USER, interaction.user.id
         )
         return choices([s.topic for s in mine], current)
 
@@ -92,7 +93,7 @@ class AlertsCog(commands.Cog):
     async def subscriptions(self, interaction: discord.Interaction) -> None:
         """List the topics you follow here, and the roles subscribed in this server."""
         assert interaction.guild_id is not None
-        everything = bot_state.guild_subscriptions(self.bot.db, interaction.guild_id)
+        everything = await self.bot.db.run(bot_state.guild_subscriptions, interaction.guild_id)
         mine = [
             s.topic for s in everything if s.kind == USER and s.target_id == interaction.user.id
         ]
@@ -111,9 +112,9 @@ class AlertsCog(commands.Cog):
     async def topics(self, interaction: discord.Interaction) -> None:
         """List the topic tags, with how many meetings and subscribers each has."""
         assert interaction.guild_id is not None
-        meetings = _meeting_topic_counts(self.bot)
+        meetings = dict(await self.bot.db.run(meeting_store.topic_counts))
         followers: dict[str, int] = {}
-        for s in bot_state.guild_subscriptions(self.bot.db, interaction.guild_id):
+        for s in await self.bot.db.run(bot_state.guild_subscriptions, interaction.guild_id):
             followers[s.topic] = followers.get(s.topic, 0) + 1
         names = sorted({*self.bot.vocabulary.tags, *followers})
         lines = [
@@ -127,13 +128,6 @@ class AlertsCog(commands.Cog):
         )
         embed.set_footer(text="/subscribe topic:… also takes any word or phrase")
         await interaction.response.send_message(embed=embed, ephemeral=True)
-
-
-def _meeting_topic_counts(bot: ParleyBot) -> dict[str, int]:
-    from digest.store import meetings
-
-    counter = getattr(meetings, "topic_counts", None)
-    return dict(counter(bot.db)) if counter else {}
 
 
 async def setup(bot: ParleyBot) -> None:

@@ -36,7 +36,7 @@ class DigestCog(commands.Cog):
         """Show a digest now, visible only to you."""
         now = self.bot.now()
         settings = (
-            bot_state.get_guild_settings(self.bot.db, interaction.guild_id)
+            await self.bot.db.run(bot_state.get_guild_settings, interaction.guild_id)
             if interaction.guild_id
             else None
         )

@@ -24,10 +24,10 @@ class MeetingQuery:
 
     filters: dict[str, Any] = field(default_factory=dict)
 
-    def page(self, bot: ParleyBot, offset: int) -> tuple[list[discord.Embed], Page]:
+    async def page(self, bot: ParleyBot, offset: int) -> tuple[list[discord.Embed], Page]:
         """The embeds of the page at ``offset``, and where that page sits."""
-        found = meeting_store.search_meetings(
-            bot.db, **self.filters, limit=PAGE_SIZE, offset=offset
+        found = await bot.db.run(
+            meeting_store.search_meetings, **self.filters, limit=PAGE_SIZE, offset=offset
         )
         page = Page(offset, PAGE_SIZE, found.total, found.total_capped)
         return meetings_page_embeds(found.meetings, page), page
@@ -56,7 +56,7 @@ class Pager(discord.ui.View):
         return True
 
     async def _show(self, interaction: discord.Interaction, offset: int) -> None:
-        embeds, self.page = self.query.page(self.bot, offset)
+        embeds, self.page = await self.query.page(self.bot, offset)
         self._refresh()
         await interaction.response.edit_message(embeds=embeds, view=self)
 
@@ -109,7 +109,7 @@ class MeetingsCog(commands.Cog):
             "text": query,
         }
         lookup = MeetingQuery({k: v.strip() for k, v in given.items() if v and v.strip()})
-        embeds, page = lookup.page(self.bot, 0)  # BadQuery reaches the user ephemerally
+        embeds, page = await lookup.page(self.bot, 0)  # BadQuery reaches the user ephemerally
         if page.total <= PAGE_SIZE:
             await interaction.response.send_message(embeds=embeds)
             return
@@ -118,15 +118,17 @@ class MeetingsCog(commands.Cog):
 
     @meetings.autocomplete("person")
     async def _people(self, interaction: discord.Interaction, current: str) -> list:
-        return choices(meeting_store.people_with_prefix(self.bot.db, current, limit=25), current)
+        return choices(
+            await self.bot.db.run(meeting_store.people_with_prefix, current, limit=25), current
+        )
 
     @meetings.autocomplete("country")
     async def _sides(self, interaction: discord.Interaction, current: str) -> list:
-        return choices(meeting_store.list_sides(self.bot.db, current, limit=25), current)
+        return choices(await self.bot.db.run(meeting_store.list_sides, current, limit=25), current)
 
     @meetings.autocomplete("topic")
     async def _topics(self, interaction: discord.Interaction, current: str) -> list:
-        used = [name for name, _ in meeting_store.topic_counts(self.bot.db)]
+        used = [name for name, _ in await self.bot.db.run(meeting_store.topic_counts)]
         return choices(used or self.bot.vocabulary.tags, current)
 
     @app_commands.command()
@@ -135,7 +137,7 @@ class MeetingsCog(commands.Cog):
         self, interaction: discord.Interaction, id: app_commands.Range[int, 1]
     ) -> None:
         """Show one meeting with every source that reported it."""
-        found = meeting_store.get_meeting(self.bot.db, id)  # NotFound: shown ephemerally
+        found = await self.bot.db.run(meeting_store.get_meeting, id)  # NotFound: shown ephemerally
         await interaction.response.send_message(embed=meeting_embed(found, full=True))
 
 

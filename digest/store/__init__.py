@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from digest.store import articles, bot_state, meetings, sources
+from digest.store.transactions import writing
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -42,6 +43,21 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
+def tune_for_long_running_writer(db: sqlite_utils.Database) -> None:
+    """Settings for the bot's own connection, which commits often for as long as it runs."""
+    # WAL + NORMAL: a commit survives a crash of this process (what the outbox relies on)
+    # without an fsync each time; only an OS crash or power cut could lose the last ones.
+    db.execute("PRAGMA synchronous = NORMAL")
+    # Checkpoints (copying the WAL into the database) are left to `checkpoint`, run by a
+    # worker, not to whichever of the bot's commits happens to cross the threshold.
+    db.execute("PRAGMA wal_autocheckpoint = 0")
+
+
+def checkpoint(db: sqlite_utils.Database) -> None:
+    """Copy what the write-ahead log holds into the database file, without waiting on readers."""
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
 def schema_version(db: sqlite_utils.Database, component: str) -> int:
     """The number of migration steps applied for ``component`` (0 when none)."""
     if "schema_versions" not in db.table_names():
@@ -58,7 +74,7 @@ def migrate(db: sqlite_utils.Database) -> None:
     for component, steps in COMPONENTS.items():
         current = schema_version(db, component)
         for number, step in enumerate(steps[current:], start=current + 1):
-            with db.atomic():
+            with writing(db):
                 step(db)
                 db["schema_versions"].upsert(
                     {"component": component, "version": number}, pk="component"

@@ -11,6 +11,7 @@ import sqlite_utils
 
 from digest.models import Article
 from digest.store.fts import match_rows
+from digest.store.transactions import writing
 from digest.timeutil import from_iso, to_iso
 
 
@@ -94,7 +95,7 @@ def save_article(db: sqlite_utils.Database, article: Article) -> SaveResult:
     existing = find_existing(db, article.location, article.content_hash)
     if existing is not None:
         return SaveResult(existing, is_new=False)
-    with db.atomic():
+    with writing(db):
         table = db["articles"].insert(_row(article))
     return SaveResult(get_article(db, table.last_pk), is_new=True)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
+from digest.store.transactions import writing
 from digest.timeutil import from_iso, to_iso
 
 RECORDED, POSTED = "recorded", "posted"
@@ -134,7 +135,7 @@ def _guild(row: dict[str, Any]) -> GuildSettings:
 
 def save_guild_settings(db: sqlite_utils.Database, settings: GuildSettings, now: datetime) -> None:
     """Create or replace a guild's digest settings."""
-    with db.atomic():
+    with writing(db):
         db["guild_settings"].upsert(
             {
                 "guild_id": settings.guild_id,
@@ -162,7 +163,7 @@ def all_guild_settings(db: sqlite_utils.Database) -> list[GuildSettings]:
 
 def set_paused(db: sqlite_utils.Database, guild_id: int, paused: bool) -> bool:
     """Pause or resume a guild's digest; False when the guild was never set up."""
-    with db.atomic():
+    with writing(db):
         cursor = db.execute(
             "update guild_settings set paused = ? where guild_id = ?", [int(paused), guild_id]
         )
@@ -171,7 +172,7 @@ def set_paused(db: sqlite_utils.Database, guild_id: int, paused: bool) -> bool:
 
 def set_last_digest_at(db: sqlite_utils.Database, guild_id: int, when: datetime) -> None:
     """Remember the end of the period the guild's last digest covered."""
-    with db.atomic():
+    with writing(db):
         db.execute(
             "update guild_settings set last_digest_at = ? where guild_id = ?",
             [to_iso(when), guild_id],
@@ -191,7 +192,7 @@ class Subscription:
 
 def add_subscription(db: sqlite_utils.Database, subscription: Subscription, now: datetime) -> bool:
     """Follow a topic; False when this subscription already existed."""
-    with db.atomic():
+    with writing(db):
         cursor = db.execute(
             "insert or ignore into subscriptions (guild_id, kind, target_id, topic, created_at)"
             " values (?, ?, ?, ?, ?)",
@@ -208,7 +209,7 @@ def add_subscription(db: sqlite_utils.Database, subscription: Subscription, now:
 
 def remove_subscription(db: sqlite_utils.Database, subscription: Subscription) -> bool:
     """Stop following a topic; False when there was no such subscription."""
-    with db.atomic():
+    with writing(db):
         cursor = db.execute(
             "delete from subscriptions where guild_id = ? and kind = ? and target_id = ?"
             " and topic = ?",
@@ -300,7 +301,7 @@ def record_digest(
     Returns the entry and whether it is new; when one was already recorded for this period
     (a second firing, a restart), that one is returned untouched, so a period posts once.
     """
-    with db.atomic():
+    with writing(db):
         cursor = db.execute(
             "insert or ignore into digest_outbox"
             " (guild_id, channel_id, period, state, messages, message_ids, attempts, since,"
@@ -352,7 +353,7 @@ def count_digests(db: sqlite_utils.Database, state: str) -> int:
 
 def mark_part_posted(db: sqlite_utils.Database, entry_id: int, message_id: int) -> None:
     """Store the id of the next message Discord accepted (parts are posted in order)."""
-    with db.atomic():
+    with writing(db):
         db.execute(
             "update digest_outbox set message_ids = json_insert(message_ids, '$[#]', ?)"
             " where id = ?",
@@ -362,7 +363,7 @@ def mark_part_posted(db: sqlite_utils.Database, entry_id: int, message_id: int) 
 
 def mark_digest_posted(db: sqlite_utils.Database, entry_id: int, now: datetime) -> None:
     """Every message of the digest was accepted."""
-    with db.atomic():
+    with writing(db):
         db["digest_outbox"].update(
             entry_id, {"state": POSTED, "posted_at": to_iso(now), "last_error": None}
         )
@@ -370,7 +371,7 @@ def mark_digest_posted(db: sqlite_utils.Database, entry_id: int, now: datetime) 
 
 def note_digest_failure(db: sqlite_utils.Database, entry_id: int, error: str) -> int:
     """Count a failed attempt and keep its reason; returns the attempts so far."""
-    with db.atomic():
+    with writing(db):
         db.execute(
             "update digest_outbox set attempts = attempts + 1, last_error = ? where id = ?",
             [error[:500], entry_id],
@@ -415,7 +416,7 @@ def record_alerts(
     """Record deliveries before sending; one per (guild, target, article), so never twice.
 
     Returns how many were new. Written in short transactions with ``pause`` seconds between
-    them, so another connection (the bot's event loop) never waits long for the write lock:
+    them, so another connection (the bot's own) never waits long for the write lock:
     SQLite's busy handler retries on its own schedule, and a writer that commits and starts
     again at once would keep winning the lock.
     """
@@ -427,7 +428,7 @@ def record_alerts(
     for start in range(0, len(rows), 1000):
         # One short transaction per batch, then a pause long enough for a waiting connection's
         # busy handler (it sleeps up to 100 ms between tries) to take the lock in between.
-        with db.atomic():
+        with writing(db):
             db.conn.executemany(
                 "insert or ignore into alert_deliveries"
                 " (guild_id, kind, target_id, article_id, topic, state, recorded_at)"
@@ -508,10 +509,10 @@ def mark_target_alerts_posted(
     """Each group's deliveries (up to its last id) were told: (group, via, message id).
 
     One short transaction per group: a group can hold hundreds of rows, and one transaction
-    for all of them would keep the event loop's connection waiting for the write lock.
+    for all of them would keep the bot's own connection waiting for the write lock.
     """
     for group, via, message_id in groups:
-        with db.atomic():
+        with writing(db):
             db.execute(
                 "update alert_deliveries set state = ?, via = ?, message_id = ?, posted_at = ?"
                 " where guild_id = ? and kind = ? and target_id = ? and state = ? and id <= ?",
@@ -555,7 +556,7 @@ def mark_alerts_posted(
     now: datetime,
 ) -> None:
     """These deliveries reached their target (``via`` 'dm' or 'channel')."""
-    with db.atomic():
+    with writing(db):
         db.conn.executemany(
             "update alert_deliveries set state = ?, via = ?, message_id = ?, posted_at = ?"
             " where id = ?",
@@ -580,7 +581,7 @@ def get_meta(db: sqlite_utils.Database, key: str) -> str | None:
 
 def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
     """Store a value under ``key``."""
-    with db.atomic():
+    with writing(db):
         db["bot_meta"].upsert({"key": key, "value": value}, pk="key")
 
 

@@ -25,6 +25,7 @@ from digest.meetings.dedupe import same_meeting
 from digest.meetings.gazetteer import gazetteer, place_of, side_of
 from digest.models import Article, Location, Meeting, Participant, SourceLink
 from digest.store.fts import match_rows
+from digest.store.transactions import writing
 from digest.timeutil import from_iso
 
 STATUSES = ("held", "planned", "mentioned")
@@ -377,7 +378,7 @@ def save_meetings(
     Returns the id of the stored meeting for each input, in order. Idempotent per article.
     """
     ids: list[int] = []
-    with db.atomic():  # one transaction: sqlite-utils commits each bare statement otherwise
+    with writing(db):  # one transaction: sqlite-utils commits each bare statement otherwise
         for meeting in meetings:
             existing, already = _find_same(db, article, meeting)
             if existing is None:

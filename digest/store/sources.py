@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
+from digest.store.transactions import writing
 from digest.timeutil import from_iso, to_iso
 
 FEED, PAGE = "feed", "page"
@@ -110,7 +111,7 @@ def _source(row: dict[str, Any]) -> Source:
 
 def save_source(db: sqlite_utils.Database, source: Source) -> Source:
     """Insert or replace ``source`` (its seen items are kept)."""
-    with db.atomic():
+    with writing(db):
         db["sources"].upsert(_row(source), pk="url")
     return source
 
@@ -128,7 +129,7 @@ def update_polled(db: sqlite_utils.Database, source: Source) -> bool:
     """
     row = _row(source)
     assignments = ", ".join(f"{name} = ?" for name in _POLLED)
-    with db.atomic():
+    with writing(db):
         cursor = db.execute(
             f"update sources set {assignments} where url = ?",
             [*(row[name] for name in _POLLED), source.url],
@@ -160,7 +161,7 @@ def due_sources(db: sqlite_utils.Database, now: datetime) -> list[Source]:
 
 def delete_source(db: sqlite_utils.Database, url: str) -> bool:
     """Forget a source and its seen items; False when it was not there."""
-    with db.atomic():
+    with writing(db):
         db.execute("delete from source_items where source_url = ?", [url])
         cursor = db.execute("delete from sources where url = ?", [url])
     return cursor.rowcount > 0
@@ -186,13 +187,13 @@ def mark_items_seen(
 ) -> None:
     """Remember ``keys`` as seen in this source's feed at ``now`` (the last time, not the first)."""
     rows = [{"source_url": url, "item_key": key, "seen_at": to_iso(now)} for key in keys]
-    with db.atomic():
+    with writing(db):
         db["source_items"].upsert_all(rows, pk=("source_url", "item_key"))
 
 
 def forget_items_unseen_since(db: sqlite_utils.Database, url: str, cutoff: datetime) -> int:
     """Forget items last in this source's feed before ``cutoff``; how many were forgotten."""
-    with db.atomic():
+    with writing(db):
         cursor = db.execute(
             "delete from source_items where source_url = ? and seen_at < ?", [url, to_iso(cutoff)]
         )
@@ -207,5 +208,5 @@ def paused_unannounced(db: sqlite_utils.Database) -> list[Source]:
 
 def set_pause_announced(db: sqlite_utils.Database, url: str) -> None:
     """Record that the admins were told this source is paused."""
-    with db.atomic():
+    with writing(db):
         db.execute("update sources set pause_announced = 1 where url = ?", [url])

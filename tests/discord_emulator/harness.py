@@ -10,9 +10,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from bot.app import ParleyBot, Tuning
 from bot.outbox import RetryPolicy
+from digest import store
 from digest.config import BotSettings, Config, DatabaseSettings, SourceSettings
 from digest.models import Article
 from digest.timeutil import utc_now
@@ -26,6 +28,7 @@ FAST = Tuning(
     cpu_workers=0,  # threads: no worker process to spawn per test
 )
 ADMIN = 1 << 5  # Manage Server
+_SIDE_CONNECTIONS: dict[int, list[sqlite_utils.Database]] = {}
 
 
 def bot_config(tmp_path: Path, **bot: object) -> Config:
@@ -62,6 +65,19 @@ async def running_bot(
         await asyncio.wait_for(bot.close(), timeout)
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(task, timeout)
+        for db in _SIDE_CONNECTIONS.pop(id(bot), []):
+            db.close()
+
+
+def side_db(bot: ParleyBot) -> sqlite_utils.Database:
+    """The test's own connection to the bot's database, closed with the bot.
+
+    The bot's connection lives in its database thread; a test reads and writes beside it,
+    as another process would.
+    """
+    db = store.open_db(bot.config.database_path)
+    _SIDE_CONNECTIONS.setdefault(id(bot), []).append(db)
+    return db
 
 
 def make_article(
