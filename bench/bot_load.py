@@ -42,9 +42,10 @@ from bot.outbox import RetryPolicy  # noqa: E402
 from bot.scheduler import digest_job_id, schedule_digest, spread_second  # noqa: E402
 from digest.articles import article_from_text  # noqa: E402
 from digest.config import Config, DatabaseSettings, SourceSettings  # noqa: E402
+from digest.models import USER, Subscription  # noqa: E402
 from digest.store import bot_state  # noqa: E402
 from digest.store.articles import save_article  # noqa: E402
-from digest.store.bot_state import USER, GuildSettings, Subscription  # noqa: E402
+from digest.store.bot_state import GuildSettings  # noqa: E402
 from tests.discord_emulator import Emulator  # noqa: E402
 
 WORDS = [

@@ -21,8 +21,9 @@ import discord
 
 from bot.database import BotDatabase
 from bot.render import payload_embeds
+from digest.models import ROLE
 from digest.store import bot_state
-from digest.store.bot_state import ROLE, Headline, OutboxEntry, PendingAlerts
+from digest.store.bot_state import Headline, OutboxEntry, PendingAlerts
 
 log = logging.getLogger(__name__)
 

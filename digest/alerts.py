@@ -14,8 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from digest.errors import ParleyError
-from digest.models import Article
-from digest.store.bot_state import AlertDelivery, Subscription
+from digest.models import AlertDelivery, Article, Subscription
 
 MAX_TOPIC_CHARS = 100
 WORD = re.compile(r"\w+")

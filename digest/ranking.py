@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from digest.standalone import standalone_factor
@@ -40,6 +41,14 @@ _HASHER = HashingVectorizer(
     norm=None,
     dtype=np.float64,
 )
+# _count runs the hasher's own steps (lower-case, token pattern, stop words) but hashes each
+# distinct term of a batch once instead of every occurrence: the same columns and counts.
+_TOKENIZE = _HASHER.build_tokenizer()
+_STOP_WORDS = _HASHER.get_stop_words()
+_TERM_HASHER = FeatureHasher(
+    n_features=_HASHER.n_features, input_type="string", alternate_sign=False
+)
+_COLUMN_BITS = (_HASHER.n_features - 1).bit_length()
 
 
 @dataclass(frozen=True)
@@ -155,7 +164,7 @@ def check_budget(sentences: int, max_chars: int | None) -> None:
         raise ValueError(f"max_chars must be zero or more, got {max_chars}")
 
 
-def _count(flat: list[str], params: Params):  # noqa: ANN202 - scipy sparse matrix
+def _count(flat: list[str], params: Params) -> _Rows | None:
     """Term counts for every sentence of the batch: scikit-learn tokenises once for all.
 
     Hashed columns (2**20 of them, collisions negligible for an article's few hundred
@@ -163,14 +172,54 @@ def _count(flat: list[str], params: Params):  # noqa: ANN202 - scipy sparse matr
     """
     if not flat:
         return None
-    counts = _HASHER.transform(flat).tocsr()
-    if counts.nnz == 0:  # nothing but stop words in the whole batch
+    term_ids: dict[str, int] = {}
+    occurrences: list[int] = []
+    lengths: list[int] = []
+    for text in flat:
+        terms = [
+            term_ids.setdefault(t, len(term_ids))
+            for t in _TOKENIZE(text.lower())
+            if t not in _STOP_WORDS
+        ]
+        occurrences += terms
+        lengths.append(len(terms))
+    if not occurrences:  # nothing but stop words in the whole batch
         return None
-    counts.sort_indices()
+    # One term per row: row i's only column is term i's hashed column.
+    term_columns = _TERM_HASHER.transform([t] for t in term_ids).indices.astype(np.int64)
+    rows = np.repeat(np.arange(len(flat), dtype=np.int64), lengths)
+    keys, counts = np.unique(
+        (rows << _COLUMN_BITS) | term_columns[occurrences], return_counts=True
+    )  # sorted by row, then column, like a CSR matrix with sorted indices
+    indptr = np.zeros(len(flat) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys >> _COLUMN_BITS, minlength=len(flat)), out=indptr[1:])
+    data = counts.astype(np.float64)
     if params.sublinear_tf:
-        np.log(counts.data, out=counts.data)
-        counts.data += 1.0
-    return counts
+        np.log(data, out=data)
+        data += 1.0
+    return _Rows(indptr, keys & (_HASHER.n_features - 1), data)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Sparse rows (CSR arrays), sliced without scipy's per-slice overhead."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.indptr) - 1, _HASHER.n_features)
+
+    @property
+    def nnz(self) -> int:
+        return int(self.indptr[-1] - self.indptr[0])
+
+    def __getitem__(self, rows: slice) -> _Rows:
+        indptr = self.indptr[rows.start : rows.stop + 1]
+        first, last = indptr[0], indptr[-1]
+        return _Rows(indptr - first, self.indices[first:last], self.data[first:last])
 
 
 def _local_dense(block, title_counts) -> tuple[np.ndarray, np.ndarray | None]:  # noqa: ANN001

@@ -12,8 +12,7 @@ from digest.alerts import (
     phrase_pattern,
     who_to_tell,
 )
-from digest.models import Article
-from digest.store.bot_state import ROLE, USER, Subscription
+from digest.models import ROLE, USER, Article, Subscription
 
 
 def article(n: int, title: str, body: str = "") -> Article:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.scheduler import digest_period
+from digest.models import USER, AlertDelivery, Subscription
 from digest.store import bot_state
-from digest.store.bot_state import USER, AlertDelivery, GuildSettings, Subscription
+from digest.store.bot_state import GuildSettings
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

@@ -11,9 +11,9 @@ from discord.ext import commands
 from bot.render import COLOUR, choices, clip
 from digest.alerts import normalize_topic
 from digest.errors import ParleyError
+from digest.models import ROLE, USER, Subscription
 from digest.store import bot_state
 from digest.store import meetings as meeting_store
-from digest.store.bot_state import ROLE, USER, Subscription
 
 if TYPE_CHECKING:
     from bot.app import ParleyBot

@@ -16,11 +16,11 @@ from typing import Any
 
 import sqlite_utils
 
+# The subscription and delivery records live in digest.models: matching alerts needs them
+# without storage.
+from digest.models import POSTED, RECORDED, AlertDelivery, Subscription
 from digest.store.transactions import writing
 from digest.timeutil import from_iso, to_iso
-
-RECORDED, POSTED = "recorded", "posted"
-USER, ROLE = "user", "role"
 
 
 def _create_tables(db: sqlite_utils.Database) -> None:
@@ -180,16 +180,6 @@ def set_last_digest_at(db: sqlite_utils.Database, guild_id: int, when: datetime)
 
 
 # ----- subscriptions ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Subscription:
-    """A user or a role following a topic in a guild."""
-
-    guild_id: int
-    kind: str  # USER or ROLE
-    target_id: int
-    topic: str
-
-
 def add_subscription(db: sqlite_utils.Database, subscription: Subscription, now: datetime) -> bool:
     """Follow a topic; False when this subscription already existed."""
     with writing(db):
@@ -380,20 +370,6 @@ def note_digest_failure(db: sqlite_utils.Database, entry_id: int, error: str) ->
 
 
 # ----- alert deliveries ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class AlertDelivery:
-    """Telling one user or role in a guild about one article, because of one topic."""
-
-    guild_id: int
-    kind: str
-    target_id: int
-    article_id: int
-    topic: str
-    state: str = RECORDED
-    id: int | None = None
-    via: str | None = None
-
-
 def _alert(row: dict[str, Any]) -> AlertDelivery:
     return AlertDelivery(
         guild_id=row["guild_id"],
