@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import regex
 from syntok import segmenter
 from syntok._segmentation_states import State
 from syntok.tokenizer import Token, Tokenizer
@@ -28,6 +29,28 @@ _DECISION_POINT = re.compile(
     "[" + re.escape("".join(sorted(State.terminals - {"..."} | State.opening_brackets))) + "\u200b]"
 )
 
+# Plain prose: every terminal either sits inside a word ("3.5", "bbc.co.uk"; syntok's tokenizer
+# keeps those whole) or closes a word before a space, optionally with one closing quote. A
+# paragraph with anything else (ellipses, brackets, "end.Next", unicode terminals...) is
+# _UNSAFE and goes through syntok. `regex` as in syntok, so that \s is the same whitespace.
+_TERMINALS = "".join(sorted(State.terminals - {"..."}))
+_QUOTES = "\"'\u201d\u2019"
+_UNSAFE = regex.compile(
+    "(?<![0-9A-Za-z])[" + regex.escape(_TERMINALS) + "]"
+    "|[" + regex.escape(_TERMINALS.translate({ord(c): None for c in ".!?;"})) + "]"
+    "|[" + regex.escape("".join(sorted(State.closing_brackets))) + "]"
+    "|;(?!\\s|\\Z)"
+    "|(?<=[a-z])[.!?](?=[A-Z])"
+    "|[.!?](?![0-9A-Za-z]|[" + _QUOTES + "]?(?:\\s|\\Z))"
+)
+_END = regex.compile("(?<!\\S)\\S*?[.!?;][" + _QUOTES + "]?(?=\\s|\\Z)")
+_SPACES = regex.compile("\\s*")
+_ALNUM = re.compile("[^\\W_]")  # exactly str.isalnum, as syntok's tokenizer tests it
+# What may open the next sentence (not lower-case, not a terminal, bracket or inner punctuation).
+_NEXT_STARTS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ\"'\u201c\u2018\u00a3$\u20ac-\u2013\u2014")
+_MONTH_START = re.compile("|".join(sorted(State.months, key=len, reverse=True)))
+_NOT_PLAIN = State.abbreviations | State.roman_numerals | {"no", "No", "NO"}
+
 
 def split_sentences(text: str) -> list[str]:
     """Split text into sentences, each copied verbatim (whitespace-trimmed) from ``text``.
@@ -46,6 +69,9 @@ def split_sentences(text: str) -> list[str]:
             continue
         if _BRACKET.search(paragraph):
             tokens = list(_TOKENIZER.tokenize(paragraph))
+        elif (plain := _plain_sentences(paragraph)) is not None:
+            sentences += plain
+            continue
         else:
             tokens = _merge_plain_runs(_tokenize_near_decisions(paragraph), paragraph)
         for sentence in segmenter.segment(iter(tokens)):
@@ -56,6 +82,49 @@ def split_sentences(text: str) -> list[str]:
             piece = paragraph[start:end].strip()
             if piece:
                 sentences.append(piece)
+    return sentences
+
+
+def _plain_sentences(paragraph: str) -> list[str] | None:
+    """The sentences syntok finds in a paragraph of plain prose; None when it is not that simple.
+
+    At a word, a terminal (maybe a closing quote) and a space, syntok goes on when the next
+    token is lower-case, and splits when it opens with a capital or a quote and the word before
+    the terminal is no abbreviation, single letter, Roman numeral, "No", dotted word or number
+    before a month. Anything else (a digit next, say) is left to syntok.
+    """
+    if _UNSAFE.search(paragraph):
+        return None
+    sentences: list[str] = []
+    start = 0
+    for end in _END.finditer(paragraph):
+        after = _SPACES.match(paragraph, end.end()).end()
+        if after == len(paragraph):
+            break
+        following = paragraph[after]
+        if following.islower():
+            continue
+        if following not in _NEXT_STARTS:
+            return None
+        # The token before the terminal: the chunk's alphanumeric span, as syntok cuts it.
+        span_end = end.start() + len(end.group().rstrip(_QUOTES)) - 1
+        span_start = _ALNUM.search(paragraph, end.start(), span_end).start()
+        word = paragraph[span_start:span_end]
+        cuts = list(Tokenizer._separation.finditer(word))  # noqa: SLF001
+        if cuts:
+            if cuts[-1].end() == len(word):
+                return None
+            word = word[cuts[-1].end() :]
+        if (
+            len(word) < 2
+            or word in _NOT_PLAIN
+            or "." in word
+            or (word.isnumeric() and _MONTH_START.match(paragraph, after))
+        ):
+            return None
+        sentences.append(paragraph[start : end.end()].strip())
+        start = after
+    sentences.append(paragraph[start:].strip())
     return sentences
 
 
