@@ -50,6 +50,13 @@ _ALNUM = re.compile("[^\\W_]")  # exactly str.isalnum, as syntok's tokenizer tes
 _NEXT_STARTS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ\"'\u201c\u2018\u00a3$\u20ac-\u2013\u2014")
 _MONTH_START = re.compile("|".join(sorted(State.months, key=len, reverse=True)))
 _NOT_PLAIN = State.abbreviations | State.roman_numerals | {"no", "No", "NO"}
+_SURE_END = regex.compile("(?<=[0-9A-Za-z])[.!?;][" + _QUOTES + "]?(?=\\s)")
+_LAST_SPACE = regex.compile("(?r)\\s")
+_BRACKETS = "".join(sorted(State.opening_brackets | State.closing_brackets))
+_ANY_BRACKET = regex.compile("[" + regex.escape(_BRACKETS) + "]")
+_BARE_BRACKET = regex.compile(
+    "(?<!\\S)[^\\s0-9A-Za-z]*[" + regex.escape(_BRACKETS) + "][^\\s0-9A-Za-z]*(?!\\S)"
+)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -60,29 +67,97 @@ def split_sentences(text: str) -> list[str]:
     """
     sentences: list[str] = []
     for _, paragraph in segmenter.preprocess_with_offsets(text):
-        stripped = paragraph.strip()
-        if not stripped:
-            continue
-        body = _TRAILING_RUN.sub("", stripped)
-        if body and not _DECISION_POINT.search(body):
-            sentences.append(stripped)
-            continue
-        if _BRACKET.search(paragraph):
-            tokens = list(_TOKENIZER.tokenize(paragraph))
-        elif (plain := _plain_sentences(paragraph)) is not None:
-            sentences += plain
-            continue
-        else:
-            tokens = _merge_plain_runs(_tokenize_near_decisions(paragraph), paragraph)
-        for sentence in segmenter.segment(iter(tokens)):
-            if not sentence:
-                continue
-            start = sentence[0].offset
-            end = sentence[-1].offset + len(sentence[-1].value)
-            piece = paragraph[start:end].strip()
-            if piece:
-                sentences.append(piece)
+        start = 0
+        for end, after in _sure_splits(paragraph):
+            _split_paragraph(paragraph[start:end], sentences)
+            start = after
+        _split_paragraph(paragraph[start:], sentences)
     return sentences
+
+
+def _split_paragraph(paragraph: str, sentences: list[str]) -> None:
+    """Append a paragraph's (or a stretch of it between sure splits') sentences."""
+    stripped = paragraph.strip()
+    if not stripped:
+        return
+    body = _TRAILING_RUN.sub("", stripped)
+    if body and not _DECISION_POINT.search(body):
+        sentences.append(stripped)
+        return
+    if _BRACKET.search(paragraph):
+        tokens = list(_TOKENIZER.tokenize(paragraph))
+    elif (plain := _plain_sentences(paragraph)) is not None:
+        sentences += plain
+        return
+    else:
+        tokens = _merge_plain_runs(_tokenize_near_decisions(paragraph), paragraph)
+    for sentence in segmenter.segment(iter(tokens)):
+        if not sentence:
+            continue
+        start = sentence[0].offset
+        end = sentence[-1].offset + len(sentence[-1].value)
+        piece = paragraph[start:end].strip()
+        if piece:
+            sentences.append(piece)
+
+
+def _sure_splits(paragraph: str) -> list[tuple[int, int]]:
+    """(end, next start) of the splits syntok surely makes, whatever the rest of the paragraph.
+
+    A plain word, a terminal (maybe a closing quote), a space and a capital or a quote: syntok
+    splits there when it reaches that terminal as a decision, which it does unless a bracketed
+    stretch it skips swallows it, so only places outside every bracket count. syntok then starts
+    afresh, and nothing before reads past that point (its look-ahead stays inside brackets
+    closed before it), so each stretch between sure splits is a paragraph of its own.
+    """
+    if "\u200b" in paragraph:
+        return []
+    brackets = [
+        (m.start(), m.group() in State.opening_brackets) for m in _ANY_BRACKET.finditer(paragraph)
+    ]
+    if brackets and any(len(m.group()) > 1 for m in _BARE_BRACKET.finditer(paragraph)):
+        return []  # a bracket in a chunk without letters or digits is no bracket token
+    splits: list[tuple[int, int]] = []
+    depth = b = 0
+    for end in _SURE_END.finditer(paragraph):
+        while b < len(brackets) and brackets[b][0] < end.start():
+            depth += 1 if brackets[b][1] else -1
+            if depth < 0:
+                return splits
+            b += 1
+        if depth:
+            continue
+        after = _SPACES.match(paragraph, end.end()).end()
+        if after == len(paragraph):
+            break
+        if paragraph[after] not in _NEXT_STARTS:
+            continue
+        chunk_start = _LAST_SPACE.search(paragraph, 0, end.start())
+        chunk_start = chunk_start.end() if chunk_start else 0
+        span_start = _ALNUM.search(paragraph, chunk_start, end.start()).start()
+        if _plain_word(paragraph[span_start : end.start()], paragraph, after):
+            splits.append((end.end(), after))
+    return splits
+
+
+def _plain_word(span: str, paragraph: str, after: int) -> bool:
+    """Whether syntok splits after this alphanumeric span's last token, whatever comes next.
+
+    (Given that the next token, at ``after``, follows a space and opens with a capital or a
+    quote.) Not after an abbreviation, single letter, Roman numeral, "No", dotted word, or a
+    number before what may be a month.
+    """
+    cuts = list(Tokenizer._separation.finditer(span))  # noqa: SLF001
+    if cuts:
+        if cuts[-1].end() == len(span):
+            return False
+        span = span[cuts[-1].end() :]
+    return not (
+        len(span) < 2
+        or span in _NOT_PLAIN
+        or "." in span
+        or (span.isnumeric() and _MONTH_START.match(paragraph, after) is not None)
+    )
 
 
 def _plain_sentences(paragraph: str) -> list[str] | None:
@@ -109,18 +184,7 @@ def _plain_sentences(paragraph: str) -> list[str] | None:
         # The token before the terminal: the chunk's alphanumeric span, as syntok cuts it.
         span_end = end.start() + len(end.group().rstrip(_QUOTES)) - 1
         span_start = _ALNUM.search(paragraph, end.start(), span_end).start()
-        word = paragraph[span_start:span_end]
-        cuts = list(Tokenizer._separation.finditer(word))  # noqa: SLF001
-        if cuts:
-            if cuts[-1].end() == len(word):
-                return None
-            word = word[cuts[-1].end() :]
-        if (
-            len(word) < 2
-            or word in _NOT_PLAIN
-            or "." in word
-            or (word.isnumeric() and _MONTH_START.match(paragraph, after))
-        ):
+        if not _plain_word(paragraph[span_start:span_end], paragraph, after):
             return None
         sentences.append(paragraph[start : end.end()].strip())
         start = after
