@@ -25,13 +25,14 @@ import argparse
 import asyncio
 import gc
 import logging
+import multiprocessing
 import random
 import resource
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,19 +149,45 @@ def make_articles(count: int, now: datetime) -> list:
     return made
 
 
-class EmulatorThread:
-    """The emulator on its own loop in a daemon thread."""
+class EmulatorProcess:
+    """The emulator in a process of its own: Discord's work and memory are not the bot's.
+
+    (In a thread of the bot's process, its records of every message sent were part of the
+    heap the bot's garbage collector walks, and its CPU work held the bot's GIL.)
+    """
 
     def __init__(self, guilds: int) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.emulator = Emulator()
-        self.guild_ids = [self.emulator.add_guild(f"Guild {i}") for i in range(guilds)]
-        threading.Thread(target=self.loop.run_forever, daemon=True).start()
-        asyncio.run_coroutine_threadsafe(self.emulator.start(), self.loop).result(10)
+        self._pipe, child = multiprocessing.Pipe()
+        context = multiprocessing.get_context("spawn")
+        self._process = context.Process(target=_serve_emulator, args=(child, guilds), daemon=True)
+        self._process.start()
+        self.url, self.gateway_url, self.channels = self._pipe.recv()
+        self.guild_ids = list(self.channels)
+
+    def message_counts(self) -> tuple[int, int]:
+        """(messages in the guilds' digest channels, all messages received)."""
+        self._pipe.send("count")
+        return self._pipe.recv()
 
     def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self.emulator.stop(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._pipe.send("stop")
+        self._process.join(10)
+
+
+def _serve_emulator(pipe: Connection, guilds: int) -> None:
+    async def serve() -> None:
+        emulator = Emulator()
+        ids = [emulator.add_guild(f"Guild {i}") for i in range(guilds)]
+        await emulator.start()
+        channels = {guild_id: emulator.channel_id(guild_id) for guild_id in ids}
+        pipe.send((emulator.url, emulator.gateway_url, channels))
+        loop = asyncio.get_running_loop()
+        while await loop.run_in_executor(None, pipe.recv) == "count":
+            in_channels = sum(len(emulator.messages_in(c)) for c in channels.values())
+            pipe.send((in_channels, len(emulator.messages)))
+        await emulator.stop()
+
+    asyncio.run(serve())
 
 
 async def main(
@@ -172,10 +199,9 @@ async def main(
     import discord.http
     import yarl
 
-    host = EmulatorThread(guilds)
-    emu = host.emulator
-    discord.http.Route.BASE = emu.url + "/api/v10"
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emu.gateway_url)
+    host = EmulatorProcess(guilds)
+    discord.http.Route.BASE = host.url + "/api/v10"
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(host.gateway_url)
     workdir = Path(tempfile.mkdtemp(prefix="parley-bench-"))
     config = Config(
         database=DatabaseSettings(path=str(workdir / "parley.db")),
@@ -198,7 +224,7 @@ async def main(
     now = bot.now()
     due = now.replace(second=0, microsecond=0)
     for guild_id in host.guild_ids:
-        settings = GuildSettings(guild_id, emu.channel_id(guild_id), due.strftime("%H:%M"), "UTC")
+        settings = GuildSettings(guild_id, host.channels[guild_id], due.strftime("%H:%M"), "UTC")
         await bot.db.run(bot_state.save_guild_settings, settings, now)
         schedule_digest(bot.scheduler, settings)
     topics = [*bot.vocabulary.tags, *WORDS]
@@ -255,8 +281,8 @@ async def main(
     deliveries = bot_state.delivered_alerts
     told = sum([len(await bot.db.run(deliveries, g)) for g in host.guild_ids])
     pending = len(await bot.db.run(bot_state.pending_alerts))
-    digest_messages = sum(len(emu.messages_in(emu.channel_id(g))) for g in host.guild_ids)
-    dms = len(emu.messages) - digest_messages
+    digest_messages, all_messages = host.message_counts()
+    dms = all_messages - digest_messages
     print(f"all {guilds} digests posted after {digests_done:.2f}s ({digest_messages} messages)")
     print(
         f"all alerts delivered after {alerts_done:.2f}s: {told} article deliveries in "
