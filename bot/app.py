@@ -261,8 +261,8 @@ class ParleyBot(commands.Bot):
                 messages=payloads,
                 since=since,
                 now=now,
+                covers_until=moment,
             )
-            await self.db.run(bot_state.set_last_digest_at, guild_id, moment)
         self.spawn(self.off_loop(work.checkpoint, str(self.config.database_path)))
         if entry.state == bot_state.POSTED:
             log.info("digest %s for guild %s already posted", period, guild_id)

@@ -59,6 +59,23 @@ def test_outbox_records_once_per_period_and_tracks_parts(db_path):
     db.close()
 
 
+def test_recording_a_digest_advances_the_guild_in_the_same_transaction(db):
+    bot_state.save_guild_settings(db, GuildSettings(1, 2, "08:00", "UTC"), NOW)
+    moment = NOW.replace(hour=8, minute=0, second=0, microsecond=0)
+    bot_state.record_digest(
+        db,
+        guild_id=1,
+        channel_id=2,
+        period="2026-11-26",
+        messages=[],
+        since=None,
+        now=NOW,
+        covers_until=moment,
+    )
+    assert bot_state.get_guild_settings(db, 1).last_digest_at == moment
+    assert bot_state.latest_digest(db, 1).period == "2026-11-26"
+
+
 def bot_state_db(path):
     from digest import store
 

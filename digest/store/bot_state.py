@@ -285,11 +285,14 @@ def record_digest(
     messages: Sequence[dict[str, Any]],
     since: datetime | None,
     now: datetime,
+    covers_until: datetime | None = None,
 ) -> tuple[OutboxEntry, bool]:
     """Record a guild's digest for ``period`` before sending it.
 
     Returns the entry and whether it is new; when one was already recorded for this period
     (a second firing, a restart), that one is returned untouched, so a period posts once.
+    ``covers_until`` becomes the guild's ``last_digest_at`` in the same transaction, so the
+    next digest starts where this one ends even if the process dies right after.
     """
     with writing(db):
         cursor = db.execute(
@@ -306,6 +309,8 @@ def record_digest(
                 to_iso(now),
             ],
         )
+        if covers_until is not None:
+            set_last_digest_at(db, guild_id, covers_until)
     entry = get_outbox(db, guild_id, period)
     assert entry is not None
     return entry, cursor.rowcount > 0
