@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import regex
 from syntok import segmenter
@@ -22,7 +23,7 @@ _TRAILER = "".join(
     sorted(State.terminals - {"..."} | State.closing_brackets | State.closing_quotes)
 )
 _TRAILING_RUN = re.compile(f"[{re.escape(_TRAILER)}]+$")
-_DECIDES = State.terminals | State.closing_brackets | State.closing_quotes | {"("}
+_DECIDES = State.terminals | State.closing_brackets | State.closing_quotes | State.opening_brackets
 _BRACKET = re.compile("[" + re.escape("".join(sorted(State.opening_brackets))) + "\u200b]")
 _HOT = re.compile("[" + re.escape("".join(sorted(_DECIDES - {"..."}))) + "]")
 _DECISION_POINT = re.compile(
@@ -54,6 +55,10 @@ _SURE_END = regex.compile("(?<=[0-9A-Za-z])[.!?;][" + _QUOTES + "]?(?=\\s)")
 _LAST_SPACE = regex.compile("(?r)\\s")
 _BRACKETS = "".join(sorted(State.opening_brackets | State.closing_brackets))
 _ANY_BRACKET = regex.compile("[" + regex.escape(_BRACKETS) + "]")
+# "(...)" after a space, at most 50 characters (so at most 50 tokens: syntok looks that far for
+# the closing bracket) and under its 70-character skipping length, with no bracket inside.
+_SHORT_GROUP = regex.compile("(?<=\\s)\\([^" + regex.escape(_BRACKETS) + "\\u200b]{0,48}\\)")
+_BRACKET_NEXT = regex.compile("\\s*[" + regex.escape("".join(sorted(State.opening_brackets))) + "]")
 _BARE_BRACKET = regex.compile(
     "(?<!\\S)[^\\s0-9A-Za-z]*[" + regex.escape(_BRACKETS) + "][^\\s0-9A-Za-z]*(?!\\S)"
 )
@@ -85,7 +90,13 @@ def _split_paragraph(paragraph: str, sentences: list[str]) -> None:
         sentences.append(stripped)
         return
     if _BRACKET.search(paragraph):
-        tokens = list(_TOKENIZER.tokenize(paragraph))
+        if _one_sentence_around_brackets(stripped):
+            sentences.append(stripped)
+            return
+        if (spans := _bracket_spans(paragraph)) is None:
+            tokens = list(_TOKENIZER.tokenize(paragraph))
+        else:
+            tokens = _merge_plain_runs(_tokenize_near_decisions(paragraph, spans), paragraph, spans)
     elif (plain := _plain_sentences(paragraph)) is not None:
         sentences += plain
         return
@@ -99,6 +110,31 @@ def _split_paragraph(paragraph: str, sentences: list[str]) -> None:
         piece = paragraph[start:end].strip()
         if piece:
             sentences.append(piece)
+
+
+def _one_sentence_around_brackets(text: str) -> bool:
+    """Whether syntok keeps this text (stripped, holding a bracket) as one sentence.
+
+    True when its only terminals are inside words or in the closing run, and each bracket opens
+    a short (...) stretch, without brackets inside, after at least two chunks and not followed
+    by another bracket: syntok then reaches each "(" mid-sentence and skips to its ")" without
+    a decision, and never finds a place to split.
+    """
+    if "\u200b" in text or any(len(m.group()) > 1 for m in _BARE_BRACKET.finditer(text)):
+        return False  # a bracket glued to symbols only is no bracket token
+    groups = list(_SHORT_GROUP.finditer(text))
+    if not groups:
+        return False
+    blanked = text
+    for group in groups:
+        if len(Tokenizer._spaces.findall(text, 0, group.start())) < 2:  # noqa: SLF001
+            return False
+        if _BRACKET_NEXT.match(text, group.end()):
+            return False
+        blanked = blanked[: group.start()] + " " * len(group.group()) + blanked[group.end() :]
+    closing_run = _TRAILING_RUN.search(text)
+    body = blanked[: closing_run.start()] if closing_run else blanked
+    return not (_ANY_BRACKET.search(body) or _UNSAFE.search(body) or _END.search(body))
 
 
 def _sure_splits(paragraph: str) -> list[tuple[int, int]]:
@@ -192,12 +228,16 @@ def _plain_sentences(paragraph: str) -> list[str] | None:
     return sentences
 
 
-def _merge_plain_runs(tokens: list[Token], paragraph: str) -> list[Token]:
+def _merge_plain_runs(
+    tokens: list[Token], paragraph: str, scanned: Sequence[tuple[int, int]] = ()
+) -> list[Token]:
     """Fold runs of plain words into one token each, where syntok never looks inside them.
 
-    syntok's decisions read the token before a terminal, the terminal run and the two tokens
-    after it (plus bracket look-ahead, so paragraphs with brackets are not folded). Any other
-    token is only moved along, one state transition each; a folded run keeps its offsets.
+    syntok's decisions read the token before a terminal or opening bracket, the terminal run
+    and the two tokens after it; a bracket also makes it count and read the tokens up to its
+    closing one (or up to 50), so the ``scanned`` stretches (see :func:`_bracket_spans`) are
+    kept token by token. Any other token is only moved along, one state transition each; a
+    folded run keeps its offsets.
     """
     keep = [False] * len(tokens)
     last = len(tokens) - 1
@@ -205,6 +245,10 @@ def _merge_plain_runs(tokens: list[Token], paragraph: str) -> list[Token]:
         if token.value in _DECIDES or not token.value:
             for j in range(max(i - 1, 0), min(i + 3, last + 1)):
                 keep[j] = True
+    if scanned:
+        for i, token in enumerate(tokens):
+            if any(start <= token.offset <= end for start, end in scanned):
+                keep[i] = True
     keep[0] = True
     if last > 0:
         keep[1] = True
@@ -226,12 +270,41 @@ def _merge_plain_runs(tokens: list[Token], paragraph: str) -> list[Token]:
     return merged
 
 
-def _tokenize_near_decisions(paragraph: str) -> list[Token]:
+def _bracket_spans(paragraph: str) -> list[tuple[int, int]] | None:
+    """Stretches syntok may read token by token, from each opening bracket to its closing one.
+
+    That is up to where syntok's bracket count comes back to zero, or to the end of the text.
+    None when a bracket is not a token of its own (one in a chunk of only symbols, "(...)")
+    or a zero-width space is about.
+    """
+    if "\u200b" in paragraph or any(len(m.group()) > 1 for m in _BARE_BRACKET.finditer(paragraph)):
+        return None
+    brackets = [
+        (m.start(), m.group() in State.opening_brackets) for m in _ANY_BRACKET.finditer(paragraph)
+    ]
+    spans = []
+    for k, (start, opening) in enumerate(brackets):
+        if not opening:
+            continue
+        depth, end = 0, len(paragraph)
+        for position, inner_opening in brackets[k:]:
+            depth += 1 if inner_opening else -1
+            if depth == 0:
+                end = position
+                break
+        spans.append((start, end))
+    return spans
+
+
+def _tokenize_near_decisions(
+    paragraph: str, scanned: Sequence[tuple[int, int]] = ()
+) -> list[Token]:
     """Tokens as syntok makes them near its decision points; one token per plain run elsewhere.
 
     syntok's tokenizer works chunk by chunk (runs of non-space), so a chunk holding no
-    terminal, bracket or quote, and not next to one, can be passed over without being split
-    into tokens: :func:`_merge_plain_runs` would fold its tokens together anyway.
+    terminal, bracket or quote, and not next to one or in a ``scanned`` stretch, can be passed
+    over without being split into tokens: :func:`_merge_plain_runs` would fold its tokens
+    together anyway.
     """
     chunks = [(m.start(), m.end()) for m in Tokenizer._spaces.finditer(paragraph)]  # noqa: SLF001
     n = len(chunks)
@@ -240,6 +313,8 @@ def _tokenize_near_decisions(paragraph: str) -> list[Token]:
         if _HOT.search(paragraph, start, end):
             for j in range(max(c - 1, 0), min(c + 3, n)):
                 keep[j] = True
+        elif scanned and any(a < end and start <= b for a, b in scanned):
+            keep[c] = True
     for c in (0, 1, n - 1):
         if 0 <= c < n:
             keep[c] = True

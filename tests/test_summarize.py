@@ -172,12 +172,38 @@ TRICKY = [
     'A one-sentence paragraph with "quotes" ends here."\n\nSecond paragraph.)\n\n  ',
     "Words\u200bjoined by a zero-width space. Next one.",
     "no terminal at all in this paragraph\n\nI. Roman numeral. II. Another one.",
+    # Plain prose, sure splits, and short brackets syntok skips mid-sentence.
+    'Profits rose 76% to $1.13bn (£600m) in 2004. The firm said so." Its rival fell.',
+    "It ended in 2005. May was quiet. Sales (up 5%). Then (a) b. Police (BBC) said. No. 10 spoke.",
+    "A said (see p. 5) that. (Opening bracket) sentence. Two (x) (y) groups. End (-.) here.",
+    "He left; she came; The end! Really? \"Yes.\" 'No.' Mr. Smith met Dr. Jones etc. and went.",
+    "Long (a bracket that runs on and on well past fifty characters in all) here. Next.",
+    "Unclosed (bracket. Next one) here. And (% odd) ones. Last [square] one.",
 ]
 
 
 @pytest.mark.parametrize("text", [*TRICKY, *(p.read_text(encoding="utf-8") for p in SEEDS)])
 def test_splitter_shortcuts_give_syntoks_sentences(text):
     assert split_sentences(text) == _syntok_plain(text)
+
+
+def test_splitter_shortcuts_give_syntoks_sentences_on_random_paragraphs():
+    import random
+
+    rng = random.Random(7)
+    words = ["the", "Said", "3.5", "$1.13bn", "US", "I", "No", "Mr", "etc", "2004", "May", "é"]
+    words += ["people's", "-", "—", "%", "“Hi”", "'q'", ".", "...", ";", "e.g.", "end.The"]
+    tails = ["", "", "", ".", "!", "?", ";", ",", '."', ".)", ")", ".'", "...", "?!", ":"]
+    spaces = [" "] * 8 + ["\n", "\xa0", "\u3000", "\x1c", "\u200b"]
+    for _ in range(1500):
+        parts = []
+        for _ in range(rng.randint(1, 14)):
+            word = rng.choice(words)
+            if rng.random() < 0.15:
+                word = "(" + " ".join(rng.choices(words, k=rng.randint(0, 4))) + ")"
+            parts.append(rng.choice(["", "", "", '"', "(", "£"]) + word + rng.choice(tails))
+        text = "".join(part + rng.choice(spaces) for part in parts)
+        assert split_sentences(text) == _syntok_plain(text), text
 
 
 def test_the_opening_counts_for_more_in_a_long_article():
