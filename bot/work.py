@@ -69,7 +69,7 @@ def record_new_alerts(
         while ids := bot_state.article_ids_after(db, int(cursor), limit=100):
             articles = article_store.articles_by_ids(db, ids)
             deliveries = who_to_tell(articles, bot_state.all_subscriptions(db), vocabulary)
-            added += bot_state.record_alerts(db, deliveries, now, pause=0.1)
+            added += bot_state.record_alerts(db, deliveries, now, pause=0.02)
             cursor = str(max(ids))
             bot_state.set_meta(db, cursor_key, cursor)
             examined += len(ids)

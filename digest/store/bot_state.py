@@ -407,8 +407,8 @@ def record_alerts(
     ]
     before = db.conn.total_changes
     for start in range(0, len(rows), 1000):
-        # One short transaction per batch, then a pause long enough for a waiting connection's
-        # busy handler (it sleeps up to 100 ms between tries) to take the lock in between.
+        # One short transaction per batch, then a pause in which a connection waiting in its
+        # busy handler (the bot's, recording a digest) can take the lock.
         with writing(db):
             db.conn.executemany(
                 "insert or ignore into alert_deliveries"
