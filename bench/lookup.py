@@ -26,6 +26,7 @@ from digest import store
 from digest.meetings.gazetteer import gazetteer
 from digest.meetings.topics import shipped_vocabulary
 from digest.models import Article, Location, Meeting, Participant
+from digest.store import meeting_search
 from digest.store import meetings as meeting_store
 
 FIRST = [
@@ -282,7 +283,7 @@ def time_lookups(db, label: str, calls: list[dict], repeat: int = 1) -> tuple:
     timings, cpu, totals = [], [], []
     for kwargs in calls * repeat:
         started, started_cpu = time.perf_counter(), time.thread_time()
-        page = meeting_store.search_meetings(db, **kwargs)
+        page = meeting_search.search_meetings(db, **kwargs)
         timings.append((time.perf_counter() - started) * 1000)
         cpu.append((time.thread_time() - started_cpu) * 1000)
         totals.append(page.total)
@@ -316,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         built = build(args.db, args.meetings, rng)
         db = built["db"]
-    stored = meeting_store.count_meetings(db)
+    stored = meeting_search.count_meetings(db)
     size = os.path.getsize(args.db) + sum(
         os.path.getsize(p) for p in args.db.parent.glob(args.db.name + "-*")
     )
@@ -326,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     queries = args.queries
     # People are asked about as often as they meet: Zipf over the stored names, most-met first.
-    known = meeting_store.people_with_prefix(db, "", limit=1_000_000)
+    known = meeting_search.people_with_prefix(db, "", limit=1_000_000)
     by_person = [{"person": zipf_choice(rng, known)} for _ in range(queries)]
     by_topic = []
     for _ in range(queries):
@@ -335,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
             {"topic": zipf_choice(rng, built["topics"]), "since": f"{year}-01-01",
              "until": f"{year + rng.choice([0, 1, 2])}-12-31"}
         )  # fmt: skip
-    used_topics = {t for t, _ in meeting_store.topic_counts(db)}
+    used_topics = {t for t, _ in meeting_search.topic_counts(db)}
     by_topic = [q for q in by_topic if q["topic"] in used_topics]
     # Searches follow the words' own frequency: common words are searched more often.
     free_text = [
@@ -350,7 +351,9 @@ def main(argv: list[str] | None = None) -> int:
         year = rng.randrange(2000, 2025)
         by_place.append({"place": rng.choice(cities), "since": str(year), "until": str(year + 1)})
     stored_places = {
-        m.location.city for m in meeting_store.search_meetings(db, limit=100).meetings if m.location
+        m.location.city
+        for m in meeting_search.search_meetings(db, limit=100).meetings
+        if m.location
     }
     by_place = [q for q in by_place if q["place"] in stored_places] or by_place[:0]
     header = f"{'lookup':<26}{'p50 ms':>9}{'p99 ms':>9}{'cpu p99':>9}{'mean total':>12}{'runs':>7}"

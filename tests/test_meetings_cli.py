@@ -81,9 +81,9 @@ def test_bad_filter_exits_1_with_one_line(env):
 
 
 def test_capped_totals_show_a_plus(env, monkeypatch):
-    from digest.store import meetings as meeting_store
+    from digest.store import meeting_search
 
-    monkeypatch.setattr(meeting_store, "TOTAL_CAP", 2)
+    monkeypatch.setattr(meeting_search, "TOTAL_CAP", 2)
     text = run(env, "meetings", "--limit", "1")
     assert text.exit_code == 0, text.output
     assert "1-1 of 2+ (page 1 of 2+)" in text.output

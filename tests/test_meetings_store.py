@@ -9,6 +9,7 @@ from digest.errors import BadQuery, NotFound
 from digest.models import Article, Location, Meeting, Participant
 from digest.pipeline import ingest_files
 from digest.store import articles as article_store
+from digest.store import meeting_search as search
 from digest.store import meetings as store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +69,7 @@ def test_same_meeting_from_two_articles_is_one_record_with_two_sources(db):
     assert len(stored.sources) == 2
     assert set(stored.topics) == {"taiwan", "human rights"}
     assert {p.name for p in stored.participants} == {"Antony Blinken", "Wang Yi"}
-    assert store.count_meetings(db) == 1
+    assert search.count_meetings(db) == 1
 
 
 def test_reingesting_changes_nothing(db):
@@ -78,7 +79,7 @@ def test_reingesting_changes_nothing(db):
     before = [store.get_meeting(db, i) for i in ids]
     assert store.save_meetings(db, article, found) == ids
     assert [store.get_meeting(db, i) for i in ids] == before
-    assert store.count_meetings(db) == 2
+    assert search.count_meetings(db) == 2
 
 
 def test_two_meetings_of_one_article_stay_two(db):
@@ -179,16 +180,16 @@ def filled(tmp_path_factory):
     ],
 )  # fmt: skip
 def test_every_filter(filled, filters, expected):
-    page = store.search_meetings(filled, **filters)
+    page = search.search_meetings(filled, **filters)
     assert [m.evidence for m in page.meetings][: len(expected)] == expected
     assert page.total == len(expected)
 
 
 def test_newest_first_with_total_and_paging(filled):
-    page = store.search_meetings(filled, limit=2)
+    page = search.search_meetings(filled, limit=2)
     assert page.total == 5 and page.has_more
     assert [m.date for m in page.meetings] == ["2024-04-26", "2024-04-26"]
-    last = store.search_meetings(filled, limit=2, offset=4)
+    last = search.search_meetings(filled, limit=2, offset=4)
     assert [m.evidence for m in last.meetings] == ["Biden and Xi will meet later."]  # undated last
     assert not last.has_more
 
@@ -211,7 +212,7 @@ def test_newest_first_with_total_and_paging(filled):
 )
 def test_bad_filters_get_clear_messages(filled, filters, message):
     with pytest.raises(BadQuery, match=message):
-        store.search_meetings(filled, **filters)
+        search.search_meetings(filled, **filters)
 
 
 def test_get_meeting_absent(db):
@@ -220,32 +221,32 @@ def test_get_meeting_absent(db):
 
 
 def test_autocomplete_lists(filled):
-    assert store.people_with_prefix(filled, "wa") == ["Wang Yi"]
-    assert "Xi Jinping" in store.people_with_prefix(filled, "x")
-    assert store.people_with_prefix(filled, "blink") == ["Antony Blinken"]
-    assert dict(store.topic_counts(filled)) == {"taiwan": 2, "iran": 1, "ukraine": 1}
-    assert store.list_sides(filled, "c") == ["China"]
-    assert store.list_sides(filled)[0] == "China"
+    assert search.people_with_prefix(filled, "wa") == ["Wang Yi"]
+    assert "Xi Jinping" in search.people_with_prefix(filled, "x")
+    assert search.people_with_prefix(filled, "blink") == ["Antony Blinken"]
+    assert dict(search.topic_counts(filled)) == {"taiwan": 2, "iran": 1, "ukraine": 1}
+    assert search.list_sides(filled, "c") == ["China"]
+    assert search.list_sides(filled)[0] == "China"
 
 
 def test_seeds_end_to_end(db):
     report = ingest_files(db, sorted((ROOT / "seeds").glob("*.txt")), NOW)
     assert report.count("new") == 5
-    total = store.count_meetings(db)
+    total = search.count_meetings(db)
     assert total >= 18  # 20 in the gold; the same Biden-Xi meetings recur across seeds
-    page = store.search_meetings(db, person="Blinken")
+    page = search.search_meetings(db, person="Blinken")
     assert {frozenset(p.name for p in m.participants) for m in page.meetings} >= {
         frozenset({"Antony Blinken", "Xi Jinping"}),
         frozenset({"Antony Blinken", "Wang Yi"}),
     }
     assert page.meetings[0].sources[0].title.startswith("Talks between the United States")
     again = ingest_files(db, sorted((ROOT / "seeds").glob("*.txt")), NOW)
-    assert again.count("new") == 0 and store.count_meetings(db) == total
-    assert store.search_meetings(db, topic="taiwan", since="2023").total >= 2
+    assert again.count("new") == 0 and search.count_meetings(db) == total
+    assert search.search_meetings(db, topic="taiwan", since="2023").total >= 2
 
 
 def test_text_search_reads_the_date_ordered_index(filled):
-    page = store.search_meetings(filled, text="met")
+    page = search.search_meetings(filled, text="met")
     assert [m.evidence for m in page.meetings] == [
         "The defence ministers met in Astana.",
         ON_UKRAINE,
@@ -253,9 +254,9 @@ def test_text_search_reads_the_date_ordered_index(filled):
         KERRY_IRAN,
     ]  # fmt: skip  (same day: newest id first)
     assert page.total == 4 and not page.total_capped
-    dated = store.search_meetings(filled, text="met", since="2016-01-27", until="2024-04-25")
+    dated = search.search_meetings(filled, text="met", since="2016-01-27", until="2024-04-25")
     assert [m.evidence for m in dated.meetings] == [KERRY_IRAN]
-    deep = store.search_meetings(filled, text="met", limit=2, offset=199)
+    deep = search.search_meetings(filled, text="met", limit=2, offset=199)
     assert deep.total == 4 and deep.meetings == () and not deep.has_more
 
 
@@ -272,9 +273,9 @@ def test_text_index_follows_date_changes_and_merges(db):
     )
     assert store.get_meeting(db, one).date == "2024-04-26"
     for words in ("fentanyl", "chips"):
-        found = store.search_meetings(db, text=words, since="2024-04-26")
+        found = search.search_meetings(db, text=words, since="2024-04-26")
         assert [m.id for m in found.meetings] == [one]
-    assert store.search_meetings(db, text="fentanyl", until="2024-04-25").total == 0
+    assert search.search_meetings(db, text="fentanyl", until="2024-04-25").total == 0
 
 
 def test_totals_are_capped_past_the_cap(db, monkeypatch):
@@ -284,16 +285,16 @@ def test_totals_are_capped_past_the_cap(db, monkeypatch):
         meeting(person, WANG, date=f"2024-0{n + 1}-10", evidence=f"Talks number {n}.")
         for n, person in enumerate(people)
     ])  # fmt: skip
-    monkeypatch.setattr(store, "TOTAL_CAP", 4)
-    page = store.search_meetings(db, person="Wang Yi", limit=2)
+    monkeypatch.setattr(search, "TOTAL_CAP", 4)
+    page = search.search_meetings(db, person="Wang Yi", limit=2)
     assert page.total == 4 and page.total_capped and page.has_more
     assert [m.evidence for m in page.meetings] == ["Talks number 5.", "Talks number 4."]
-    text = store.search_meetings(db, text="talks", limit=2)
+    text = search.search_meetings(db, text="talks", limit=2)
     assert text.total == 4 and text.total_capped
-    deeper = store.search_meetings(db, person="Wang Yi", limit=2, offset=4)
+    deeper = search.search_meetings(db, person="Wang Yi", limit=2, offset=4)
     assert deeper.total == 6 and not deeper.total_capped and not deeper.has_more
-    monkeypatch.setattr(store, "TOTAL_CAP", 1000)
-    assert store.search_meetings(db, person="Wang Yi").total == 6
+    monkeypatch.setattr(search, "TOTAL_CAP", 1000)
+    assert search.search_meetings(db, person="Wang Yi").total == 6
 
 
 def test_migration_backfills_text_index_and_link_status(tmp_path):
@@ -321,8 +322,8 @@ def test_migration_backfills_text_index_and_link_status(tmp_path):
     again = database.open_db(path)
     assert database.schema_version(again, "meetings") == len(store.MIGRATIONS)
     assert "meetings_fts" not in again.table_names()
-    assert store.search_meetings(again, text="Diaoyutai").total == 1
-    assert store.search_meetings(again, person="Blinken", status="held").total == 1
+    assert search.search_meetings(again, text="Diaoyutai").total == 1
+    assert search.search_meetings(again, person="Blinken", status="held").total == 1
     assert again.execute("select name, meeting_count from topics").fetchall() == [("taiwan", 1)]
 
 
@@ -335,14 +336,14 @@ def test_combined_filters_count_within_a_scan_budget(db, monkeypatch):
         for n, person in enumerate(envoys)
     ])  # fmt: skip
     filters = {"person": "Wang Yi", "topic": "trade", "text": "alpha"}
-    exact = store.search_meetings(db, **filters, limit=2)
+    exact = search.search_meetings(db, **filters, limit=2)
     assert exact.total == 4 and not exact.total_capped
-    monkeypatch.setattr(store, "SCAN_BUDGET", 4)  # the newest 4 rows hold 2 "alpha" meetings
-    page = store.search_meetings(db, **filters, limit=1)
+    monkeypatch.setattr(search, "SCAN_BUDGET", 4)  # the newest 4 rows hold 2 "alpha" meetings
+    page = search.search_meetings(db, **filters, limit=1)
     assert [m.evidence for m in page.meetings] == ["Talks number 6, alpha."]
     assert page.total == 2 and page.total_capped and page.has_more
     # A page past the budget's stretch walks on until it is full: the same rows as unbudgeted.
-    deep = store.search_meetings(db, **filters, offset=2)
+    deep = search.search_meetings(db, **filters, offset=2)
     assert [m.evidence for m in deep.meetings] == [
         "Talks number 2, alpha.",
         "Talks number 0, alpha.",
@@ -356,11 +357,13 @@ def test_status_on_links_follows_the_upgrade(db):
     (one,) = store.save_meetings(
         db, plan, [meeting(BLINKEN, WANG, status="planned", date=None, topics=["taiwan"])]
     )
-    assert store.search_meetings(db, person="Blinken", topic="taiwan", status="planned").total == 1
+    assert search.search_meetings(db, person="Blinken", topic="taiwan", status="planned").total == 1
     store.save_meetings(db, held, [meeting(BLINKEN, WANG, date="2024-04-26", topics=["taiwan"])])
     for filters in ({"person": "Blinken"}, {"topic": "taiwan"}, {"side": "China"}):
-        assert [m.id for m in store.search_meetings(db, **filters, status="held").meetings] == [one]
-        assert store.search_meetings(db, **filters, status="planned").total == 0
+        assert [m.id for m in search.search_meetings(db, **filters, status="held").meetings] == [
+            one
+        ]
+        assert search.search_meetings(db, **filters, status="planned").total == 0
 
 
 @pytest.mark.parametrize(
@@ -375,14 +378,14 @@ def test_status_on_links_follows_the_upgrade(db):
     ],
 )
 def test_a_tiny_scan_budget_gives_the_same_pages(filled, monkeypatch, filters):
-    full = store.search_meetings(filled, **filters, limit=1)
+    full = search.search_meetings(filled, **filters, limit=1)
     assert full.total >= 1 and not full.total_capped
-    monkeypatch.setattr(store, "SCAN_BUDGET", 1)
+    monkeypatch.setattr(search, "SCAN_BUDGET", 1)
     for offset in range(full.total + 1):
-        budgeted = store.search_meetings(filled, **filters, limit=1, offset=offset)
-        monkeypatch.setattr(store, "SCAN_BUDGET", 1000)
-        want = store.search_meetings(filled, **filters, limit=1, offset=offset)
-        monkeypatch.setattr(store, "SCAN_BUDGET", 1)
+        budgeted = search.search_meetings(filled, **filters, limit=1, offset=offset)
+        monkeypatch.setattr(search, "SCAN_BUDGET", 1000)
+        want = search.search_meetings(filled, **filters, limit=1, offset=offset)
+        monkeypatch.setattr(search, "SCAN_BUDGET", 1)
         assert [m.id for m in budgeted.meetings] == [m.id for m in want.meetings]
         assert budgeted.has_more == want.has_more
         assert budgeted.total <= full.total

@@ -58,7 +58,7 @@ def test_cp1252_file_is_read_and_stored(db, tmp_path):
 
 def test_topics_from_the_config_tag_stored_meetings(db, seed_files):
     from digest.meetings.topics import extend_vocabulary
-    from digest.store.meetings import search_meetings
+    from digest.store.meeting_search import search_meetings
 
     vocabulary = extend_vocabulary({"diplomacy track": ["Korean Peninsula"]})
     ingest_files(db, [seed_files[1]], NOW, vocabulary=vocabulary)

@@ -12,8 +12,7 @@ from bot.render import COLOUR, choices, clip
 from digest.alerts import normalize_topic
 from digest.errors import ParleyError
 from digest.models import ROLE, USER, Subscription
-from digest.store import bot_state
-from digest.store import meetings as meeting_store
+from digest.store import bot_state, meeting_search
 
 if TYPE_CHECKING:
     from bot.app import ParleyBot
@@ -112,7 +111,7 @@ class AlertsCog(commands.Cog):
     async def topics(self, interaction: discord.Interaction) -> None:
         """List the topic tags, with how many meetings and subscribers each has."""
         assert interaction.guild_id is not None
-        meetings = dict(await self.bot.db.run(meeting_store.topic_counts))
+        meetings = dict(await self.bot.db.run(meeting_search.topic_counts))
         followers: dict[str, int] = {}
         for s in await self.bot.db.run(bot_state.guild_subscriptions, interaction.guild_id):
             followers[s.topic] = followers.get(s.topic, 0) + 1

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.render import Page, choices, meeting_embed, meetings_page_embeds
+from digest.store import meeting_search
 from digest.store import meetings as meeting_store
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class MeetingQuery:
     async def page(self, bot: ParleyBot, offset: int) -> tuple[list[discord.Embed], Page]:
         """The embeds of the page at ``offset``, and where that page sits."""
         found = await bot.db.run(
-            meeting_store.search_meetings, **self.filters, limit=PAGE_SIZE, offset=offset
+            meeting_search.search_meetings, **self.filters, limit=PAGE_SIZE, offset=offset
         )
         page = Page(offset, PAGE_SIZE, found.total, found.total_capped)
         return meetings_page_embeds(found.meetings, page), page
@@ -119,16 +120,16 @@ class MeetingsCog(commands.Cog):
     @meetings.autocomplete("person")
     async def _people(self, interaction: discord.Interaction, current: str) -> list:
         return choices(
-            await self.bot.db.run(meeting_store.people_with_prefix, current, limit=25), current
+            await self.bot.db.run(meeting_search.people_with_prefix, current, limit=25), current
         )
 
     @meetings.autocomplete("country")
     async def _sides(self, interaction: discord.Interaction, current: str) -> list:
-        return choices(await self.bot.db.run(meeting_store.list_sides, current, limit=25), current)
+        return choices(await self.bot.db.run(meeting_search.list_sides, current, limit=25), current)
 
     @meetings.autocomplete("topic")
     async def _topics(self, interaction: discord.Interaction, current: str) -> list:
-        used = [name for name, _ in await self.bot.db.run(meeting_store.topic_counts)]
+        used = [name for name, _ in await self.bot.db.run(meeting_search.topic_counts)]
         return choices(used or self.bot.vocabulary.tags, current)
 
     @app_commands.command()

@@ -185,7 +185,7 @@ def demo(state: CliState) -> None:
     """The main job on the defaults: ingest the seed articles, print the digest and meetings."""
     from rich.console import Console
 
-    from digest.store.meetings import search_meetings
+    from digest.store.meeting_search import search_meetings
     from digest.timeutil import utc_now
     from parley.terminal import print_digest, print_meetings
 

@@ -114,7 +114,7 @@ def meetings(
 ) -> None:
     """Look up stored meetings, newest first: who met whom, where, when, about what."""
     from digest.errors import BadQuery
-    from digest.store.meetings import search_meetings
+    from digest.store.meeting_search import search_meetings
 
     if page < 1:
         raise BadQuery("--page starts at 1.")
@@ -161,7 +161,7 @@ def meetings(
 @pass_state
 def people(state: CliState, prefix: str, limit: int) -> None:
     """List people seen in meetings whose name (or surname) starts with PREFIX."""
-    from digest.store.meetings import people_with_prefix
+    from digest.store.meeting_search import people_with_prefix
 
     names = people_with_prefix(state.db, prefix, limit=limit)
     if not names:
@@ -174,7 +174,7 @@ def people(state: CliState, prefix: str, limit: int) -> None:
 @pass_state
 def topics(state: CliState) -> None:
     """List the topic tags of stored meetings, with how many meetings have each."""
-    from digest.store.meetings import topic_counts
+    from digest.store.meeting_search import topic_counts
 
     counts = topic_counts(state.db)
     if not counts:
