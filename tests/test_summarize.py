@@ -193,3 +193,25 @@ def test_the_opening_counts_for_more_in_a_long_article():
 
     assert lead_advantage(10) > 1.0
     assert lead_advantage(40) > 1.5 * lead_advantage(10)
+
+
+def test_run_ons_lose_and_figures_gain_against_the_same_text_without_those_factors():
+    from dataclasses import replace
+
+    from digest.ranking import DEFAULT, rank
+
+    run_on = "The council approved the transport budget " + "and the bus plan " * 12 + "today."
+    doc = [
+        "The council approved the transport budget for electric buses on Monday.",
+        "The council approved 40 electric buses for the transport budget.",
+        run_on,
+        "The council debated the transport budget and the electric buses for hours.",
+    ]
+    plain = replace(DEFAULT, long_words=0.0, number=1.0)
+    with_factors, without = rank([doc])[0].scores, rank([doc], params=plain)[0].scores
+    ratio = with_factors / without
+    assert len(run_on.split()) > DEFAULT.long_words
+    assert ratio[2] == pytest.approx(DEFAULT.long_words / len(run_on.split()))
+    assert ratio[1] == pytest.approx(DEFAULT.number)
+    assert ratio[0] == pytest.approx(1.0)
+    assert ratio[3] == pytest.approx(1.0)
