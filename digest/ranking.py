@@ -10,15 +10,18 @@ How a sentence is scored (each part earned its place on bench/summarize.py):
 3. Priors: a lead bias (news puts the facts first) that grows with the article's length in
    sentences (in a long article the opening states the story and centrality is spread thin; in a
    short one centrality alone does well), a length factor, similarity to the headline when one
-   is given, and a stand-alone factor (digest.standalone) against "He added:", captions,
-   bylines and dangling pronouns.
-4. Selection: greedy MMR, so a second sentence repeating the first is passed over; the budget is
-   in sentences and in characters, whichever is hit first; output in document order.
+   is given, a length factor that spares short-but-complete sentences and trims run-ons, a small
+   bonus for a sentence stating a figure, and a stand-alone factor (digest.standalone) against
+   "He added:", captions, bylines and dangling pronouns.
+4. Selection: greedy MMR, so a second sentence repeating the first is passed over; a sentence
+   opening with "He" or "But" loses its penalty once the sentence before it is picked; the
+   budget is in sentences and in characters, whichever is hit first; output in document order.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
@@ -28,13 +31,14 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 from threadpoolctl import ThreadpoolController
 
-from digest.standalone import standalone_factor
+from digest.standalone import ANAPHORIC, refers_back, standalone_factor
 
 __all__ = ["DEFAULT", "NEWS", "Params", "Ranked", "check_budget", "rank", "select"]
 
 # Above this many sentences PageRank's n x n graph gets costly; similarity to the article's
 # centroid (degree centrality, O(n)) stands in for it.
 _MAX_GRAPH = 400
+_DIGIT = re.compile(r"\d")
 _TOKEN_PATTERN = r"(?u)\b\w[\w'’]*\b"
 _HASHER = HashingVectorizer(
     stop_words="english",
@@ -83,18 +87,30 @@ class Params:
     """Weights of the scoring parts.
 
     DEFAULT (what summarize uses) was tuned on BBC dev (both budgets) and CNN/DM validation
-    together; NEWS, lead-heavy, on CNN/DM validation alone (bench/summarize.py). ``teleport``
-    (personalised PageRank with a lead-weighted teleport vector) was measured and lost to the
-    plain lead factor on both sets, so it is off.
+    together, by coordinate search for the one setting that stays above TextRank's ROUGE-2 on
+    BBC @3 while reaching Lead-3's ROUGE-1 and ROUGE-2 on CNN/DM (bench/summarize.py); on those
+    splits it clears both by 0.1-0.15 points, so read the held-out figures as the real margin:
+    BBC held-out stays above TextRank at both budgets, CNN/DM test stays ~0.5 (R-1, R-2) and
+    test-frank (mostly Daily Mail) ~3 (R-1) below Lead-3. The stand-alone penalty on an opening
+    pronoun was then set back from 0.93 to 0.85, lifted once the sentence before is picked
+    (``Ranked.relief``): on the tuning splits ROUGE moved by 0.1 or less, and summaries with a
+    pronoun or connective whose antecedent is missing fell from 7.3% to 5.4% of sentences.
+    Human highlights are short, so the length factor only punishes short sentences and
+    ``long_words`` trims run-ons. NEWS, lead-heavy, was tuned on CNN/DM validation alone.
+    ``teleport`` (personalised PageRank with a lead-weighted teleport vector) was measured and
+    lost to the plain lead factor on both sets, so it is off.
     """
 
     damping: float = 0.95  # PageRank's: the chance of following a similarity edge
     sublinear_tf: bool = True
-    lead: float = 0.3  # extra weight for a 20-sentence article's first sentence, decaying
-    lead_decay: float = 4.0  # in sentences
+    lead: float = 0.5  # extra weight for a 20-sentence article's first sentence, decaying
+    lead_decay: float = 5.5  # in sentences
     lead_growth: float = 2.0  # lead weight scales with (sentences per article / 20) ** growth
-    length_power: float = 0.4  # score multiplied by (words / median words) ** power
-    title_weight: float = 0.5  # score multiplied by 1 + weight * cosine(sentence, headline)
+    length_power: float = 0.5  # score multiplied by (words / median words) ** power ...
+    length_cap: float = 1.0  # ... with the ratio capped here: only short sentences lose (0: no cap)
+    long_words: float = 35.0  # beyond this many words, score times long_words / words (0: off)
+    number: float = 1.1  # factor for a sentence stating a figure (a count, an amount, a date)
+    title_weight: float = 0.25  # score multiplied by 1 + weight * cosine(sentence, headline)
     standalone: float = 1.0  # multiply by digest.standalone's factor to this power
     mmr: float = 0.3  # a candidate's score is multiplied by 1 - mmr * its similarity to the picks
     duplicate: float = 0.85  # cosine above which a sentence counts as already said
@@ -105,7 +121,16 @@ class Params:
 DEFAULT = Params()
 # Lead-heavy: the opening sentences unless a later one is clearly better, shorter sentences
 # preferred. Closer to human highlights (CNN/DM), further from BBC's TextRank-like references.
-NEWS = Params(lead=10.0, lead_decay=3.0, lead_growth=0.0, length_power=-0.15)
+NEWS = Params(
+    lead=10.0,
+    lead_decay=3.0,
+    lead_growth=0.0,
+    length_power=-0.15,
+    length_cap=0.0,
+    long_words=0.0,
+    number=1.0,
+    title_weight=0.5,
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +141,9 @@ class Ranked:
     scores: np.ndarray
     similarity: np.ndarray | None  # None for huge texts: redundancy then uses `vectors`
     vectors: np.ndarray
+    # Factor on a sentence's score once the sentence before it (in its article) is picked:
+    # above 1 for one opening with "He" or "But", whose antecedent is then in the summary.
+    relief: np.ndarray | None = None
 
 
 @_one_blas_thread
@@ -161,6 +189,7 @@ def select(
     chosen: list[int] = []
     used = 0
     redundancy = np.zeros(n)
+    scores = ranked.scores.copy()
     open_ = np.ones(n, dtype=bool)
     lengths = np.fromiter((len(s) for s in ranked.sentences), dtype=int, count=n)
     while len(chosen) < sentences and open_.any():
@@ -170,10 +199,12 @@ def select(
             if not open_.any():
                 break
         # Multiplicative MMR: the penalty does not depend on how spread out the scores are.
-        gain = np.where(open_, ranked.scores * (1.0 - params.mmr * redundancy), -np.inf)
+        gain = np.where(open_, scores * (1.0 - params.mmr * redundancy), -np.inf)
         best = int(np.argmax(gain))
         open_[best] = False
         chosen.append(best)
+        if ranked.relief is not None and best + 1 < n:
+            scores[best + 1] *= ranked.relief[best + 1]
         used += lengths[best] + (1 if len(chosen) > 1 else 0)
         sims = _similarities(ranked, best)
         redundancy = np.maximum(redundancy, sims)
@@ -300,13 +331,26 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
     lead = params.lead * (per_article / 20.0) ** params.lead_growth
     scores = centrality * (1.0 + lead * np.exp(-pos / params.lead_decay))
     words = np.fromiter((len(s.split()) for s in doc), dtype=float, count=n)
-    scores *= (np.maximum(words, 1.0) / max(float(np.median(words)), 1.0)) ** params.length_power
+    ratio = np.maximum(words, 1.0) / max(float(np.median(words)), 1.0)
+    if params.length_cap:
+        ratio = np.minimum(ratio, params.length_cap)
+    scores *= ratio**params.length_power
+    if params.long_words:  # a very long sentence is hard to read in a digest, and rarely the gist
+        scores *= np.minimum(1.0, params.long_words / np.maximum(words, 1.0))
     if title is not None and params.title_weight:
         scores *= 1.0 + params.title_weight * (vectors @ title)
+    relief = None
     if params.standalone:
         factors = np.fromiter((standalone_factor(s) for s in doc), dtype=float, count=n)
         scores *= factors**params.standalone
-    return Ranked(doc, scores, similarity, vectors)
+        opens_back = np.fromiter((refers_back(s) for s in doc), dtype=bool, count=n)
+        opens_back[1:] &= pos[1:] == pos[:-1] + 1  # the one before is its own antecedent
+        opens_back[0] = False
+        relief = np.where(opens_back, ANAPHORIC**-params.standalone, 1.0)
+    if params.number != 1.0:
+        figures = np.fromiter((_DIGIT.search(s) is not None for s in doc), dtype=bool, count=n)
+        scores *= np.where(figures, params.number, 1.0)
+    return Ranked(doc, scores, similarity, vectors, relief)
 
 
 def _teleport(pos: np.ndarray, params: Params) -> np.ndarray:

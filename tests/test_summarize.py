@@ -2,11 +2,20 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from digest import summarize
+from digest.ranking import Ranked, rank, select
 from digest.sentences import split_sentences
-from digest.standalone import standalone_factor
+from digest.standalone import (
+    ANAPHORIC,
+    CAPTION,
+    FRAGMENT,
+    QUOTE_LEAD_IN,
+    refers_back,
+    standalone_factor,
+)
 from digest.summarize import summarize_many
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
@@ -94,24 +103,48 @@ def test_summarize_many_matches_one_at_a_time():
 @pytest.mark.parametrize(
     ("sentence", "at_most"),
     [
-        ("He added:", 0.25),
-        ("But the plan was rejected by the committee on Tuesday.", 0.75),
-        ("They said it would be finished by next year at the latest.", 0.75),
-        ("However, officials in the capital disagreed with the assessment.", 0.75),
-        ("said the official, who declined to be named.", 0.6),
-        ('"We will not accept this deal under any circumstances.', 0.6),
-        ("(Photo : Getty Images)", 0.1),
-        ("Photo: Reuters", 0.1),
-        ("Read more: the full interview with the minister", 0.1),
-        ("By John Smith and Jane Doe", 0.1),
-        ("WASHINGTON —", 0.1),
-        ("Scroll down for video", 0.1),
-        ("Antony Blinken, left, speaks with Wang Yi, right, during their meeting in Beijing.", 0.1),
-        ("Pictured: the minister arrives at the summit", 0.1),
+        ("He added:", QUOTE_LEAD_IN),
+        ("But the plan was rejected by the committee on Tuesday.", ANAPHORIC),
+        ("They said it would be finished by next year at the latest.", ANAPHORIC),
+        ("However, officials in the capital disagreed with the assessment.", ANAPHORIC),
+        ("said the official, who declined to be named.", FRAGMENT),
+        ('"We will not accept this deal under any circumstances.', FRAGMENT),
+        ("(Photo : Getty Images)", CAPTION),
+        ("Photo: Reuters", CAPTION),
+        ("Read more: the full interview with the minister", CAPTION),
+        ("By John Smith and Jane Doe", CAPTION),
+        ("WASHINGTON —", CAPTION),
+        ("Scroll down for video", CAPTION),
+        (
+            "Antony Blinken, left, speaks with Wang Yi, right, during their meeting in Beijing.",
+            CAPTION,
+        ),
+        ("Pictured: the minister arrives at the summit", CAPTION),
     ],
 )
 def test_sentences_that_cannot_stand_alone_are_penalised(sentence, at_most):
     assert standalone_factor(sentence) <= at_most
+
+
+def test_a_sentence_referring_back_is_relieved_once_the_one_before_it_is_picked():
+    sentences = ["Minister Ana Ruiz met the union.", "She promised a new deal.", "Rain fell."]
+    scores = np.array([1.0, 0.5, 0.55])  # "She ..." carries its ANAPHORIC penalty
+    vectors = np.eye(3)
+    plain = Ranked(sentences, scores, np.zeros((3, 3)), vectors)
+    relieved = Ranked(sentences, scores, np.zeros((3, 3)), vectors, np.array([1, 1 / 0.8, 1]))
+    assert select(plain, 2) == [0, 2]
+    assert select(relieved, 2) == [0, 1]  # 0.5 / 0.8 > 0.55 once its antecedent is in
+
+
+def test_relief_applies_only_after_the_sentence_before_in_the_same_article():
+    first = ["Ana Ruiz met the union leaders in Madrid.", "She promised a new deal on pay."]
+    second = ["They said talks would go on.", "Union leaders welcomed the promise of a deal."]
+    [story] = rank([first + second], positions=[[0, 1, 0, 1]])
+    assert refers_back(first[1]) and refers_back(second[0])
+    assert story.relief is not None
+    assert story.relief[1] == pytest.approx(1 / ANAPHORIC)  # follows its own antecedent
+    assert story.relief[2] == 1.0  # opens another outlet's article: nothing before it
+    assert story.relief[0] == story.relief[3] == 1.0
 
 
 @pytest.mark.parametrize(
@@ -219,3 +252,25 @@ def test_the_opening_counts_for_more_in_a_long_article():
 
     assert lead_advantage(10) > 1.0
     assert lead_advantage(40) > 1.5 * lead_advantage(10)
+
+
+def test_run_ons_lose_and_figures_gain_against_the_same_text_without_those_factors():
+    from dataclasses import replace
+
+    from digest.ranking import DEFAULT, rank
+
+    run_on = "The council approved the transport budget " + "and the bus plan " * 12 + "today."
+    doc = [
+        "The council approved the transport budget for electric buses on Monday.",
+        "The council approved 40 electric buses for the transport budget.",
+        run_on,
+        "The council debated the transport budget and the electric buses for hours.",
+    ]
+    plain = replace(DEFAULT, long_words=0.0, number=1.0)
+    with_factors, without = rank([doc])[0].scores, rank([doc], params=plain)[0].scores
+    ratio = with_factors / without
+    assert len(run_on.split()) > DEFAULT.long_words
+    assert ratio[2] == pytest.approx(DEFAULT.long_words / len(run_on.split()))
+    assert ratio[1] == pytest.approx(DEFAULT.number)
+    assert ratio[0] == pytest.approx(1.0)
+    assert ratio[3] == pytest.approx(1.0)
