@@ -2,15 +2,19 @@
 
 SQLite calls block: a write waits in SQLite's busy handler (sleeping up to 100 ms a try) while a
 worker process commits a batch of alerts, and a large lookup takes milliseconds. On the event
-loop either one stalls every Discord answer and heartbeat, so every call the bot makes goes
-through ``BotDatabase.run``. The connection is opened in that one thread and keeps sqlite3's
-same-thread check: a stray synchronous call from the loop fails loudly instead of stalling it.
+loop either one stalls every Discord answer and heartbeat, so every call the bot makes to the
+Parley database goes through ``BotDatabase.run``. The connection is opened in that one thread
+and keeps sqlite3's same-thread check: a stray synchronous call from the loop fails loudly
+instead of stalling it. (APScheduler's job store, a small file of its own, is still written by
+the scheduler on the loop.)
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -62,16 +66,35 @@ async def with_own_connection(
 
     Polling sources fetches for seconds and writes between fetches; in the bot's database
     thread it would hold up every other call, on the bot's loop its SQL would stall it.
+    Cancelling the caller (the bot shutting down) cancels the coroutine in its thread too.
     """
+    cancelled = threading.Event()
+    running: list[tuple[asyncio.AbstractEventLoop, asyncio.Task[T]]] = []
+
+    async def run(db: sqlite_utils.Database) -> T:
+        task = asyncio.ensure_future(func(db, *args, **kwargs))
+        running.append((asyncio.get_running_loop(), task))
+        if cancelled.is_set():  # cancelled before the task existed
+            task.cancel()
+        return await task
 
     def in_thread() -> T:
         db = store.open_db(path)
         try:
-            return asyncio.run(func(db, *args, **kwargs))  # type: ignore[arg-type]
+            return asyncio.run(run(db))
         finally:
             db.close()
 
-    return await asyncio.to_thread(in_thread)
+    work = asyncio.ensure_future(asyncio.to_thread(in_thread))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        work.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved
+        cancelled.set()
+        for loop, task in running:
+            with contextlib.suppress(RuntimeError):  # its loop already finished
+                loop.call_soon_threadsafe(task.cancel)
+        raise
 
 
 def _open_for_bot(path: Path) -> sqlite_utils.Database:

@@ -40,11 +40,8 @@ async def test_the_loop_keeps_turning_while_a_write_waits_for_another_writer(db_
     try:
         other.execute("BEGIN IMMEDIATE")  # another process's long write holds the lock
         write = asyncio.ensure_future(database.run(bot_state.set_meta, "cursor", "42"))
-        turns = 0
-        for _ in range(20):  # 20 loop turns while the write is stuck behind the lock
-            await asyncio.sleep(0.01)
-            turns += 1
-        assert turns == 20 and not write.done()
+        await asyncio.sleep(0.2)  # the loop turns on while the write is stuck behind the lock
+        assert not write.done()
         other.execute("COMMIT")
         await asyncio.wait_for(write, 10)
         assert bot_state.get_meta(other, "cursor") == "42"
@@ -62,3 +59,23 @@ async def test_with_own_connection_runs_a_coroutine_function_beside_the_bot(db_p
         return bot_state.get_meta(db, key)
 
     assert await with_own_connection(db_path, set_and_read, "flag") == "set elsewhere"
+
+
+async def test_cancelling_the_caller_cancels_the_coroutine_in_its_thread(db_path):
+    store.open_db(db_path).close()
+    started = threading.Event()
+
+    async def slow_write(db) -> None:
+        started.set()
+        await asyncio.sleep(0.5)
+        bot_state.set_meta(db, "late", "written")
+
+    call = asyncio.ensure_future(with_own_connection(db_path, slow_write))
+    assert await asyncio.to_thread(started.wait, 5)
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    await asyncio.sleep(0.8)  # past the moment it would have written
+    db = store.open_db(db_path)
+    assert bot_state.get_meta(db, "late") is None
+    db.close()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import sqlite3
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -74,6 +75,24 @@ def test_recording_a_digest_advances_the_guild_in_the_same_transaction(db):
     )
     assert bot_state.get_guild_settings(db, 1).last_digest_at == moment
     assert bot_state.latest_digest(db, 1).period == "2026-11-26"
+    # All or nothing: when advancing the guild fails, the digest is not recorded either.
+    db.execute(
+        "create trigger refuse after update of last_digest_at on guild_settings"
+        " begin select raise(abort, 'refused'); end"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="refused"):
+        bot_state.record_digest(
+            db,
+            guild_id=1,
+            channel_id=2,
+            period="2026-11-27",
+            messages=[],
+            since=moment,
+            now=NOW,
+            covers_until=moment + timedelta(days=1),
+        )
+    assert bot_state.latest_digest(db, 1).period == "2026-11-26"
+    assert bot_state.get_guild_settings(db, 1).last_digest_at == moment
 
 
 def bot_state_db(path):

@@ -123,6 +123,7 @@ def test_summarize_many_matches_one_at_a_time():
     ],
 )
 def test_sentences_that_cannot_stand_alone_are_penalised(sentence, at_most):
+    assert at_most < 1.0  # each kind is a real penalty
     assert standalone_factor(sentence) <= at_most
 
 
@@ -134,6 +135,7 @@ def test_a_sentence_referring_back_is_relieved_once_the_one_before_it_is_picked(
     relieved = Ranked(sentences, scores, np.zeros((3, 3)), vectors, np.array([1, 1 / 0.8, 1]))
     assert select(plain, 2) == [0, 2]
     assert select(relieved, 2) == [0, 1]  # 0.5 / 0.8 > 0.55 once its antecedent is in
+    assert relieved.scores[1] == 0.5  # selection works on a copy: ranking again gives the same
 
 
 def test_relief_applies_only_after_the_sentence_before_in_the_same_article():

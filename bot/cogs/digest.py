@@ -35,6 +35,8 @@ class DigestCog(commands.Cog):
     ) -> None:
         """Show a digest now, visible only to you."""
         now = self.bot.now()
+        # Answer Discord first: the settings read may queue behind a write waiting for a lock.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         settings = (
             await self.bot.db.run(bot_state.get_guild_settings, interaction.guild_id)
             if interaction.guild_id
@@ -48,7 +50,6 @@ class DigestCog(commands.Cog):
         else:
             start = now - timedelta(days=1)
         topics = (normalize_topic(topic),) if topic else ()
-        await interaction.response.defer(ephemeral=True, thinking=True)
         built = await self.bot.build_digest(start, now, topics)
         heading = f"Digest on {topics[0]}" if topics else "Your digest"
         for embeds in pack(digest_embeds(built, zone, heading)):
