@@ -120,6 +120,7 @@ def test_summarize_many_matches_one_at_a_time():
             CAPTION,
         ),
         ("Pictured: the minister arrives at the summit", CAPTION),
+        ("Blinken meets Wang at Diaoyutai, Friday, April 26, 2024, in Beijing, China.", CAPTION),
     ],
 )
 def test_sentences_that_cannot_stand_alone_are_penalised(sentence, at_most):
