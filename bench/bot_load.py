@@ -5,13 +5,13 @@ one topic each: shipped tags and plain words), 1,000 new articles. Measures the 
 digest and alert is delivered, the worst event-loop stall (a probe task sleeping 5 ms and
 recording how late it wakes), and the process's peak memory.
 
-Figures on the shared 2-core box, 26 Nov 2026 (two other benchmarks running alongside, load
-2-3; latest in the README): digests fire over the minute they are due (each guild at its own
-second), all 200 posted 58.0 s after the minute began; all alerts delivered after 226 s
-(1,345,079 article deliveries: the seeds are all on one subject, so a quarter of subscriptions
-match each article; 3,139 messages, one per subscriber); worst event-loop stall 69 ms, p99 8 ms,
-none over 100 ms; longest garbage collection 9 ms; peak RSS 467 MB, of which 156 MB is the
-process's own memory and the rest the database file mapped into it.
+Figures on the 2-core box, 26 Nov 2026, quiet (latest in the README): digests fire over the
+minute they are due (each guild at its own second), all 200 posted 58.0 s after the minute
+began; all alerts delivered after 163 s (1,345,079 article deliveries: the seeds are all on one
+subject, so a quarter of subscriptions match each article; 3,139 messages, one per subscriber);
+worst event-loop stall 29 ms, p99 3 ms (69 ms and 8 ms with two other benchmarks running);
+longest garbage collection 9 ms; peak RSS 468 MB, of which 155 MB is the process's own memory
+and the rest the database file mapped into it.
 
 The emulator runs in a process of its own, as Discord would: its records of every message are
 not in the heap the bot's garbage collector walks, and its work does not hold the bot's GIL.
