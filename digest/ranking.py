@@ -31,7 +31,7 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 from threadpoolctl import ThreadpoolController
 
-from digest.standalone import ANAPHORIC, CAPTION, refers_back, standalone_factor
+from digest.standalone import ANAPHORIC, assess
 
 __all__ = ["DEFAULT", "NEWS", "Params", "Ranked", "check_budget", "rank", "select"]
 
@@ -343,12 +343,12 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
         scores *= 1.0 + params.title_weight * (vectors @ title)
     relief = None
     if params.standalone:
-        factors = np.fromiter((standalone_factor(s) for s in doc), dtype=float, count=n)
+        assessed = [assess(s) for s in doc]
+        factors = np.fromiter((factor for factor, _ in assessed), dtype=float, count=n)
         scores *= factors**params.standalone
-        opens_back = np.fromiter((refers_back(s) for s in doc), dtype=bool, count=n)
+        opens_back = np.fromiter((back for _, back in assessed), dtype=bool, count=n)
         opens_back[1:] &= pos[1:] == pos[:-1] + 1  # the one before is its own antecedent
         opens_back[0] = False
-        opens_back &= factors > CAPTION  # a caption stays a caption whatever precedes it
         relief = np.where(opens_back, ANAPHORIC**-params.standalone, 1.0)
     if params.number != 1.0:
         figures = np.fromiter((_DIGIT.search(s) is not None for s in doc), dtype=bool, count=n)

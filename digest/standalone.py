@@ -71,10 +71,25 @@ SHORT = 0.88
 
 def standalone_factor(sentence: str) -> float:
     """A multiplier in (0, 1] for a sentence's score: 1 when it reads well on its own."""
+    return assess(sentence)[0]
+
+
+def refers_back(sentence: str) -> bool:
+    """Whether the sentence opens with a pronoun or connective pointing to the one before.
+
+    Such a sentence reads fine right after its antecedent: the summariser lifts its
+    :data:`ANAPHORIC` penalty once the sentence before it is in the summary. A caption stays
+    a caption whatever precedes it.
+    """
+    return assess(sentence)[1]
+
+
+def assess(sentence: str) -> tuple[float, bool]:
+    """:func:`standalone_factor` and :func:`refers_back` of a sentence, read in one pass."""
     text = sentence.strip()
     words = text.split()
     if not _WORD.search(text):
-        return CAPTION
+        return CAPTION, False
     if (
         _CAPTION_START.match(text)
         or _CAPTION_END.search(text[-30:])
@@ -83,26 +98,18 @@ def standalone_factor(sentence: str) -> float:
         or _BYLINE.match(text)
         or _DATELINE_ONLY.match(text)
     ):
-        return CAPTION
+        return CAPTION, False
     factor = 1.0
     if text.endswith(":"):
         factor *= QUOTE_LEAD_IN if _QUOTE_LEAD_IN.search(text[-30:]) else FRAGMENT
-    if _ANAPHORIC_OPENING.match(text):
+    opens_back = _ANAPHORIC_OPENING.match(text) is not None
+    if opens_back:
         factor *= ANAPHORIC
     if _is_fragment(text):
         factor *= FRAGMENT
     if len(words) < 5:
         factor *= SHORT
-    return factor
-
-
-def refers_back(sentence: str) -> bool:
-    """Whether the sentence opens with a pronoun or connective pointing to the one before.
-
-    Such a sentence reads fine right after its antecedent: the summariser lifts its
-    :data:`ANAPHORIC` penalty once the sentence before it is in the summary.
-    """
-    return _ANAPHORIC_OPENING.match(sentence.strip()) is not None
+    return factor, opens_back
 
 
 def _is_fragment(text: str) -> bool:
