@@ -83,7 +83,10 @@ def mark_alerts_told(
     told: Sequence[tuple[bot_state.PendingAlerts, str, int | None]],
     now: datetime,
 ) -> None:
-    """Mark delivered alert groups posted: hundreds of rows each, so not on the event loop."""
+    """Mark delivered alert groups posted, in a worker rather than the bot's database thread.
+
+    Hundreds of rows each: in that thread they would hold up lookups and digests.
+    """
     db = store.open_db(db_path)
     try:
         bot_state.mark_target_alerts_posted(db, told, now)
