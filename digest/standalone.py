@@ -1,8 +1,9 @@
 """How well a sentence reads on its own, outside its article: a factor in (0, 1].
 
 A summary sentence is read without its neighbours. One that opens with "He added:" or "But",
-a caption, a byline or a "Read more" prompt confuses the reader even when its words are
-central, so the summariser multiplies its score by :func:`standalone_factor`.
+a caption, a byline, a lone dateline or credit, or a "Read more" prompt confuses the reader
+even when its words are central, so the summariser multiplies its score by
+:func:`standalone_factor`.
 """
 
 from __future__ import annotations
@@ -56,6 +57,19 @@ _BYLINE = re.compile(
 )
 # "LONDON (Reuters) -" or "WASHINGTON —" with almost nothing after it.
 _DATELINE_ONLY = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([^)]{1,30}\))?\s*[-—–:]+\s*\S{0,20}$")
+# A dateline or credit the splitter cut off on its own: "London (CNN)", "(Rolling Stone)",
+# "March 10, 2015 .", "©2015 The Hollywood Reporter.", "All rights reserved." The first form
+# also takes a bare list entry ("Howard Webb (South Yorkshire)"), no summary either.
+_CREDIT_ONLY = re.compile(
+    r"""^(?:
+        (?:[A-Z][\w'-]*[\s,]*){0,4}\([A-Z][^()]{0,30}\)\s*[-—–:]?
+      | (?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s)?
+        (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s\d{1,2},?\s\d{4}\s*\.?
+      | (?:©|\(c\)|copyright\b).{0,80}
+      | all\ rights\ reserved\.?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _WORD = re.compile(r"\w+")
 
 # Captions, bylines and prompts are never a summary; the rest only read worse out of context,
@@ -97,6 +111,7 @@ def assess(sentence: str) -> tuple[float, bool]:
         or _CAPTION_DATE.search(text)
         or _BYLINE.match(text)
         or _DATELINE_ONLY.match(text)
+        or _CREDIT_ONLY.match(text)
     ):
         return CAPTION, False
     factor = 1.0

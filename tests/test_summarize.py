@@ -114,6 +114,11 @@ def test_summarize_many_matches_one_at_a_time():
         ("Read more: the full interview with the minister", CAPTION),
         ("By John Smith and Jane Doe", CAPTION),
         ("WASHINGTON —", CAPTION),
+        ("London (CNN)", CAPTION),
+        ("(Rolling Stone)", CAPTION),
+        ("March 10, 2015 .", CAPTION),
+        ("©2015 The Hollywood Reporter.", CAPTION),
+        ("All rights reserved.", CAPTION),
         ("Scroll down for video", CAPTION),
         (
             "Antony Blinken, left, speaks with Wang Yi, right, during their meeting in Beijing.",
@@ -156,6 +161,8 @@ def test_relief_applies_only_after_the_sentence_before_in_the_same_article():
         "The city council approved a new budget for public transport on Monday.",
         '"We will not accept this deal," the minister said on Tuesday.',
         "China and the United States will hold security talks in Washington on Thursday.",
+        "Talks resume on March 10, 2015 in Geneva.",
+        "Washington (CNN) officials met the envoy on Monday.",
     ],
 )
 def test_sentences_that_stand_alone_are_not_penalised(sentence):
