@@ -46,10 +46,9 @@ _CAPTION_POSE = re.compile(
 # A news-agency photo caption dates its picture in full, between commas, where article text
 # says "on Friday": "Blinken meets Wang at Diaoyutai, Friday, April 26, 2024, in Beijing."
 # (No sentence of the 3,462 evaluation articles has this form.)
-_CAPTION_DATE = re.compile(
-    r",\s(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s"
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s\d{1,2},\s\d{4}\b"
-)
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_CAPTION_DATE = re.compile(rf",\s{_WEEKDAY},\s{_MONTH}\s\d{{1,2}},\s\d{{4}}\b")
 _BYLINE = re.compile(
     r"^\W*(?i:by|reporting\ by|written\ by|edited\ by|updated|published|posted)\b"
     r"(?:\s+[A-Z][\w.'-]*){0,4}\s*(?:,|and|$|\|)",
@@ -61,11 +60,10 @@ _DATELINE_ONLY = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([^)]{1,30}\))?\s*[-—�
 # "March 10, 2015 .", "©2015 The Hollywood Reporter.", "All rights reserved." The first form
 # also takes a bare list entry ("Howard Webb (South Yorkshire)"), no summary either.
 _CREDIT_ONLY = re.compile(
-    r"""^(?:
-        (?:[A-Z][\w'-]*[\s,]*){0,4}\([A-Z][^()]{0,30}\)\s*[-—–:]?
-      | (?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s)?
-        (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s\d{1,2},?\s\d{4}\s*\.?
-      | (?:©|\(c\)|copyright\b).{0,80}
+    rf"""^(?:
+        (?:[A-Z][\w'-]*[\s,]*){{0,4}}\([A-Z][^()]{{0,30}}\)\s*[-—–:]?
+      | (?:{_WEEKDAY},?\s)?{_MONTH}\s\d{{1,2}},?\s\d{{4}}\s*\.?
+      | (?:©|\(c\)|copyright\b).{{0,80}}
       | all\ rights\ reserved\.?
     )$""",
     re.IGNORECASE | re.VERBOSE,
