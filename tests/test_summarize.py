@@ -222,7 +222,21 @@ TRICKY = [
     "He left; she came; The end! Really? \"Yes.\" 'No.' Mr. Smith met Dr. Jones etc. and went.",
     "Long (a bracket that runs on and on well past fifty characters in all) here. Next.",
     "Unclosed (bracket. Next one) here. And (% odd) ones. Last [square] one.",
+    "Wisconsin Gov. Scott Walker met Staff Sgt. Ann Lee. Rep. Bo Li came. It was Gov. Brown.",
 ]
+
+
+def test_english_titles_do_not_end_a_sentence():
+    text = (
+        "Wisconsin Gov. Scott Walker met Staff Sgt. John Doe and Lt. Col. Ann Lee. "
+        "The Rev. Al Green spoke. It ended with Martin Luther King Jr. Then all left."
+    )
+    assert split_sentences(text) == [
+        "Wisconsin Gov. Scott Walker met Staff Sgt. John Doe and Lt. Col. Ann Lee.",
+        "The Rev. Al Green spoke.",
+        "It ended with Martin Luther King Jr.",
+        "Then all left.",
+    ]
 
 
 @pytest.mark.parametrize("text", [*TRICKY, *(p.read_text(encoding="utf-8") for p in SEEDS)])
@@ -234,7 +248,8 @@ def test_splitter_shortcuts_give_syntoks_sentences_on_random_paragraphs():
     import random
 
     rng = random.Random(7)
-    words = ["the", "Said", "3.5", "$1.13bn", "US", "I", "No", "Mr", "etc", "2004", "May", "é"]
+    words = ["the", "Said", "3.5", "$1.13bn", "US", "I", "No", "Mr", "Gov", "2004", "May", "é"]
+    words += ["etc"]
     words += ["people's", "-", "—", "%", "“Hi”", "'q'", ".", "...", ";", "e.g.", "end.The"]
     tails = ["", "", "", ".", "!", "?", ";", ",", '."', ".)", ")", ".'", "...", "?!", ":"]
     spaces = [" "] * 8 + ["\n", "\xa0", "\u3000", "\x1c", "\u200b"]
