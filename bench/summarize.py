@@ -193,9 +193,24 @@ def best_time(run: Callable[[], object], repeats: int = 3) -> float:
     return min(times)
 
 
-def evaluate(name, rows, ks, methods, use_titles, parts=None) -> list[tuple]:
+def paired_interval(
+    ours_scores: np.ndarray, baseline: np.ndarray, draws: int = 2000, seed: int = 0
+) -> tuple[float, float, float]:
+    """Mean of ``ours_scores - baseline`` (per article) and its 95% paired bootstrap interval.
+
+    Articles are resampled with replacement, the same ones for both methods, so the interval
+    says whether a margin of a few tenths is larger than what the choice of articles moves.
+    """
+    differences = np.asarray(ours_scores, dtype=float) - np.asarray(baseline, dtype=float)
+    picks = np.random.default_rng(seed).integers(0, len(differences), (draws, len(differences)))
+    low, high = np.percentile(differences[picks].mean(axis=1), [2.5, 97.5])
+    return float(differences.mean()), float(low), float(high)
+
+
+def evaluate(name, rows, ks, methods, use_titles, parts=None) -> tuple[list[tuple], dict]:
     """Run every method on ``rows``; one line per (part, method). ``parts`` maps a label to
-    the row indices it averages over (default: one part, all rows).
+    the row indices it averages over (default: one part, all rows). Also returns each part's
+    per-article scores by method, for the margins.
 
     Speed is timed apart, best of 3 on the first SPEED_SAMPLE rows: articles/second end to
     end (sentence splitting + the method) and for the method alone on split sentences."""
@@ -207,15 +222,39 @@ def evaluate(name, rows, ks, methods, use_titles, parts=None) -> list[tuple]:
     split_time = best_time(lambda: [split_sentences(t) for t in texts[:n]])
     parts = parts or {name: list(range(len(rows)))}
     lines = {label: [] for label in parts}
+    per_article: dict[str, dict[str, np.ndarray]] = {label: {} for label in parts}
     for method_name, method in methods.items():
         scores = rouge(method(docs, titles, ks), references)
+        for label, indices in parts.items():
+            per_article[label][method_name] = np.array([scores[i] for i in indices])
         core = best_time(lambda m=method: m(docs[:n], titles[:n], ks[:n]))
         end_to_end, alone = n / (split_time + core), n / core
         for label, indices in parts.items():
             r1, r2, rl = mean([scores[i] for i in indices])
             lines[label].append((label, method_name, len(indices), r1, r2, rl, end_to_end, alone))
         print(f"  {name:<22} {method_name:<10} {end_to_end:6.0f}/s", file=sys.stderr, flush=True)
-    return [line for label in parts for line in lines[label]]
+    return [line for label in parts for line in lines[label]], per_article
+
+
+# The baseline each set's target is measured against (issue #3), and the ROUGE columns it names.
+TARGETS = {"bbc": ("textrank", ("R-2",)), "cnndm": ("lead", ("R-1", "R-2"))}
+
+
+def margins(per_article: dict[str, dict[str, np.ndarray]]) -> list[str]:
+    """One line per set and target column: ours minus the target baseline, with its interval."""
+    out = []
+    for label, by_method in per_article.items():
+        baseline, columns = TARGETS[label.split("-")[0]]
+        if "ours" not in by_method or baseline not in by_method:
+            continue
+        for column in columns:
+            index = ("R-1", "R-2").index(column)
+            diff, low, high = paired_interval(
+                by_method["ours"][:, index], by_method[baseline][:, index]
+            )
+            interval = f"[{low:+5.2f}, {high:+5.2f}]"
+            out.append(f"{label:<22} ours - {baseline:<8} {column}  {diff:+5.2f}  {interval}")
+    return out
 
 
 def _summarise_chunk(job: tuple[list[str], list[str | None], int, Params]) -> list[list[str]]:
@@ -277,6 +316,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     sets = args.sets.split(",")
     lines: list[tuple] = []
+    per_article: dict[str, dict[str, np.ndarray]] = {}
     if "bbc" in sets:
         rows = bbc_rows(args.data, args.bbc_split)[: args.limit]
         at_ref = [len(r["reference_sents"]) for r in rows]
@@ -285,13 +325,19 @@ def main(argv: list[str] | None = None) -> None:
             if args.bbc_split == "all":  # dev and held-out halves of the same run, too
                 parts[f"bbc-dev {budget}"] = [i for i in range(len(rows)) if i % 5 != 4]
                 parts[f"bbc-holdout {budget}"] = [i for i in range(len(rows)) if i % 5 == 4]
-            lines += evaluate(f"bbc {budget}", rows, ks, methods, True, parts)
+            set_lines, set_scores = evaluate(f"bbc {budget}", rows, ks, methods, True, parts)
+            lines += set_lines
+            per_article |= set_scores
     if "cnndm" in sets and (args.data / "cnndm.jsonl").exists():
         cnndm = load(args.data / "cnndm.jsonl")
         splits = ["validation"] if args.tuning else ["test", "test-frank"]
         for split in splits:
             rows = [r for r in cnndm if r["split"] == split][: args.limit]
-            lines += evaluate(f"cnndm-{split} @3", rows, [3] * len(rows), methods, False)
+            set_lines, set_scores = evaluate(
+                f"cnndm-{split} @3", rows, [3] * len(rows), methods, False
+            )
+            lines += set_lines
+            per_article |= set_scores
     speed_rows = None
     if "bbc" in sets and "ours" in methods:
         speed_rows = bbc_rows(args.data, args.bbc_split)[: args.limit]
@@ -303,6 +349,10 @@ def main(argv: list[str] | None = None) -> None:
             f"{name:<22} {method_name:<10} {n:>5} {r1:6.1f} {r2:6.1f} {rl:6.1f} "
             f"{speed:7.0f} {alone:8.0f}"
         )
+    margin_lines = margins(per_article)
+    if margin_lines:
+        print("\nMargins of the targets, mean per-article difference [95% paired bootstrap]:")
+        print("\n".join(margin_lines))
     if speed_rows is not None:
         single, multi = speeds["@3"]
         textrank = [line[6] for line in lines if line[0].endswith(" @3") and line[1] == "textrank"]
