@@ -227,12 +227,12 @@ def evaluate(name, rows, ks, methods, use_titles, parts=None) -> tuple[list[tupl
     per_article: dict[str, dict[str, np.ndarray]] = {label: {} for label in parts}
     for method_name, method in methods.items():
         scores = rouge(method(docs, titles, ks), references)
-        for label, indices in parts.items():
-            per_article[label][method_name] = np.array([scores[i] for i in indices])
         core = best_time(lambda m=method: m(docs[:n], titles[:n], ks[:n]))
         end_to_end, alone = n / (split_time + core), n / core
         for label, indices in parts.items():
-            r1, r2, rl = mean([scores[i] for i in indices])
+            part_scores = [scores[i] for i in indices]
+            per_article[label][method_name] = np.array(part_scores)
+            r1, r2, rl = mean(part_scores)
             lines[label].append((label, method_name, len(indices), r1, r2, rl, end_to_end, alone))
         print(f"  {name:<22} {method_name:<10} {end_to_end:6.0f}/s", file=sys.stderr, flush=True)
     return [line for label in parts for line in lines[label]], per_article

@@ -248,9 +248,8 @@ def test_splitter_shortcuts_give_syntoks_sentences_on_random_paragraphs():
     import random
 
     rng = random.Random(7)
-    words = ["the", "Said", "3.5", "$1.13bn", "US", "I", "No", "Mr", "Gov", "2004", "May", "é"]
-    words += ["etc"]
-    words += ["people's", "-", "—", "%", "“Hi”", "'q'", ".", "...", ";", "e.g.", "end.The"]
+    words = ["the", "Said", "3.5", "$1.13bn", "US", "I", "No", "Mr", "etc", "2004", "May", "é"]
+    words += ["Gov", "people's", "-", "—", "%", "“Hi”", "'q'", ".", "...", ";", "e.g.", "end.The"]
     tails = ["", "", "", ".", "!", "?", ";", ",", '."', ".)", ")", ".'", "...", "?!", ":"]
     spaces = [" "] * 8 + ["\n", "\xa0", "\u3000", "\x1c", "\u200b"]
     for _ in range(1500):
