@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 from nltk.stem import porter
 from rouge_score import rouge_scorer, tokenize
+from scipy import stats
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.nlp.stemmers import Stemmer
@@ -204,9 +205,10 @@ def paired_interval(
     says whether a margin of a few tenths is larger than what the choice of articles moves.
     """
     differences = np.asarray(ours_scores, dtype=float) - np.asarray(baseline, dtype=float)
-    picks = np.random.default_rng(seed).integers(0, len(differences), (draws, len(differences)))
-    low, high = np.percentile(differences[picks].mean(axis=1), [2.5, 97.5])
-    return float(differences.mean()), float(low), float(high)
+    interval = stats.bootstrap(
+        (differences,), np.mean, n_resamples=draws, method="percentile", random_state=seed
+    ).confidence_interval
+    return float(differences.mean()), float(interval.low), float(interval.high)
 
 
 def evaluate(name, rows, ks, methods, use_titles, parts=None) -> tuple[list[tuple], dict]:
@@ -222,7 +224,9 @@ def evaluate(name, rows, ks, methods, use_titles, parts=None) -> tuple[list[tupl
     docs = [split_sentences(t) for t in texts]
     n = min(SPEED_SAMPLE, len(rows))
     split_time = best_time(lambda: [split_sentences(t) for t in texts[:n]])
-    parts = parts or {name: list(range(len(rows)))}
+    parts = {
+        label: indices for label, indices in (parts or {name: range(len(rows))}).items() if indices
+    }
     lines = {label: [] for label in parts}
     per_article: dict[str, dict[str, np.ndarray]] = {label: {} for label in parts}
     for method_name, method in methods.items():
@@ -247,8 +251,8 @@ def margins(per_article: dict[str, dict[str, np.ndarray]]) -> list[str]:
     out = []
     for label, by_method in per_article.items():
         baseline, columns = TARGETS[label.split("-")[0]]
-        if "ours" not in by_method or baseline not in by_method:
-            continue
+        if "ours" not in by_method or baseline not in by_method or len(by_method["ours"]) < 2:
+            continue  # (a part of one article, from a small --limit, has no interval)
         for column in columns:
             index = ("R-1", "R-2").index(column)
             diff, low, high = paired_interval(
