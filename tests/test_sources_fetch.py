@@ -203,17 +203,16 @@ async def test_declared_length_over_the_cap_is_refused_before_reading(httpserver
 
 async def test_slow_drip_hits_the_deadline(httpserver, fetcher):
     def drip():
-        for _ in range(40):  # each byte well within the read timeout, the whole far beyond it
+        for _ in range(1200):  # each byte well within the read timeout, the whole 2 minutes
             time.sleep(0.1)
             yield b"<"
 
     httpserver.expect_request("/slow").respond_with_response(
         Response(drip(), content_type="text/html")
     )
-    started = time.monotonic()
-    with pytest.raises(FetchTimedOut):
+    # Without the whole-fetch deadline the read timeout never fires and the drip completes.
+    with pytest.raises(FetchTimedOut, match="within 1.5 s"):
         await fetcher.fetch(httpserver.url_for("/slow"))
-    assert time.monotonic() - started < LIMITS.deadline + 1.0
 
 
 async def test_wrong_content_type_is_refused(httpserver, fetcher):

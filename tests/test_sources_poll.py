@@ -309,9 +309,9 @@ async def test_a_source_removed_during_its_round_stays_removed(db, db_path, http
     ("status", "headers", "wait"),
     [
         (429, {"Retry-After": "7200"}, timedelta(hours=2)),
-        # an HTTP date, measured from the Date the test server stamps (the real clock)
-        (503, {"Retry-After": format_datetime(datetime.now(UTC) + timedelta(hours=3, minutes=1),
-                                              usegmt=True)}, timedelta(hours=3)),
+        # an HTTP date, measured from the Date the test server stamps: made when the request
+        # arrives (below), so however long the test took to get there it asks for 3 h 1 min
+        (503, {"Retry-After": "in 3h1m"}, timedelta(hours=3)),
         (429, {"Retry-After": "9999999999"}, timedelta(days=7)),
         (503, {}, timedelta(minutes=15)),  # no header: the usual backoff
     ],
@@ -319,7 +319,14 @@ async def test_a_source_removed_during_its_round_stays_removed(db, db_path, http
 async def test_a_busy_server_is_left_alone_as_long_as_it_asks(
     db, httpserver, settings, status, headers, wait
 ):
-    httpserver.expect_request("/feed.xml").respond_with_data("busy", status, headers=headers)
+    def busy(request):
+        asked = dict(headers)
+        if asked.get("Retry-After") == "in 3h1m":
+            later = datetime.now(UTC) + timedelta(hours=3, minutes=1)
+            asked["Retry-After"] = format_datetime(later, usegmt=True)
+        return Response("busy", status, headers=asked)
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(busy)
     url = httpserver.url_for("/feed.xml")
     await register(db, url, settings)
     [outcome] = (await poll_due_sources(db, settings, NOW, rng=random.Random(3))).outcomes
