@@ -55,7 +55,7 @@ class IngestReport:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
 
     def summary(self) -> str:
-        """ "3 new, 1 updated, 2 duplicate, 0 skipped" (updated only when some were)."""
+        """Counts for people: 3 new, 1 updated, 2 duplicate, 0 skipped ("updated" when any)."""
         parts = [f"{self.count(NEW)} new"]
         if self.count(UPDATED):
             parts.append(f"{self.count(UPDATED)} updated")
