@@ -69,8 +69,17 @@ def _connect(path: Path) -> tuple[sqlite_utils.Database, bool]:
         return sqlite_utils.Database(path), False
     if not path.exists():
         raise StoreError(f"the database {path} does not exist and its folder is read-only")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    return sqlite_utils.Database(conn), True
+    # A WAL file can be read without writing only when its -shm index exists or can be made
+    # beside it; otherwise it is read as immutable (nothing else can be writing it anyway).
+    for mode in ("mode=ro", "immutable=1"):
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+        try:
+            conn.execute("select count(*) from sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            continue
+        return sqlite_utils.Database(conn), True
+    raise StoreError(f"the database {path} is read-only and cannot be opened for reading")
 
 
 def _foreign_tables(db: sqlite_utils.Database) -> list[str]:

@@ -9,26 +9,21 @@ import asyncio
 import json
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from digest.sources import (
-    Fetcher,
-    ItemsIngested,
-    SourceError,
-    add_source,
-    ingest_url,
-    list_sources,
-    poll_due_sources,
-    remove_source,
-    resume_source,
-    sync_config_sources,
-)
-from digest.store.sources import Source
 from digest.timeutil import to_iso, utc_now
 from parley.context import CliState, pass_state
+from parley.options import choice
+
+# digest.sources (httpx, feedparser, trafilatura) and rich load inside the commands that use
+# them: `parley --help` and the other commands start without them.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from digest.sources import ItemsIngested, SourceError
+    from digest.store.sources import Source
 
 
 def is_url(argument: str) -> bool:
@@ -38,6 +33,8 @@ def is_url(argument: str) -> bool:
 
 def run_ingest_urls(state: CliState, urls: Sequence[str], console: Console) -> None:
     """Fetch feed and page URLs once and store what is new, printing counts and failures."""
+    from digest.sources import Fetcher, ItemsIngested, SourceError, ingest_url
+
     now = utc_now()
 
     async def ingest_all() -> list[ItemsIngested | SourceError]:
@@ -88,13 +85,18 @@ STATUS_STYLE = {"ok": "green", "done": "green", "new": "cyan", "failing": "yello
 
 
 @click.group(invoke_without_command=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=choice("text", "json"), default="text")
 @pass_state
 @click.pass_context
 def sources(ctx: click.Context, state: CliState, fmt: str) -> None:
     """List feeds and pages with their health (config sources are registered first)."""
     if ctx.invoked_subcommand is not None:
         return
+    from rich.console import Console
+    from rich.table import Table
+
+    from digest.sources import list_sources, sync_config_sources
+
     sync_config_sources(state.db, state.config.sources, utc_now())
     found = list_sources(state.db)
     if fmt == "json":
@@ -107,6 +109,9 @@ def sources(ctx: click.Context, state: CliState, fmt: str) -> None:
         return
     zone = state.config.zone
     table = Table("status", "kind", "source", "last success", "failures", "next poll", "last error")
+    # A URL wraps onto more lines instead of being cut to "http://12…" in a narrow terminal.
+    table.columns[2].overflow = "fold"
+    table.columns[6].overflow = "fold"
     for s in found:
         table.add_row(
             f"[{STATUS_STYLE[s.status]}]{s.status}[/]",
@@ -122,10 +127,17 @@ def sources(ctx: click.Context, state: CliState, fmt: str) -> None:
 
 @sources.command("add")
 @click.argument("url")
-@click.option("--kind", type=click.Choice(["feed", "page"]), help="Skip detection (no fetch).")
+@click.option("--kind", type=choice("feed", "page"), help="Skip detection (no fetch).")
 @pass_state
 def sources_add(state: CliState, url: str, kind: str | None) -> None:
     """Add a feed or page (fetched once to tell which, unless --kind says)."""
+    from digest.sources import add_source
+    from digest.store.sources import get_source
+
+    known = get_source(state.db, url.strip())
+    if known is not None:
+        click.echo(f"{known.kind} {known.url} is already a source ({known.status})")
+        return
     source = asyncio.run(add_source(state.db, url, utc_now(), kind, state.config.sources))
     click.echo(f"{source.kind} {source.url}: {source.status}, polled at the next `parley poll`")
 
@@ -135,6 +147,8 @@ def sources_add(state: CliState, url: str, kind: str | None) -> None:
 @pass_state
 def sources_remove(state: CliState, url: str) -> None:
     """Forget a source (the articles it brought stay)."""
+    from digest.sources import remove_source
+
     remove_source(state.db, url)
     click.echo(f"Removed {url}")
 
@@ -144,6 +158,8 @@ def sources_remove(state: CliState, url: str) -> None:
 @pass_state
 def sources_resume(state: CliState, url: str) -> None:
     """Put a paused source back in the polling round."""
+    from digest.sources import resume_source
+
     source = resume_source(state.db, url, utc_now())
     click.echo(f"Resumed {source.url}")
 
@@ -152,6 +168,10 @@ def sources_resume(state: CliState, url: str) -> None:
 @pass_state
 def poll(state: CliState) -> None:
     """Poll every source that is due now (config sources are registered first)."""
+    from rich.console import Console
+
+    from digest.sources import list_sources, poll_due_sources, sync_config_sources
+
     settings = state.config.sources
     now = utc_now()
     sync_config_sources(state.db, settings, now)
