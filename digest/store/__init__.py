@@ -126,7 +126,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     check_path(path)
     db, read_only = _connect(path)
     try:
-        _configure(db, memory=False, read_only=read_only)
+        _configure(db, memory=False)
         foreign = _foreign_tables(db)
         if foreign:
             raise StoreError(
@@ -138,6 +138,8 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
             if pending or _POSITIONAL_TABLE in db.table_names():
                 raise StoreError(f"{path} is read-only and its schema needs upgrading first")
         else:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.enable_wal()
             _adopt_positional_record(db, path)
             migrate(db)
     except sqlite3.DatabaseError as error:
@@ -149,16 +151,14 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
-def _configure(db: sqlite_utils.Database, *, memory: bool, read_only: bool = False) -> None:
+def _configure(db: sqlite_utils.Database, *, memory: bool) -> None:
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")
     if memory:
         return
-    # Reading the header page here turns "file is not a database" into an error before the
-    # journal mode (which writes) is touched.
+    # Reading the header page here turns "file is not a database" into an error before
+    # anything is written.
     db.execute("select count(*) from sqlite_master").fetchone()
-    if not read_only and db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        db.enable_wal()
     # Reads through a memory map, not a read() per page: lookups probe pages all over a
     # 100+ MB file, and the default 2 MB page cache keeps few of them.
     db.execute("PRAGMA mmap_size = 268435456")

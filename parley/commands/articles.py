@@ -148,6 +148,7 @@ def summarize(file: Path, sentences: int, fmt: str) -> None:
 def search(state: CliState, query: str, limit: int, fmt: str) -> None:
     """Full-text search over stored articles (words, "phrases", AND/OR/NOT, prefix*)."""
     from digest.store import articles as article_store
+    from digest.store.fts import shown
     from digest.timeutil import to_iso
 
     hits = article_store.search_articles(state.db, query, limit=limit)
@@ -165,7 +166,7 @@ def search(state: CliState, query: str, limit: int, fmt: str) -> None:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not hits:
-        click.echo(f"No article matches {query!r}.")
+        click.echo(f"No article matches {shown(query)}.")
     for hit in hits:
         click.echo(f"[{hit.article.id}] {hit.article.title or '(untitled)'}")
         click.echo(f"    {hit.snippet}")

@@ -111,6 +111,7 @@ def sources(ctx: click.Context, state: CliState, fmt: str) -> None:
     table = Table("status", "kind", "source", "last success", "failures", "next poll", "last error")
     # A URL wraps onto more lines instead of being cut to "http://12…" in a narrow terminal.
     table.columns[2].overflow = "fold"
+    table.columns[2].min_width = 24
     table.columns[6].overflow = "fold"
     for s in found:
         table.add_row(
@@ -136,7 +137,7 @@ def sources_add(state: CliState, url: str, kind: str | None) -> None:
 
     known = get_source(state.db, url.strip())
     if known is not None:
-        click.echo(f"{known.kind} {known.url} is already a source ({known.status})")
+        click.echo(f"{known.kind} {known.url} was already a source: nothing changed")
         return
     source = asyncio.run(add_source(state.db, url, utc_now(), kind, state.config.sources))
     click.echo(f"{source.kind} {source.url}: {source.status}, polled at the next `parley poll`")
