@@ -152,7 +152,7 @@ def derive_missing(db: sqlite_utils.Database, vocabulary: Vocabulary | None = No
         article = article_store.get_article(db, article_id)
         prepared = prepare_article(article, vocabulary)
         with writing(db):
-            if article_id not in article_store.underived_ids(db):
+            if article_store.is_derived(db, article_id):
                 continue  # another process repaired it meanwhile
             meeting_store.save_meetings(db, article, prepared.meetings)  # idempotent per article
             article_store.mark_derived(db, article_id)

@@ -255,6 +255,12 @@ def test_news_words_with_punctuation_are_searched(ingested, query):
     assert "not valid" not in out + err
 
 
+def test_meeting_text_search_takes_the_same_words(ingested):
+    for query in ("U.S.", "co-chair", "talks?"):
+        status, _, err = ingested("meetings", "--query", query)
+        assert status == 0, err
+
+
 def test_punctuated_words_find_the_same_as_their_quoted_form(ingested):
     plain = ingested("search", "China's", "--format", "json")[1]
     quoted = ingested("search", '"China\'s"', "--format", "json")[1]

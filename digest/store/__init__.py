@@ -104,7 +104,7 @@ def _adopt_positional_record(db: sqlite_utils.Database, path: Path) -> None:
         for migrations in MIGRATION_SETS:
             count = _POSITIONAL_SQUASHED[migrations.name]
             prefix = schema.Migrations(migrations.name)
-            for step in migrations._migrations[:count]:
+            for step in migrations.pending(db)[:count]:  # nothing is recorded yet: all
                 prefix(name=step.name)(lambda _db: None)
             prefix.apply(db)
         db.execute(f"drop table {_POSITIONAL_TABLE}")

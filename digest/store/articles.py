@@ -162,6 +162,12 @@ def underived_ids(db: sqlite_utils.Database) -> list[int]:
     return [row[0] for row in db.execute("select id from articles where derived = 0 order by id")]
 
 
+def is_derived(db: sqlite_utils.Database, article_id: int) -> bool:
+    """True when the article's derived rows are stored (or the article is gone)."""
+    row = db.execute("select derived from articles where id = ?", [article_id]).fetchone()
+    return row is None or bool(row[0])
+
+
 def save_article(db: sqlite_utils.Database, article: Article) -> SaveResult:
     """Store ``article`` alone unless the same location or content is already stored.
 
