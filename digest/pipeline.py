@@ -150,7 +150,13 @@ def derive_missing(db: sqlite_utils.Database, vocabulary: Vocabulary | None = No
     repaired = 0
     for article_id in article_store.underived_ids(db):
         article = article_store.get_article(db, article_id)
-        prepared = prepare_article(article, vocabulary)
+        try:
+            prepared = prepare_article(article, vocabulary)
+        except Exception:  # one article that breaks extraction must not block every ingest
+            log.exception(
+                "could not extract the meetings of article %d; left for later", article_id
+            )
+            continue
         with writing(db):
             if article_store.is_derived(db, article_id):
                 continue  # another process repaired it meanwhile
@@ -227,7 +233,13 @@ def ingest_file(
     duplicate = known_article(db, article)
     if duplicate is not None:
         return IngestOutcome(article.location, DUPLICATE, article_id=duplicate.article.id)
-    result = store_prepared(db, prepare_article(article, vocabulary), file_stamp=stamp or "")
+    try:
+        prepared = prepare_article(article, vocabulary)
+    except Exception as error:  # a bug met by one article must not stop the others
+        log.info("meeting extraction failed on %s", path, exc_info=True)
+        reason = f"{path}: could not be processed ({type(error).__name__}: {error})"
+        return IngestOutcome(article.location, SKIPPED, reason)
+    result = store_prepared(db, prepared, file_stamp=stamp or "")
     status = NEW if result.is_new else DUPLICATE
     return IngestOutcome(article.location, status, article_id=result.article.id)
 

@@ -236,3 +236,24 @@ def test_a_full_disk_stops_the_run_with_one_line_saying_what_was_stored(
     db.execute("pragma max_page_count = 1073741823")
     report = ingest_files(db, [folder], NOW)
     assert report.count(NEW) == len(seed_files) - stored
+
+
+def test_an_article_that_breaks_extraction_is_skipped_and_the_rest_stored(
+    db, tmp_path, seed_files, monkeypatch
+):
+    import digest.pipeline as pipeline
+
+    real = pipeline.extract_meetings
+
+    def extract(article, vocabulary=None):
+        if "002_" in article.location:
+            raise RecursionError("extraction bug")
+        return real(article, vocabulary)
+
+    monkeypatch.setattr(pipeline, "extract_meetings", extract)
+    report = ingest_files(db, [seed_files[0].parent], NOW)
+    assert report.count(NEW) == 4
+    (skipped,) = [o for o in report.outcomes if o.status == "skipped"]
+    assert "002_" in skipped.reason and "RecursionError" in skipped.reason
+    monkeypatch.setattr(pipeline, "extract_meetings", real)
+    assert ingest_files(db, [seed_files[0].parent], NOW).count(NEW) == 1
