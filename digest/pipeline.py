@@ -152,10 +152,11 @@ def derive_missing(db: sqlite_utils.Database, vocabulary: Vocabulary | None = No
         article = article_store.get_article(db, article_id)
         try:
             prepared = prepare_article(article, vocabulary)
-        except Exception:  # one article that breaks extraction must not block every ingest
-            log.exception(
-                "could not extract the meetings of article %d; left for later", article_id
+        except Exception as error:  # one article that breaks extraction must not block the rest
+            log.warning(
+                "article %d: meeting extraction failed (%s); retried later", article_id, error
             )
+            log.debug("extraction failure", exc_info=True)
             continue
         with writing(db):
             if article_store.is_derived(db, article_id):
