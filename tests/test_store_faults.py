@@ -124,6 +124,42 @@ def test_a_kill_at_every_commit_boundary_then_a_rerun_equals_a_clean_run(tmp_pat
         assert dump(path) == expected, f"kill at boundary {kill_at}"
 
 
+def test_a_kill_at_every_boundary_of_an_update_leaves_the_old_or_the_new_article(
+    tmp_path, one_article, seed_files
+):
+    """The same for an edited file: its article and meetings are replaced all at once."""
+    template = tmp_path / "template.db"
+    db = store.open_db(template)
+    ingest_files(db, [one_article], NOW)
+    old_body = db.execute("select body from articles").fetchone()[0]
+    db.close()
+    edited = next(one_article.iterdir())
+    edited.write_bytes(seed_files[4].read_bytes())  # new text at the same path
+
+    clean = tmp_path / "clean.db"
+    shutil.copy(template, clean)
+    counted = run_faulty(clean, one_article, -1)
+    assert counted.returncode == 0, counted.stderr
+    boundaries = int(counted.stdout.split()[-1])
+    expected = dump(clean)
+    (new_body,) = {row[7] for row in expected["articles"]}
+    assert new_body != old_body and len(expected["articles"]) == 1
+    for kill_at in range(boundaries):
+        path = tmp_path / f"killed-{kill_at}.db"
+        shutil.copy(template, path)
+        killed = run_faulty(path, one_article, kill_at)
+        assert killed.returncode == -signal.SIGKILL, (kill_at, killed.stderr)
+        left = sqlite_utils.Database(path)
+        body = left.execute("select body from articles").fetchone()[0]
+        sources = left.execute("select count(*) from meeting_sources").fetchone()[0]
+        assert (body, sources) in ((old_body, 5), (new_body, 6)), kill_at
+        left.close()
+        restarted = store.open_db(path)
+        ingest_files(restarted, [one_article], NOW)
+        restarted.close()
+        assert dump(path) == expected, f"kill at boundary {kill_at}"
+
+
 def test_an_article_an_older_crash_left_without_meetings_is_completed(
     tmp_path, two_articles, seed_files
 ):
