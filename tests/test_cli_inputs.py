@@ -426,6 +426,16 @@ def test_a_story_lists_its_top_sources_and_how_many_more(tmp_path):
     for text in (digest_to_text(digest, UTC), digest_to_markdown(digest, UTC)):
         assert text.count("Report ") == 3
         assert "+397 more sources" in text
+    import io
+
+    from rich.console import Console
+
+    from parley.terminal import print_digest
+
+    screen = io.StringIO()
+    print_digest(Console(file=screen, width=80), digest, UTC)
+    assert screen.getvalue().count("Report ") == 3 and "+397 more sources" in screen.getvalue()
+    assert all(len(line) <= 80 for line in screen.getvalue().splitlines())
 
 
 # --- parley --help starts light ----------------------------------------------------------
