@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +15,7 @@ from digest.config import SourceSettings
 from digest.errors import ConfigError, NotFound
 from digest.sources.cpu import run_cpu
 from digest.sources.discovery import announced_feeds, is_article_page
-from digest.sources.errors import BlockedAddress, InvalidSourceURL
+from digest.sources.errors import BlockedAddress, FetchTimedOut, InvalidSourceURL
 from digest.sources.feeds import parse_feed
 from digest.sources.health import resumed
 from digest.sources.http import (
@@ -48,9 +49,12 @@ async def _check_address(url: str, settings: SourceSettings) -> None:
     parts = urlsplit(url)
     port = parts.port or DEFAULT_PORTS[parts.scheme]
     try:
-        await vetted_addresses(parts.hostname or "", port, policy_from_settings(settings))
+        async with asyncio.timeout(settings.timeout_seconds):
+            await vetted_addresses(parts.hostname or "", port, policy_from_settings(settings))
     except BlockedAddress as error:
         raise BlockedAddress(f"{url}: {error}") from None
+    except TimeoutError:
+        raise FetchTimedOut(f"{url}: timed out resolving {parts.hostname}") from None
     except (httpcore.NetworkError, OSError) as error:
         raise network_failure(url, error) from None
 
