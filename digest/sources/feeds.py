@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import codecs
 import hashlib
 import itertools
 import logging
@@ -28,6 +29,11 @@ ITEM_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
 # Real feeds list tens of items, archives a few thousand; feedparser spends ~2 KB of memory per
 # item, so 100,000 tiny items (3 MB of bare GUIDs) would cost hundreds of MB to parse.
 MAX_FEED_ITEMS = 5_000
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)  # fmt: skip
 # Problems that do not make a feed less readable: a charset or content type that was wrong.
 BENIGN_PROBLEMS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
@@ -98,15 +104,24 @@ def decoded_feed(body: bytes, url: str, content_type: str) -> bytes:
     refuses them too), and so is a document of more items than MAX_FEED_ITEMS. The body is
     already capped in bytes by the fetch, so the decoded text is bounded too (at most 2x).
     """
+    mime = (content_type or "application/xml").split(";", 1)[0].strip()
     headers = {"content-type": content_type or "application/xml"}
-    utf8 = convert_to_utf8(headers, body, {})  # feedparser's own detection: BOM, XML, HTTP
+    for bom, codec in UNICODE_BOMS:  # a byte-order mark decides the encoding (XML 1.0, F.1)
+        if body.startswith(bom):
+            try:
+                body = body.decode(codec).encode("utf-8")
+                headers = {"content-type": f"{mime}; charset=utf-8"}
+            except UnicodeDecodeError:
+                pass
+            break
+    utf8 = convert_to_utf8(headers, body, {})  # feedparser's own detection: HTTP, XML, BOM
     # NULs out: UTF-16/32 spellings of the markup that no decoder recognised still show.
     for text in (utf8, body.replace(b"\0", b"")):
         if ENTITY_DECLARATION.search(text):
             raise UnreadableFeed(f"{url}: the document declares XML entities; refused as unsafe")
-    items = sum(1 for _ in itertools.islice(ITEM_START.finditer(utf8), MAX_FEED_ITEMS + 1))
-    if items > MAX_FEED_ITEMS:
-        raise UnreadableFeed(f"{url}: more than {MAX_FEED_ITEMS:,} items; refused as unsafe")
+        items = sum(1 for _ in itertools.islice(ITEM_START.finditer(text), MAX_FEED_ITEMS + 1))
+        if items > MAX_FEED_ITEMS:
+            raise UnreadableFeed(f"{url}: more than {MAX_FEED_ITEMS:,} items; refused as unsafe")
     return utf8
 
 

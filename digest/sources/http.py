@@ -235,16 +235,19 @@ class Fetcher:
         *,
         robots: bool = True,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        clock: Callable[[], float] = loop_time,
     ) -> None:
         """Limits and address policy, and what tests replace.
 
         ``ssl_context`` replaces the system's trusted certificates; ``sleep`` waits out crawl
-        delays (tests record them instead of waiting); ``robots=False`` skips robots.txt.
+        delays and ``clock`` tells the time (tests record the waits on a clock of their own);
+        ``robots=False`` skips robots.txt.
         """
         self.policy = policy
         self.limits = limits
         self.robots = robots
         self._sleep = sleep
+        self._clock = clock
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._rules: dict[str, RobotsRules | SourceError] = {}
         self._rules_locks: dict[str, asyncio.Lock] = {}
@@ -365,7 +368,7 @@ class Fetcher:
             return  # reported by the fetch itself
         if delay <= 0:
             return
-        key, now = origin(url), loop_time()
+        key, now = origin(url), self._clock()
         start = max(now, self._next_request.get(key, now))
         self._next_request[key] = start + delay  # claimed before waiting: requests queue up
         if start > now:
@@ -377,14 +380,15 @@ class Fetcher:
         current, moved_to, permanent = url, None, True
         for _hop in range(self.limits.max_redirects + 1):
             check_url(current)
-            await self._check_robots(current)
             try:
+                await self._check_robots(current)
                 response = await self._client.send(
                     self._client.build_request("GET", current, headers=headers), stream=True
                 )
             except BlockedAddress as error:
                 via = "" if current == url else f" (redirected to {current})"
-                raise BlockedAddress(f"{url}{via}: {error}") from None
+                detail = str(error).removeprefix(f"{current}: ")
+                raise BlockedAddress(f"{url}{via}: {detail}") from None
             try:
                 if response.status_code in REDIRECT_STATUSES:
                     location = response.headers.get("location")
