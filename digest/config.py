@@ -51,7 +51,7 @@ class SourceSettings:
     # Budgets: what one feed, and one whole polling round, may take; the rest waits a round.
     feed_items: int = 100
     feed_bytes: int = 50_000_000  # decoded page bytes
-    feed_seconds: float = 120.0
+    feed_seconds: float = 60.0  # at least fetch_seconds, so every round reads something
     round_items: int = 2_000
     round_bytes: int = 500_000_000
     round_seconds: float = 900.0
@@ -202,6 +202,12 @@ def _check_values(config: Config) -> None:
     }.items():
         if value <= 0:
             raise ConfigError(f"{key} must be more than 0 seconds, not {value}")
+    if config.sources.feed_seconds < config.sources.fetch_seconds:
+        # A feed's budget shorter than one fetch could cut the same slow page every round.
+        raise ConfigError(
+            f"sources.feed_seconds ({config.sources.feed_seconds:g}) must be at least "
+            f"sources.fetch_seconds ({config.sources.fetch_seconds:g})"
+        )
     try:
         ZoneInfo(config.digest.timezone)
     except (ZoneInfoNotFoundError, ValueError):
