@@ -181,3 +181,18 @@ async def test_an_article_page_stays_a_page_despite_its_sites_feed(db, httpserve
     source = await add_source(db, httpserver.url_for("/story/1"), NOW, settings=settings)
     assert (source.kind, source.url) == ("page", httpserver.url_for("/story/1"))
     assert requested(httpserver, "/feed.xml") == 0
+
+
+async def test_a_robots_txt_that_redirects_on_its_own_origin_is_followed(httpserver):
+    moved = httpserver.url_for("/robots-v2.txt")
+    httpserver.expect_oneshot_request("/robots.txt").respond_with_data(
+        "", 301, headers={"Location": moved}
+    )
+    httpserver.expect_request("/robots-v2.txt").respond_with_data(
+        "User-agent: *\nDisallow: /private\n", content_type="text/plain"
+    )
+    policy = AddressPolicy(allowed_hosts=frozenset({f"localhost:{httpserver.port}"}))
+    async with Fetcher(policy, LIMITS) as fetcher:
+        with pytest.raises(RobotsDisallowed):
+            await fetcher.fetch(httpserver.url_for("/private/page"))
+    assert requested(httpserver, "/robots-v2.txt") == 1

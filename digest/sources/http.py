@@ -334,12 +334,17 @@ class Fetcher:
             if key not in self._rules:
                 where = robots_url(url)
                 try:
-                    answer = await self._bounded(where, lambda: self._follow(where, None, {}))
+                    answer = await self._bounded(
+                        where, lambda: self._follow(where, None, {}, robots=False)
+                    )
                     self._rules[key] = rules_from_answer(answer.status, answer.body)
                 except FetchFailed as error:
-                    self._rules[key] = rules_from_answer(error.status or 0, b"")
-                    if error.status is None:  # unreachable: the fetch itself says why
-                        self._rules[key] = error
+                    # An HTTP answer says what is allowed (4xx all, 5xx nothing); no answer is
+                    # remembered as the failure it was, to be reported for every URL it covers.
+                    answer_status = error.status
+                    self._rules[key] = (
+                        error if answer_status is None else rules_from_answer(answer_status, b"")
+                    )
                 except TooLarge:
                     self._rules[key] = RobotsRules()  # over 5 MB is not a robots.txt
                 except SourceError as error:
@@ -350,7 +355,7 @@ class Fetcher:
         return found
 
     async def _check_robots(self, url: str) -> None:
-        if not self.robots or url.endswith("/robots.txt"):
+        if not self.robots:
             return
         rules = await self._rules_for(url)
         if rules.refused:
@@ -375,13 +380,19 @@ class Fetcher:
             await self._sleep(start - now)
 
     async def _follow(
-        self, url: str, accept: Collection[str] | None, headers: dict[str, str]
+        self,
+        url: str,
+        accept: Collection[str] | None,
+        headers: dict[str, str],
+        robots: bool = True,
     ) -> Fetched:
+        """GET with redirects followed by hand, each hop checked (robots.txt unless fetching it)."""
         current, moved_to, permanent = url, None, True
         for _hop in range(self.limits.max_redirects + 1):
             check_url(current)
             try:
-                await self._check_robots(current)
+                if robots:
+                    await self._check_robots(current)
                 response = await self._client.send(
                     self._client.build_request("GET", current, headers=headers), stream=True
                 )

@@ -235,8 +235,8 @@ async def poll_source(
         log.exception("source %s failed unexpectedly", source.url)
     updated = after_failure(source, now, settings, message, rng.random(), retry_after, counts)
     source_store.update_polled(db, updated)
-    if updated.paused:
-        log.warning("source %s paused after %d failures", source.url, updated.consecutive_failures)
+    if updated.paused:  # the outcome says so, and the bot announces it: logged for the record
+        log.info("source %s paused after %d failures", source.url, updated.consecutive_failures)
     return SourceOutcome(source.url, PAUSED if updated.paused else FAILED, error=message)
 
 
@@ -277,6 +277,9 @@ async def poll_due_sources(
         if own:
             await fetcher.aclose()
     report = PollReport(list(outcomes))
+    for outcome in report.outcomes:
+        if outcome.status == DEFERRED or outcome.deferred:
+            log.info("%s", outcome.notice)  # the bot's job has no one to print to
     log.info(
         "polled %d sources: %d new articles, %d failed",
         len(due), len(report.new_article_ids), len(report.failed),
