@@ -52,7 +52,7 @@ class SourceSettings:
     feed_items: int = 100
     feed_bytes: int = 50_000_000  # decoded page bytes
     feed_seconds: float = 60.0  # at least fetch_seconds, so every round reads something
-    round_items: int = 2_000
+    round_items: int = 5_000
     round_bytes: int = 500_000_000
     round_seconds: float = 900.0
 
