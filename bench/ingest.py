@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gzip
 import json
 import random
@@ -335,10 +336,16 @@ def main() -> None:
     try:
         port = int(server.stdout.readline())
         host = f"localhost:{port}"
+        # Throughput, not the budgets (--hostile measures those): on a loaded machine the
+        # feed's 60 s would cut some of the 40 items each of 8 feeds fetch from one host.
+        # Only where the budgets exist (--compare also runs code from before them).
+        roomy = {"feed_seconds": 3600.0, "round_seconds": 3600.0}
+        known = {f.name for f in dataclasses.fields(SourceSettings)}
         settings = SourceSettings(
             feeds=tuple(f"http://{host}/feed/{f}.xml" for f in range(args.feeds)),
             backlog=args.items,
             allowed_hosts=(host,),
+            **{name: value for name, value in roomy.items() if name in known},
         )
         if args.per_host:
             settings = SourceSettings(**{**settings.__dict__, "per_host": args.per_host})

@@ -211,7 +211,9 @@ async def _ingest_item(
 async def _same_page(claim: asyncio.Future[bool], key: str) -> ItemsIngested:
     """An item whose page another item of the round is reading: a duplicate once it is read."""
     read = await asyncio.shield(claim)
-    return ItemsIngested(duplicates=1) if read else ItemsIngested(deferred=(key,))
+    if read:
+        return ItemsIngested(duplicates=1)
+    return ItemsIngested(deferred=(key,), cut="a budget, for an item linking the same page")
 
 
 async def ingest_feed_items(
