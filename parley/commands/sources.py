@@ -97,11 +97,11 @@ def run_ingest_urls(state: CliState, urls: Sequence[str], console: Console) -> N
     )
     for url, result in zip(urls, results, strict=True):
         if isinstance(result, SourceError):
-            console.print(f"  failed: {result}", markup=False, style="yellow")
+            console.print(f"  failed: {result}", markup=False, style="yellow", soft_wrap=True)
         elif result.deferred:
-            console.print(_cut_note(url, result), markup=False, style="yellow")
+            console.print(_cut_note(url, result), markup=False, style="yellow", soft_wrap=True)
         if isinstance(result, ItemsIngested) and result.warning:
-            console.print(f"  warning: {url}: {result.warning}", markup=False)
+            console.print(f"  warning: {url}: {result.warning}", markup=False, soft_wrap=True)
     if not done:
         raise click.ClickException("no URL could be read")
 
@@ -224,9 +224,11 @@ def poll(state: CliState) -> None:
     )
     for outcome in report.outcomes:
         if outcome.error:
-            console.print(f"  {outcome.status}: {outcome.error}", markup=False, style="yellow")
+            console.print(
+                f"  {outcome.status}: {outcome.error}", markup=False, style="yellow", soft_wrap=True
+            )
         elif outcome.notice:
-            console.print(f"  {outcome.notice}", markup=False)
+            console.print(f"  {outcome.notice}", markup=False, soft_wrap=True)
 
 
 COMMANDS = [sources, poll]
