@@ -3,8 +3,9 @@
 Every fetch has connect/read timeouts and a whole-fetch deadline (a slow-drip server cannot
 hold it open), a cap on the *decoded* body (a gzip bomb stops at the cap, not in memory),
 a content-type check, redirects followed by hand up to a limit, a per-host concurrency
-limit, conditional GET, and an honest User-Agent. Addresses are checked at connect time by
-``GuardedBackend``, so every redirect hop is checked too.
+limit, conditional GET, robots.txt with its crawl delay, and an honest User-Agent.
+Addresses are checked at connect time by ``GuardedBackend``, so every redirect hop is
+checked too. Every failure is a SourceError whose message is one line naming the URL.
 """
 
 from __future__ import annotations
