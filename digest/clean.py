@@ -28,6 +28,8 @@ from digest import clean_rules as rules
 
 # Non-prose units allowed between two prose units of one story (share bars, ad slots).
 _MAX_GAP = 10
+# What one line between two paragraphs costs the run, in characters of prose.
+_GAP_COST = 40
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -183,16 +185,54 @@ def _classify(raw: str, bullet: bool) -> Unit:
     return Unit(text=text, bullet=bullet, kind=kind, raw=raw, caption=caption)
 
 
+
+
 def _story_span(units: list[Unit]) -> tuple[int, int]:
-    """Index range [start, end) of the run of prose most likely to be the story."""
-    best: tuple[int, int, int] = (0, 0, 0)  # mass, start, end
-    start = mass = gap = 0
+    """Index range [start, end) of the run of prose most likely to be the story.
+
+    Each prose paragraph adds its length, each line between paragraphs costs a little, so a
+    list of teasers (a paragraph, then its headline, byline and picture) weighs less than a
+    story told in consecutive paragraphs. A section-ending heading or a long stretch of
+    non-prose ends a run.
+    """
+    counts: dict[str, int] = {}
+    for unit in units:
+        key = _key(unit.text)
+        counts[key] = counts.get(key, 0) + 1
+    # A paragraph the page shows several times (a teaser, a caption) weighs as one.
+    weights = [len(unit.text) / counts[_key(unit.text)] for unit in units]
+    core = _best_run(units, weights)
+    if core is None:
+        # No paragraph of running text at all: keep whatever reads as a sentence.
+        return 0, len(units)
+    start, end = core
+    # The core found, the story is the whole run around it: recall matters more.
+    for run in _runs(units):
+        if run[0] <= start < run[1]:
+            start, end = min(start, run[0]), max(end, run[1])
+            break
+    # Short closing or opening sentences next to the run belong to it ("He declined to comment.").
+    while end < len(units) and units[end].kind == SENTENCE:
+        end += 1
+    while start > 0 and units[start - 1].kind == SENTENCE:
+        start -= 1
+    return start, end
+
+
+def _best_run(units: list[Unit], weights: list[float]) -> tuple[int, int] | None:
+    """The run of prose with the most weight, each line between its paragraphs costing some."""
+    best: tuple[float, int, int] = (0.0, 0, 0)  # mass, start, end
+    start = 0
+    mass = 0.0
+    gap = 0
     last = -1
     for index, unit in enumerate(units):
         if unit.kind == PROSE:
-            if last < 0 or gap > _MAX_GAP:
-                start, mass = index, 0
-            mass += len(unit.text)
+            if last < 0 or gap > _MAX_GAP or mass - _GAP_COST * gap <= 0:
+                start, mass = index, 0.0
+            else:
+                mass -= _GAP_COST * gap
+            mass += weights[index]
             last, gap = index, 0
             if mass > best[0]:
                 best = (mass, start, index + 1)
@@ -202,18 +242,29 @@ def _story_span(units: list[Unit]) -> tuple[int, int]:
             # A box of links may sit mid-story; the story resumes after a short one only.
             gap += _MAX_GAP // 2
         elif unit.kind != SENTENCE:
-            # Short sentences belong to the story (one-line paragraphs); they never break it.
             gap += 1
-    _, start, end = best
-    if end == 0:
-        # No paragraph of running text at all: keep whatever reads as a sentence.
-        return 0, len(units)
-    # Short closing or opening sentences next to the run belong to it ("He declined to comment.").
-    while end < len(units) and units[end].kind == SENTENCE:
-        end += 1
-    while start > 0 and units[start - 1].kind == SENTENCE:
-        start -= 1
-    return start, end
+    return None if best[2] == 0 else (best[1], best[2])
+
+
+def _runs(units: list[Unit]) -> list[tuple[int, int]]:
+    """Runs of prose that no section end or long stretch of non-prose interrupts."""
+    runs: list[tuple[int, int]] = []
+    gap = 0
+    last = -1
+    for index, unit in enumerate(units):
+        if unit.kind == PROSE:
+            if last < 0 or gap > _MAX_GAP:
+                runs.append((index, index + 1))
+            else:
+                runs[-1] = (runs[-1][0], index + 1)
+            last, gap = index, 0
+        elif unit.kind == SECTION_END:
+            last, gap = -1, 0
+        elif unit.kind == ASIDE:
+            gap += _MAX_GAP // 2
+        elif unit.kind != SENTENCE:
+            gap += 1
+    return runs
 
 
 def _body(units: list[Unit], start: int, end: int, title: str | None) -> str:
@@ -223,7 +274,7 @@ def _body(units: list[Unit], start: int, end: int, title: str | None) -> str:
     paragraphs: list[str] = []
     for unit in units[start:end]:
         key = _key(unit.text)
-        if unit.kind not in (PROSE, SENTENCE) or not key or key == title_key:
+        if unit.kind not in (PROSE, SENTENCE, SHORT) or not key or key == title_key:
             continue
         repeat = _repeat_of(key, keys)
         if repeat is None:
