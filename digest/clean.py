@@ -30,6 +30,10 @@ from digest import clean_rules as rules
 _MAX_GAP = 10
 # What one line between two paragraphs costs the run, in characters of prose.
 _GAP_COST = 40
+# Around the core, a line of furniture costs less: the story's edges are kept generously.
+_EXTEND_COST = 25
+# A short sentence beside the story counts for part of its length (it may be a teaser).
+_SENTENCE_SHARE = 0.5
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -206,11 +210,10 @@ def _story_span(units: list[Unit]) -> tuple[int, int]:
         # No paragraph of running text at all: keep whatever reads as a sentence.
         return 0, len(units)
     start, end = core
-    # The core found, the story is the whole run around it: recall matters more.
-    for run in _runs(units):
-        if run[0] <= start < run[1]:
-            start, end = min(start, run[0]), max(end, run[1])
-            break
+    # Around the core, the story goes on while what a stretch adds outweighs its lines of
+    # furniture at a lower cost: recall matters more than precision.
+    end = _extend(units, weights, end, range(end, len(units)))
+    start = _extend(units, weights, start, range(start - 1, -1, -1))
     # Short closing or opening sentences next to the run belong to it ("He declined to comment.").
     while end < len(units) and units[end].kind == SENTENCE:
         end += 1
@@ -244,6 +247,34 @@ def _best_run(units: list[Unit], weights: list[float]) -> tuple[int, int] | None
         elif unit.kind != SENTENCE:
             gap += 1
     return None if best[2] == 0 else (best[1], best[2])
+
+
+def _extend(units: list[Unit], weights: list[float], edge: int, steps: range) -> int:
+    """The story's edge moved along ``steps`` while each stretch adds more than it costs.
+
+    ``edge`` is the story's end (walking forward) or start (walking back); returns the new one.
+    """
+    forward = steps.step > 0
+    value = 0.0
+    gap = 0
+    for index in steps:
+        unit = units[index]
+        if unit.kind == SECTION_END:
+            break
+        if unit.kind == PROSE:
+            value += weights[index]
+            gap = 0
+        elif unit.kind == SENTENCE:
+            value += _SENTENCE_SHARE * weights[index]
+        else:
+            value -= _EXTEND_COST * (_MAX_GAP // 2 if unit.kind == ASIDE else 1)
+            gap += _MAX_GAP // 2 if unit.kind == ASIDE else 1
+            if gap > _MAX_GAP:
+                break
+        if value > 0 and unit.kind in (PROSE, SENTENCE):
+            edge = index + 1 if forward else index
+            value = 0.0
+    return edge
 
 
 def _runs(units: list[Unit]) -> list[tuple[int, int]]:
