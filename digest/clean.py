@@ -20,7 +20,7 @@ How it works, for a page dumped to text (one paragraph per line, or hard-wrapped
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from digest import clean_meta
@@ -71,7 +71,7 @@ class Unit:
 
 def clean_article(raw: str) -> CleanedText:
     """Separate the story in ``raw`` from the page furniture around it."""
-    units = [_classify(text, bullet) for text, bullet in _paragraphs(raw)]
+    units = _mark_comments([_classify(text, bullet) for text, bullet in _paragraphs(raw)])
     start, end = _story_span(units)
     title, title_at = clean_meta.find_title(units, start)
     if title_at is not None and title_at >= start:
@@ -165,6 +165,20 @@ def _unwrap(block: list[str]) -> list[str]:
             and not (rules.ends_sentence(text) and len(text) < 0.8 * width)
         )
     return out
+
+
+def _mark_comments(units: list[Unit]) -> list[Unit]:
+    """Readers' comments end the story: two or more comment headers make each a section end.
+
+    One "Smith says:" may introduce a quote in the story; a page with several is a thread.
+    """
+    headers = [i for i, unit in enumerate(units) if rules.is_comment_header(unit.text)]
+    if len(headers) < 2:
+        return units
+    marked = list(units)
+    for index in headers:
+        marked[index] = replace(units[index], kind=SECTION_END)
+    return marked
 
 
 def _classify(raw: str, bullet: bool) -> Unit:

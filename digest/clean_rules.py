@@ -13,8 +13,10 @@ import re
 # List markers that page dumps (w3m, lynx, readability) put before menu and list items.
 BULLET = re.compile(r"^(?:[•◦▪▫■□☆★○●◆◇▶►‣∙·]|\d{1,2}[.)](?=\s|$))\s*")
 
-_TERMINAL = re.compile(r"[.!?][\"'”’»)\]]*$|[\"”’»][.!?]?$")
+_TERMINAL = re.compile(r"[.!?。！？][\"'”’»)\]」』）]*$|[\"”’»」』][.!?。]?$")
 _WORD = re.compile(r"\S+")
+# Chinese, Japanese and Korean write words without spaces: two characters count as a word.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 # Phrases that open a line of furniture on any site, matched at the start of a line.
@@ -80,7 +82,7 @@ _SECTION_END = re.compile(
         trending(?:\s+now|\s+news|\s+stories)? | most\s+(?:read|popular|viewed|shared|commented)\b.*
       | (?:latest|top|popular|editor'?s?)\s*(?:news|stories|picks|headlines)? | news\s+latest
       | (?:leave|post|add)\s+a\s+(?:reply|comment) | (?:show|view|load)\s+(?:all\s+)?comments
-      | (?:\w+\s+)?comments?(?:\s*\(\d+\))? | \d+\s+(?:responses?|replies)
+      | (?:\w+\s+){0,3}comments?(?:\s*\(\d+\))? | \d+\s+(?:responses?|replies)
       | join\s+the\s+(?:conversation|discussion) | have\s+your\s+say
       | topics? | tags? | galleries | follow(?:\s+\w+){0,3} | share(?:\s+this)?
       | about\s+us | contact\s+us | discover\s+more | explore(?:\s+more)?
@@ -135,9 +137,19 @@ _RIGHTS = re.compile(r"copyright|©|rights\s+reserved", re.I)
 _TOGGLE = re.compile(r"(?:(?<=[.!?\"”’])\s+|\s*(?:…|\.{3})\s*)(?:more|less)$", re.I)
 
 
+# The header of a reader's comment: "jdoe says:", "Jane on May 3, 2019 at 4:47 pm said:".
+_COMMENT_HEADER = re.compile(r"^\S.{0,80}\b(?:says|said|wrote)\s*:$", re.I)
+
+
+def is_comment_header(text: str) -> bool:
+    """True for a line shaped like the header of a reader's comment ("jdoe says:")."""
+    return words(text) <= 12 and bool(_COMMENT_HEADER.match(text))
+
+
 def words(text: str) -> int:
-    """Number of whitespace-separated words."""
-    return len(_WORD.findall(text))
+    """Number of words: whitespace-separated, or two CJK characters to a word."""
+    cjk = len(_CJK.findall(text))
+    return len(_WORD.findall(text)) + cjk // 2 if cjk else len(_WORD.findall(text))
 
 
 def ends_sentence(text: str) -> bool:
@@ -176,7 +188,9 @@ def opens_aside(text: str) -> bool:
 def is_prose(text: str) -> bool:
     """True for a paragraph of running text, long enough to anchor the story."""
     n = words(text)
-    return (n >= 10 and ends_sentence(text)) or n >= 16
+    # A long line without a full stop is prose when it opens like a sentence; a list of
+    # keywords or tags starts in lower case.
+    return (n >= 10 and ends_sentence(text)) or (n >= 16 and not text[:1].islower())
 
 
 def is_short_sentence(text: str) -> bool:
