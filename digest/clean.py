@@ -30,6 +30,12 @@ from digest import clean_rules as rules
 _MAX_GAP = 10
 # What one line between two paragraphs costs the run, in characters of prose.
 _GAP_COST = 40
+# Prose under the readers' comments weighs this share, once this much prose stands above.
+_COMMENT_SHARE = 0.25
+_STORY_BEFORE_COMMENTS = 300
+# Prose under the readers' comments weighs this share, once this much prose stands above.
+_COMMENT_SHARE = 0.25
+_STORY_BEFORE_COMMENTS = 300
 # Around the core, a line of furniture costs less: the story's edges are kept generously.
 _EXTEND_COST = 25
 # A short sentence beside the story counts for part of its length (it may be a teaser).
@@ -219,6 +225,7 @@ def _story_span(units: list[Unit]) -> tuple[int, int]:
         counts[key] = counts.get(key, 0) + 1
     # A paragraph the page shows several times (a teaser, a caption) weighs as one.
     weights = [len(unit.text) / counts[_key(unit.text)] for unit in units]
+    _discount_comments(units, weights)
     core = _best_run(units, weights)
     if core is None:
         # No paragraph of running text at all: keep whatever reads as a sentence.
@@ -234,6 +241,22 @@ def _story_span(units: list[Unit]) -> tuple[int, int]:
     while start > 0 and units[start - 1].kind == SENTENCE:
         start -= 1
     return start, end
+
+
+def _discount_comments(units: list[Unit], weights: list[float]) -> None:
+    """Prose under the readers' comments weighs a fraction of a story's.
+
+    Only a comments heading with some prose above it counts: a menu's "Comments" link at the
+    top of the page opens nothing.
+    """
+    above = 0.0
+    for index, unit in enumerate(units):
+        if unit.kind == PROSE:
+            above += weights[index]
+        elif above >= _STORY_BEFORE_COMMENTS and rules.opens_comments(unit.text):
+            for after in range(index + 1, len(units)):
+                weights[after] *= _COMMENT_SHARE
+            return
 
 
 def _best_run(units: list[Unit], weights: list[float]) -> tuple[int, int] | None:

@@ -141,6 +141,16 @@ _TOGGLE = re.compile(r"(?:(?<=[.!?\"”’])\s+|\s*(?:…|\.{3})\s*)(?:more|less
 _COMMENT_HEADER = re.compile(r"^\S.{0,80}\b(?:says|said|wrote)\s*:$", re.I)
 
 
+_COMMENTS_HEADING = re.compile(
+    r"comment|repl(?:y|ies)|responses?|conversation|discussion|have\s+your\s+say", re.I
+)
+
+
+def opens_comments(text: str) -> bool:
+    """True for the heading or first header of the readers' comments under a story."""
+    return is_comment_header(text) or (ends_section(text) and bool(_COMMENTS_HEADING.search(text)))
+
+
 def is_comment_header(text: str) -> bool:
     """True for a line shaped like the header of a reader's comment ("jdoe says:")."""
     return words(text) <= 12 and bool(_COMMENT_HEADER.match(text))
