@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from digest import clean_captions as captions
 from digest import clean_meta
 from digest import clean_rules as rules
 
@@ -44,13 +45,14 @@ _SENTENCE_SHARE = 0.5
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
-PROSE, SENTENCE, FURNITURE, SECTION_END, ASIDE, SHORT = (
+PROSE, SENTENCE, FURNITURE, SECTION_END, ASIDE, SHORT, CAPTION = (
     "prose",
     "sentence",
     "furniture",
     "section_end",
     "aside",
     "short",
+    "caption",  # a picture's caption or credit, an embedded tweet, a player's label
 )
 
 
@@ -62,6 +64,9 @@ class CleanedText:
     published: datetime | None  # aware, UTC; None when the text states no publication date
     site: str | None  # the source site's name where the text gives it
     body: str  # story paragraphs separated by a blank line; the title is not included
+    # Captions, credits and embeds found among the story's lines, once each, kept apart from
+    # the body so that a reader of the page (``parley clean``) can see what was set aside.
+    captions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,10 @@ def clean_article(raw: str) -> CleanedText:
     published = clean_meta.find_published(units, title_at, start)
     site = clean_meta.find_site(units, title_at, start)
     body = _body(units, start, end, title)
-    return CleanedText(title=title, published=published, site=site, body=body)
+    seen = dict.fromkeys(
+        unit.text for unit in units[start:end] if unit.kind == CAPTION and unit.text
+    )
+    return CleanedText(title=title, published=published, site=site, body=body, captions=tuple(seen))
 
 
 def _paragraphs(raw: str) -> list[tuple[str, bool]]:
@@ -189,8 +197,13 @@ def _mark_comments(units: list[Unit]) -> list[Unit]:
 
 def _classify(raw: str, bullet: bool) -> Unit:
     marked = rules.strip_marks(raw)
+    # A credit printed before a paragraph belongs to the picture above it, not to the text.
+    opened = rules.strip_leading_credit(marked)
     text = rules.strip_credits(marked)
-    caption = text != marked
+    # A credit after the words, or a caption's, tweet's or player's shape: not story text.
+    caption = text != opened or captions.is_aside(opened)
+    if caption:
+        return Unit(text=text, bullet=bullet, kind=CAPTION, raw=raw, caption=True)
     if rules.ends_section(text):
         kind = SECTION_END
     elif rules.opens_aside(text):
@@ -199,16 +212,11 @@ def _classify(raw: str, bullet: bool) -> Unit:
         kind = FURNITURE
     elif rules.is_prose(text):
         kind = PROSE
-    elif rules.is_short_sentence(text) or (caption and rules.words(text) >= 6):
-        # A line that carried a photo credit is a caption: keep it even without a full stop.
-        kind = SENTENCE
-    elif rules.is_unpunctuated_sentence(text):
+    elif rules.is_short_sentence(text) or rules.is_unpunctuated_sentence(text):
         kind = SENTENCE
     else:
         kind = SHORT
-    return Unit(text=text, bullet=bullet, kind=kind, raw=raw, caption=caption)
-
-
+    return Unit(text=text, bullet=bullet, kind=kind, raw=raw, caption=False)
 
 
 def _story_span(units: list[Unit]) -> tuple[int, int]:
@@ -281,7 +289,8 @@ def _best_run(units: list[Unit], weights: list[float]) -> tuple[int, int] | None
         elif unit.kind == ASIDE:
             # A box of links may sit mid-story; the story resumes after a short one only.
             gap += _MAX_GAP // 2
-        elif unit.kind != SENTENCE:
+        elif unit.kind not in (SENTENCE, CAPTION):
+            # Captions sit inside stories: they neither add nor cost.
             gap += 1
     return None if best[2] == 0 else (best[1], best[2])
 
@@ -298,6 +307,8 @@ def _extend(units: list[Unit], weights: list[float], edge: int, steps: range) ->
         unit = units[index]
         if unit.kind == SECTION_END:
             break
+        if unit.kind == CAPTION:
+            continue
         if unit.kind == PROSE:
             value += weights[index]
             gap = 0
@@ -314,27 +325,6 @@ def _extend(units: list[Unit], weights: list[float], edge: int, steps: range) ->
     return edge
 
 
-def _runs(units: list[Unit]) -> list[tuple[int, int]]:
-    """Runs of prose that no section end or long stretch of non-prose interrupts."""
-    runs: list[tuple[int, int]] = []
-    gap = 0
-    last = -1
-    for index, unit in enumerate(units):
-        if unit.kind == PROSE:
-            if last < 0 or gap > _MAX_GAP:
-                runs.append((index, index + 1))
-            else:
-                runs[-1] = (runs[-1][0], index + 1)
-            last, gap = index, 0
-        elif unit.kind == SECTION_END:
-            last, gap = -1, 0
-        elif unit.kind == ASIDE:
-            gap += _MAX_GAP // 2
-        elif unit.kind != SENTENCE:
-            gap += 1
-    return runs
-
-
 def _body(units: list[Unit], start: int, end: int, title: str | None) -> str:
     """The story's paragraphs; repeats (also cut-short repeats) and the headline dropped."""
     title_key = _key(title) if title else None
@@ -344,6 +334,8 @@ def _body(units: list[Unit], start: int, end: int, title: str | None) -> str:
         key = _key(unit.text)
         if unit.kind not in (PROSE, SENTENCE, SHORT) or not key or key == title_key:
             continue
+        if unit.kind == SHORT and clean_meta.is_header_line(unit.text):
+            continue  # a byline or a date line inside the story's span
         repeat = _repeat_of(key, keys)
         if repeat is None:
             keys.append(key)

@@ -155,6 +155,11 @@ def _is_headline(unit: _Unit, allow_prose: bool = False) -> bool:
     )
 
 
+def is_header_line(text: str) -> bool:
+    """True for a byline or a line stating a date: what sits over a story's first paragraph."""
+    return rules.is_byline(text) or _date_in(text) is not None
+
+
 def _is_meta(unit: _Unit) -> bool:
     return rules.is_byline(unit.text) or _date_in(unit.text) is not None
 

@@ -249,9 +249,14 @@ def strip_marks(text: str) -> str:
     return _TOGGLE.sub("", _LEADING_PLACEHOLDER.sub("", text, count=1), count=1).strip()
 
 
+def strip_leading_credit(text: str) -> str:
+    """Remove a photo credit that a dump printed before a paragraph: "(Photo : X) Text"."""
+    return _LEADING_CREDIT.sub("", text, count=1).strip()
+
+
 def strip_credits(text: str) -> str:
     """Remove a photo credit before or after a caption, keeping the caption's words."""
-    text = _LEADING_CREDIT.sub("", text, count=1)
+    text = strip_leading_credit(text)
     text = _TRAILING_CREDIT.sub("", text, count=1)
     tail = _CREDIT_TAIL.search(text)
     if tail and ("." not in tail.group(1) or _RIGHTS.search(tail.group(1))):
