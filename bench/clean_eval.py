@@ -1,7 +1,7 @@
 """Body-extraction quality of the cleaner on ../shared/eval/cleaning, with the set's own scorer.
 
     .venv/bin/python bench/clean_eval.py [--set ../shared/eval/cleaning] [--worst 15]
-                                         [--compare] [--dump predictions.json]
+                                         [--titles] [--compare] [--dump predictions.json]
 
 Every ``pages/<id>.txt`` is cleaned with ``digest.clean.clean_article``; the bodies are scored
 by the set's ``score.py`` (word 4-gram shingles, each page normalised, precision/recall/F1 from
@@ -9,8 +9,10 @@ the means), imported from the set itself so the figures are the benchmark's. Pri
 figures, the time per page (median and mean of the cleaning call only; the machine may be
 shared, so read them as orders of magnitude), and the pages with the lowest F1.
 
-``--compare`` adds, on the same text: the whole page unchanged (the recall ceiling) and
-jusText's paragraph classification (each line of the dump given to it as one paragraph).
+``--titles`` checks headlines against the gold titles of the meetings sets (the corpus pages
+and the seeds) and against the cleaning set's URL slugs. ``--compare`` adds, on the same
+text: the whole page unchanged (the recall ceiling) and jusText's paragraph classification
+(each line of the dump given to it as one paragraph).
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import re
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import urlparse
 
 from digest.clean import clean_article
 from digest.reader import read_text_file
@@ -109,12 +113,66 @@ def report(
             print(f"    {key}  {ff:.3f}  {pp:.3f}  {rr:.3f}  {kept}/{true}")
 
 
+SLUG_WORD = re.compile(r"[a-z]{3,}")
+
+
+def slug_agreement(truth: dict[str, dict], titles: dict[str, str | None]) -> None:
+    """How often the headline found shares half its words with the page's URL slug.
+
+    Only pages whose URL path carries a slug of four or more words count; a proxy for the
+    right headline, since the set has no gold titles.
+    """
+    agree = counted = missing = 0
+    for key, gold in truth.items():
+        slug = set(SLUG_WORD.findall(urlparse(gold["url"]).path.casefold())) - {
+            "html",
+            "htm",
+            "php",
+        }
+        if len(slug) < 4:
+            continue
+        counted += 1
+        title = titles.get(key)
+        if not title:
+            missing += 1
+            continue
+        words = set(SLUG_WORD.findall(title.casefold()))
+        agree += bool(words) and len(words & slug) >= 0.5 * min(len(words), len(slug))
+    print(f"headline agrees with the URL slug on {agree}/{counted} pages ({missing} without one)")
+
+
+def title_check(pairs: list[tuple[Path, Path]]) -> None:
+    """Headlines against the gold titles of the meetings sets (corpus pages and seeds)."""
+    right = 0
+    for gold_path, page in pairs:
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        cleaned = clean_article(read_text_file(page))
+        ok = " ".join((cleaned.title or "").split()) == " ".join((gold.get("title") or "").split())
+        right += ok
+        if not ok:
+            print(f"    {page.name}: {cleaned.title!r} (gold {gold.get('title')!r})")
+    print(f"titles right {right}/{len(pairs)}")
+
+
+def gold_pairs(gold_dir: Path, pages_dir: Path) -> list[tuple[Path, Path]]:
+    """(gold JSON, page) pairs where both exist."""
+    pairs = []
+    for gold in sorted(gold_dir.glob("*.json")):
+        page = pages_dir / f"{gold.stem}.txt"
+        if page.is_file():
+            pairs.append((gold, page))
+    return pairs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="the cleaning set's folder")
     parser.add_argument("--worst", type=int, default=15, help="how many worst pages to list")
     parser.add_argument("--compare", action="store_true", help="also the whole text and jusText")
     parser.add_argument("--dump", type=Path, help="write the cleaner's bodies as score.py input")
+    parser.add_argument(
+        "--titles", action="store_true", help="also headlines against the meetings sets' gold"
+    )
     args = parser.parse_args()
     if not (args.set / "ground-truth.json").is_file():
         sys.exit(f"no cleaning set at {args.set} (ground-truth.json missing)")
@@ -127,6 +185,12 @@ def main() -> None:
     if args.dump:
         predictions = {key: {"articleBody": body} for key, body in bodies.items()}
         args.dump.write_text(json.dumps(predictions, ensure_ascii=False), encoding="utf-8")
+    if args.titles:
+        slug_agreement(truth, {key: clean_article(raw).title for key, raw in pages.items()})
+        evals = args.set.parent
+        pairs = gold_pairs(evals / "meetings-corpus-gold", evals / "meetings-corpus")
+        pairs += gold_pairs(evals / "meetings-dev", REPO / "seeds")
+        title_check(pairs)
     if args.compare:
         whole, whole_seconds = run(pages, lambda raw: raw)
         report("whole text", truth, whole, whole_seconds, scorer, 0)

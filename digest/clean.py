@@ -315,7 +315,7 @@ def _extend(units: list[Unit], weights: list[float], edge: int, steps: range) ->
         elif unit.kind == SENTENCE:
             value += _SENTENCE_SHARE * weights[index]
         else:
-            value -= _EXTEND_COST * (_MAX_GAP // 2 if unit.kind == ASIDE else 1)
+            value -= _EXTEND_COST
             gap += _MAX_GAP // 2 if unit.kind == ASIDE else 1
             if gap > _MAX_GAP:
                 break
