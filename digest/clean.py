@@ -89,12 +89,11 @@ def clean_article(raw: str) -> CleanedText:
         # The run opened with the headline itself (a long one reads like prose).
         after = range(title_at + 1, end)
         start = next((i for i in after if units[i].kind in (PROSE, SENTENCE)), title_at + 1)
-    published = clean_meta.find_published(units, title_at, start)
     site = clean_meta.find_site(units, title_at, start)
+    published = clean_meta.find_published(units, title_at, start, site)
     body = _body(units, start, end, title)
-    seen = dict.fromkeys(
-        unit.text for unit in units[start:end] if unit.kind == CAPTION and unit.text
-    )
+    top = start if title_at is None else min(title_at, start)
+    seen = dict.fromkeys(unit.text for unit in units[top:end] if unit.kind == CAPTION and unit.text)
     return CleanedText(title=title, published=published, site=site, body=body, captions=tuple(seen))
 
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from digest import clean_rules as rules
+from digest import clean_zones as zones
 
 # How far above the story a headline may sit (page dumps put share bars and galleries there).
 _TITLE_REACH = 30
@@ -158,8 +159,13 @@ def _content_words(text: str) -> set[str]:
     return {w[:4] for w in (t.casefold() for t in _TOKEN.findall(text)) if w not in _STOP}
 
 
-def find_published(units: Sequence[_Unit], title_at: int | None, start: int) -> datetime | None:
+def find_published(
+    units: Sequence[_Unit], title_at: int | None, start: int, site: str | None = None
+) -> datetime | None:
     """The publication date stated between the headline and the story's first paragraph.
+
+    An ambiguous zone ("IST") is read by the page's country (``site``'s domain, else the
+    countries the page names), or the time is dropped and the date kept.
 
     The search starts just above the headline (wire copy puts its header date there) and
     stops at the first paragraph of running text; a lead photo's caption does not stop it,
@@ -183,7 +189,10 @@ def find_published(units: Sequence[_Unit], title_at: int | None, start: int) -> 
     # "Updated ..." only when the page gives nothing else.
     candidates.sort(key=lambda text: text.lower().startswith(("updated", "last updated")))
     for text in candidates:
-        moment = _parse_date(_DATE_LABEL.sub("", text).strip())
+        stated = _DATE_LABEL.sub("", text).strip()
+        if zones.ambiguous_zone(stated):
+            stated = zones.resolve(stated, site, (unit.text for unit in units))
+        moment = _parse_date(stated)
         if moment is not None:
             return moment
     return None
