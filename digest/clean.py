@@ -83,6 +83,7 @@ class Unit:
 def clean_article(raw: str) -> CleanedText:
     """Separate the story in ``raw`` from the page furniture around it."""
     units = _mark_comments([_classify(text, bullet) for text, bullet in _paragraphs(raw)])
+    units = _mark_caption_repeats(units)
     start, end = _story_span(units)
     title, title_at = clean_meta.find_title(units, start)
     if title_at is not None and title_at >= start:
@@ -90,7 +91,9 @@ def clean_article(raw: str) -> CleanedText:
         after = range(title_at + 1, end)
         start = next((i for i in after if units[i].kind in (PROSE, SENTENCE)), title_at + 1)
     site = clean_meta.find_site(units, title_at, start)
-    published = clean_meta.find_published(units, title_at, start, site)
+    # The site's own lines (menus, footer) tell its country better than the story does.
+    around = [unit.text for index, unit in enumerate(units) if not start <= index < end]
+    published = clean_meta.find_published(units, title_at, start, site, around)
     body = _body(units, start, end, title)
     top = start if title_at is None else min(title_at, start)
     seen = dict.fromkeys(unit.text for unit in units[top:end] if unit.kind == CAPTION and unit.text)
@@ -178,6 +181,24 @@ def _unwrap(block: list[str]) -> list[str]:
             and not (rules.ends_sentence(text) and len(text) < 0.8 * width)
         )
     return out
+
+
+def _mark_caption_repeats(units: list[Unit]) -> list[Unit]:
+    """A line that repeats a caption's words (a gallery shows each caption twice) is one too."""
+    keys = [_key(u.text) for u in units if u.kind == CAPTION and rules.words(u.text) >= 6]
+    if not keys:
+        return units
+    marked = []
+    for unit in units:
+        key = _key(unit.text)
+        # In full, or cut short, or with the caption's words first and a credit or more after.
+        if unit.kind != CAPTION and any(
+            key.startswith(seen) or (rules.words(key) >= 6 and seen.startswith(key))
+            for seen in keys
+        ):
+            unit = replace(unit, kind=CAPTION, caption=True)
+        marked.append(unit)
+    return marked
 
 
 def _mark_comments(units: list[Unit]) -> list[Unit]:
@@ -329,7 +350,12 @@ def _body(units: list[Unit], start: int, end: int, title: str | None) -> str:
     title_key = _key(title) if title else None
     keys: list[str] = []
     paragraphs: list[str] = []
+    in_box = False
     for unit in units[start:end]:
+        # A box of links ("Related stories") lasts until the story's prose resumes.
+        in_box = unit.kind == ASIDE or (in_box and unit.kind != PROSE)
+        if in_box:
+            continue
         key = _key(unit.text)
         if unit.kind not in (PROSE, SENTENCE, SHORT) or not key or key == title_key:
             continue

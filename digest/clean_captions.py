@@ -64,7 +64,8 @@ _TWEET_HINTS = ("pic.twitter.com", "(@", "twitter post")
 # A video player's or gallery's labels: "Video: ...", "Watch: ...", "Now playing", "1 of 23".
 _PLAYER = re.compile(
     r"^(?:video|watch(?:\s+now)?|now\s+playing|up\s+next|play(?:\s+video)?|duration|gallery)\s*[:|–—-]"
-    r"|^\d+\s+of\s+\d+$|^\d{1,2}:\d{2}(?::\d{2})?$|^.{0,80}\bvideo\s+transcript\b",
+    r"|^\d+\s+of\s+\d+$|^\d{1,2}:\d{2}(?::\d{2})?$|^.{0,80}\bvideo\s+transcript\b"
+    r"|^(?:view|see)\s+all\s*\(?\d+\)?(?:\s+(?:photos|images|pictures))?$|^\d+\s+(?:photos|images|pictures)$",
     re.IGNORECASE,
 )
 # Who reported or wrote the story, said after it: "Reporting by ...; Editing by ...".

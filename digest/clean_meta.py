@@ -160,12 +160,17 @@ def _content_words(text: str) -> set[str]:
 
 
 def find_published(
-    units: Sequence[_Unit], title_at: int | None, start: int, site: str | None = None
+    units: Sequence[_Unit],
+    title_at: int | None,
+    start: int,
+    site: str | None = None,
+    around: Sequence[str] = (),
 ) -> datetime | None:
     """The publication date stated between the headline and the story's first paragraph.
 
     An ambiguous zone ("IST") is read by the page's country (``site``'s domain, else the
-    countries the page names), or the time is dropped and the date kept.
+    countries named in ``around``, the page's lines outside the story), or the time is
+    dropped and the date kept.
 
     The search starts just above the headline (wire copy puts its header date there) and
     stops at the first paragraph of running text; a lead photo's caption does not stop it,
@@ -190,9 +195,13 @@ def find_published(
     candidates.sort(key=lambda text: text.lower().startswith(("updated", "last updated")))
     for text in candidates:
         stated = _DATE_LABEL.sub("", text).strip()
+        offset = None
         if zones.ambiguous_zone(stated):
-            stated = zones.resolve(stated, site, (unit.text for unit in units))
+            # Parsed as UTC without the zone, then moved by the zone's offset as read.
+            stated, offset = zones.resolve(stated, site, around)
         moment = _parse_date(stated)
+        if moment is not None and offset is not None:
+            moment -= offset
         if moment is not None:
             return moment
     return None

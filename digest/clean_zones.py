@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 
 @dataclass(frozen=True)
@@ -68,19 +69,24 @@ def ambiguous_zone(text: str) -> str | None:
     return match.group(1).upper() if match else None
 
 
-def resolve(text: str, site: str | None, page: Iterable[str]) -> str:
-    """``text`` with an ambiguous zone made explicit ("+05:30"), or its time dropped.
+def resolve(text: str, site: str | None, page: Iterable[str]) -> tuple[str, timedelta | None]:
+    """``text`` without its ambiguous zone, and the zone's UTC offset as the page reads it.
 
-    ``site`` is the site's name or domain where the page gives it; ``page`` its lines.
+    With no evidence for one reading the time goes too and the offset is None: the date
+    alone is kept. ``site`` is the site's name or domain where the page gives it; ``page``
+    the lines that tell where the site is (its menus and footer).
     """
     zone = ambiguous_zone(text)
     if zone is None:
-        return text
+        return text, None
     reading = _by_domain(AMBIGUOUS[zone], site) or _by_mentions(AMBIGUOUS[zone], page)
+    bare = _ABBREVIATION.sub(" ", text, count=1).strip(" ,;|-–—")
     if reading is not None:
-        return _ABBREVIATION.sub(f" {reading.offset}", text, count=1)
+        sign = -1 if reading.offset.startswith("-") else 1
+        hours, minutes = reading.offset[1:].split(":")
+        return bare, sign * timedelta(hours=int(hours), minutes=int(minutes))
     # No evidence: keep the date, drop the time and the zone.
-    return _TIME.sub(" ", _ABBREVIATION.sub(" ", text)).strip()
+    return _TIME.sub(" ", bare).strip(" ,;|-–—"), None
 
 
 def _by_domain(readings: tuple[Reading, ...], site: str | None) -> Reading | None:
