@@ -31,9 +31,17 @@ from digest import clean_rules as rules
 _MAX_GAP = 10
 # What one line between two paragraphs costs the run, in characters of prose.
 _GAP_COST = 40
+# Words in a line amid the story that ends no sentence and is taken for a video's or a
+# picture's title (shorter ones are subheads, longer ones sentences that lost a full stop).
+_TITLE_WORDS = (8, 25)
+_REPORTING_VERB = re.compile(r"\b(?:said|says|told|tells|according|added|adds)\b", re.I)
 # Prose under the readers' comments weighs this share, once this much prose stands above.
 _COMMENT_SHARE = 0.25
 _STORY_BEFORE_COMMENTS = 300
+# Words in a line amid the story that ends no sentence and is taken for a video's or a
+# picture's title (shorter ones are subheads, longer ones sentences that lost a full stop).
+_TITLE_WORDS = (8, 25)
+_REPORTING_VERB = re.compile(r"\b(?:said|says|told|tells|according|added|adds)\b", re.I)
 # Prose under the readers' comments weighs this share, once this much prose stands above.
 _COMMENT_SHARE = 0.25
 _STORY_BEFORE_COMMENTS = 300
@@ -94,10 +102,16 @@ def clean_article(raw: str) -> CleanedText:
     # The site's own lines (menus, footer) tell its country better than the story does.
     around = [unit.text for index, unit in enumerate(units) if not start <= index < end]
     published = clean_meta.find_published(units, title_at, start, site, around)
-    body = _body(units, start, end, title)
+    paragraphs, titles = _set_aside_titles(_body(units, start, end, title))
     top = start if title_at is None else min(title_at, start)
     seen = dict.fromkeys(unit.text for unit in units[top:end] if unit.kind == CAPTION and unit.text)
-    return CleanedText(title=title, published=published, site=site, body=body, captions=tuple(seen))
+    return CleanedText(
+        title=title,
+        published=published,
+        site=site,
+        body="\n\n".join(paragraphs),
+        captions=(*seen, *titles),
+    )
 
 
 def _paragraphs(raw: str) -> list[tuple[str, bool]]:
@@ -345,7 +359,7 @@ def _extend(units: list[Unit], weights: list[float], edge: int, steps: range) ->
     return edge
 
 
-def _body(units: list[Unit], start: int, end: int, title: str | None) -> str:
+def _body(units: list[Unit], start: int, end: int, title: str | None) -> list[str]:
     """The story's paragraphs; repeats (also cut-short repeats) and the headline dropped."""
     title_key = _key(title) if title else None
     keys: list[str] = []
@@ -368,7 +382,42 @@ def _body(units: list[Unit], start: int, end: int, title: str | None) -> str:
         elif len(key) > len(keys[repeat]):
             # A gallery often shows a caption cut short first and in full later.
             keys[repeat], paragraphs[repeat] = key, unit.text
-    return "\n\n".join(paragraphs)
+    return paragraphs
+
+
+def _set_aside_titles(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """Headline-shaped lines amid the story's sentences: video titles, uncredited captions.
+
+    A line of 10 to 25 words that ends no sentence, alone or in a pair, with sentences on both
+    sides, is a player's or a picture's title; a lead-in (ending ":") and a list of such lines
+    (three or more together) stay.
+    """
+    kept: list[str] = []
+    aside: list[str] = []
+    index = 0
+    while index < len(paragraphs):
+        run = index
+        while run < len(paragraphs) and _title_shaped(paragraphs[run]):
+            run += 1
+        before = index == 0 or rules.ends_sentence(paragraphs[index - 1])
+        after = run == len(paragraphs) or rules.ends_sentence(paragraphs[run])
+        if 1 <= run - index <= 2 and before and after and index > 0 and run < len(paragraphs):
+            aside.extend(paragraphs[index:run])
+            index = run
+            continue
+        kept.extend(paragraphs[index : max(run, index + 1)])
+        index = max(run, index + 1)
+    return kept, aside
+
+
+def _title_shaped(text: str) -> bool:
+    return (
+        _TITLE_WORDS[0] <= rules.words(text) <= _TITLE_WORDS[1]
+        and not rules.ends_sentence(text)
+        and not text.endswith((":", ",", ";"))
+        # Reported speech is the story's, even when its full stop was lost.
+        and not _REPORTING_VERB.search(text)
+    )
 
 
 def _repeat_of(key: str, keys: list[str]) -> int | None:

@@ -44,6 +44,12 @@ _CREDIT_ONLY = re.compile(
     rf"(?:{_NAME}\s*[,/|]\s*)*{_CREDIT}(?:\s*[,/|]\s*[\w.'’ -]{{1,40}})*\.?$"
 )
 _CREDIT_REACH = 160
+# Where someone stands in the picture: "Esper, left, and ...", "Joseph Yun (R) answers".
+_POSITION = re.compile(
+    r",\s(?:left|right|centre|center|(?:second|third)\s+(?:from\s+)?(?:left|right)"
+    r"|from\s+(?:left|right)|top|bottom|foreground|background)\s*,"
+    r"|\s\((?:L|R|C|L-R|R-L|left|right|centre|center)\)\s"
+)
 # A caption's own opening words.
 _CAPTION_START = re.compile(
     r"""^(?:
@@ -65,6 +71,7 @@ _TWEET_HINTS = ("pic.twitter.com", "(@", "twitter post")
 _PLAYER = re.compile(
     r"^(?:video|watch(?:\s+now)?|now\s+playing|up\s+next|play(?:\s+video)?|duration|gallery)\s*[:|–—-]"
     r"|^\d+\s+of\s+\d+$|^\d{1,2}:\d{2}(?::\d{2})?$|^.{0,80}\bvideo\s+transcript\b"
+    r"|^.{0,200}[^\d\s:]\d{1,2}:\d{2}$"  # a video title, its duration glued on: "...TV1:27"
     r"|^(?:view|see)\s+all\s*\(?\d+\)?(?:\s+(?:photos|images|pictures))?$|^\d+\s+(?:photos|images|pictures)$",
     re.IGNORECASE,
 )
@@ -78,7 +85,7 @@ _REPORTING = re.compile(
 
 def is_caption(text: str) -> bool:
     """True for a picture's caption or credit: a credit at its start or end, or its opening."""
-    if _CAPTION_START.match(text) or _CREDIT_ONLY.match(text):
+    if _CAPTION_START.match(text) or _CREDIT_ONLY.match(text) or _POSITION.search(text):
         return True
     leading = _LEADING_AGENCY.match(text)
     if leading and len(text) - leading.end() >= 20:
