@@ -32,7 +32,13 @@ def clean(file: Path, fmt: str) -> None:
         }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
-    click.echo(f"Title:     {cleaned.title or '(none found)'}")
+    if cleaned.title:
+        click.echo(f"Title:     {cleaned.title}")
+    else:
+        from digest.clean_headline import statement_headline
+
+        stand_in = statement_headline(cleaned.body)
+        click.echo(f"Title:     (none found; from the story: {stand_in or 'none'})")
     click.echo(f"Published: {published or '(no date stated)'}")
     click.echo(f"Site:      {cleaned.site or '(not named)'}")
     words = len(cleaned.body.split())
