@@ -339,8 +339,8 @@ def _extend(units: list[Unit], weights: list[float], edge: int, steps: range) ->
     gap = 0
     for index in steps:
         unit = units[index]
-        if unit.kind == SECTION_END:
-            break
+        if unit.kind == SECTION_END or rules.is_footer(unit.text):
+            break  # comments, link lists, or the page's copyright line: the story is over
         if unit.kind == CAPTION:
             continue
         if unit.kind == PROSE:

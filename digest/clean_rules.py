@@ -167,12 +167,27 @@ def ends_sentence(text: str) -> bool:
     return bool(_TERMINAL.search(text))
 
 
+# A page's footer: its copyright line ("© 2019 CBS Interactive Inc. All Rights Reserved.").
+_FOOTER = re.compile(r"^(?:©|\(c\)|copyright\b).{0,20}\d{4}|all\s+rights\s+reserved", re.I)
+# A teaser's age in a list of links: "32M ago", "updated 16M ago", "2 hours ago".
+_AGE = re.compile(
+    r"^(?:updated\s+)?\d+\s*(?:[smhd]|mins?|minutes?|hrs?|hours?|days?|weeks?)\s+ago$", re.I
+)
+
+
+def is_footer(text: str) -> bool:
+    """True for the page's copyright line, after which no story goes on."""
+    return words(text) <= 30 and bool(_FOOTER.search(text))
+
+
 def is_furniture(text: str) -> bool:
     """True for a line that belongs to the page rather than the story."""
     n = words(text)
     if _SYMBOLS_ONLY.match(text) or _PLACEHOLDER.match(text) or _URL.match(text):
         return True
     if _COUNTER.match(text) or _DOMAIN.match(text) or _BREADCRUMB.match(text):
+        return True
+    if _AGE.match(text):
         return True
     if n > 3 and _TRUNCATED.search(text):
         return True
