@@ -9,6 +9,7 @@ them with position (where the densest run of prose is) to find the story.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # List markers that page dumps (w3m, lynx, readability) put before menu and list items.
 BULLET = re.compile(r"^(?:[•◦▪▫■□☆★○●◆◇▶►‣∙·]|\d{1,2}[.)](?=\s|$))\s*")
@@ -156,6 +157,7 @@ def is_comment_header(text: str) -> bool:
     return words(text) <= 12 and bool(_COMMENT_HEADER.match(text))
 
 
+@lru_cache(maxsize=8192)
 def words(text: str) -> int:
     """Number of words: whitespace-separated, or two CJK characters to a word."""
     cjk = len(_CJK.findall(text))
