@@ -4,17 +4,22 @@ How it works, for a page dumped to text (one paragraph per line, or hard-wrapped
 
 1. Lines become *units*: whitespace tidied, list bullets noted, hard-wrapped lines re-joined
    into paragraphs.
-2. Each unit is classed by shape (``digest.clean_rules``): prose, a short sentence, furniture
+2. Each unit is classed by shape (``digest.clean_rules``, ``digest.clean_captions``): prose,
+   a short sentence, a caption (photo credit, "FILE PHOTO:", a tweet, a player's label), furniture
    (stop phrases, counters, breadcrumbs, truncated teasers...), a section-ending heading
    ("Leave a Reply"), a link box's heading ("Related stories") or other short lines (menus,
-   subheads, bylines).
-3. Prose units form runs; a run breaks at a section-ending heading ("Comments") or a long
-   stretch of non-prose, where a link box's heading ("Related") counts extra. The run with
-   the most prose is the story (menus, teaser lists and footers are short lines, so they
-   never win).
-4. The body is that run's prose and short sentences, captions' photo credits stripped,
-   repeated paragraphs and the headline dropped. Title, date and site are read from the
-   lines just above the story (``digest.clean_meta``).
+   subheads, bylines). Lines repeating a caption are captions; several comment headers end
+   the story.
+3. The story's core is the run of prose with the most weight: each paragraph adds its length
+   (divided among its repeats on the page, a quarter under a comments heading), each line
+   between paragraphs costs some, so consecutive paragraphs beat a teaser list. A section end
+   or a long stretch of non-prose breaks a run.
+4. The core grows on both sides while a stretch's prose outweighs its lines at a lower cost,
+   up to a section end or the copyright line: recall matters more than precision.
+5. The body is the span's prose, sentences and short lines (subheads, list items), without
+   bylines, date lines, link boxes, repeats and the headline; captions and lone headline-
+   shaped lines amid the sentences (video titles) are set aside in ``captions``. Title, date
+   and site are read around the story's start (``digest.clean_meta``, ``digest.clean_zones``).
 """
 
 from __future__ import annotations
