@@ -35,7 +35,7 @@ _STRONG_START = re.compile(
       | copyright\s*(?:©|\(c\)|\d{4}) | \(c\)\s*\d{4} | all\s+rights\s+reserved
       | cookie\s+(?:policy|settings|preferences|consent|notice) | we\s+use\s+cookies
       | this\s+(?:web)?site\s+uses | (?:download|get)\s+(?:the|our)\s+app | open\s+in\s+app
-      | home\s*[>»›/|] | you\s+are\s+here
+      | home\s*[>»›/|] | you\s+are\s+here | continue\s+reading\b
     )""",
     re.IGNORECASE | re.VERBOSE,
 )

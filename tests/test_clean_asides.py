@@ -121,6 +121,19 @@ def test_gallery_headline_is_not_the_title():
     assert clean_article(page).title == "Ministers meet in Oslo to restart fisheries talks"
 
 
+def test_reading_prompts_are_neither_headline_nor_story():
+    page = (
+        "Ministers meet in Oslo to restart fisheries talks\n\n"
+        + STORY
+        + "Continue reading the main story\n\n"
+        + CLOSING
+    )
+    result = clean_article(page)
+    assert result.title == "Ministers meet in Oslo to restart fisheries talks"
+    assert "Continue reading" not in result.body
+    assert result.body.endswith(CLOSING.strip())
+
+
 def test_headline_is_the_one_about_the_story_not_a_teaser_near_it():
     page = (
         "Ministers meet in Oslo to restart fisheries talks\n\n"
