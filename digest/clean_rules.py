@@ -73,6 +73,17 @@ _FURNITURE_ANYWHERE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A sign-up or app promo: its subject, said to the reader ("you", "our") or as an order
+# ("Subscribe to ..."), so a story sentence about a newsletter or an app stays.
+_PROMO = re.compile(
+    r"""\b(?:(?:our|the|this)\s+(?:free\s+|daily\s+|weekly\s+)?newsletters?\b|(?:in|to)\s+your\s+inbox
+      | send\s+(?:you\s+)?an?\s+email | unsubscribe | subscribe\s+to
+      | download\s+(?:the|our)\s+(?:free\s+)?app)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_TO_READER = re.compile(
+    r"\b(?:you|your|we|our|us)\b|^(?:sign|subscribe|get|download|join|enter|click|tap)\b", re.I
+)
 # Site links that are furniture only on a line that is not a sentence: "Privacy Policy",
 # but not "The company changed its privacy policy, regulators said."
 _LINKS_ANYWHERE = re.compile(r"\b(?:privacy\s+policy|terms\s+of\s+(?:use|service))\b", re.I)
@@ -198,6 +209,8 @@ def is_furniture(text: str) -> bool:
     if _WEAK_START.match(text) and (n <= 2 or not ends_sentence(text)):
         return True
     if n <= 40 and _FURNITURE_ANYWHERE.search(text):
+        return True
+    if n <= 40 and _PROMO.search(text) and _TO_READER.search(text):
         return True
     return not ends_sentence(text) and _LINKS_ANYWHERE.search(text) is not None
 

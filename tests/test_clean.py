@@ -560,6 +560,8 @@ LOOKALIKES = [
     "Most popular among the proposals was a joint fund for fishing communities, officials said.",
     "Search teams found the missing fishermen on Tuesday, the coast guard said.",
     "Related talks on energy will take place in Vienna next week, the ministry said.",
+    "The newsletter, launched in 2019, has two million readers, the company said.",
+    "Regulators said users could unsubscribe from the service at any time.",
 ]
 
 

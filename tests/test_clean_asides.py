@@ -134,6 +134,19 @@ def test_reading_prompts_are_neither_headline_nor_story():
     assert result.body.endswith(CLOSING.strip())
 
 
+def test_sign_up_and_app_promos_leave_the_body():
+    page = (
+        "Ministers meet in Oslo to restart fisheries talks\n\n"
+        + STORY
+        + "Every day we send an email with the top stories from the North Atlantic.\n\n"
+        "Get the day's top headlines delivered to your inbox by subscribing to our newsletter.\n\n"
+        "Download our free app for breaking news alerts.\n\n" + CLOSING
+    )
+    body = clean_article(page).body
+    assert "inbox" not in body and "send an email" not in body and "app" not in body
+    assert body.endswith(CLOSING.strip())
+
+
 def test_headline_is_the_one_about_the_story_not_a_teaser_near_it():
     page = (
         "Ministers meet in Oslo to restart fisheries talks\n\n"
