@@ -221,7 +221,8 @@ def _is_furniture(sentence: str) -> bool:
 
 def extract_candidates(article: Article) -> tuple[list[Candidate], Context]:
     """Every meeting candidate in the article, in text order, and the shared context."""
-    text = article.body
+    # Captions, set aside from the body, still tell who met where and when.
+    text = "\n\n".join((article.body, *article.captions))
     anchor, dateline, dateline_end = article_anchor(article)
     mentions = find_mentions(text)
     people = resolve(mentions)
