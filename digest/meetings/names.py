@@ -1,8 +1,9 @@
 """People in an article: capitalised-name patterns, role titles, sides, and one canonical name each.
 
 Mentions are found over the whole body so their offsets are global; a second pass merges
-spellings ("Anthony"/"Antony" Blinken, "WangYi") and expands surname-only mentions to the
-fullest form the article gives (or a well-known one from the shipped people table).
+spellings (a first name two letters off, "FirstLast" written as one word) and expands
+surname-only mentions to the fullest form the article gives (or a well-known one from the
+shipped people table, which also corrects a misspelt well-known name).
 """
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 
-from digest.meetings.gazetteer import gazetteer, place_of, side_of
+from digest.meetings.gazetteer import KnownPerson, gazetteer, is_major_place, place_of, side_of
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
 _TOKEN = (
     rf"(?:[{_UPPER}][{_LOWER}]+(?:[-'’](?![sS]\b)[{_UPPER}]?[{_LOWER}]+)*"
-    rf"|[{_UPPER}][{_LOWER}]+[{_UPPER}][{_LOWER}]+|[{_UPPER}]\."
-    rf"|[{_UPPER}](?=[ \t]+[{_UPPER}][{_LOWER}]))"  # "George W Bush"
+    rf"|[{_UPPER}][{_LOWER}]+[{_UPPER}][{_LOWER}]+|[{_UPPER}]\.)"
 )
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 _PARTICLE = r"(?:de|da|van|von|bin|al|el|del|der|la|le|dos|du)"
@@ -105,7 +106,7 @@ _COMPOUND = re.compile(
 
 def _is_stop(token: str) -> bool:
     low = token.lower().rstrip(".")
-    if _COMPOUND.search(low):  # "Korea-born", "Beijing-based": descriptions, not names
+    if _COMPOUND.search(low):  # "Lima-born", "Paris-based": descriptions, not names
         return True
     if low in _STOP or low in HONORIFICS or token.isupper() and len(token) > 1:
         return True
@@ -115,7 +116,7 @@ def _is_stop(token: str) -> bool:
 
 def _phrase_is_place(tokens: list[str]) -> bool:
     phrase = " ".join(tokens)
-    return side_of(phrase) is not None or place_of(phrase) is not None
+    return side_of(phrase) is not None or is_major_place(phrase)
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -252,7 +253,7 @@ def _describe(text: str, mention: Mention) -> None:
                 side = found
                 break
     led = _LED_BY.search(text[max(0, mention.start - 120) : mention.start])
-    if led:  # "the IMF team, led by assistant director ... Paul Acquah": the team's side
+    if led:  # "the IMF mission, led by its deputy director Jane Doe": the team's side
         side = side_of(led.group(1)) or side
     mention.role = role
     mention.side = side
@@ -296,7 +297,7 @@ def _clean_role(tokens: list[str]) -> str | None:
             last_head = index
     if last_head < 0:
         return None
-    # Keep a trailing "for Asia" / "of the Exchequer": part of the title as written.
+    # Keep a trailing "for Africa" / "of Defence": part of the title as written.
     tail = tokens[last_head + 1 :]
     if (
         len(tail) >= 2
@@ -347,6 +348,36 @@ def _close(first: str, second: str) -> bool:
     return previous[-1] <= 2
 
 
+def known_person(surface: str) -> KnownPerson | None:
+    """The well-known official a full name denotes, allowing an obvious misspelling.
+
+    Exact first; then the same number of words, one of them exact and every other one
+    within two edits of the table's spelling ("Antony"/"Anthony", "Mitterrand"/"Mitterand").
+    """
+    gaz = gazetteer()
+    exact = gaz.people.get(surface.lower())
+    if exact is not None or " " not in surface:
+        return exact
+    parts = surface.lower().split()
+    for word in (parts[0], parts[-1]):
+        for person in _people_by_word().get(word, ()):
+            known = person.name.lower().split()
+            if len(known) == len(parts) and all(
+                a == b or (len(b) > 3 and _close(a, b)) for a, b in zip(parts, known, strict=True)
+            ):
+                return person
+    return None
+
+
+@cache
+def _people_by_word() -> dict[str, list[KnownPerson]]:
+    index: dict[str, list[KnownPerson]] = {}
+    for person in set(gazetteer().people.values()):
+        for word in {person.name.lower().split()[0], person.name.lower().split()[-1]}:
+            index.setdefault(word, []).append(person)
+    return index
+
+
 def resolve(mentions: list[Mention]) -> dict[str, Person]:
     """Give every mention a canonical name; return the people keyed by that name."""
     gaz = gazetteer()
@@ -358,7 +389,7 @@ def resolve(mentions: list[Mention]) -> dict[str, Person]:
     counts = Counter(m.surface for m in full)
     canonical: dict[str, str] = {}
     for surface, _ in counts.most_common():
-        known = gaz.people.get(surface.lower())
+        known = known_person(surface)
         if known is not None and known.name.lower() != surface.lower():
             canonical[surface] = known.name
             continue

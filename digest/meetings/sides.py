@@ -41,7 +41,7 @@ def group_sides(clause: str, skip: list[tuple[int, int]] = ()) -> list[str]:
         rf"({_CAP}(?:\s+{_CAP})?)\s+"
         r"(?:are|will|to|have|had|held|agreed|were)\b",
         r"\b([A-Z][\w.]*)-([A-Z][\w.]*)\s+(?:\w+\s+)?(?:talks|summit|meeting|consultations?|"
-        r"dialogue|parley|negotiations)\b",
+        r"dialogue|negotiations)\b",
         rf"\b({_CAP}(?:\s+{_CAP})?)(?:'s|’s)\s+(?:\w+\s+)?talks\s+with\s+(?:the\s+)?"
         rf"({_CAP}(?:\s+{_CAP})*)(?:\s+and\s+(?:the\s+)?({_CAP}(?:\s+{_CAP})*))?",
         rf"\b(?:talks|meeting|negotiations)\s+with\s+(?:the\s+)?({_CAP}(?:\s+{_CAP})*)",
