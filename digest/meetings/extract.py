@@ -10,10 +10,12 @@ record per real meeting.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from digest.meetings import dates
+from digest.meetings.budget import Budget
 from digest.meetings.gazetteer import gazetteer, place_of, side_of
 from digest.meetings.names import Mention, Person, find_mentions, resolve
 from digest.meetings.places import PlaceRef, all_sides, historical, location_in, visited_places
@@ -116,6 +118,8 @@ _DESCRIPTION = re.compile(
     r"chancellor|foreign minister|secretary of state|treasury secretary|foreign secretary)\b",
     re.IGNORECASE,
 )
+# How far back "the Saudi leader" looks for the person it describes (characters).
+LOOKBACK = 6000
 _BOTH_COUNTRIES = re.compile(r"\b(?:both|the two) (?:countries|nations|sides|governments)\b")
 
 
@@ -139,6 +143,15 @@ class Candidate:
     fallback_location: PlaceRef | None = None  # from a visit whose meetings this reports
     fallback_date: tuple[str | None, str | None] | None = None  # (date, date_text) likewise
 
+    def copy(self) -> Candidate:
+        """A copy whose lists can change without touching this candidate's."""
+        return replace(
+            self,
+            participants=list(self.participants),
+            sides=list(self.sides),
+            topics=list(self.topics),
+        )
+
 
 @dataclass
 class Context:
@@ -150,9 +163,27 @@ class Context:
     dateline_end: int
     people: dict[str, Person]
     mentions: list[Mention]
-    full_dates: dict[int, str]  # weekday -> ISO date of an explicit "Friday, April 26, 2024"
+    full_dates: dict[int, str]  # weekday -> ISO date of an explicit "Friday, May 3, 2024"
+    date_index: dates.DateIndex  # every date expression of the text, matched once
     recent_sides: list[str] = field(default_factory=list)  # countries, most recent last
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # sentences (start, end, ¶)
+    mention_starts: list[int] = field(default_factory=list)  # for bisect: mentions are sorted
+
+    def __post_init__(self) -> None:
+        self.mentions.sort(key=lambda m: m.start)
+        self.mention_starts = [m.start for m in self.mentions]
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        """The mentions that begin in text[start:end], in text order (a bisect, not a scan)."""
+        low = bisect_left(self.mention_starts, start)
+        return self.mentions[low : bisect_left(self.mention_starts, end, low)]
+
+    def previous_named(self, mention: Mention) -> Mention | None:
+        """The nearest named mention before ``mention``, if any."""
+        index = bisect_left(self.mention_starts, mention.start) - 1
+        while index >= 0 and self.mentions[index].name is None:
+            index -= 1
+        return self.mentions[index] if index >= 0 else None
 
     @property
     def year(self) -> int | None:
@@ -228,27 +259,47 @@ def _is_furniture(sentence: str) -> bool:
     )
 
 
-def extract_candidates(article: Article) -> tuple[list[Candidate], Context]:
-    """Every meeting candidate in the article, in text order, and the shared context."""
+# Share of the budget by which sentence reading stops (the rest is for topics).
+SENTENCES_SHARE = 0.85
+
+
+def extract_candidates(
+    article: Article, budget: Budget | None = None
+) -> tuple[list[Candidate], Context]:
+    """Every meeting candidate in the article, in text order, and the shared context.
+
+    With a ``budget``, reading stops where it runs out; what was found before is returned.
+    """
     text = article.body
     anchor, dateline, dateline_end = article_anchor(article)
-    mentions = find_mentions(text)
+    budget = budget or Budget(seconds=float("inf"))
+    budget.start()
+    mentions = find_mentions(text, budget)
     people = resolve(mentions)
+    # Past the point where names were no longer looked for, nothing else is read either.
+    read = text if budget.spent_at is None else text[: budget.spent_at]
+    date_index = dates.DateIndex(read)
     full_dates: dict[int, str] = {}
-    for mention in dates.find_dates(text, None):
+    for mention in date_index.within(0, len(text), None, None):
         if mention.kind == "full" and mention.value and re.match(r"(?:on\s+)?\w+day", mention.text):
             full_dates.setdefault(date.fromisoformat(mention.value).weekday(), mention.value)
     if dateline:
         dateline = (dateline[0], historical(dateline[1], anchor.year if anchor else None))
-    context = Context(text, anchor, dateline, dateline_end, people, mentions, full_dates)
+    context = Context(
+        text, anchor, dateline, dateline_end, people, mentions, full_dates, date_index
+    )
     for person in people.values():
         if person.side:
             person.side = context.country(person.side)
     candidates: list[Candidate] = []
     last_subject: str | None = None
     previous_dated: tuple[int, str | None, str | None, str] | None = None
-    context.spans = sentence_spans(text)
+    context.spans = sentence_spans(read)
     for start, end, paragraph in context.spans:
+        if (budget.spent_at is not None and start >= budget.spent_at) or budget.exhausted(
+            start, SENTENCES_SHARE
+        ):
+            break  # names were not looked for beyond this point, or time is up
         sentence = text[start:end]
         if _is_furniture(sentence):
             continue
@@ -278,8 +329,8 @@ def extract_candidates(article: Article) -> tuple[list[Candidate], Context]:
         candidates += found
         officials = [
             m.name
-            for m in mentions
-            if start <= m.start < min(end, start + 80) and m.name and people[m.name].official
+            for m in context.mentions_in(start, min(end, start + 80))
+            if m.name and people[m.name].official
         ]
         if officials:
             last_subject = officials[0]
@@ -292,7 +343,7 @@ def extract_candidates(article: Article) -> tuple[list[Candidate], Context]:
 
 def _dates_in(ctx: Context, start: int, end: int, tense: str | None) -> list[dates.DateMention]:
     """Date mentions in text[start:end] (offsets relative to start), the dateline left out."""
-    found = dates.find_dates(ctx.text[start:end], ctx.anchor, tense)
+    found = ctx.date_index.within(start, end, ctx.anchor, tense)
     return [m for m in found if start + m.start >= ctx.dateline_end]
 
 
@@ -322,8 +373,8 @@ def _tense(clause: str, trigger: int | None = None) -> str | None:
 
 def _people_in(ctx: Context, start: int, end: int) -> list[str]:
     names: list[str] = []
-    for mention in ctx.mentions:
-        if start <= mention.start < end and mention.name and mention.name not in names:
+    for mention in ctx.mentions_in(start, end):
+        if mention.name and mention.name not in names:
             person = ctx.people[mention.name]
             if person.official and (person.side or person.roles):
                 names.append(mention.name)
@@ -337,8 +388,8 @@ def _described(ctx: Context, clause: str, start: int) -> list[str]:
         side = side_of(match.group(1).strip()) if match.group(1).strip() else None
         role = match.group(2).lower()
         best = None
-        for mention in ctx.mentions:
-            if mention.start >= start or not mention.name:
+        for mention in ctx.mentions_in(max(0, start - LOOKBACK), start):
+            if not mention.name:
                 continue
             person = ctx.people[mention.name]
             roles = " ".join(person.roles).lower()
@@ -375,9 +426,7 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     for name in _described(ctx, clause, start):
         if name not in names:
             names.insert(0, name)
-    named_before = any(
-        start <= m.start < start + trigger.start() and m.name in names for m in ctx.mentions
-    )
+    named_before = any(m.name in names for m in ctx.mentions_in(start, start + trigger.start()))
     pronoun = not named_before and _PRONOUN_BEFORE.search(clause[: trigger.start()])
     subject = (
         previous_names[0]
@@ -508,14 +557,12 @@ def _fill_unsided(ctx: Context, clause: str, names: list[str], sides: list[str])
 
 def _coordinated_with(ctx: Context, clause: str, name: str) -> str | None:
     """The person just before "<X> and <name>" ("King A and Queen B"): they share a side."""
-    previous = None
-    for mention in ctx.mentions:
-        if mention.name == name and previous is not None:
+    for mention in ctx.people[name].mentions:
+        previous = ctx.previous_named(mention)
+        if previous is not None:
             between = ctx.text[previous.end : mention.start]
             if re.fullmatch(r"\s+and\s+(?:[A-Z][\w.]*\s+)?", between):
                 return previous.name
-        if mention.name:
-            previous = mention
     return None
 
 
@@ -525,9 +572,7 @@ def _visit_candidates(
     results: list[Candidate] = []
     for position, place in visited_places(clause):
         host = ctx.country(place[1])
-        before = [
-            m.name for m in ctx.mentions if start <= m.start < start + position and m.name in names
-        ]
+        before = [m.name for m in ctx.mentions_in(start, start + position) if m.name in names]
         visitor = before[-1] if before else (names[0] if names else None)
         visitor_side = ctx.people[visitor].side if visitor else None
         if visitor_side is None or visitor_side == host:  # a visit is by one side to another

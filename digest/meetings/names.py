@@ -9,11 +9,13 @@ shipped people table, which also corrects a misspelt well-known name).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from digest.meetings.budget import Budget
 from digest.meetings.gazetteer import KnownPerson, gazetteer, is_major_place, place_of, side_of
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
@@ -119,10 +121,19 @@ def _phrase_is_place(tokens: list[str]) -> bool:
     return side_of(phrase) is not None or is_major_place(phrase)
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Candidate person mentions: capitalised runs with place, role and stop words removed."""
+# Share of the extraction budget that finding names may use (digest.meetings.budget).
+MENTIONS_SHARE = 0.3
+
+
+def find_mentions(text: str, budget: Budget | None = None) -> list[Mention]:
+    """Candidate person mentions: capitalised runs with place, role and stop words removed.
+
+    When ``budget`` runs out the rest of the text is not searched (its offset is recorded).
+    """
     mentions: list[Mention] = []
     for run in _RUN.finditer(text):
+        if budget is not None and budget.exhausted(run.start(), MENTIONS_SHARE):
+            break
         tokens = [(m.group(0), run.start() + m.start()) for m in re.finditer(r"\S+", run.group(0))]
         flags = [False] * len(tokens)  # True = cannot be part of a name
         i = 0
@@ -378,6 +389,12 @@ def _people_by_word() -> dict[str, list[KnownPerson]]:
     return index
 
 
+def _last_before(starts: list[int], position: int) -> int:
+    """The largest start before ``position`` (-1 when none); ``starts`` is sorted."""
+    index = bisect_left(starts, position)
+    return starts[index - 1] if index else -1
+
+
 def resolve(mentions: list[Mention]) -> dict[str, Person]:
     """Give every mention a canonical name; return the people keyed by that name."""
     gaz = gazetteer()
@@ -388,38 +405,41 @@ def resolve(mentions: list[Mention]) -> dict[str, Person]:
     full = [m for m in mentions if " " in m.surface]
     counts = Counter(m.surface for m in full)
     canonical: dict[str, str] = {}
+    by_last: dict[str, list[str]] = {}  # last word -> canonical full names
     for surface, _ in counts.most_common():
         known = known_person(surface)
         if known is not None and known.name.lower() != surface.lower():
             canonical[surface] = known.name
             continue
         parts = surface.split()
-        for other in list(dict.fromkeys(canonical.values())):
+        # Only names with the same last word can be spellings of one another.
+        for other in by_last.get(parts[-1], ()):
             other_parts = other.split()
-            if (
-                len(other_parts) == len(parts)
-                and other_parts[-1] == parts[-1]
-                and _close(other_parts[0], parts[0])
-            ):
+            if len(other_parts) == len(parts) and _close(other_parts[0], parts[0]):
                 canonical[surface] = other
                 break
         else:
             canonical[surface] = surface
-    names_in_order = [(m.start, canonical[m.surface]) for m in full]
-    name_counts = Counter(canonical[m.surface] for m in full)
+            by_last.setdefault(parts[-1], []).append(surface)
+    positions: dict[str, list[int]] = {}  # canonical name -> starts of its full mentions
+    for mention in full:
+        positions.setdefault(canonical[mention.surface], []).append(mention.start)
+    by_word: dict[str, list[str]] = {}  # first or last word -> full names
+    for name in positions:
+        for word in dict.fromkeys((name.split()[0], name.split()[-1])):
+            by_word.setdefault(word, []).append(name)
     for mention in mentions:
         if " " in mention.surface:
             mention.name = canonical[mention.surface]
             continue
-        candidates = [
-            name for name in name_counts if mention.surface in (name.split()[0], name.split()[-1])
-        ]
+        candidates = by_word.get(mention.surface, [])
         if candidates:
-            best = max(name_counts[c] for c in candidates)
-            top = [c for c in candidates if name_counts[c] == best]
-            if len(top) > 1:
-                earlier = [n for s, n in names_in_order if s < mention.start and n in top]
-                top = earlier[-1:] or top
+            best = max(len(positions[c]) for c in candidates)
+            top = [c for c in candidates if len(positions[c]) == best]
+            if len(top) > 1:  # the one written out most recently before this mention
+                before = [(_last_before(positions[c], mention.start), c) for c in top]
+                earlier = max(before)
+                top = [earlier[1]] if earlier[0] >= 0 else top
             mention.name = top[0]
             continue
         known = gaz.people.get(mention.surface.lower())
