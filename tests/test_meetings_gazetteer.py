@@ -24,7 +24,7 @@ def test_every_shipped_table_states_where_its_entries_come_from():
     ("name", "city", "country"),
     [
         ("Curitiba", "Curitiba", "Brazil"),  # a GeoNames city no table lists by hand
-        ("Peking", "Beijing", "China"),  # an alternate name maps to the city's own name
+        ("Peking", "Beijing", "China"),  # a former name maps to the city's own name
         ("Bombay", "Mumbai", "India"),
         ("Hong Kong", "Hong Kong", "China"),  # GUIDE §7
         ("White House", "Washington", "United States"),  # a seat of government

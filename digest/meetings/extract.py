@@ -27,7 +27,8 @@ TRIGGER = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|talks|held discussions|discussions with|"
     r"discussed with|negotiations|consultations?|summit|co-chair|escorts|escorted|"
     r"greeted|received|hosted|phone call|telephone call|phoned|telephoned|"
-    r"by (?:phone|telephone)|telephone conversation|video call|videoconference|"
+    r"by (?:phone|telephone)|(?:phone|telephone) (?:conversation|talks)|video call|"
+    r"videoconference|spoke (?:by (?:phone|telephone) )?(?:to|with)|speaks (?:to|with)|"
     r"visit|visits|visited|visiting|trip|stops? in|conference with|mission to|"
     r"went to|travell?ed to|(?:will|to) see|session|gather|shak(?:e|es|ing) hands|shook hands)\b",
     re.IGNORECASE,
@@ -36,7 +37,7 @@ TRIGGER = re.compile(
 ENCOUNTER = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|talks|discussions|discussed|negotiations|"
     r"consultations?|summit|co-chair|escort\w*|greeted|received|hosted|phone|telephone|"
-    r"phoned|telephoned|(?:phone|telephone|video) call|call with|videoconference|"
+    r"phoned|telephoned|(?:phone|telephone|video) call|call with|videoconference|spoke|speaks|"
     r"conference|see|session|gather|hands)\b",
     re.IGNORECASE,
 )
@@ -495,7 +496,7 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     if not org_session and re.search(r"\bsession\b", clause):  # "..., speaking before a session"
         sentence = ctx.text[sentence_span[0] : sentence_span[1]]
         org_session = [s for s in all_sides(sentence) if s in organisations]
-    if "UN Security Council" in org_session and "United Nations" in org_session:
+    if "United Nations Security Council" in org_session and "United Nations" in org_session:
         org_session.remove("United Nations")
     is_org_session = bool(org_session) and re.search(
         r"\b(?:meet|meets|meeting|session|summit|gather)\b", clause, re.I
@@ -506,17 +507,53 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     # (a visit to a leader's grave is not a meeting with the leader).
     only_visit = not ENCOUNTER.search(clause)
     if (len(sides) >= 2 or is_org_session) and not only_visit:
-        results.append(
-            Candidate(
-                participants=names,
-                sides=list(sides),
-                kind=_kind(clause, names, sides, ctx),
-                location=location,
-                **base,
-            )
+        meeting = Candidate(
+            participants=names,
+            sides=list(sides),
+            kind=_kind(clause, names, sides, ctx),
+            location=location,
+            **base,
         )
+        results += separate_meetings(meeting, clause, ctx.people) or [meeting]
     results += _event_candidates(ctx, clause, (start, sentence_span[0]), events, names, sides, base)
     return results, names
+
+
+# "held separate talks with A and B", "bilateral meetings with A, B and C" (GUIDE §3).
+SEPARATELY = re.compile(
+    r"\b(?:separate(?:ly)?|individually|one by one|in turn|bilateral (?:meetings|talks|"
+    r"discussions|sessions))\b",
+    re.IGNORECASE,
+)
+
+
+def separate_meetings(
+    meeting: Candidate, clause: str, people: dict[str, Person]
+) -> list[Candidate]:
+    """One candidate per counterpart when the clause says the encounters were separate.
+
+    The first person is the one who met the others; each counterpart from another side gets
+    a bilateral record of its own. Empty when the clause does not say so.
+    """
+    if len(meeting.participants) < 3 or not SEPARATELY.search(clause):
+        return []
+    host, *others = meeting.participants
+    host_side = people[host].side
+    split = []
+    for other in others:
+        side = people[other].side
+        if side is None or side == host_side:
+            continue
+        split.append(
+            replace(
+                meeting,
+                participants=[host, other],
+                sides=[s for s in (host_side, side) if s],
+                kind="talks",
+                topics=list(meeting.topics),
+            )
+        )
+    return split if len(split) >= 2 else []
 
 
 def _fill_unsided(ctx: Context, clause: str, names: list[str], sides: list[str]) -> None:
@@ -742,6 +779,6 @@ def _kind(clause: str, names: list[str], sides: list[str], ctx: Context) -> str:
 
 # Standing bodies whose own meetings are kind "other" (GUIDE §5); G7/G8/EU leaders meet in summits.
 SESSION_BODIES = {
-    "UN Security Council", "United Nations", "International Monetary Fund", "World Bank",
-    "World Trade Organization", "International Atomic Energy Agency",
+    "United Nations Security Council", "United Nations", "International Monetary Fund",
+    "World Bank", "World Trade Organization", "International Atomic Energy Agency",
 }  # fmt: skip

