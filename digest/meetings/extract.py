@@ -296,7 +296,7 @@ def extract_candidates(
     last_subject: str | None = None
     previous_dated: tuple[int, str | None, str | None, str] | None = None
     context.spans = sentence_spans(read)
-    for start, end, paragraph in context.spans:
+    for index, (start, end, paragraph) in enumerate(context.spans):
         if (budget.spent_at is not None and start >= budget.spent_at) or budget.exhausted(
             start, SENTENCES_SHARE
         ):
@@ -318,6 +318,12 @@ def extract_candidates(
                 previous_names,
             )
             found += clause_found
+        if any(len(c.participants) >= 3 for c in found):
+            around = range(max(0, index - 2), min(len(context.spans), index + 2))
+            nearby = " ".join(
+                text[context.spans[i][0] : context.spans[i][1]] for i in around if i != index
+            )
+            found = _split_by_neighbours(found, nearby, people)
         if found:
             if not sentence_dates and previous_dated and previous_dated[0] == paragraph:
                 for candidate in found:
@@ -348,10 +354,26 @@ def _dates_in(ctx: Context, start: int, end: int, tense: str | None) -> list[dat
     return [m for m in found if start + m.start >= ctx.dateline_end]
 
 
+# "will hold talks with A and meet B": a second meeting verb with its own object is a second
+# occasion (GUIDE §3); the clause after "and" shares the first one's subject.
+SECOND_VERB = (
+    r"(?:will\s+|would\s+|to\s+|also\s+|then\s+|later\s+)?(?:meet|meets|met|see|sees|saw|"
+    r"hold|holds|held|visit|visits|visited|call(?:s|ed)? on)\b"
+)
+_SECOND_CLAUSE = re.compile(rf",?\s+and\s+(?={SECOND_VERB})")
+_SHARED_SUBJECT = re.compile(rf"\s*{SECOND_VERB}")
+
+
 def _clauses(sentence: str) -> list[tuple[int, int]]:
     spans = []
     position = 0
-    for match in SEPARATORS.finditer(sentence):
+    cuts = sorted(
+        [*SEPARATORS.finditer(sentence), *_SECOND_CLAUSE.finditer(sentence)],
+        key=lambda m: m.start(),
+    )
+    for match in cuts:
+        if match.start() < position:
+            continue
         spans.append((position, match.start()))
         position = match.end()
     spans.append((position, len(sentence)))
@@ -436,6 +458,8 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     )
     if pronoun and subject and subject not in names:
         names.insert(0, subject)
+    if previous_names and _SHARED_SUBJECT.match(clause) and previous_names[0] not in names:
+        names.insert(0, previous_names[0])  # "... and meet B": the same subject meets B
     tense = _tense(clause, trigger.start())
     events = list(EVENT.finditer(clause))
     sides: list[str] = []
@@ -554,6 +578,27 @@ def separate_meetings(
             )
         )
     return split if len(split) >= 2 else []
+
+
+_GROUP_MEETING = re.compile(r"\b(?:talks|meeting|meetings|summit|session|conference)\b", re.I)
+
+
+def _split_by_neighbours(
+    found: list[Candidate], nearby: str, people: dict[str, Person]
+) -> list[Candidate]:
+    """Meetings with several counterparts that the sentences around call bilateral or separate.
+
+    "X is to see A, B and C." next to "The bilateral discussions precede talks of the group":
+    one record per counterpart, and the group's own meeting stays when those sentences name one.
+    """
+    if not SEPARATELY.search(nearby):
+        return found
+    group = _GROUP_MEETING.search(SEPARATELY.sub(" ", nearby)) is not None
+    out: list[Candidate] = []
+    for candidate in found:
+        split = separate_meetings(candidate, nearby, people)
+        out += split + ([candidate] if group or not split else [])
+    return out
 
 
 def _fill_unsided(ctx: Context, clause: str, names: list[str], sides: list[str]) -> None:
