@@ -88,3 +88,16 @@ def test_same_meeting_is_one_pure_function_of_people_dates_and_kind():
     assert same_meeting(people_key, "2024-05-06", "talks", people_key, "2024-05-07", "talks")
     assert not same_meeting(people_key, "2024-05-06", "talks", people_key, "2024-05-20", "talks")
     assert not same_meeting(people_key, "2024-05", "visit", people_key, "2024-05", "talks")
+
+
+def test_a_summit_named_with_its_year_is_dated_by_it():
+    found = meetings("The plan was first outlined at the 2019 Lima Summit, officials said.")
+    assert len(found) == 1
+    assert (found[0]["date"], found[0]["status"], found[0]["kind"]) == ("2019", "mentioned", "summit")
+    assert found[0]["location"] == {"city": "Lima", "country": "Peru"}
+
+
+def test_a_summit_of_industrialised_nations_is_the_group_of_seven():
+    found = meetings("Leaders will gather for the Lima summit of industrialized nations in June.")
+    assert len(found) == 1 and "Group of Seven" in found[0]["sides"]
+    assert found[0]["date"] == "2024-06" and found[0]["status"] == "planned"

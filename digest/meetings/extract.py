@@ -18,7 +18,14 @@ from digest.meetings import dates
 from digest.meetings.budget import Budget
 from digest.meetings.gazetteer import gazetteer, place_of, side_of
 from digest.meetings.names import Mention, Person, find_mentions, resolve
-from digest.meetings.places import PlaceRef, all_sides, historical, location_in, visited_places
+from digest.meetings.places import (
+    PlaceRef,
+    all_sides,
+    historical,
+    location_in,
+    place_at,
+    visited_places,
+)
 from digest.meetings.sides import GROUP_NOUNS, event_sides, group_sides
 from digest.models import Article
 from digest.sentences import split_sentences
@@ -99,10 +106,18 @@ SEPARATORS = re.compile(
     re.IGNORECASE,
 )
 SEPARATE = re.compile(r"\b(?:after|before|following|since|ahead of|until)\b", re.IGNORECASE)
+# A named summit or conference ("the 1986 Tokyo Summit", "the G7 summit", "a summit of EU
+# leaders"); a meeting counts as an event only with a group after "of" ("the London meeting
+# of the seven richest nations").
+_GROUP_TAIL = (
+    r"\s+of\s+(?:the\s+)?(?:world's\s+|world’s\s+)?(?:[A-Z][\w-]*\s+|[\w-]+\s+){0,3}?"
+    r"(?:leaders|nations|countries|ministers|economies|democracies|powers)"
+)
 EVENT = re.compile(
-    r"\b(?:[Tt]he|[Aa]n?)\s+(?P<name>(?:[A-Z][\w.'’-]*\s+){0,5}?(?:\([A-Z0-9-]+\)\s+)?)"
-    r"(?P<noun>[Ss]ummit|[Cc]onference)"
-    r"(?P<tail>\s+of\s+(?:[A-Z]\w+\s+)?(?:leaders|industriali[sz]ed nations))?"
+    r"\b(?:[Tt]he|[Aa]n?)\s+(?:(?P<year>(?:19|20)\d\d)\s+)?"
+    r"(?P<name>(?:[A-Z][\w.'’-]*\s+){0,5}?(?:\([A-Z0-9-]+\)\s+)?)"
+    rf"(?:(?P<noun>[Ss]ummit|[Cc]onference)(?P<tail>{_GROUP_TAIL})?"
+    rf"|(?P<meeting>meeting)(?P<meeting_tail>{_GROUP_TAIL}))"
 )
 _DATELINE = re.compile(
     r"^\s*(?P<city>[A-Z][A-Za-z .'-]{1,40}?)\s*"
@@ -701,12 +716,14 @@ def _event_candidates(
     start, sentence_start = starts
     results = []
     for event in events:
-        name = (event.group("name") + event.group("noun") + (event.group("tail") or "")).strip()
-        if not re.search(r"[A-Z]", event.group("name") + (event.group("tail") or "")):
+        noun = event.group("noun") or event.group("meeting")
+        tail = event.group("tail") or event.group("meeting_tail") or ""
+        name = (event.group("name") + noun + tail).strip()
+        if not re.search(r"[A-Z]", event.group("name") + tail) and not event_sides(name):
             continue
         own_sides = [ctx.country(s) for s in event_sides(name)]
         organisations = gazetteer().organisations
-        if event.group("noun").lower() == "conference" and not (
+        if noun.lower() == "conference" and not (
             set(own_sides) & organisations or len(own_sides) >= 2
         ):
             continue
@@ -725,11 +742,15 @@ def _event_candidates(
         mention = after[0] if after else None
         value = mention.value if mention else None
         status = _status(window, tense, mention, value, ctx.anchor)
+        year = event.group("year")
+        if mention is None and year:  # "the 1986 Tokyo Summit"
+            value = year
+            if ctx.anchor is None or int(year) < ctx.anchor.year:
+                status = "mentioned"
         place = location_in(clause[event.start() :], 0)
         if place is None:
-            found_place = re.search(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?", name)
-            inner = place_of(found_place.group(0)) if found_place else None
-            place = (inner.city, inner.country) if inner else None
+            found_place = place_at(event.group("name"))  # "the Lima Summit"
+            place = found_place[1] if found_place else None
         if not own_sides and place is None:
             continue
         leaders = [n for n in names if ctx.people[n].is_leader]
@@ -738,15 +759,21 @@ def _event_candidates(
             Candidate(
                 participants=leaders,
                 sides=own_sides + [s for s in sides if s not in own_sides and leaders],
-                kind="summit" if "summit" in name.lower() and "minister" not in name else "other",
+                kind=(
+                    "summit"
+                    if "summit" in name.lower() and "minister" not in name
+                    else "talks"
+                    if event.group("meeting")
+                    else "other"
+                ),
                 location=place,
                 event=name,
                 **{
                     **base,
                     "status": status,
                     "date": value,
-                    "date_text": mention.text.strip().rstrip(".,") if mention else None,
-                    "explicit_date": mention is not None,
+                    "date_text": mention.text.strip().rstrip(".,") if mention else year,
+                    "explicit_date": mention is not None or year is not None,
                 },
             )
         )

@@ -17,7 +17,7 @@ from countryinfo import CountryInfo
 from countryinfo.exceptions import CountryNotFoundError
 
 # A city of at least this many people is a place the gazetteer knows; capitals always are.
-CITY_POPULATION = 250_000
+CITY_POPULATION = 50_000
 # Alternate spellings ("Danang", "Kiev") are taken only for cities this large: small towns'
 # variants collide with ordinary words and people's names.
 ALTERNATE_NAME_POPULATION = 1_000_000
