@@ -93,7 +93,8 @@ def test_same_meeting_is_one_pure_function_of_people_dates_and_kind():
 def test_a_summit_named_with_its_year_is_dated_by_it():
     found = meetings("The plan was first outlined at the 2019 Lima Summit, officials said.")
     assert len(found) == 1
-    assert (found[0]["date"], found[0]["status"], found[0]["kind"]) == ("2019", "mentioned", "summit")
+    meeting = found[0]
+    assert (meeting["date"], meeting["status"], meeting["kind"]) == ("2019", "mentioned", "summit")
     assert found[0]["location"] == {"city": "Lima", "country": "Peru"}
 
 
