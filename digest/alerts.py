@@ -43,7 +43,10 @@ class TopicMatcher:
         self._phrases: dict[str, tuple[frozenset[str], re.Pattern[str]]] = {}
         for topic in set(topics):
             if topic in vocabulary:
-                self._tags[topic] = vocabulary.matcher(topic)
+                # An alert on a tag also fires on the tag's own name ("security").
+                own = phrase_pattern(topic).pattern
+                tag = vocabulary.matcher(topic).pattern
+                self._tags[topic] = re.compile(f"{tag}|{own}", re.IGNORECASE)
             else:
                 words = frozenset(WORD.findall(topic.lower()))
                 self._phrases[topic] = (words, phrase_pattern(topic))

@@ -122,3 +122,10 @@ def test_the_prefilter_finds_exactly_what_each_tag_regex_finds(text):
     vocabulary = shipped_vocabulary()
     expected = [tag for tag in vocabulary if vocabulary.matcher(tag).search(text)]
     assert vocabulary.tags_in(text) == expected
+
+
+def test_an_alert_on_a_tag_also_fires_on_the_tags_own_name():
+    from digest.meetings.topics import shipped_vocabulary
+
+    article = Article(location="x", body="A new security law was passed.", content_hash="h", id=1)
+    assert TopicMatcher(["security"], shipped_vocabulary()).matches(article) == {"security"}
