@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 # A city of at least this many people is a place the gazetteer knows; capitals always are.
 CITY_POPULATION = 50_000
-# Alternate spellings ("Danang", "Kiev") are taken only for cities this large: small towns'
+# Alternate spellings ("Danang") are taken only for cities this large: small towns'
 # variants collide with ordinary words and people's names.
 ALTERNATE_NAME_POPULATION = 1_000_000
 
@@ -96,17 +96,18 @@ def _squeeze(name: str) -> str:
 
 
 def _near_spelling(first: str, second: str) -> bool:
-    """Same first letter and at most two edits apart, ignoring spaces and hyphens."""
+    """The same name up to spaces, hyphens and one letter ("Danang", "Da Nang"; "Tehran")."""
     a, b = _squeeze(first), _squeeze(second)
-    if not a or a[:1] != b[:1] or abs(len(a) - len(b)) > 2:
+    if a == b:
+        return True
+    if not a or a[0] != b[:1] or abs(len(a) - len(b)) > 1:
         return False
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1] <= 2
+    if len(a) == len(b):  # one letter replaced
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    pairs = enumerate(zip(short, long, strict=False))
+    index = next((i for i, (x, y) in pairs if x != y), len(short))
+    return short[index:] == long[index + 1 :]  # one letter inserted
 
 
 def cities() -> Iterator[CityRecord]:
@@ -125,7 +126,7 @@ def cities() -> Iterator[CityRecord]:
                 for n in row["alternatenames"]
                 if len(n) >= 4 and _latin(ascii_fold(n).strip()) and len(n.split()) <= 3
             ]
-        # Only spellings of the same name ("Danang" for Da Nang, "Kiev" for Kyiv): other
+        # Only spellings of the same name ("Danang" for Da Nang): other
         # alternate names in GeoNames are mostly other languages' names, and some of them are
         # also places elsewhere ("Bali").
         alternates = tuple(n for n in dict.fromkeys(names) if n != name and _near_spelling(n, name))
