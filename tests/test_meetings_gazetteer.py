@@ -59,3 +59,10 @@ def test_a_misspelt_well_known_name_is_corrected_and_a_stranger_is_not():
     assert known_person("Anthony Blinken").name == "Antony Blinken"
     assert known_person("Francois Mitterand").name == "Francois Mitterrand"
     assert known_person("Anthony Smith") is None
+
+
+def test_the_geonames_snapshot_is_what_the_installed_packages_give():
+    from digest.meetings import world
+
+    shipped = resources.files("digest").joinpath("data", world.SNAPSHOT).read_text("utf-8")
+    assert shipped == world.snapshot_text(), "regenerate: python -m digest.meetings.world"
