@@ -102,3 +102,17 @@ def test_a_summit_of_industrialised_nations_is_the_group_of_seven():
     found = meetings("Leaders will gather for the Lima summit of industrialized nations in June.")
     assert len(found) == 1 and "Group of Seven" in found[0]["sides"]
     assert found[0]["date"] == "2024-06" and found[0]["status"] == "planned"
+
+
+def test_a_meeting_that_could_happen_is_not_a_meeting_but_a_could_elsewhere_is_harmless():
+    assert (
+        meetings(
+            "The talks could pave the way for a summit between the Kenyan and Chilean presidents."
+        )
+        == []
+    )
+    found = meetings(
+        "Kenyan President Amos Kiptoo, who could face elections soon, met Chilean President "
+        "Ana Soto in Nairobi on Monday."
+    )
+    assert [sorted(n for n, _ in people(m)) for m in found] == [["Amos Kiptoo", "Ana Soto"]]

@@ -54,7 +54,7 @@ NEGATIVE = re.compile(
     r"\b(?:cancel+(?:ed|ing|s)?|cancel|call(?:ed|ing)? off|scrap(?:ped|s)?|shelved|scuttled|"
     r"postponed|refused|rejected|declined|rebuff\w*|snubbed|boycott\w*|no plans|"
     # wished for, or the writer's guess
-    r"wanted|wants to|would like|hopes? to|wish(?:es|ed)? to|might|may meet|could|whether|"
+    r"wanted|wants to|would like|hopes? to|wish(?:es|ed)? to|may meet|whether|"
     r"(?:a|the) (?:request|proposal|invitation) for|"
     # habitual or generic contact
     r"regularly|routinely|semiannual\w*|every (?:year|month)|"
@@ -275,6 +275,17 @@ def _is_furniture(sentence: str) -> bool:
     )
 
 
+# A modal that governs the meeting word: "the two could meet", "could pave the way for talks".
+_MODAL = re.compile(r"\b(?:could|might)\b[^,;]{0,60}$", re.IGNORECASE)
+
+
+def _guessed(clause: str) -> bool:
+    """True when a meeting word is only a possibility ("could lead to a summit"), GUIDE §2."""
+    return any(
+        _MODAL.search(clause[max(0, m.start() - 80) : m.start()]) for m in TRIGGER.finditer(clause)
+    )
+
+
 # Share of the budget by which sentence reading stops (the rest is for topics).
 SENTENCES_SHARE = 0.85
 
@@ -451,7 +462,7 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     clause = ctx.text[start:end]
     trigger = TRIGGER.search(clause)
     names = _people_in(ctx, start, end)
-    if trigger is None or NEGATIVE.search(clause):
+    if trigger is None or NEGATIVE.search(clause) or _guessed(clause):
         return [], names
     reporting = REPORTING.search(clause)
     if reporting and reporting.end() < trigger.start():
