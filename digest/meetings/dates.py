@@ -71,7 +71,7 @@ _KEYWORDS = frozenset(
      "afternoon", "evening", "days", "weeks", "months", "years"]
 )  # fmt: skip
 _WORDS = re.compile(r"[a-z]+|\d+")
-_MARGIN = 40  # characters each side of a keyword: "Over six weeks ago", "on Friday, May 3"
+_MARGIN = 40  # characters each side of a keyword: "about three weeks ago", "on Friday, May 3"
 
 
 def _windows(text: str) -> list[tuple[int, int]]:

@@ -106,7 +106,7 @@ SEPARATORS = re.compile(
     re.IGNORECASE,
 )
 SEPARATE = re.compile(r"\b(?:after|before|following|since|ahead of|until)\b", re.IGNORECASE)
-# A named summit or conference ("the 1986 Tokyo Summit", "the G7 summit", "a summit of EU
+# A named summit or conference ("the 2019 Lima Summit", "the G7 summit", "a summit of EU
 # leaders"); a meeting counts as an event only with a group after "of" ("the London meeting
 # of the seven richest nations").
 _GROUP_TAIL = (
@@ -134,7 +134,7 @@ _DESCRIPTION = re.compile(
     r"chancellor|foreign minister|secretary of state|treasury secretary|foreign secretary)\b",
     re.IGNORECASE,
 )
-# How far back "the Saudi leader" looks for the person it describes (characters).
+# How far back "the Kenyan leader" looks for the person it describes (characters).
 LOOKBACK = 6000
 _BOTH_COUNTRIES = re.compile(r"\b(?:both|the two) (?:countries|nations|sides|governments)\b")
 
@@ -431,7 +431,7 @@ def _people_in(ctx: Context, start: int, end: int) -> list[str]:
 
 
 def _described(ctx: Context, clause: str, start: int) -> list[str]:
-    """People a clause names by description: "the Saudi leader", "The Treasury Secretary"."""
+    """People a clause names by description: "the Kenyan leader", "the Finance Minister"."""
     found = []
     for match in _DESCRIPTION.finditer(clause):
         side = side_of(match.group(1).strip()) if match.group(1).strip() else None
@@ -651,7 +651,7 @@ def _fill_unsided(ctx: Context, clause: str, names: list[str], sides: list[str])
     host = ctx.country(place[1]) if place else None
     if len(free) == 1 and len(unsided) == 1:
         ctx.people[unsided[0]].side = free[0]
-    elif host and taken - {None} and host not in taken:  # people met in Tokyo: Japanese
+    elif host and taken - {None} and host not in taken:  # people met in Lima: Peruvian
         for name in unsided:
             ctx.people[name].side = host
     elif ctx.dateline:
@@ -754,7 +754,7 @@ def _event_candidates(
         value = mention.value if mention else None
         status = _status(window, tense, mention, value, ctx.anchor)
         year = event.group("year")
-        if mention is None and year:  # "the 1986 Tokyo Summit"
+        if mention is None and year:  # "the 2019 Lima Summit"
             value = year
             if ctx.anchor is None or int(year) < ctx.anchor.year:
                 status = "mentioned"

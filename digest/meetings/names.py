@@ -310,7 +310,7 @@ def _clean_role(tokens: list[str]) -> str | None:
     gaz = gazetteer()
     while tokens and tokens[0].lower() in ("of", "for", "the", "and", "'s"):
         tokens = tokens[1:]
-    # End the role at its last head word ("chairwoman of the National" -> "chairwoman").
+    # End the role at its last head word ("director of the Bureau" -> "director").
     last_head = -1
     for index, token in enumerate(tokens):
         low = token.lower()
@@ -374,7 +374,7 @@ def known_person(surface: str) -> KnownPerson | None:
     """The well-known official a full name denotes, allowing an obvious misspelling.
 
     Exact first; then the same number of words, one of them exact and every other one
-    within two edits of the table's spelling ("Antony"/"Anthony", "Mitterrand"/"Mitterand").
+    within two edits of the table's spelling ("Jon"/"John", "Steinmeier"/"Steinmeyer").
     """
     gaz = gazetteer()
     exact = gaz.people.get(surface.lower())

@@ -85,7 +85,7 @@ def location_in(clause: str, trigger: int) -> PlaceRef | None:
 def visited_places(clause: str) -> list[tuple[int, PlaceRef]]:
     """(position of the visit word, place) for each place the clause says is visited.
 
-    "visit to Seoul, Beijing and Danang, Vietnam" gives three places (one per country).
+    "visit to Lima, Quito and Cusco, Peru" gives two places (one per country).
     """
     out: list[tuple[int, PlaceRef]] = []
     for match in VISIT.finditer(clause):

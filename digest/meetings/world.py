@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 # A city of at least this many people is a place the gazetteer knows; capitals always are.
 CITY_POPULATION = 50_000
-# Alternate spellings ("Danang") are taken only for cities this large: small towns'
+# Alternate spellings ("Saint-Etienne") are taken only for cities this large: small towns'
 # variants collide with ordinary words and people's names.
 ALTERNATE_NAME_POPULATION = 1_000_000
 
@@ -39,14 +39,14 @@ class CountryRecord:
 class CityRecord:
     """One city: its name, other names it goes by, its country code and population."""
 
-    name: str  # the GeoNames name without accents ("Muzaffarabad")
+    name: str  # the GeoNames name without accents ("Bogota")
     alternates: tuple[str, ...]
     code: str
     population: int
 
 
 def ascii_fold(text: str) -> str:
-    """``text`` without accents: "Muzaffarābād" -> "Muzaffarabad"."""
+    """``text`` without accents: "Bogotá" -> "Bogota"."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -102,7 +102,7 @@ def _squeeze(name: str) -> str:
 
 
 def _near_spelling(first: str, second: str) -> bool:
-    """The same name up to spaces, hyphens and one letter ("Danang", "Da Nang"; "Tehran")."""
+    """The same name up to spaces, hyphens and one letter ("Saint-Etienne", "Saint Etienne")."""
     a, b = _squeeze(first), _squeeze(second)
     if a == b:
         return True
@@ -132,7 +132,7 @@ def package_cities() -> Iterator[CityRecord]:
                 for n in row["alternatenames"]
                 if len(n) >= 4 and _latin(ascii_fold(n).strip()) and len(n.split()) <= 3
             ]
-        # Only spellings of the same name ("Danang" for Da Nang): other
+        # Only spellings of the same name ("Saint-Etienne" for Saint Etienne): other
         # alternate names in GeoNames are mostly other languages' names, and some of them are
         # also places elsewhere ("Bali").
         alternates = tuple(n for n in dict.fromkeys(names) if n != name and _near_spelling(n, name))
