@@ -1,13 +1,17 @@
 """Quality harness for meeting extraction against gold JSON files (GUIDE.md §10).
 
     .venv/bin/python bench/meetings_eval.py ../shared/eval/meetings-dev [--articles seeds] [-v]
+    .venv/bin/python bench/meetings_eval.py ../shared/eval/meetings-dev \
+        ../shared/eval/meetings-corpus-gold=../shared/eval/meetings-corpus   # all 30, pooled
 
 For every GOLD_DIR/<stem>.json the article <stem>.txt is read from --articles (default: the
-repo's seeds/ folder), cleaned with digest.clean (title, published, body) and run through
-extract_meetings. Predicted meetings are matched to gold ones by participant overlap
-(normalised names) plus date compatibility at the gold precision; gold meetings with no
-participants fall back on sides, location and kind. Prints precision/recall/F1 for meetings
-and participants, topic F1, and date, city, country, status and kind accuracy.
+repo's seeds/ folder) or from the folder written after "=" (GOLD_DIR=ARTICLES_DIR); several
+gold folders are pooled into one set of figures. Each article is cleaned with digest.clean
+(title, published, body) and run through extract_meetings. Predicted meetings are matched
+to gold ones by participant overlap (normalised names) plus date compatibility at the gold
+precision; gold meetings with no participants fall back on sides, location and kind.
+Prints precision/recall/F1 for meetings and participants, topic F1, and date, city,
+country, status and kind accuracy.
 """
 
 from __future__ import annotations
@@ -128,10 +132,19 @@ def _show_pair(stem: str, g: dict, p: dict) -> None:
 
 
 def evaluate(gold_dir: Path, articles_dir: Path, verbose: bool) -> dict[str, float]:
+    return evaluate_many([(gold_dir, articles_dir)], verbose)
+
+
+def evaluate_many(folders: list[tuple[Path, Path]], verbose: bool) -> dict[str, float]:
     keys = "m_tp m_fp m_fn p_tp p_fp p_fn t_tp t_fp t_fn date city country status kind matched"
     totals = dict.fromkeys(keys.split(), 0)
     elapsed = 0.0
-    for gold_path in sorted(gold_dir.glob("*.json")):
+    pairs_of_paths = [
+        (gold_path, articles_dir)
+        for gold_dir, articles_dir in folders
+        for gold_path in sorted(gold_dir.glob("*.json"))
+    ]
+    for gold_path, articles_dir in pairs_of_paths:
         gold_doc = json.loads(gold_path.read_text(encoding="utf-8"))
         article_path = articles_dir / f"{gold_path.stem}.txt"
         if not article_path.exists():
@@ -204,11 +217,15 @@ def evaluate(gold_dir: Path, articles_dir: Path, verbose: bool) -> dict[str, flo
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("gold_dir", type=Path)
+    parser.add_argument("gold_dirs", nargs="+", help="GOLD_DIR or GOLD_DIR=ARTICLES_DIR")
     parser.add_argument("--articles", type=Path, default=REPO / "seeds")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
-    r = evaluate(args.gold_dir, args.articles, args.verbose)
+    folders = []
+    for spec in args.gold_dirs:
+        gold, _, articles = spec.partition("=")
+        folders.append((Path(gold), Path(articles) if articles else args.articles))
+    r = evaluate_many(folders, args.verbose)
     print(
         f"meetings      P {r['meetings_p']:.3f}  R {r['meetings_r']:.3f}  "
         f"F1 {r['meetings_f1']:.3f}   (gold {r['gold']}, predicted {r['predicted']}, "

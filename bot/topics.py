@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from digest.alerts import Vocabulary
 from digest.config import Config
-from digest.meetings.topics import shipped_patterns
+from digest.meetings.topics import Vocabulary, extend_vocabulary
 
 
 def load_vocabulary(config: Config) -> Vocabulary:
-    """Shipped tags and the config's ``[topics] extra`` tags (plain words, matched whole)."""
-    extra = {tag.lower(): tuple(words) for tag, words in config.topics.extra.items()}
-    return Vocabulary(patterns=dict(shipped_patterns()), phrases=extra)
+    """Shipped tags and the config's ``[topics] extra`` tags (plain words, matched whole).
+
+    The same loader (``extend_vocabulary``) gives meeting extraction its vocabulary.
+    """
+    return extend_vocabulary(config.topics.extra)

@@ -1,27 +1,26 @@
 """Topic alerts, as plain logic: which articles match which topics, and whom to tell.
 
-A topic is either a tag of the topic vocabulary (its shipped patterns, plus any words the config
-adds) or a word or phrase a user typed, matched case-insensitively as WHOLE words in an article's
-title and text. User text is never compiled as a regular expression: it is split into words and
-each word is escaped, so ``c++`` or ``(`` are harmless and ``war`` does not match ``software``.
+A topic is either a tag of the topic vocabulary (``digest.meetings.topics.Vocabulary``, the one
+type extraction and autocomplete use too) or a word or phrase a user typed, matched
+case-insensitively as WHOLE words in an article's title and text. User text is never compiled
+as a regular expression: it is split into words and each word is escaped, so ``c++`` or ``(``
+are harmless and ``war`` does not match ``software``.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 
-from digest.errors import ParleyError
+from digest.meetings.topics import WORD, BadTopic, Vocabulary, phrase_pattern
 from digest.models import AlertDelivery, Article, Subscription
 
+__all__ = [
+    "BadTopic", "TopicMatcher", "Vocabulary", "normalize_topic", "phrase_pattern", "who_to_tell",
+]  # fmt: skip
+
 MAX_TOPIC_CHARS = 100
-WORD = re.compile(r"\w+")
-
-
-class BadTopic(ParleyError):
-    """A topic must be a tag, or a word or phrase of at most 100 characters."""
 
 
 def normalize_topic(text: str) -> str:
@@ -35,41 +34,6 @@ def normalize_topic(text: str) -> str:
     return topic
 
 
-def phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """A regex matching ``phrase``'s words, in order, as whole words.
-
-    Any punctuation or space may separate them, so 'climate change' also finds 'climate-change'.
-    """
-    words = WORD.findall(phrase.lower())
-    if not words:
-        raise BadTopic(f"{phrase[:40]!r} has no words to look for")
-    body = r"\W+".join(re.escape(word) for word in words)
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """Topic tags and how to recognise each: shipped regex patterns and plain config phrases."""
-
-    patterns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-    @property
-    def tags(self) -> list[str]:
-        """Every tag, sorted."""
-        return sorted({*self.patterns, *self.phrases})
-
-    def __contains__(self, topic: object) -> bool:
-        return topic in self.patterns or topic in self.phrases
-
-
-def _tag_regex(vocabulary: Vocabulary, tag: str) -> re.Pattern[str]:
-    parts = [f"(?:{p})" for p in vocabulary.patterns.get(tag, ())]
-    parts += [phrase_pattern(p).pattern for p in vocabulary.phrases.get(tag, ())]
-    parts.append(phrase_pattern(tag).pattern)  # the tag's own name counts too
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
-
-
 class TopicMatcher:
     """Which of a fixed set of topics an article matches; built once, used on many articles."""
 
@@ -79,7 +43,10 @@ class TopicMatcher:
         self._phrases: dict[str, tuple[frozenset[str], re.Pattern[str]]] = {}
         for topic in set(topics):
             if topic in vocabulary:
-                self._tags[topic] = _tag_regex(vocabulary, topic)
+                # An alert on a tag also fires on the tag's own name ("security").
+                own = phrase_pattern(topic).pattern
+                tag = vocabulary.matcher(topic).pattern
+                self._tags[topic] = re.compile(f"{tag}|{own}", re.IGNORECASE)
             else:
                 words = frozenset(WORD.findall(topic.lower()))
                 self._phrases[topic] = (words, phrase_pattern(topic))

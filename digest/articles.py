@@ -29,4 +29,5 @@ def article_from_text(raw: str, location: str, now: datetime) -> Article | None:
         published=cleaned.published,
         site=cleaned.site,
         ingested_at=now,
+        captions=cleaned.captions,
     )

@@ -4,41 +4,68 @@ How it works, for a page dumped to text (one paragraph per line, or hard-wrapped
 
 1. Lines become *units*: whitespace tidied, list bullets noted, hard-wrapped lines re-joined
    into paragraphs.
-2. Each unit is classed by shape (``digest.clean_rules``): prose, a short sentence, furniture
+2. Each unit is classed by shape (``digest.clean_rules``, ``digest.clean_captions``): prose,
+   a short sentence, a caption (photo credit, "FILE PHOTO:", a tweet, a player's label), furniture
    (stop phrases, counters, breadcrumbs, truncated teasers...), a section-ending heading
    ("Leave a Reply"), a link box's heading ("Related stories") or other short lines (menus,
-   subheads, bylines).
-3. Prose units form runs; a run breaks at a section-ending heading ("Comments") or a long
-   stretch of non-prose, where a link box's heading ("Related") counts extra. The run with
-   the most prose is the story (menus, teaser lists and footers are short lines, so they
-   never win).
-4. The body is that run's prose and short sentences, captions' photo credits stripped,
-   repeated paragraphs and the headline dropped. Title, date and site are read from the
-   lines just above the story (``digest.clean_meta``).
+   subheads, bylines). Lines repeating a caption are captions; several comment headers end
+   the story.
+3. The story's core is the run of prose with the most weight: each paragraph adds its length
+   (divided among its repeats on the page, a quarter under a comments heading), each line
+   between paragraphs costs some, so consecutive paragraphs beat a teaser list. A section end
+   or a long stretch of non-prose breaks a run.
+4. The core grows on both sides while a stretch's prose outweighs its lines at a lower cost,
+   up to a section end or the copyright line: recall matters more than precision.
+5. The body is the span's prose, sentences and short lines (subheads, list items), without
+   bylines, date lines, link boxes, repeats and the headline; captions and lone headline-
+   shaped lines amid the sentences (video titles) are set aside in ``captions``. Title, date
+   and site are read around the story's start (``digest.clean_meta``, ``digest.clean_zones``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from digest import clean_captions as captions
 from digest import clean_meta
 from digest import clean_rules as rules
 
 # Non-prose units allowed between two prose units of one story (share bars, ad slots).
 _MAX_GAP = 10
+# What one line between two paragraphs costs the run, in characters of prose.
+_GAP_COST = 40
+# Words in a line amid the story that ends no sentence and is taken for a video's or a
+# picture's title (shorter ones are subheads, longer ones sentences that lost a full stop).
+_TITLE_WORDS = (8, 25)
+_REPORTING_VERB = re.compile(r"\b(?:said|says|told|tells|according|added|adds)\b", re.I)
+# Prose under the readers' comments weighs this share, once this much prose stands above.
+_COMMENT_SHARE = 0.25
+_STORY_BEFORE_COMMENTS = 300
+# Words in a line amid the story that ends no sentence and is taken for a video's or a
+# picture's title (shorter ones are subheads, longer ones sentences that lost a full stop).
+_TITLE_WORDS = (8, 25)
+_REPORTING_VERB = re.compile(r"\b(?:said|says|told|tells|according|added|adds)\b", re.I)
+# Prose under the readers' comments weighs this share, once this much prose stands above.
+_COMMENT_SHARE = 0.25
+_STORY_BEFORE_COMMENTS = 300
+# Around the core, a line of furniture costs less: the story's edges are kept generously.
+_EXTEND_COST = 25
+# A short sentence beside the story counts for part of its length (it may be a teaser).
+_SENTENCE_SHARE = 0.5
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
-PROSE, SENTENCE, FURNITURE, SECTION_END, ASIDE, SHORT = (
+PROSE, SENTENCE, FURNITURE, SECTION_END, ASIDE, SHORT, CAPTION = (
     "prose",
     "sentence",
     "furniture",
     "section_end",
     "aside",
     "short",
+    "caption",  # a picture's caption or credit, an embedded tweet, a player's label
 )
 
 
@@ -50,6 +77,9 @@ class CleanedText:
     published: datetime | None  # aware, UTC; None when the text states no publication date
     site: str | None  # the source site's name where the text gives it
     body: str  # story paragraphs separated by a blank line; the title is not included
+    # Captions, credits and embeds found among the story's lines, once each, kept apart from
+    # the body so that a reader of the page (``parley clean``) can see what was set aside.
+    captions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,17 +95,28 @@ class Unit:
 
 def clean_article(raw: str) -> CleanedText:
     """Separate the story in ``raw`` from the page furniture around it."""
-    units = [_classify(text, bullet) for text, bullet in _paragraphs(raw)]
+    units = _mark_comments([_classify(text, bullet) for text, bullet in _paragraphs(raw)])
+    units = _mark_caption_repeats(units)
     start, end = _story_span(units)
     title, title_at = clean_meta.find_title(units, start)
     if title_at is not None and title_at >= start:
         # The run opened with the headline itself (a long one reads like prose).
         after = range(title_at + 1, end)
         start = next((i for i in after if units[i].kind in (PROSE, SENTENCE)), title_at + 1)
-    published = clean_meta.find_published(units, title_at, start)
     site = clean_meta.find_site(units, title_at, start)
-    body = _body(units, start, end, title)
-    return CleanedText(title=title, published=published, site=site, body=body)
+    # The site's own lines (menus, footer) tell its country better than the story does.
+    around = [unit.text for index, unit in enumerate(units) if not start <= index < end]
+    published = clean_meta.find_published(units, title_at, start, site, around)
+    paragraphs, titles = _set_aside_titles(_body(units, start, end, title))
+    top = start if title_at is None else min(title_at, start)
+    seen = dict.fromkeys(unit.text for unit in units[top:end] if unit.kind == CAPTION and unit.text)
+    return CleanedText(
+        title=title,
+        published=published,
+        site=site,
+        body="\n\n".join(paragraphs),
+        captions=(*seen, *titles),
+    )
 
 
 def _paragraphs(raw: str) -> list[tuple[str, bool]]:
@@ -161,10 +202,47 @@ def _unwrap(block: list[str]) -> list[str]:
     return out
 
 
+def _mark_caption_repeats(units: list[Unit]) -> list[Unit]:
+    """A line that repeats a caption's words (a gallery shows each caption twice) is one too."""
+    keys = [_key(u.text) for u in units if u.kind == CAPTION and rules.words(u.text) >= 6]
+    if not keys:
+        return units
+    marked = []
+    for unit in units:
+        key = _key(unit.text)
+        # In full, or cut short, or with the caption's words first and a credit or more after.
+        if unit.kind != CAPTION and any(
+            key.startswith(seen) or (rules.words(key) >= 6 and seen.startswith(key))
+            for seen in keys
+        ):
+            unit = replace(unit, kind=CAPTION, caption=True)
+        marked.append(unit)
+    return marked
+
+
+def _mark_comments(units: list[Unit]) -> list[Unit]:
+    """Readers' comments end the story: two or more comment headers make each a section end.
+
+    One "Smith says:" may introduce a quote in the story; a page with several is a thread.
+    """
+    headers = [i for i, unit in enumerate(units) if rules.is_comment_header(unit.text)]
+    if len(headers) < 2:
+        return units
+    marked = list(units)
+    for index in headers:
+        marked[index] = replace(units[index], kind=SECTION_END)
+    return marked
+
+
 def _classify(raw: str, bullet: bool) -> Unit:
     marked = rules.strip_marks(raw)
+    # A credit printed before a paragraph belongs to the picture above it, not to the text.
+    opened = rules.strip_leading_credit(marked)
     text = rules.strip_credits(marked)
-    caption = text != marked
+    # A credit after the words, or a caption's, tweet's or player's shape: not story text.
+    caption = text != opened or captions.is_aside(opened)
+    if caption:
+        return Unit(text=text, bullet=bullet, kind=CAPTION, raw=raw, caption=True)
     if rules.ends_section(text):
         kind = SECTION_END
     elif rules.opens_aside(text):
@@ -173,41 +251,37 @@ def _classify(raw: str, bullet: bool) -> Unit:
         kind = FURNITURE
     elif rules.is_prose(text):
         kind = PROSE
-    elif rules.is_short_sentence(text) or (caption and rules.words(text) >= 6):
-        # A line that carried a photo credit is a caption: keep it even without a full stop.
-        kind = SENTENCE
-    elif rules.is_unpunctuated_sentence(text):
+    elif rules.is_short_sentence(text) or rules.is_unpunctuated_sentence(text):
         kind = SENTENCE
     else:
         kind = SHORT
-    return Unit(text=text, bullet=bullet, kind=kind, raw=raw, caption=caption)
+    return Unit(text=text, bullet=bullet, kind=kind, raw=raw, caption=False)
 
 
 def _story_span(units: list[Unit]) -> tuple[int, int]:
-    """Index range [start, end) of the run of prose most likely to be the story."""
-    best: tuple[int, int, int] = (0, 0, 0)  # mass, start, end
-    start = mass = gap = 0
-    last = -1
-    for index, unit in enumerate(units):
-        if unit.kind == PROSE:
-            if last < 0 or gap > _MAX_GAP:
-                start, mass = index, 0
-            mass += len(unit.text)
-            last, gap = index, 0
-            if mass > best[0]:
-                best = (mass, start, index + 1)
-        elif unit.kind == SECTION_END:
-            last, gap = -1, 0
-        elif unit.kind == ASIDE:
-            # A box of links may sit mid-story; the story resumes after a short one only.
-            gap += _MAX_GAP // 2
-        elif unit.kind != SENTENCE:
-            # Short sentences belong to the story (one-line paragraphs); they never break it.
-            gap += 1
-    _, start, end = best
-    if end == 0:
+    """Index range [start, end) of the run of prose most likely to be the story.
+
+    Each prose paragraph adds its length, each line between paragraphs costs a little, so a
+    list of teasers (a paragraph, then its headline, byline and picture) weighs less than a
+    story told in consecutive paragraphs. A section-ending heading or a long stretch of
+    non-prose ends a run.
+    """
+    counts: dict[str, int] = {}
+    for unit in units:
+        key = _key(unit.text)
+        counts[key] = counts.get(key, 0) + 1
+    # A paragraph the page shows several times (a teaser, a caption) weighs as one.
+    weights = [len(unit.text) / counts[_key(unit.text)] for unit in units]
+    _discount_comments(units, weights)
+    core = _best_run(units, weights)
+    if core is None:
         # No paragraph of running text at all: keep whatever reads as a sentence.
         return 0, len(units)
+    start, end = core
+    # Around the core, the story goes on while what a stretch adds outweighs its lines of
+    # furniture at a lower cost: recall matters more than precision.
+    end = _extend(units, weights, end, range(end, len(units)))
+    start = _extend(units, weights, start, range(start - 1, -1, -1))
     # Short closing or opening sentences next to the run belong to it ("He declined to comment.").
     while end < len(units) and units[end].kind == SENTENCE:
         end += 1
@@ -216,15 +290,96 @@ def _story_span(units: list[Unit]) -> tuple[int, int]:
     return start, end
 
 
-def _body(units: list[Unit], start: int, end: int, title: str | None) -> str:
+def _discount_comments(units: list[Unit], weights: list[float]) -> None:
+    """Prose under the readers' comments weighs a fraction of a story's.
+
+    Only a comments heading with some prose above it counts: a menu's "Comments" link at the
+    top of the page opens nothing.
+    """
+    above = 0.0
+    for index, unit in enumerate(units):
+        if unit.kind == PROSE:
+            above += weights[index]
+        elif above >= _STORY_BEFORE_COMMENTS and rules.opens_comments(unit.text):
+            for after in range(index + 1, len(units)):
+                weights[after] *= _COMMENT_SHARE
+            return
+
+
+def _best_run(units: list[Unit], weights: list[float]) -> tuple[int, int] | None:
+    """The run of prose with the most weight, each line between its paragraphs costing some."""
+    best: tuple[float, int, int] = (0.0, 0, 0)  # mass, start, end
+    start = 0
+    mass = 0.0
+    gap = 0
+    last = -1
+    for index, unit in enumerate(units):
+        if unit.kind == PROSE:
+            if last < 0 or gap > _MAX_GAP or mass - _GAP_COST * gap <= 0:
+                start, mass = index, 0.0
+            else:
+                mass -= _GAP_COST * gap
+            mass += weights[index]
+            last, gap = index, 0
+            if mass > best[0]:
+                best = (mass, start, index + 1)
+        elif unit.kind == SECTION_END:
+            last, gap = -1, 0
+        elif unit.kind == ASIDE:
+            # A box of links may sit mid-story; the story resumes after a short one only.
+            gap += _MAX_GAP // 2
+        elif unit.kind not in (SENTENCE, CAPTION):
+            # Captions sit inside stories: they neither add nor cost.
+            gap += 1
+    return None if best[2] == 0 else (best[1], best[2])
+
+
+def _extend(units: list[Unit], weights: list[float], edge: int, steps: range) -> int:
+    """The story's edge moved along ``steps`` while each stretch adds more than it costs.
+
+    ``edge`` is the story's end (walking forward) or start (walking back); returns the new one.
+    """
+    forward = steps.step > 0
+    value = 0.0
+    gap = 0
+    for index in steps:
+        unit = units[index]
+        if unit.kind == SECTION_END or rules.is_footer(unit.text):
+            break  # comments, link lists, or the page's copyright line: the story is over
+        if unit.kind == CAPTION:
+            continue
+        if unit.kind == PROSE:
+            value += weights[index]
+            gap = 0
+        elif unit.kind == SENTENCE:
+            value += _SENTENCE_SHARE * weights[index]
+        else:
+            value -= _EXTEND_COST
+            gap += _MAX_GAP // 2 if unit.kind == ASIDE else 1
+            if gap > _MAX_GAP:
+                break
+        if value > 0 and unit.kind in (PROSE, SENTENCE):
+            edge = index + 1 if forward else index
+            value = 0.0
+    return edge
+
+
+def _body(units: list[Unit], start: int, end: int, title: str | None) -> list[str]:
     """The story's paragraphs; repeats (also cut-short repeats) and the headline dropped."""
     title_key = _key(title) if title else None
     keys: list[str] = []
     paragraphs: list[str] = []
+    in_box = False
     for unit in units[start:end]:
-        key = _key(unit.text)
-        if unit.kind not in (PROSE, SENTENCE) or not key or key == title_key:
+        # A box of links ("Related stories") lasts until the story's prose resumes.
+        in_box = unit.kind == ASIDE or (in_box and unit.kind != PROSE)
+        if in_box:
             continue
+        key = _key(unit.text)
+        if unit.kind not in (PROSE, SENTENCE, SHORT) or not key or key == title_key:
+            continue
+        if unit.kind == SHORT and clean_meta.is_header_line(unit.text):
+            continue  # a byline or a date line inside the story's span
         repeat = _repeat_of(key, keys)
         if repeat is None:
             keys.append(key)
@@ -232,7 +387,42 @@ def _body(units: list[Unit], start: int, end: int, title: str | None) -> str:
         elif len(key) > len(keys[repeat]):
             # A gallery often shows a caption cut short first and in full later.
             keys[repeat], paragraphs[repeat] = key, unit.text
-    return "\n\n".join(paragraphs)
+    return paragraphs
+
+
+def _set_aside_titles(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """Headline-shaped lines amid the story's sentences: video titles, uncredited captions.
+
+    A line of 10 to 25 words that ends no sentence, alone or in a pair, with sentences on both
+    sides, is a player's or a picture's title; a lead-in (ending ":") and a list of such lines
+    (three or more together) stay.
+    """
+    kept: list[str] = []
+    aside: list[str] = []
+    index = 0
+    while index < len(paragraphs):
+        run = index
+        while run < len(paragraphs) and _title_shaped(paragraphs[run]):
+            run += 1
+        before = index == 0 or rules.ends_sentence(paragraphs[index - 1])
+        after = run == len(paragraphs) or rules.ends_sentence(paragraphs[run])
+        if 1 <= run - index <= 2 and before and after and index > 0 and run < len(paragraphs):
+            aside.extend(paragraphs[index:run])
+            index = run
+            continue
+        kept.extend(paragraphs[index : max(run, index + 1)])
+        index = max(run, index + 1)
+    return kept, aside
+
+
+def _title_shaped(text: str) -> bool:
+    return (
+        _TITLE_WORDS[0] <= rules.words(text) <= _TITLE_WORDS[1]
+        and not rules.ends_sentence(text)
+        and not text.endswith((":", ",", ";"))
+        # Reported speech is the story's, even when its full stop was lost.
+        and not _REPORTING_VERB.search(text)
+    )
 
 
 def _repeat_of(key: str, keys: list[str]) -> int | None:

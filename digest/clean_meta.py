@@ -16,9 +16,16 @@ from functools import lru_cache
 from typing import Protocol
 
 from digest import clean_rules as rules
+from digest import clean_zones as zones
 
 # How far above the story a headline may sit (page dumps put share bars and galleries there).
 _TITLE_REACH = 30
+# A headline the page repeats (its title line) gains this; each line away from the story
+# costs this much of the share of words it has in common with the story's opening.
+_REPEAT_BONUS = 0.3
+# Below this share of words in common with the story's opening, a line is not its headline.
+_MIN_SHARED = 0.15
+_DISTANCE_COST = 0.01
 # How many lines at the top of a page may hold its masthead.
 _MASTHEAD_REACH = 8
 
@@ -44,6 +51,12 @@ _MERIDIEM = re.compile(r"\d\s*[ap]\.?m\b", re.I)
 _PARTS = re.compile(r"\s+[|•·]\s+|\s+[-–—]\s+(?=\D)")
 _ISO = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+# A timestamp or its label makes a line a dateline, not a headline.
+_STAMP = re.compile(
+    rf"\b\d{{1,2}}:\d{{2}}\b|\b(?:published|updated|posted|modified)\b|\bago$"
+    rf"|\b(?:{_MONTH})\.?\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTH})\w*\s+(?:19|20)\d{{2}}\b",
+    re.I,
 )
 _FRACTION = re.compile(r"(\d{1,2}:\d{2}:\d{2})\.\d+")
 
@@ -81,23 +94,42 @@ class _Unit(Protocol):
 def find_title(units: Sequence[_Unit], start: int) -> tuple[str | None, int | None]:
     """The headline above the story starting at ``start``, and where it first appears.
 
-    The nearest headline-shaped line above the story wins; when exactly two sit together
-    (headline, then a deck or a second headline) the upper one does.
+    Among the headline-shaped lines above the story, the one that shares the most words with
+    the story's opening wins (a teaser for another story shares few), a line the page shows
+    twice (its title line and its headline) gains, and nearness breaks ties. When exactly two
+    headline-shaped lines sit together (headline, then a deck) the upper one does.
     """
-    at = None
+    lead = _content_words(" ".join(_opening(units, start)))
+    counts: dict[str, int] = {}
+    for unit in units:
+        key = unit.text.casefold()
+        counts[key] = counts.get(key, 0) + 1
+    best: tuple[float, int] | None = None
     for index in range(start - 1, max(-1, start - 1 - _TITLE_REACH), -1):
-        if _is_headline(units[index]):
-            at = index
-            break
-    if at is None:
+        unit = units[index]
+        if not _is_headline(unit, allow_prose=True):
+            continue
+        words = _content_words(unit.text)
+        shared = len(words & lead) / len(words) if words else 0.0
+        repeated = counts[unit.text.casefold()] > 1
+        score = shared + _REPEAT_BONUS * repeated - _DISTANCE_COST * (start - index)
+        if shared < _MIN_SHARED and not repeated:
+            continue  # shares nothing with the story: a teaser, a greeting, a menu
+        if best is None or score > best[0]:
+            best = (score, index)
+    if best is None:
         # A long headline reads like prose, so the story's run may start with it.
         if start < len(units) and _is_headline(units[start], allow_prose=True):
             return units[start].text, start
         return None, None
+    at = best[1]
     top = at
     while top > 0 and _is_headline(units[top - 1]):
         top -= 1
-    if at - top == 1:
+    bottom = at
+    while bottom + 1 < start and _is_headline(units[bottom + 1]):
+        bottom += 1
+    if bottom - top == 1:
         at = top  # headline over a second headline or deck; a longer run is a list of links
     title = units[at].text
     key = title.casefold()
@@ -105,8 +137,40 @@ def find_title(units: Sequence[_Unit], start: int) -> tuple[str | None, int | No
     return title, first
 
 
-def find_published(units: Sequence[_Unit], title_at: int | None, start: int) -> datetime | None:
+def _opening(units: Sequence[_Unit], start: int) -> list[str]:
+    """The story's first two paragraphs of running text."""
+    found = [unit.text for unit in units[start:] if unit.kind == "prose"]
+    return found[:2]
+
+
+_STOP_LIST = (
+    "the a an of to in on at for with by from and or but as is are was were be has have had "
+    "will would says said that this its it his her their after over into about amid than"
+)
+_STOP = frozenset(_STOP_LIST.split())
+_TOKEN = re.compile(r"[^\W_]{2,}")
+
+
+def _content_words(text: str) -> set[str]:
+    """Content words cut to their first four letters, a crude stem.
+
+    "Turkish" meets "Turkey" and "evacuated" meets "evacuate"; enough for a headline's words.
+    """
+    return {w[:4] for w in (t.casefold() for t in _TOKEN.findall(text)) if w not in _STOP}
+
+
+def find_published(
+    units: Sequence[_Unit],
+    title_at: int | None,
+    start: int,
+    site: str | None = None,
+    around: Sequence[str] = (),
+) -> datetime | None:
     """The publication date stated between the headline and the story's first paragraph.
+
+    An ambiguous zone ("IST") is read by the page's country (``site``'s domain, else the
+    countries named in ``around``, the page's lines outside the story), or the time is
+    dropped and the date kept.
 
     The search starts just above the headline (wire copy puts its header date there) and
     stops at the first paragraph of running text; a lead photo's caption does not stop it,
@@ -130,7 +194,14 @@ def find_published(units: Sequence[_Unit], title_at: int | None, start: int) -> 
     # "Updated ..." only when the page gives nothing else.
     candidates.sort(key=lambda text: text.lower().startswith(("updated", "last updated")))
     for text in candidates:
-        moment = _parse_date(_DATE_LABEL.sub("", text).strip())
+        stated = _DATE_LABEL.sub("", text).strip()
+        offset = None
+        if zones.ambiguous_zone(stated):
+            # Parsed as UTC without the zone, then moved by the zone's offset as read.
+            stated, offset = zones.resolve(stated, site, around)
+        moment = _parse_date(stated)
+        if moment is not None and offset is not None:
+            moment -= offset
         if moment is not None:
             return moment
     return None
@@ -149,10 +220,17 @@ def find_site(units: Sequence[_Unit], title_at: int | None, start: int) -> str |
 def _is_headline(unit: _Unit, allow_prose: bool = False) -> bool:
     return (
         not unit.bullet
+        and unit.kind not in ("caption", "furniture", "section_end", "aside")
         and rules.looks_like_headline(unit.text)
         and not _is_date_line(unit.text)
+        and not _STAMP.search(unit.text)
         and (allow_prose or unit.kind != "prose")
     )
+
+
+def is_header_line(text: str) -> bool:
+    """True for a byline or a line stating a date: what sits over a story's first paragraph."""
+    return rules.is_byline(text) or _date_in(text) is not None
 
 
 def _is_meta(unit: _Unit) -> bool:

@@ -9,12 +9,15 @@ them with position (where the densest run of prose is) to find the story.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # List markers that page dumps (w3m, lynx, readability) put before menu and list items.
 BULLET = re.compile(r"^(?:[•◦▪▫■□☆★○●◆◇▶►‣∙·]|\d{1,2}[.)](?=\s|$))\s*")
 
-_TERMINAL = re.compile(r"[.!?][\"'”’»)\]]*$|[\"”’»][.!?]?$")
+_TERMINAL = re.compile(r"[.!?。！？][\"'”’»)\]」』）]*$|[\"”’»」』][.!?。]?$")
 _WORD = re.compile(r"\S+")
+# Chinese, Japanese and Korean write words without spaces: two characters count as a word.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 # Phrases that open a line of furniture on any site, matched at the start of a line.
@@ -32,7 +35,7 @@ _STRONG_START = re.compile(
       | copyright\s*(?:©|\(c\)|\d{4}) | \(c\)\s*\d{4} | all\s+rights\s+reserved
       | cookie\s+(?:policy|settings|preferences|consent|notice) | we\s+use\s+cookies
       | this\s+(?:web)?site\s+uses | (?:download|get)\s+(?:the|our)\s+app | open\s+in\s+app
-      | home\s*[>»›/|] | you\s+are\s+here
+      | home\s*[>»›/|] | you\s+are\s+here | continue\s+reading\b
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -70,6 +73,17 @@ _FURNITURE_ANYWHERE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A sign-up or app promo: its subject, said to the reader ("you", "our") or as an order
+# ("Subscribe to ..."), so a story sentence about a newsletter or an app stays.
+_PROMO = re.compile(
+    r"""\b(?:(?:our|the|this)\s+(?:free\s+|daily\s+|weekly\s+)?newsletters?\b|(?:in|to)\s+your\s+inbox
+      | send\s+(?:you\s+)?an?\s+email | unsubscribe | subscribe\s+to
+      | download\s+(?:the|our)\s+(?:free\s+)?app)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_TO_READER = re.compile(
+    r"\b(?:you|your|we|our|us)\b|^(?:sign|subscribe|get|download|join|enter|click|tap)\b", re.I
+)
 # Site links that are furniture only on a line that is not a sentence: "Privacy Policy",
 # but not "The company changed its privacy policy, regulators said."
 _LINKS_ANYWHERE = re.compile(r"\b(?:privacy\s+policy|terms\s+of\s+(?:use|service))\b", re.I)
@@ -80,7 +94,7 @@ _SECTION_END = re.compile(
         trending(?:\s+now|\s+news|\s+stories)? | most\s+(?:read|popular|viewed|shared|commented)\b.*
       | (?:latest|top|popular|editor'?s?)\s*(?:news|stories|picks|headlines)? | news\s+latest
       | (?:leave|post|add)\s+a\s+(?:reply|comment) | (?:show|view|load)\s+(?:all\s+)?comments
-      | (?:\w+\s+)?comments?(?:\s*\(\d+\))? | \d+\s+(?:responses?|replies)
+      | (?:\w+\s+){0,3}comments?(?:\s*\(\d+\))? | \d+\s+(?:responses?|replies)
       | join\s+the\s+(?:conversation|discussion) | have\s+your\s+say
       | topics? | tags? | galleries | follow(?:\s+\w+){0,3} | share(?:\s+this)?
       | about\s+us | contact\s+us | discover\s+more | explore(?:\s+more)?
@@ -135,14 +149,48 @@ _RIGHTS = re.compile(r"copyright|©|rights\s+reserved", re.I)
 _TOGGLE = re.compile(r"(?:(?<=[.!?\"”’])\s+|\s*(?:…|\.{3})\s*)(?:more|less)$", re.I)
 
 
+# The header of a reader's comment: "jdoe says:", "Jane on May 3, 2019 at 4:47 pm said:".
+_COMMENT_HEADER = re.compile(r"^\S.{0,80}\b(?:says|said|wrote)\s*:$", re.I)
+
+
+_COMMENTS_HEADING = re.compile(
+    r"comment|repl(?:y|ies)|responses?|conversation|discussion|have\s+your\s+say", re.I
+)
+
+
+def opens_comments(text: str) -> bool:
+    """True for the heading or first header of the readers' comments under a story."""
+    return is_comment_header(text) or (ends_section(text) and bool(_COMMENTS_HEADING.search(text)))
+
+
+def is_comment_header(text: str) -> bool:
+    """True for a line shaped like the header of a reader's comment ("jdoe says:")."""
+    return words(text) <= 12 and bool(_COMMENT_HEADER.match(text))
+
+
+@lru_cache(maxsize=8192)
 def words(text: str) -> int:
-    """Number of whitespace-separated words."""
-    return len(_WORD.findall(text))
+    """Number of words: whitespace-separated, or two CJK characters to a word."""
+    cjk = len(_CJK.findall(text))
+    return len(_WORD.findall(text)) + cjk // 2 if cjk else len(_WORD.findall(text))
 
 
 def ends_sentence(text: str) -> bool:
     """True when the line ends like a sentence (full stop, ?, !, or a closing quote)."""
     return bool(_TERMINAL.search(text))
+
+
+# A page's footer: its copyright line ("© 2019 CBS Interactive Inc. All Rights Reserved.").
+_FOOTER = re.compile(r"^(?:©|\(c\)|copyright\b).{0,20}\d{4}|all\s+rights\s+reserved", re.I)
+# A teaser's age in a list of links: "32M ago", "updated 16M ago", "2 hours ago".
+_AGE = re.compile(
+    r"^(?:updated\s+)?\d+\s*(?:[smhd]|mins?|minutes?|hrs?|hours?|days?|weeks?)\s+ago$", re.I
+)
+
+
+def is_footer(text: str) -> bool:
+    """True for the page's copyright line, after which no story goes on."""
+    return words(text) <= 30 and bool(_FOOTER.search(text))
 
 
 def is_furniture(text: str) -> bool:
@@ -152,6 +200,8 @@ def is_furniture(text: str) -> bool:
         return True
     if _COUNTER.match(text) or _DOMAIN.match(text) or _BREADCRUMB.match(text):
         return True
+    if _AGE.match(text):
+        return True
     if n > 3 and _TRUNCATED.search(text):
         return True
     if _STRONG_START.match(text):
@@ -159,6 +209,8 @@ def is_furniture(text: str) -> bool:
     if _WEAK_START.match(text) and (n <= 2 or not ends_sentence(text)):
         return True
     if n <= 40 and _FURNITURE_ANYWHERE.search(text):
+        return True
+    if n <= 40 and _PROMO.search(text) and _TO_READER.search(text):
         return True
     return not ends_sentence(text) and _LINKS_ANYWHERE.search(text) is not None
 
@@ -176,7 +228,9 @@ def opens_aside(text: str) -> bool:
 def is_prose(text: str) -> bool:
     """True for a paragraph of running text, long enough to anchor the story."""
     n = words(text)
-    return (n >= 10 and ends_sentence(text)) or n >= 16
+    # A long line without a full stop is prose when it opens like a sentence; a list of
+    # keywords or tags starts in lower case.
+    return (n >= 10 and ends_sentence(text)) or (n >= 16 and not text[:1].islower())
 
 
 def is_short_sentence(text: str) -> bool:
@@ -225,9 +279,14 @@ def strip_marks(text: str) -> str:
     return _TOGGLE.sub("", _LEADING_PLACEHOLDER.sub("", text, count=1), count=1).strip()
 
 
+def strip_leading_credit(text: str) -> str:
+    """Remove a photo credit that a dump printed before a paragraph: "(Photo : X) Text"."""
+    return _LEADING_CREDIT.sub("", text, count=1).strip()
+
+
 def strip_credits(text: str) -> str:
     """Remove a photo credit before or after a caption, keeping the caption's words."""
-    text = _LEADING_CREDIT.sub("", text, count=1)
+    text = strip_leading_credit(text)
     text = _TRAILING_CREDIT.sub("", text, count=1)
     tail = _CREDIT_TAIL.search(text)
     if tail and ("." not in tail.group(1) or _RIGHTS.search(tail.group(1))):

@@ -39,7 +39,8 @@ class SourceSettings:
     poll_minutes: int = 30
     backlog: int = 0
     allow_private_networks: bool = False
-    # Exact "host:port" entries exempt from the private-address check (one local feed, tests).
+    # Hosts exempt from the private-address check (one local feed, tests): "host:port",
+    # "[::1]:8001", or a host alone for its default ports (80 and 443).
     allowed_hosts: tuple[str, ...] = ()
     timeout_seconds: float = 10.0  # per connect / read
     fetch_seconds: float = 30.0  # whole fetch, redirects included
@@ -48,6 +49,13 @@ class SourceSettings:
     per_host: int = 2  # concurrent fetches per host
     pause_after_failures: int = 8  # consecutive failures before a source is paused
     max_backoff_minutes: int = 24 * 60
+    # Budgets: what one feed, and one whole polling round, may take; the rest waits a round.
+    feed_items: int = 100
+    feed_bytes: int = 50_000_000  # decoded page bytes
+    feed_seconds: float = 60.0  # at least fetch_seconds, so every round reads something
+    round_items: int = 5_000
+    round_bytes: int = 500_000_000
+    round_seconds: float = 900.0
 
 
 @dataclass(frozen=True)
@@ -177,6 +185,10 @@ def _check_values(config: Config) -> None:
         "sources.per_host": config.sources.per_host,
         "sources.pause_after_failures": config.sources.pause_after_failures,
         "sources.max_backoff_minutes": config.sources.max_backoff_minutes,
+        "sources.feed_items": config.sources.feed_items,
+        "sources.feed_bytes": config.sources.feed_bytes,
+        "sources.round_items": config.sources.round_items,
+        "sources.round_bytes": config.sources.round_bytes,
     }
     for key, value in positive.items():
         if value < 1:
@@ -190,11 +202,19 @@ def _check_values(config: Config) -> None:
     for key, value in {
         "sources.timeout_seconds": config.sources.timeout_seconds,
         "sources.fetch_seconds": config.sources.fetch_seconds,
+        "sources.feed_seconds": config.sources.feed_seconds,
+        "sources.round_seconds": config.sources.round_seconds,
     }.items():
         if value <= 0:
             raise ConfigError(f"{key} must be more than 0 seconds, not {value}")
     if not config.database.path.strip():
         raise ConfigError("database.path is empty: name the SQLite file, e.g. 'data/parley.db'")
+    if config.sources.feed_seconds < config.sources.fetch_seconds:
+        # A feed's budget shorter than one fetch could cut the same slow page every round.
+        raise ConfigError(
+            f"sources.feed_seconds ({config.sources.feed_seconds:g}) must be at least "
+            f"sources.fetch_seconds ({config.sources.fetch_seconds:g})"
+        )
     try:
         ZoneInfo(config.digest.timezone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -22,6 +22,9 @@ class Article:
     site: str | None = None
     ingested_at: datetime | None = None
     id: int | None = None
+    # Photo captions the cleaner set aside from the body: not story text, but evidence of
+    # who met where and when. Not stored; only extraction at ingest time reads them.
+    captions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from digest.clean_headline import statement_headline
 from digest.models import Article, Digest, SourceLink, Story
 from digest.ranking import DEFAULT, Params, rank, select
 from digest.sentences import split_sentences
@@ -179,6 +180,10 @@ def _source(article: Article) -> SourceLink:
 
 
 def _first_words(text: str) -> str:
+    # An untitled article's headline: its first sentence or main clause, never cut mid-way.
+    statement = statement_headline(text)
+    if statement:
+        return statement
     words = text.split()
     if len(words) <= _FALLBACK_WORDS:
         return " ".join(words) or "(untitled)"

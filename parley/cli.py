@@ -9,7 +9,7 @@ import sys
 import click
 
 from digest.errors import ParleyError
-from parley.commands import articles, bot
+from parley.commands import articles, bot, clean
 from parley.commands import meetings as meeting_commands
 from parley.commands import sources as source_commands
 from parley.context import CliState
@@ -36,6 +36,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
 
 for command in (
     *articles.COMMANDS,
+    *clean.COMMANDS,
     *bot.COMMANDS,
     *source_commands.COMMANDS,
     *meeting_commands.COMMANDS,

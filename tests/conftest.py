@@ -51,5 +51,8 @@ def server():
 
 @pytest.fixture
 def httpserver(server):
+    # No robots.txt (404: everything allowed), as on most servers; a test that wants one
+    # registers it with expect_oneshot_request, which is matched first.
+    server.expect_request("/robots.txt").respond_with_data("", status=404)
     yield server
     server.clear()

@@ -91,3 +91,41 @@ def test_who_to_tell_once_per_target_and_article():
 def test_who_to_tell_with_nothing():
     assert who_to_tell([], [Subscription(1, USER, 1, "x")]) == []
     assert who_to_tell([article(1, "x")], []) == []
+
+
+def test_one_vocabulary_type_serves_extraction_alerts_and_autocomplete():
+    from digest.meetings.topics import Vocabulary as MeetingsVocabulary
+    from digest.meetings.topics import extend_vocabulary, tag_text
+
+    vocabulary = extend_vocabulary({"Chips": ["semiconductor", "chip makers"]})
+    assert Vocabulary is MeetingsVocabulary
+    assert "chips" in vocabulary.tags and "trade" in vocabulary.tags  # autocomplete offers both
+    sentence = "They discussed tariffs on semiconductor exports."
+    assert {"chips", "trade"} <= set(tag_text(sentence, vocabulary))  # meeting topics
+    article = Article(location="x", body=sentence, content_hash="h", id=1)
+    assert TopicMatcher(["chips", "trade"], vocabulary).matches(article) == {"chips", "trade"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministers discussed nuclear arms control and a missile treaty.",
+        "Talks covered Russian gas, Iranian oil and the South China Sea.",
+        "They agreed on debt relief, writing off $2 billion of debts, and AI safety.",
+        "Sino-Japanese relations and cross-strait tension were on the agenda.",
+        "Nothing here is a topic at all, said the spokesman.",
+    ],
+)
+def test_the_prefilter_finds_exactly_what_each_tag_regex_finds(text):
+    from digest.meetings.topics import shipped_vocabulary
+
+    vocabulary = shipped_vocabulary()
+    expected = [tag for tag in vocabulary if vocabulary.matcher(tag).search(text)]
+    assert vocabulary.tags_in(text) == expected
+
+
+def test_an_alert_on_a_tag_also_fires_on_the_tags_own_name():
+    from digest.meetings.topics import shipped_vocabulary
+
+    article = Article(location="x", body="A new security law was passed.", content_hash="h", id=1)
+    assert TopicMatcher(["security"], shipped_vocabulary()).matches(article) == {"security"}

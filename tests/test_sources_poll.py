@@ -100,6 +100,12 @@ def serve_feed(server: HTTPServer, path: str, body: str, kind: str = "rss") -> N
     server.expect_request(path).respond_with_data(body, content_type=f"application/{kind}+xml")
 
 
+def reset(server: HTTPServer) -> None:
+    """Forget the server's handlers and log, keeping the default robots.txt (none: 404)."""
+    server.clear()
+    server.expect_request("/robots.txt").respond_with_data("", status=404)
+
+
 async def register(db, url: str, settings: SourceSettings, kind: str | None = "feed"):
     return await add_source(db, url, NOW, kind=kind, settings=settings)
 
@@ -114,7 +120,7 @@ async def test_first_poll_marks_backlog_seen_then_takes_only_new_items(db, https
     assert first.outcomes[0].new_items == 3  # seen, not taken
     assert article_store.count_articles(db) == 0
 
-    httpserver.clear()
+    reset(httpserver)
     serve_pages(httpserver, range(1, 6))
     serve_feed(httpserver, "/feed.xml", rss(httpserver, [4, 5, 1, 2, 3], "?utm_source=rss"))
     assert (await poll_due_sources(db, settings, NOW + timedelta(minutes=10))).outcomes == []
@@ -143,7 +149,7 @@ async def test_items_are_remembered_while_listed_and_forgotten_a_month_after(
     serve_feed(httpserver, "/feed.xml", rss(httpserver, [1, 2]))
     await register(db, url, settings)
     await poll_due_sources(db, settings, NOW)
-    httpserver.clear()
+    reset(httpserver)
     serve_feed(httpserver, "/feed.xml", rss(httpserver, [2]))  # item 1 left the feed
     for day in (20, 40):
         await poll_due_sources(db, settings, NOW + timedelta(days=day))
@@ -192,7 +198,7 @@ async def test_the_same_story_in_two_feeds_is_stored_once(db, httpserver, settin
     await register(db, httpserver.url_for("/b.xml"), settings)
     await poll_due_sources(db, settings, NOW)  # both primed, empty backlog
 
-    httpserver.clear()
+    reset(httpserver)
     serve_pages(httpserver, range(1, 4))
     serve_feed(httpserver, "/a.xml", rss(httpserver, [1, 2]))
     serve_feed(httpserver, "/b.xml", rss(httpserver, [2, 3], "?utm_campaign=b#comments"))
@@ -360,7 +366,11 @@ async def test_add_source_detects_a_feed_and_checks_it(db, httpserver, settings)
         "<rss><chan", content_type="text/xml"
     )
     source = await register(db, httpserver.url_for("/feed.xml"), settings, kind=None)
-    assert (source.kind, source.origin, source.next_poll) == ("feed", "admin", NOW)
+    # The fetch that told a feed was its first poll: primed, next due an interval later.
+    later = NOW + timedelta(minutes=settings.poll_minutes)
+    assert (source.kind, source.origin, source.primed, source.next_poll) == (
+        "feed", "admin", True, later,
+    )  # fmt: skip
     with pytest.raises(UnreadableFeed):
         await register(db, httpserver.url_for("/broken.xml"), settings, kind=None)
     assert [s.url for s in list_sources(db)] == [httpserver.url_for("/feed.xml")]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from digest.articles import article_from_text
+from digest.clean_headline import statement_headline
 from digest.models import Article, SourceLink, Story
 from digest.stories import build_digest, group_articles, importance
 
@@ -130,7 +131,10 @@ def test_digest_of_the_seeds():
         assert all(s in body for s in story.summary)
     untitled = next(a for a in articles if a.title is None)
     link = next(s for st in result.stories for s in st.sources if s.location == untitled.location)
-    assert link.title.endswith("…") and link.title[:-1] in " ".join(untitled.body.split())
+    # An untitled article's stand-in is a whole statement from its story, never cut mid-way.
+    assert not link.title.endswith("…")
+    assert link.title == statement_headline(untitled.body)
+    assert " ".join(untitled.body.split()).startswith(link.title)
     beijing = [s for s in result.stories if "Beijing" in s.topics]
     assert beijing and result.stories[0] in beijing
 

@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from digest.meetings.attach import attach_topics
+from digest.meetings.budget import Budget
 from digest.meetings.dedupe import merge_candidates
 from digest.meetings.extract import Candidate, Context, extract_candidates
 from digest.meetings.json_format import meetings_json
@@ -20,19 +23,36 @@ from digest.meetings.records import (
 from digest.meetings.topics import Vocabulary
 from digest.models import Article, Location, Meeting, Participant
 
-__all__ = ["extract_meetings", "meetings_json"]
+__all__ = ["Budget", "extract_meetings", "meetings_json"]
+
+log = logging.getLogger(__name__)
 
 
-def extract_meetings(article: Article, vocabulary: Vocabulary | None = None) -> list[Meeting]:
-    """Every meeting the article reports, one record each, in text order."""
-    candidates, context = extract_candidates(article)
+def extract_meetings(
+    article: Article, vocabulary: Vocabulary | None = None, budget: Budget | None = None
+) -> list[Meeting]:
+    """Every meeting the article reports, one record each, in text order.
+
+    ``budget`` bounds the CPU time (default: ``Budget()``, a few seconds); when it runs out
+    the rest of the article is left unread and the meetings found so far are returned.
+    """
+    budget = budget or Budget()
+    budget.start()
+    candidates, context = extract_candidates(article, budget)
     records = merge_candidates(candidates)
     records = fold_unnamed(records)
     records = drop_unions(records)
     records = drop_covered_visits(records)
     records = drop_unplaced_events(records)
     inherit_within_trip(records, context)
-    attach_topics(records, candidates, context, vocabulary)
+    attach_topics(records, candidates, context, vocabulary, budget)
+    if budget.spent_at is not None:
+        log.warning(
+            "meetings: %s: time budget spent at character %d of %d; kept what was found",
+            article.location,
+            budget.spent_at,
+            len(article.body),
+        )
     return [_to_meeting(record, context) for record in records]
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
-from digest.meetings import dates
-from digest.meetings.dedupe import people_key
+from digest.meetings.budget import Budget
+from digest.meetings.dedupe import NEAR, people_key
 from digest.meetings.extract import Candidate, Context
 from digest.meetings.topics import Vocabulary, drop_own_sides, tag_text
 
@@ -29,31 +30,53 @@ def attach_topics(
     candidates: list[Candidate],
     context: Context,
     vocabulary: Vocabulary | None,
+    budget: Budget | None = None,
 ) -> None:
-    """Topics from each record's own sentences and the sentences that go on about it."""
+    """Topics from each record's own sentences and the sentences that go on about it.
+
+    Stops at the first sentence past where ``budget`` ran out, keeping the topics found.
+    """
     text = context.text
     spans = context.spans
-    own: dict[int, set[str]] = {id(r): {r.evidence} for r in records}
+    # The sentences each record was found in: its own and those of candidates of the same people.
+    by_people: dict[tuple[frozenset[str], str], list[Candidate]] = {}
+    for record in records:
+        if record.participants:
+            key = (people_key(record.participants), record.status)
+            by_people.setdefault(key, []).append(record)
+    by_sentence: dict[str, list[Candidate]] = {}
+    for record in records:
+        by_sentence.setdefault(record.evidence, []).append(record)
     for candidate in candidates:
-        for record in records:
-            if candidate is record or (
-                people_key(candidate.participants) == people_key(record.participants)
-                and candidate.participants
-                and candidate.status == record.status
-            ):
-                own[id(record)].add(candidate.evidence)
+        if candidate.participants:
+            key = (people_key(candidate.participants), candidate.status)
+            for record in by_people.get(key, ()):
+                found = by_sentence.setdefault(candidate.evidence, [])
+                if all(other is not record for other in found):
+                    found.append(record)
+    by_date: dict[str, list[Candidate]] = {}
+    for record in records:
+        if record.date and len(record.date) == 10 and record.kind != "visit" and not record.event:
+            by_date.setdefault(record.date, []).append(record)
+    positions = [r.position for r in records]
+    order = sorted(range(len(records)), key=positions.__getitem__)
+    ordered = [records[i] for i in order]
+    ordered_positions = [positions[i] for i in order]
     current: Candidate | None = None
     since = 99
     last_named: str | None = None  # whom "he"/"she" most likely means
     roles = sorted({r for p in context.people.values() for r in p.roles}, key=len, reverse=True)
     for start, end, _ in spans:
+        if budget is not None and (
+            (budget.spent_at is not None and start >= budget.spent_at) or budget.exhausted(start)
+        ):
+            break
         sentence = " ".join(text[start:end].split())
-        hits = [r for r in records if sentence in own[id(r)]]
+        hits = by_sentence.get(sentence, [])
         named = {
             m.name
-            for m in context.mentions
-            if start <= m.start < end
-            and m.name
+            for m in context.mentions_in(start, end)
+            if m.name
             and context.people[m.name].official
             and (context.people[m.name].side or context.people[m.name].roles)
         }
@@ -64,9 +87,12 @@ def attach_topics(
             since = 0
         else:
             since += 1
-            target = _target(records, current, named, since, sentence, last_named)
+            # Only records found near this sentence: linear time however long the article.
+            low = bisect_left(ordered_positions, start)
+            nearby = ordered[max(0, low - NEAR) : low + NEAR]
+            target = _target(nearby, current, named, since, sentence, last_named)
             if target is None:
-                target = _same_day(records, text[start:end], context)
+                target = _same_day(by_date, start, end, context)
             # Sentences about meetings that did not happen say nothing about this one.
             if (
                 target is not None
@@ -75,7 +101,7 @@ def attach_topics(
             ):
                 _add_topics(target, sentence, vocabulary, roles)
                 current, since = target, 0
-        first = [m for m in context.mentions if start <= m.start < end and m.name in named]
+        first = [m for m in context.mentions_in(start, end) if m.name in named]
         if first:
             last_named = first[0].name
 
@@ -113,21 +139,22 @@ def _target(
     return None
 
 
-def _same_day(records: list[Candidate], sentence: str, context: Context) -> Candidate | None:
-    """The record whose full date this sentence names ("had on June 5 also expressed ...")."""
-    for mention in dates.find_dates(sentence, context.anchor, "past"):
-        if mention.value and len(mention.value) == 10:
-            for record in records:
-                if record.date == mention.value and record.kind != "visit" and not record.event:
-                    return record
+def _same_day(
+    by_date: dict[str, list[Candidate]], start: int, end: int, context: Context
+) -> Candidate | None:
+    """The record whose full date the sentence text[start:end] names ("on June 5 also ...")."""
+    for mention in context.date_index.within(start, end, context.anchor, "past"):
+        if mention.value and len(mention.value) == 10 and by_date.get(mention.value):
+            return by_date[mention.value][0]
     return None
 
 
 def _add_topics(
     record: Candidate, sentence: str, vocabulary: Vocabulary | None, roles: list[str]
 ) -> None:
-    for role in roles:  # "Trade Representative" is a title, not a topic
-        sentence = sentence.replace(role, " ")
+    for role in roles:  # "Trade Minister" is a title, not a topic
+        if role in sentence:
+            sentence = sentence.replace(role, " ")
     for tag in drop_own_sides(tag_text(sentence, vocabulary), record.sides):
         if tag not in record.topics:
             record.topics.append(tag)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 MONTHS = {
@@ -62,6 +63,33 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]  # fmt: skip
 
 
+# Every date expression holds one of these words (or a year): the patterns run only on
+# the stretches of text around them, a few per cent of a long article.
+_KEYWORDS = frozenset(
+    [*MONTHS, *WEEKDAYS, "today", "tonight", "tomorrow", "yesterday", "night", "weekend",
+     "week", "month", "year", "ago", "soon", "time", "point", "coming", "morning",
+     "afternoon", "evening", "days", "weeks", "months", "years"]
+)  # fmt: skip
+_WORDS = re.compile(r"[a-z]+|\d+")
+_MARGIN = 40  # characters each side of a keyword: "about three weeks ago", "on Friday, May 3"
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of ``text`` around date keywords, merged, cut at spaces."""
+    windows: list[tuple[int, int]] = []
+    for word in _WORDS.finditer(text.lower()):
+        token = word.group(0)
+        if token in _KEYWORDS or (len(token) == 4 and token[:2] in ("19", "20")):
+            low = text.rfind(" ", 0, max(0, word.start() - _MARGIN)) + 1
+            high = text.find(" ", min(len(text), word.end() + _MARGIN))
+            high = len(text) if high < 0 else high
+            if windows and low <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], high))
+            else:
+                windows.append((low, high))
+    return windows
+
+
 @dataclass(frozen=True)
 class DateMention:
     """Date words found in a clause: where they are, what they say, and their resolved value."""
@@ -80,19 +108,47 @@ def find_dates(text: str, anchor: date | None, tense: str | None = None) -> list
 
     ``tense`` is "past", "future" or None; it decides which Friday "on Friday" means.
     """
-    taken: list[tuple[int, int]] = []
-    found: list[DateMention] = []
-    for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if any(start < e and s < end for s, e in taken):
+    return DateIndex(text).within(0, len(text), anchor, tense)
+
+
+class DateIndex:
+    """Every date expression of a text, matched once; resolved per clause and tense on demand.
+
+    Matching the whole article once (rather than each clause and window again) keeps date
+    finding linear in the article's length.
+    """
+
+    def __init__(self, text: str) -> None:
+        covered = bytearray(len(text) + 1)  # 1 where an earlier pattern already matched
+        found: list[tuple[int, str, re.Match[str]]] = []
+        windows = _windows(text)
+        for kind, pattern in _PATTERNS:
+            for low, high in windows:
+                for match in pattern.finditer(text, low, high):
+                    start, end = match.span()
+                    if any(covered[start:end]) or _resolve(kind, match, None, None) is None:
+                        continue
+                    covered[start:end] = b"\x01" * (end - start)
+                    found.append((start, kind, match))
+        found.sort(key=lambda item: item[0])
+        self._starts = [item[0] for item in found]
+        self._found = found
+
+    def within(
+        self, start: int, end: int, anchor: date | None, tense: str | None
+    ) -> list[DateMention]:
+        """The expressions wholly inside text[start:end], offsets relative to ``start``."""
+        out = []
+        index = bisect_left(self._starts, start)
+        while index < len(self._found) and self._starts[index] < end:
+            _, kind, match = self._found[index]
+            index += 1
+            if match.end() > end:
                 continue
             mention = _resolve(kind, match, anchor, tense)
-            if mention is None:
-                continue
-            taken.append((start, end))
-            found.append(mention)
-    return sorted(found, key=lambda m: m.start)
+            if mention is not None:
+                out.append(replace(mention, start=mention.start - start, end=mention.end - start))
+        return out
 
 
 def _month_value(year: int, month: int) -> str:

@@ -6,12 +6,18 @@ articles by the store (``same_meeting`` on stored records).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from digest.meetings import dates
 from digest.meetings.extract import Candidate
 
 _STATUS_RANK = {"mentioned": 0, "planned": 1, "held": 2}
+# A mention joins one of the NEAR latest records: in a normal article all of them; in a
+# pathological one (thousands of meetings) this bound keeps merging linear in its length.
+NEAR = 200
 
 
+@lru_cache(maxsize=4096)
 def _norm(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
 
@@ -108,10 +114,14 @@ def absorb(into: Candidate, other: Candidate) -> None:
 
 
 def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
-    """Fold candidates naming the same meeting into the first of them, keeping text order."""
+    """Fold candidates naming the same meeting into the first of them, keeping text order.
+
+    Candidates are copied first: the caller's list is left as it was.
+    """
     merged: list[Candidate] = []
     for candidate in candidates:
-        for record in merged:
+        candidate = candidate.copy()
+        for record in merged[-NEAR:]:
             if _compatible(record, candidate):
                 absorb(record, candidate)
                 break

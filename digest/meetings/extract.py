@@ -10,13 +10,22 @@ record per real meeting.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from digest.meetings import dates
+from digest.meetings.budget import Budget
 from digest.meetings.gazetteer import gazetteer, place_of, side_of
 from digest.meetings.names import Mention, Person, find_mentions, resolve
-from digest.meetings.places import PlaceRef, all_sides, historical, location_in, visited_places
+from digest.meetings.places import (
+    PlaceRef,
+    all_sides,
+    historical,
+    location_in,
+    place_at,
+    visited_places,
+)
 from digest.meetings.sides import GROUP_NOUNS, event_sides, group_sides
 from digest.models import Article
 from digest.sentences import split_sentences
@@ -25,8 +34,9 @@ TRIGGER = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|talks|held discussions|discussions with|"
     r"discussed with|negotiations|consultations?|summit|co-chair|escorts|escorted|"
     r"greeted|received|hosted|phone call|telephone call|phoned|telephoned|"
-    r"by (?:phone|telephone)|telephone conversation|video call|videoconference|"
-    r"visit|visits|visited|visiting|trip|stops? in|parley|conference with|mission to|"
+    r"by (?:phone|telephone)|(?:phone|telephone) (?:conversation|talks)|video call|"
+    r"videoconference|spoke (?:by (?:phone|telephone) )?(?:to|with)|speaks (?:to|with)|"
+    r"visit|visits|visited|visiting|trip|stops? in|conference with|mission to|"
     r"went to|travell?ed to|(?:will|to) see|session|gather|shak(?:e|es|ing) hands|shook hands)\b",
     re.IGNORECASE,
 )
@@ -34,22 +44,30 @@ TRIGGER = re.compile(
 ENCOUNTER = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|talks|discussions|discussed|negotiations|"
     r"consultations?|summit|co-chair|escort\w*|greeted|received|hosted|phone|telephone|"
-    r"phoned|telephoned|(?:phone|telephone|video) call|call with|videoconference|parley|"
+    r"phoned|telephoned|(?:phone|telephone|video) call|call with|videoconference|spoke|speaks|"
     r"conference|see|session|gather|hands)\b",
     re.IGNORECASE,
 )
 # Meetings that did not or may not happen, and habitual or generic contact (GUIDE §2).
 NEGATIVE = re.compile(
-    r"\b(?:cancel+ed|cancel|scuttled|postponed|called off|refused|rebuff\w*|declined|"
-    r"could (?:help )?lay|could pave|wanted|would like|hopes? to|might|may meet|"
-    r"semiannual\w*|regular(?:ly)? meetings|regular talks|multiple summits|many summits|"
-    r"back and forth|agreed to (?:begin|start) (?:talks|a dialogue)|in the works|"
-    r"request for|whether|rescheduling|goal of|restart\w*|resum\w+|no plans|open the door)\b",
+    # called off or refused
+    r"\b(?:cancel+(?:ed|ing|s)?|cancel|call(?:ed|ing)? off|scrap(?:ped|s)?|shelved|scuttled|"
+    r"postponed|refused|rejected|declined|rebuff\w*|snubbed|boycott\w*|no plans|"
+    # wished for, or the writer's guess
+    r"wanted|wants to|would like|hopes? to|wish(?:es|ed)? to|may meet|whether|"
+    r"(?:a|the) (?:request|proposal|invitation) for|"
+    # habitual or generic contact
+    r"regularly|routinely|semiannual\w*|every (?:year|month)|"
+    r"(?:regular|frequent|periodic) (?:meetings|talks|contacts?|consultations|calls)|"
+    r"(?:many|multiple|several|numerous|countless) (?:summits|meetings|talks|calls|visits)|"
+    r"back and forth|"
+    # talks that may start some day
+    r"agreed to (?:begin|start|open|hold) (?:talks|a dialogue|negotiations))\b",
     re.IGNORECASE,
 )
 FUTURE = re.compile(
     r"\b(?:will|would|shall|'ll|is to|are to|to hold|to meet|due|scheduled|expected|"
-    r"plans? to|planned|planning to|set to|going to|sets out|leaves for|next|tomorrow|"
+    r"plans? to|planned|planning to|set to|going to|next|tomorrow|"
     r"upcoming|later (?:today|this|in|on)|begins?|ahead|could|might|(?-i:may)|in time for|"
     r"before (?:an?|the) )\b",
     re.IGNORECASE,
@@ -60,8 +78,9 @@ FUTURE_AFTER = re.compile(
 )
 PAST_BACKGROUND = re.compile(
     r"\b(?:last (?:year|month|November|December|January|February|March|April|May|June|July|"
-    r"August|September|October)|ago|previous|earlier meeting|after stops|after (?:a )?visit|"
-    r"in (?:19|20)\d\d|consensus reached|during their (?:meeting|summit)|file photo)\b",
+    r"August|September|October)|ago|previous|earlier meeting|"
+    r"after (?:an? |his |her |their )?(?:visits?|stops?|trips?|tours?)\b|"
+    r"in (?:19|20)\d\d|during their (?:meeting|summit)|file (?:photo|picture))\b",
     re.IGNORECASE,
 )
 PRESENT_TODAY = re.compile(r"\b(?:holds|meets|begins|opens|starts|hosts|sees)\b", re.IGNORECASE)
@@ -87,10 +106,18 @@ SEPARATORS = re.compile(
     re.IGNORECASE,
 )
 SEPARATE = re.compile(r"\b(?:after|before|following|since|ahead of|until)\b", re.IGNORECASE)
+# A named summit or conference ("the 2019 Lima Summit", "the G7 summit", "a summit of EU
+# leaders"); a meeting counts as an event only with a group after "of" ("the London meeting
+# of the seven richest nations").
+_GROUP_TAIL = (
+    r"\s+of\s+(?:the\s+)?(?:world's\s+|world’s\s+)?(?:[A-Z][\w-]*\s+|[\w-]+\s+){0,3}?"
+    r"(?:leaders|nations|countries|ministers|economies|democracies|powers)"
+)
 EVENT = re.compile(
-    r"\b(?:[Tt]he|[Aa]n?)\s+(?P<name>(?:[A-Z][\w.'’-]*\s+){0,5}?(?:\([A-Z0-9-]+\)\s+)?)"
-    r"(?P<noun>[Ss]ummit|[Cc]onference)"
-    r"(?P<tail>\s+of\s+(?:[A-Z]\w+\s+)?(?:leaders|industriali[sz]ed nations))?"
+    r"\b(?:[Tt]he|[Aa]n?)\s+(?:(?P<year>(?:19|20)\d\d)\s+)?"
+    r"(?P<name>(?:[A-Z][\w.'’-]*\s+){0,5}?(?:\([A-Z0-9-]+\)\s+)?)"
+    rf"(?:(?P<noun>[Ss]ummit|[Cc]onference)(?P<tail>{_GROUP_TAIL})?"
+    rf"|(?P<meeting>meeting)(?P<meeting_tail>{_GROUP_TAIL}))"
 )
 _DATELINE = re.compile(
     r"^\s*(?P<city>[A-Z][A-Za-z .'-]{1,40}?)\s*"
@@ -107,6 +134,8 @@ _DESCRIPTION = re.compile(
     r"chancellor|foreign minister|secretary of state|treasury secretary|foreign secretary)\b",
     re.IGNORECASE,
 )
+# How far back "the Kenyan leader" looks for the person it describes (characters).
+LOOKBACK = 6000
 _BOTH_COUNTRIES = re.compile(r"\b(?:both|the two) (?:countries|nations|sides|governments)\b")
 
 
@@ -130,6 +159,15 @@ class Candidate:
     fallback_location: PlaceRef | None = None  # from a visit whose meetings this reports
     fallback_date: tuple[str | None, str | None] | None = None  # (date, date_text) likewise
 
+    def copy(self) -> Candidate:
+        """A copy whose lists can change without touching this candidate's."""
+        return replace(
+            self,
+            participants=list(self.participants),
+            sides=list(self.sides),
+            topics=list(self.topics),
+        )
+
 
 @dataclass
 class Context:
@@ -141,9 +179,27 @@ class Context:
     dateline_end: int
     people: dict[str, Person]
     mentions: list[Mention]
-    full_dates: dict[int, str]  # weekday -> ISO date of an explicit "Friday, April 26, 2024"
+    full_dates: dict[int, str]  # weekday -> ISO date of an explicit "Friday, May 3, 2024"
+    date_index: dates.DateIndex  # every date expression of the text, matched once
     recent_sides: list[str] = field(default_factory=list)  # countries, most recent last
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # sentences (start, end, ¶)
+    mention_starts: list[int] = field(default_factory=list)  # for bisect: mentions are sorted
+
+    def __post_init__(self) -> None:
+        self.mentions.sort(key=lambda m: m.start)
+        self.mention_starts = [m.start for m in self.mentions]
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        """The mentions that begin in text[start:end], in text order (a bisect, not a scan)."""
+        low = bisect_left(self.mention_starts, start)
+        return self.mentions[low : bisect_left(self.mention_starts, end, low)]
+
+    def previous_named(self, mention: Mention) -> Mention | None:
+        """The nearest named mention before ``mention``, if any."""
+        index = bisect_left(self.mention_starts, mention.start) - 1
+        while index >= 0 and self.mentions[index].name is None:
+            index -= 1
+        return self.mentions[index] if index >= 0 else None
 
     @property
     def year(self) -> int | None:
@@ -185,7 +241,7 @@ def article_anchor(article: Article) -> tuple[date | None, PlaceRef | None, int]
 def sentence_spans(text: str) -> list[tuple[int, int, int]]:
     """(start, end, paragraph number) of each sentence, as offsets into ``text``.
 
-    Sentences the splitter ended at a title abbreviation ("Democratic Sens.") are re-joined.
+    Sentences the splitter ended at a title abbreviation ("Gov.", "Sen.") are re-joined.
     """
     spans: list[tuple[int, int]] = []
     position = 0
@@ -219,27 +275,59 @@ def _is_furniture(sentence: str) -> bool:
     )
 
 
-def extract_candidates(article: Article) -> tuple[list[Candidate], Context]:
-    """Every meeting candidate in the article, in text order, and the shared context."""
-    text = article.body
+# A modal that governs the meeting word: "the two could meet", "could pave the way for talks".
+_MODAL = re.compile(r"\b(?:could|might)\b[^,;]{0,60}$", re.IGNORECASE)
+
+
+def _guessed(clause: str) -> bool:
+    """True when a meeting word is only a possibility ("could lead to a summit"), GUIDE §2."""
+    return any(
+        _MODAL.search(clause[max(0, m.start() - 80) : m.start()]) for m in TRIGGER.finditer(clause)
+    )
+
+
+# Share of the budget by which sentence reading stops (the rest is for topics).
+SENTENCES_SHARE = 0.85
+
+
+def extract_candidates(
+    article: Article, budget: Budget | None = None
+) -> tuple[list[Candidate], Context]:
+    """Every meeting candidate in the article, in text order, and the shared context.
+
+    With a ``budget``, reading stops where it runs out; what was found before is returned.
+    """
+    # Captions, set aside from the body, still tell who met where and when.
+    text = "\n\n".join((article.body, *article.captions))
     anchor, dateline, dateline_end = article_anchor(article)
-    mentions = find_mentions(text)
+    budget = budget or Budget(seconds=float("inf"))
+    budget.start()
+    mentions = find_mentions(text, budget)
     people = resolve(mentions)
+    # Past the point where names were no longer looked for, nothing else is read either.
+    read = text if budget.spent_at is None else text[: budget.spent_at]
+    date_index = dates.DateIndex(read)
     full_dates: dict[int, str] = {}
-    for mention in dates.find_dates(text, None):
+    for mention in date_index.within(0, len(text), None, None):
         if mention.kind == "full" and mention.value and re.match(r"(?:on\s+)?\w+day", mention.text):
             full_dates.setdefault(date.fromisoformat(mention.value).weekday(), mention.value)
     if dateline:
         dateline = (dateline[0], historical(dateline[1], anchor.year if anchor else None))
-    context = Context(text, anchor, dateline, dateline_end, people, mentions, full_dates)
+    context = Context(
+        text, anchor, dateline, dateline_end, people, mentions, full_dates, date_index
+    )
     for person in people.values():
         if person.side:
             person.side = context.country(person.side)
     candidates: list[Candidate] = []
     last_subject: str | None = None
     previous_dated: tuple[int, str | None, str | None, str] | None = None
-    context.spans = sentence_spans(text)
-    for start, end, paragraph in context.spans:
+    context.spans = sentence_spans(read)
+    for index, (start, end, paragraph) in enumerate(context.spans):
+        if (budget.spent_at is not None and start >= budget.spent_at) or budget.exhausted(
+            start, SENTENCES_SHARE
+        ):
+            break  # names were not looked for beyond this point, or time is up
         sentence = text[start:end]
         if _is_furniture(sentence):
             continue
@@ -257,6 +345,12 @@ def extract_candidates(article: Article) -> tuple[list[Candidate], Context]:
                 previous_names,
             )
             found += clause_found
+        if any(len(c.participants) >= 3 for c in found):
+            around = range(max(0, index - 2), min(len(context.spans), index + 2))
+            nearby = " ".join(
+                text[context.spans[i][0] : context.spans[i][1]] for i in around if i != index
+            )
+            found = _split_by_neighbours(found, nearby, people)
         if found:
             if not sentence_dates and previous_dated and previous_dated[0] == paragraph:
                 for candidate in found:
@@ -269,8 +363,8 @@ def extract_candidates(article: Article) -> tuple[list[Candidate], Context]:
         candidates += found
         officials = [
             m.name
-            for m in mentions
-            if start <= m.start < min(end, start + 80) and m.name and people[m.name].official
+            for m in context.mentions_in(start, min(end, start + 80))
+            if m.name and people[m.name].official
         ]
         if officials:
             last_subject = officials[0]
@@ -283,14 +377,30 @@ def extract_candidates(article: Article) -> tuple[list[Candidate], Context]:
 
 def _dates_in(ctx: Context, start: int, end: int, tense: str | None) -> list[dates.DateMention]:
     """Date mentions in text[start:end] (offsets relative to start), the dateline left out."""
-    found = dates.find_dates(ctx.text[start:end], ctx.anchor, tense)
+    found = ctx.date_index.within(start, end, ctx.anchor, tense)
     return [m for m in found if start + m.start >= ctx.dateline_end]
+
+
+# "will hold talks with A and meet B": a second meeting verb with its own object is a second
+# occasion (GUIDE §3); the clause after "and" shares the first one's subject.
+SECOND_VERB = (
+    r"(?:will\s+|would\s+|to\s+|also\s+|then\s+|later\s+)?(?:meet|meets|met|see|sees|saw|"
+    r"hold|holds|held|visit|visits|visited|call(?:s|ed)? on)\b"
+)
+_SECOND_CLAUSE = re.compile(rf",?\s+and\s+(?={SECOND_VERB})")
+_SHARED_SUBJECT = re.compile(rf"\s*{SECOND_VERB}")
 
 
 def _clauses(sentence: str) -> list[tuple[int, int]]:
     spans = []
     position = 0
-    for match in SEPARATORS.finditer(sentence):
+    cuts = sorted(
+        [*SEPARATORS.finditer(sentence), *_SECOND_CLAUSE.finditer(sentence)],
+        key=lambda m: m.start(),
+    )
+    for match in cuts:
+        if match.start() < position:
+            continue
         spans.append((position, match.start()))
         position = match.end()
     spans.append((position, len(sentence)))
@@ -313,8 +423,8 @@ def _tense(clause: str, trigger: int | None = None) -> str | None:
 
 def _people_in(ctx: Context, start: int, end: int) -> list[str]:
     names: list[str] = []
-    for mention in ctx.mentions:
-        if start <= mention.start < end and mention.name and mention.name not in names:
+    for mention in ctx.mentions_in(start, end):
+        if mention.name and mention.name not in names:
             person = ctx.people[mention.name]
             if person.official and (person.side or person.roles):
                 names.append(mention.name)
@@ -322,14 +432,14 @@ def _people_in(ctx: Context, start: int, end: int) -> list[str]:
 
 
 def _described(ctx: Context, clause: str, start: int) -> list[str]:
-    """People a clause names by description: "the Saudi leader", "The Treasury Secretary"."""
+    """People a clause names by description: "the Kenyan leader", "the Finance Minister"."""
     found = []
     for match in _DESCRIPTION.finditer(clause):
         side = side_of(match.group(1).strip()) if match.group(1).strip() else None
         role = match.group(2).lower()
         best = None
-        for mention in ctx.mentions:
-            if mention.start >= start or not mention.name:
+        for mention in ctx.mentions_in(max(0, start - LOOKBACK), start):
+            if not mention.name:
                 continue
             person = ctx.people[mention.name]
             roles = " ".join(person.roles).lower()
@@ -353,7 +463,7 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     clause = ctx.text[start:end]
     trigger = TRIGGER.search(clause)
     names = _people_in(ctx, start, end)
-    if trigger is None or NEGATIVE.search(clause):
+    if trigger is None or NEGATIVE.search(clause) or _guessed(clause):
         return [], names
     reporting = REPORTING.search(clause)
     if reporting and reporting.end() < trigger.start():
@@ -366,9 +476,7 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     for name in _described(ctx, clause, start):
         if name not in names:
             names.insert(0, name)
-    named_before = any(
-        start <= m.start < start + trigger.start() and m.name in names for m in ctx.mentions
-    )
+    named_before = any(m.name in names for m in ctx.mentions_in(start, start + trigger.start()))
     pronoun = not named_before and _PRONOUN_BEFORE.search(clause[: trigger.start()])
     subject = (
         previous_names[0]
@@ -377,6 +485,8 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     )
     if pronoun and subject and subject not in names:
         names.insert(0, subject)
+    if previous_names and _SHARED_SUBJECT.match(clause) and previous_names[0] not in names:
+        names.insert(0, previous_names[0])  # "... and meet B": the same subject meets B
     tense = _tense(clause, trigger.start())
     events = list(EVENT.finditer(clause))
     sides: list[str] = []
@@ -397,12 +507,12 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
             sides.append(side)
     place = location_in(clause, trigger.start())
     if len(sides) == 1 and place and re.search(rf"\b(?:{GROUP_NOUNS})\b", clause):
-        host = ctx.country(place[1])  # "met leaders in Baghdad": the leaders are Iraq's
+        host = ctx.country(place[1])  # "met officials in Lima": the officials are Peru's
         if host not in sides:
             sides.append(host)
     government = re.search(r"\bthe government\b", clause)
     if len(sides) == 1 and ctx.dateline and government and ctx.dateline[1] not in sides:
-        sides.append(ctx.dateline[1])  # "talks with the government" in a Lusaka story
+        sides.append(ctx.dateline[1])  # "talks with the government" under a Quito dateline
     if len(sides) < 2 and _BOTH_COUNTRIES.search(clause):
         countries = [s for s in ctx.recent_sides if s not in gazetteer().organisations]
         for side in countries[-2:]:
@@ -437,7 +547,7 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     if not org_session and re.search(r"\bsession\b", clause):  # "..., speaking before a session"
         sentence = ctx.text[sentence_span[0] : sentence_span[1]]
         org_session = [s for s in all_sides(sentence) if s in organisations]
-    if "UN Security Council" in org_session and "United Nations" in org_session:
+    if "United Nations Security Council" in org_session and "United Nations" in org_session:
         org_session.remove("United Nations")
     is_org_session = bool(org_session) and re.search(
         r"\b(?:meet|meets|meeting|session|summit|gather)\b", clause, re.I
@@ -445,20 +555,77 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     if is_org_session and len(sides) < 2 and org_session[0] not in sides:
         sides.append(org_session[0])
     # A clause whose only meeting word is a visit word reports a visit, not a meeting
-    # ("visited the tomb of Yasser Arafat" is not a meeting with Arafat).
+    # (a visit to a leader's grave is not a meeting with the leader).
     only_visit = not ENCOUNTER.search(clause)
     if (len(sides) >= 2 or is_org_session) and not only_visit:
-        results.append(
-            Candidate(
-                participants=names,
-                sides=list(sides),
-                kind=_kind(clause, names, sides, ctx),
-                location=location,
-                **base,
-            )
+        meeting = Candidate(
+            participants=names,
+            sides=list(sides),
+            kind=_kind(clause, names, sides, ctx),
+            location=location,
+            **base,
         )
+        results += separate_meetings(meeting, clause, ctx.people) or [meeting]
     results += _event_candidates(ctx, clause, (start, sentence_span[0]), events, names, sides, base)
     return results, names
+
+
+# "held separate talks with A and B", "bilateral meetings with A, B and C" (GUIDE §3).
+SEPARATELY = re.compile(
+    r"\b(?:separate(?:ly)?|individually|one by one|in turn|bilateral (?:meetings|talks|"
+    r"discussions|sessions))\b",
+    re.IGNORECASE,
+)
+
+
+def separate_meetings(
+    meeting: Candidate, clause: str, people: dict[str, Person]
+) -> list[Candidate]:
+    """One candidate per counterpart when the clause says the encounters were separate.
+
+    The first person is the one who met the others; each counterpart from another side gets
+    a bilateral record of its own. Empty when the clause does not say so.
+    """
+    if len(meeting.participants) < 3 or not SEPARATELY.search(clause):
+        return []
+    host, *others = meeting.participants
+    host_side = people[host].side
+    split = []
+    for other in others:
+        side = people[other].side
+        if side is None or side == host_side:
+            continue
+        split.append(
+            replace(
+                meeting,
+                participants=[host, other],
+                sides=[s for s in (host_side, side) if s],
+                kind="talks",
+                topics=list(meeting.topics),
+            )
+        )
+    return split if len(split) >= 2 else []
+
+
+_GROUP_MEETING = re.compile(r"\b(?:talks|meeting|meetings|summit|session|conference)\b", re.I)
+
+
+def _split_by_neighbours(
+    found: list[Candidate], nearby: str, people: dict[str, Person]
+) -> list[Candidate]:
+    """Meetings with several counterparts that the sentences around call bilateral or separate.
+
+    "X is to see A, B and C." next to "The bilateral discussions precede talks of the group":
+    one record per counterpart, and the group's own meeting stays when those sentences name one.
+    """
+    if not SEPARATELY.search(nearby):
+        return found
+    group = _GROUP_MEETING.search(SEPARATELY.sub(" ", nearby)) is not None
+    out: list[Candidate] = []
+    for candidate in found:
+        split = separate_meetings(candidate, nearby, people)
+        out += split + ([candidate] if group or not split else [])
+    return out
 
 
 def _fill_unsided(ctx: Context, clause: str, names: list[str], sides: list[str]) -> None:
@@ -476,8 +643,8 @@ def _fill_unsided(ctx: Context, clause: str, names: list[str], sides: list[str])
                 sides.append(side)
         return
     taken = {ctx.people[n].side for n in names}
-    # Only sides the clause names as a party ("Chinese officials", "China-US ties"), not
-    # every country it mentions ("dealings with Ukraine").
+    # Only sides the clause names as a party ("Peruvian officials", "Peru-Chile ties"), not
+    # every country it mentions ("its dealings with Chile").
     hyphenated = re.findall(r"[A-Z][\w.]*-[A-Z][\w.]*", clause)
     free = [ctx.country(s) for s in group_sides(clause) + all_sides(" ".join(hyphenated))]
     free = [s for s in free if s not in taken and s not in gazetteer().organisations]
@@ -485,7 +652,7 @@ def _fill_unsided(ctx: Context, clause: str, names: list[str], sides: list[str])
     host = ctx.country(place[1]) if place else None
     if len(free) == 1 and len(unsided) == 1:
         ctx.people[unsided[0]].side = free[0]
-    elif host and taken - {None} and host not in taken:  # people met in Tokyo: Japanese
+    elif host and taken - {None} and host not in taken:  # people met in Lima: Peruvian
         for name in unsided:
             ctx.people[name].side = host
     elif ctx.dateline:
@@ -498,15 +665,13 @@ def _fill_unsided(ctx: Context, clause: str, names: list[str], sides: list[str])
 
 
 def _coordinated_with(ctx: Context, clause: str, name: str) -> str | None:
-    """The person just before "<X> and <name>" ("Prince Charles and Princess Diana")."""
-    previous = None
-    for mention in ctx.mentions:
-        if mention.name == name and previous is not None:
+    """The person just before "<X> and <name>" ("King A and Queen B"): they share a side."""
+    for mention in ctx.people[name].mentions:
+        previous = ctx.previous_named(mention)
+        if previous is not None:
             between = ctx.text[previous.end : mention.start]
             if re.fullmatch(r"\s+and\s+(?:[A-Z][\w.]*\s+)?", between):
                 return previous.name
-        if mention.name:
-            previous = mention
     return None
 
 
@@ -516,9 +681,7 @@ def _visit_candidates(
     results: list[Candidate] = []
     for position, place in visited_places(clause):
         host = ctx.country(place[1])
-        before = [
-            m.name for m in ctx.mentions if start <= m.start < start + position and m.name in names
-        ]
+        before = [m.name for m in ctx.mentions_in(start, start + position) if m.name in names]
         visitor = before[-1] if before else (names[0] if names else None)
         visitor_side = ctx.people[visitor].side if visitor else None
         if visitor_side is None or visitor_side == host:  # a visit is by one side to another
@@ -535,7 +698,7 @@ def _visit_candidates(
             )
         )
     if not results and ctx.dateline and re.search(r"\bvisit(?:ed|s)?\b(?!\s+to)", clause):
-        # "King Faisal visited in 1967": a visit to the dateline's country.
+        # "the king visited in 1990" under a dateline: a visit to the dateline's country.
         host = ctx.dateline[1]
         for name in names[:1]:
             if ctx.people[name].side and ctx.people[name].side != host:
@@ -565,12 +728,14 @@ def _event_candidates(
     start, sentence_start = starts
     results = []
     for event in events:
-        name = (event.group("name") + event.group("noun") + (event.group("tail") or "")).strip()
-        if not re.search(r"[A-Z]", event.group("name") + (event.group("tail") or "")):
+        noun = event.group("noun") or event.group("meeting")
+        tail = event.group("tail") or event.group("meeting_tail") or ""
+        name = (event.group("name") + noun + tail).strip()
+        if not re.search(r"[A-Z]", event.group("name") + tail) and not event_sides(name):
             continue
         own_sides = [ctx.country(s) for s in event_sides(name)]
         organisations = gazetteer().organisations
-        if event.group("noun").lower() == "conference" and not (
+        if noun.lower() == "conference" and not (
             set(own_sides) & organisations or len(own_sides) >= 2
         ):
             continue
@@ -589,11 +754,15 @@ def _event_candidates(
         mention = after[0] if after else None
         value = mention.value if mention else None
         status = _status(window, tense, mention, value, ctx.anchor)
+        year = event.group("year")
+        if mention is None and year:  # "the 2019 Lima Summit"
+            value = year
+            if ctx.anchor is None or int(year) < ctx.anchor.year:
+                status = "mentioned"
         place = location_in(clause[event.start() :], 0)
         if place is None:
-            found_place = re.search(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?", name)
-            inner = place_of(found_place.group(0)) if found_place else None
-            place = (inner.city, inner.country) if inner else None
+            found_place = place_at(event.group("name"))  # "the Lima Summit"
+            place = found_place[1] if found_place else None
         if not own_sides and place is None:
             continue
         leaders = [n for n in names if ctx.people[n].is_leader]
@@ -602,15 +771,21 @@ def _event_candidates(
             Candidate(
                 participants=leaders,
                 sides=own_sides + [s for s in sides if s not in own_sides and leaders],
-                kind="summit" if "summit" in name.lower() and "minister" not in name else "other",
+                kind=(
+                    "summit"
+                    if "summit" in name.lower() and "minister" not in name
+                    else "talks"
+                    if event.group("meeting")
+                    else "other"
+                ),
                 location=place,
                 event=name,
                 **{
                     **base,
                     "status": status,
                     "date": value,
-                    "date_text": mention.text.strip().rstrip(".,") if mention else None,
-                    "explicit_date": mention is not None,
+                    "date_text": mention.text.strip().rstrip(".,") if mention else year,
+                    "explicit_date": mention is not None or year is not None,
                 },
             )
         )
@@ -688,6 +863,6 @@ def _kind(clause: str, names: list[str], sides: list[str], ctx: Context) -> str:
 
 # Standing bodies whose own meetings are kind "other" (GUIDE §5); G7/G8/EU leaders meet in summits.
 SESSION_BODIES = {
-    "UN Security Council", "United Nations", "International Monetary Fund", "World Bank",
-    "World Trade Organization", "International Atomic Energy Agency",
+    "United Nations Security Council", "United Nations", "International Monetary Fund",
+    "World Bank", "World Trade Organization", "International Atomic Energy Agency",
 }  # fmt: skip

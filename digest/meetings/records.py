@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from digest.meetings.dedupe import absorb, people_key
+from digest.meetings.dedupe import NEAR, absorb, people_key
 from digest.meetings.extract import Candidate, Context
+
+
+def _near(records: list[Candidate], index: int) -> list[Candidate]:
+    """The records around ``index`` in text order, which the passes compare.
+
+    In an article of normal size that is every record; the bound keeps a pathological one
+    (thousands of meetings) linear in its length.
+    """
+    return records[max(0, index - NEAR) : index + NEAR]
 
 
 def fold_unnamed(records: list[Candidate]) -> list[Candidate]:
     """A meeting of unnamed officials joins the one named meeting it summarises, if unique."""
     out = []
-    for record in records:
+    for index, record in enumerate(records):
         if record.participants or record.event or record.kind == "visit":
             out.append(record)
             continue
+        near = _near(records, index)
         event = next(
             (
                 o
-                for o in records
+                for o in near
                 if o.event
                 and record.sides
                 and set(record.sides) <= set(o.sides)
@@ -29,7 +39,7 @@ def fold_unnamed(records: list[Candidate]) -> list[Candidate]:
             continue
         matches = [
             other
-            for other in records
+            for other in near
             if other.participants
             and other.kind != "visit"
             and other.event is None
@@ -45,7 +55,7 @@ def fold_unnamed(records: list[Candidate]) -> list[Candidate]:
         twin = next(
             (
                 o
-                for o in out
+                for o in out[-NEAR:]
                 if not o.participants
                 and o.event is None
                 and o.kind != "visit"
@@ -64,11 +74,14 @@ def fold_unnamed(records: list[Candidate]) -> list[Candidate]:
 def drop_unions(records: list[Candidate]) -> list[Candidate]:
     """Drop "X held talks with A and B" when A and B are shown as separate meetings."""
     keep = []
-    for record in records:
+    for index, record in enumerate(records):
         people = people_key(record.participants)
+        if len(people) < 3:
+            keep.append(record)
+            continue
         parts = [
             people_key(o.participants)
-            for o in records
+            for o in _near(records, index)
             if o is not record
             and o.kind != "visit"
             and o.participants
@@ -85,12 +98,12 @@ def drop_unions(records: list[Candidate]) -> list[Candidate]:
 def drop_covered_visits(records: list[Candidate]) -> list[Candidate]:
     """A visit whose meetings are reported gets no record of its own (GUIDE §3)."""
     keep = []
-    for record in records:
+    for index, record in enumerate(records):
         if record.kind == "visit" and record.participants:
             visitor = record.participants[0]
             covering = [
                 other
-                for other in records
+                for other in _near(records, index)
                 if other.kind != "visit"
                 and visitor in other.participants
                 and (
@@ -112,9 +125,14 @@ def drop_covered_visits(records: list[Candidate]) -> list[Candidate]:
 def drop_unplaced_events(records: list[Candidate]) -> list[Candidate]:
     """An event named only by its place ("the Hong Kong summit") defers to a record there."""
     keep = []
-    for record in records:
-        shared = any(o is not record and o.location == record.location for o in records)
-        if record.event and not record.sides and record.location and shared:
+    for index, record in enumerate(records):
+        if not (record.event and not record.sides and record.location):
+            keep.append(record)
+            continue
+        shared = any(
+            o is not record and o.location == record.location for o in _near(records, index)
+        )
+        if shared:
             continue
         keep.append(record)
     return keep
@@ -122,7 +140,7 @@ def drop_unplaced_events(records: list[Candidate]) -> list[Candidate]:
 
 def inherit_within_trip(records: list[Candidate], context: Context) -> None:
     """Undated or unplaced held meetings take the date/place of the same people's trip."""
-    for record in records:
+    for index, record in enumerate(records):
         if record.date is None and record.fallback_date:
             record.date, record.date_text = record.fallback_date
         dateline = context.dateline
@@ -138,7 +156,7 @@ def inherit_within_trip(records: list[Candidate], context: Context) -> None:
         # The same trip: held meetings of the same people with the same sides.
         peers = [
             o
-            for o in records
+            for o in _near(records, index)
             if o is not record
             and o.status == "held"
             and o.kind != "visit"

@@ -41,7 +41,7 @@ def group_sides(clause: str, skip: list[tuple[int, int]] = ()) -> list[str]:
         rf"({_CAP}(?:\s+{_CAP})?)\s+"
         r"(?:are|will|to|have|had|held|agreed|were)\b",
         r"\b([A-Z][\w.]*)-([A-Z][\w.]*)\s+(?:\w+\s+)?(?:talks|summit|meeting|consultations?|"
-        r"dialogue|parley|negotiations)\b",
+        r"dialogue|negotiations)\b",
         rf"\b({_CAP}(?:\s+{_CAP})?)(?:'s|’s)\s+(?:\w+\s+)?talks\s+with\s+(?:the\s+)?"
         rf"({_CAP}(?:\s+{_CAP})*)(?:\s+and\s+(?:the\s+)?({_CAP}(?:\s+{_CAP})*))?",
         rf"\b(?:talks|meeting|negotiations)\s+with\s+(?:the\s+)?({_CAP}(?:\s+{_CAP})*)",
@@ -54,9 +54,18 @@ def group_sides(clause: str, skip: list[tuple[int, int]] = ()) -> list[str]:
     return sides
 
 
+# How the press describes the G7 without naming it (general knowledge).
+_SEVEN = re.compile(
+    r"\b(?:(?:seven|7) )?(?:major |leading |richest |big )?industriali[sz]ed "
+    r"(?:nations|countries|democracies|powers)\b|\b(?:seven|7) (?:richest|leading|major) "
+    r"(?:nations|countries|economies|industrial (?:nations|countries))\b",
+    re.IGNORECASE,
+)
+
+
 def event_sides(name: str) -> list[str]:
     """Sides an event's name gives: "the Asia-Pacific Economic Cooperation (APEC) summit"."""
-    sides: list[str] = []
+    sides: list[str] = ["Group of Seven"] if _SEVEN.search(name) else []
     whole = side_of(re.sub(r"\s*\([^)]*\)|\s+(?:summit|conference)$", "", name, flags=re.I))
     if whole:
         sides.append(whole)

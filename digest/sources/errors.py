@@ -20,13 +20,26 @@ class BlockedAddress(SourceError):
 class FetchFailed(SourceError):
     """The server could not be reached or answered with an error."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status when the server answered
+
 
 class ServerBusy(FetchFailed):
     """The server asked Parley to come back later (HTTP 429 or 503)."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: float | None = None, status: int = 503) -> None:
+        super().__init__(message, status)
         self.retry_after = retry_after  # seconds the server asked for, when it said
+
+    @property
+    def rate_limited(self) -> bool:
+        """True for a 429: the server is up and asks for fewer requests, not a failure."""
+        return self.status == 429
+
+
+class RobotsDisallowed(SourceError):
+    """The site's robots.txt does not let Parley fetch this address."""
 
 
 class TooManyRedirects(SourceError):

@@ -51,14 +51,22 @@ def after_failure(
     error: str,
     jitter: float,
     retry_after: float | None = None,
+    counts: bool = True,
 ) -> Source:
     """Back off, at least as long as a server's Retry-After asks; pause after failing often.
 
     ``pause_after_failures`` failures in a row pause the source (the admins are to be told).
+    ``counts=False`` (a 429: the server is up and asks for fewer requests) waits as asked, at
+    least an interval, without moving the source closer to a pause.
     """
-    failures = source.consecutive_failures + 1
-    paused = failures >= settings.pause_after_failures
-    delay = max(backoff_delay(failures, settings, jitter), timedelta(seconds=retry_after or 0))
+    failures = source.consecutive_failures + (1 if counts else 0)
+    paused = counts and failures >= settings.pause_after_failures
+    wait = (
+        backoff_delay(failures, settings, jitter)
+        if counts
+        else timedelta(minutes=settings.poll_minutes)
+    )
+    delay = max(wait, timedelta(seconds=retry_after or 0))
     return replace(
         source,
         last_error=error,

@@ -14,6 +14,7 @@ import ipaddress
 import socket
 import typing
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpcore
 
@@ -28,12 +29,39 @@ METADATA_ADDRESSES = frozenset(
 )
 
 
+DEFAULT_PORTS = (80, 443)
+
+
+def allowed_host_entry(entry: str) -> tuple[str, int | None]:
+    """``(host, port)`` from an ``allowed_hosts`` entry written as a user would write it.
+
+    ``"localhost:8001"``, ``"[::1]:8001"`` and ``"http://[::1]:8001/"`` name one port; a host
+    alone (``"feeds.local"``, ``"::1"``) gives None, meaning its default ports (80 and 443).
+    The old spelling ``"::1:8001"`` is an IPv6 address itself, so it reads as a host alone
+    (``permits_host`` still matches it literally).
+    """
+    text = entry.strip().lower()
+    if "://" in text:
+        text = urlsplit(text).netloc
+    text = text.rstrip("/")
+    try:
+        ipaddress.ip_address(text)
+        return text, None  # a bare address, IPv6 ones included
+    except ValueError:
+        pass
+    try:
+        parts = urlsplit(f"//{text}")
+        return (parts.hostname or text), parts.port
+    except ValueError:
+        return text, None
+
+
 @dataclass(frozen=True)
 class AddressPolicy:
     """What may be reached besides public internet addresses.
 
-    ``allowed_hosts`` holds exact ``host:port`` entries (as written in the URL) that skip the
-    check: a narrower opening than ``allow_private`` for one local feed, or a test server.
+    ``allowed_hosts`` holds entries as users write them (see ``allowed_host_entry``) that skip
+    the check: a narrower opening than ``allow_private`` for one local feed, or a test server.
     """
 
     allow_private: bool = False
@@ -41,7 +69,18 @@ class AddressPolicy:
 
     def permits_host(self, host: str, port: int) -> bool:
         """True when connections to ``host:port`` need no address check."""
-        return self.allow_private or f"{host.lower()}:{port}" in self.allowed_hosts
+        if self.allow_private:
+            return True
+        host = host.lower().strip("[]")
+        for entry in self.allowed_hosts:
+            if entry.lower() == f"{host}:{port}":  # the literal form older configs used
+                return True
+            allowed, allowed_port = allowed_host_entry(entry)
+            if allowed == host and (
+                port == allowed_port or (allowed_port is None and port in DEFAULT_PORTS)
+            ):
+                return True
+        return False
 
 
 def blocked_reason(address: str | IPAddress) -> str | None:
@@ -83,9 +122,11 @@ async def vetted_addresses(host: str, port: int, policy: AddressPolicy) -> list[
     for address in addresses:
         reason = blocked_reason(address)
         if reason:
+            shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
             raise BlockedAddress(
                 f"{host} resolves to {address}, {reason}; Parley does not fetch from internal "
-                "networks unless [sources] allow_private_networks = true"
+                f'networks unless [sources] allowed_hosts lists "{shown}" or '
+                "[sources] allow_private_networks = true"
             )
     return addresses
 

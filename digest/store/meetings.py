@@ -19,6 +19,7 @@ import sqlite_utils
 
 from digest.meetings.dedupe import same_meeting
 from digest.meetings.gazetteer import gazetteer
+from digest.meetings.names import known_person
 from digest.models import Article, Location, Meeting, Participant
 from digest.store.meeting_records import (  # noqa: F401 - reading, re-exported from here
     get_meeting,
@@ -172,7 +173,7 @@ def name_key(name: str) -> str:
 
 def canonical_person(name: str) -> str:
     """The canonical spelling of a well-known person's name (else the name as given)."""
-    known = gazetteer().people.get(name.lower())
+    known = known_person(name)
     return known.name if known else name
 
 

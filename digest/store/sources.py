@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -137,6 +137,23 @@ def update_polled(db: sqlite_utils.Database, source: Source) -> bool:
             [*(row[name] for name in _POLLED), source.url],
         )
     return cursor.rowcount > 0
+
+
+def move_source(db: sqlite_utils.Database, old_url: str, new_url: str) -> bool:
+    """Give a source a new URL (it moved permanently), keeping its health and seen items.
+
+    False, and nothing changed, when the source is gone or ``new_url`` is already a source.
+    """
+    with writing(db):
+        source = get_source(db, old_url)
+        if source is None or get_source(db, new_url) is not None:
+            return False
+        db["sources"].insert(_row(replace(source, url=new_url)))  # children need it first
+        db.execute(
+            "update source_items set source_url = ? where source_url = ?", [new_url, old_url]
+        )
+        db.execute("delete from sources where url = ?", [old_url])
+    return True
 
 
 def get_source(db: sqlite_utils.Database, url: str) -> Source | None:

@@ -69,8 +69,9 @@ def ingest(state: CliState, paths: tuple[str, ...]) -> None:
     """Read article text files (or folders of them), feed URLs and page URLs into the database."""
     from rich.console import Console
 
-    from parley.commands.sources import is_url, run_ingest_urls
+    from parley.commands.sources import is_url, refuse_unsupported_urls, run_ingest_urls
 
+    refuse_unsupported_urls(paths)  # before anything is read: a file: URL is not a path
     files = [p for p in paths if not is_url(p)]
     all_read = True
     if files:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -25,24 +27,61 @@ if TYPE_CHECKING:
     from digest.sources import ItemsIngested, SourceError
     from digest.store.sources import Source
 
+# Schemes people paste that are not web addresses; written without "//" they would otherwise
+# pass for file names (data:, mailto:). Anything else with "://" is a URL too.
+OTHER_SCHEMES = frozenset({"file", "ftp", "ftps", "sftp", "gopher", "data", "mailto",
+                           "javascript", "about", "news", "tel", "urn", "ws", "wss"})  # fmt: skip
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
 
 def is_url(argument: str) -> bool:
-    """True when a command-line argument is a web address rather than a file path."""
-    return argument.strip().lower().startswith(("http://", "https://"))
+    """True when a command-line argument is a URL of any scheme rather than a file path."""
+    text = argument.strip()
+    found = SCHEME.match(text)
+    if found is None or len(found.group(1)) == 1 or Path(text).exists():  # C:\ is a path
+        return False
+    return "://" in text or found.group(1).lower() in OTHER_SCHEMES
+
+
+def refuse_unsupported_urls(arguments: Sequence[str]) -> None:
+    """A one-line ClickException (exit 1), before anything is read, for a URL not fetchable."""
+    from digest.sources import SourceError
+    from digest.sources.urls import check_url
+
+    for argument in arguments:
+        if is_url(argument):
+            try:
+                check_url(argument)
+            except SourceError as error:
+                raise click.ClickException(str(error)) from None
+
+
+def _cut_note(url: str, result: ItemsIngested) -> str:
+    return (
+        f"  {url}: {len(result.deferred)} items left unread ({result.cut}); "
+        "run the same command again to read them"
+    )
 
 
 def run_ingest_urls(state: CliState, urls: Sequence[str], console: Console) -> None:
-    """Fetch feed and page URLs once and store what is new, printing counts and failures."""
-    from digest.sources import Fetcher, ItemsIngested, SourceError, ingest_url
+    """Fetch feed and page URLs once and store what is new, within one round's budget.
 
+    Prints counts, then one line per failure and per feed a budget cut short.
+    """
+    from digest.sources import Fetcher, ItemsIngested, Round, SourceError, ingest_url
+
+    refuse_unsupported_urls(urls)
     now = utc_now()
+    settings = state.config.sources
 
     async def ingest_all() -> list[ItemsIngested | SourceError]:
-        async with Fetcher.from_settings(state.config.sources) as fetcher:
+        round_ = Round.start(settings)
+        async with Fetcher.from_settings(settings) as fetcher:
             results: list[ItemsIngested | SourceError] = []
             for url in urls:
                 try:
-                    results.append(await ingest_url(state.db, fetcher, url, now))
+                    budget = round_.feed_budget(settings)
+                    results.append(await ingest_url(state.db, fetcher, url, now, budget))
                 except SourceError as error:
                     results.append(error)
             return results
@@ -54,9 +93,13 @@ def run_ingest_urls(state: CliState, urls: Sequence[str], console: Console) -> N
         f"{len(total.new_article_ids)} new, {total.duplicates} duplicate, "
         f"{total.skipped} skipped from {len(done)} of {len(urls)} URLs"
     )
-    for result in results:
+    for url, result in zip(urls, results, strict=True):
         if isinstance(result, SourceError):
-            console.print(f"  failed: {result}", markup=False, style="yellow")
+            console.print(f"  failed: {result}", markup=False, style="yellow", soft_wrap=True)
+        elif result.deferred:
+            console.print(_cut_note(url, result), markup=False, style="yellow", soft_wrap=True)
+        if isinstance(result, ItemsIngested) and result.warning:
+            console.print(f"  warning: {url}: {result.warning}", markup=False, soft_wrap=True)
     if not done:
         raise click.ClickException("no URL could be read")
 
@@ -132,15 +175,27 @@ def sources(ctx: click.Context, state: CliState, fmt: str) -> None:
 @pass_state
 def sources_add(state: CliState, url: str, kind: str | None) -> None:
     """Add a feed or page (fetched once to tell which, unless --kind says)."""
-    from digest.sources import add_source
+    from digest.sources import register_source
     from digest.store.sources import get_source
 
     known = get_source(state.db, url.strip())
     if known is not None:
         click.echo(f"{known.kind} {known.url} was already a source: nothing changed")
         return
-    source = asyncio.run(add_source(state.db, url, utc_now(), kind, state.config.sources))
-    click.echo(f"{source.kind} {source.url}: {source.status}, polled at the next `parley poll`")
+    added = asyncio.run(register_source(state.db, url, utc_now(), kind, state.config.sources))
+    source, first = added.source, added.first_poll
+    if added.found_on:
+        click.echo(f"{added.found_on} is a web page; it announces the feed {source.url}")
+    if first is None:
+        click.echo(f"{source.kind} {source.url}: {source.status}, polled at the next `parley poll`")
+        return
+    click.echo(
+        f"feed {source.url}: {first.new_items} items, {len(first.new_article_ids)} stored now "
+        f"(backlog {state.config.sources.backlog}), the rest marked as read; "
+        "new items are read from the next `parley poll`"
+    )
+    if first.notice:
+        click.echo(f"  {first.notice}")
 
 
 @sources.command("remove")
@@ -191,9 +246,11 @@ def poll(state: CliState) -> None:
     )
     for outcome in report.outcomes:
         if outcome.error:
-            console.print(f"  {outcome.status}: {outcome.error}", markup=False, style="yellow")
-        elif outcome.warning:
-            console.print(f"  warning: {outcome.url}: {outcome.warning}", markup=False)
+            console.print(
+                f"  {outcome.status}: {outcome.error}", markup=False, style="yellow", soft_wrap=True
+            )
+        elif outcome.notice:
+            console.print(f"  {outcome.notice}", markup=False, soft_wrap=True)
 
 
 COMMANDS = [sources, poll]

@@ -1,0 +1,118 @@
+"""General rules for people and meetings, on invented sentences (no evaluation text).
+
+None of these names is in the shipped people table: a person is found by title, apposition,
+role and demonym alone.
+"""
+
+from datetime import UTC, datetime
+
+from digest.meetings import extract_meetings, meetings_json
+from digest.meetings.dedupe import same_meeting
+from digest.models import Article
+
+
+def meetings(text: str) -> list[dict]:
+    article = Article(
+        location="invented", body=text, content_hash="h", title=None,
+        published=datetime(2024, 5, 10, tzinfo=UTC),
+    )  # fmt: skip
+    return meetings_json(article, extract_meetings(article))["meetings"]
+
+
+def people(meeting: dict) -> list[tuple[str, str | None]]:
+    return [(p["name"], p["side"]) for p in meeting["participants"]]
+
+
+def test_a_person_who_leads_or_represents_a_side_takes_that_side():
+    found = meetings(
+        "Kenyan Trade Minister Amos Kiptoo met Rolf Becker, who led the Norwegian "
+        "delegation, in Nairobi on Monday."
+    )
+    assert len(found) == 1
+    assert people(found[0]) == [("Amos Kiptoo", "Kenya"), ("Rolf Becker", "Norway")]
+    assert found[0]["location"] == {"city": "Nairobi", "country": "Kenya"}
+    found = meetings(
+        "Amos Kiptoo, representing Kenya, held talks with Norwegian Foreign Minister "
+        "Rolf Becker on Monday."
+    )
+    assert people(found[0]) == [("Amos Kiptoo", "Kenya"), ("Rolf Becker", "Norway")]
+
+
+def test_separate_talks_with_several_counterparts_are_one_record_each():
+    found = meetings(
+        "Foreign Minister Rolf Becker of Norway held separate talks with Kenya's Amos Kiptoo "
+        "and Chile's Ana Soto on Monday."
+    )
+    assert sorted(people(m)[1] for m in found) == [("Amos Kiptoo", "Kenya"), ("Ana Soto", "Chile")]
+    assert all(people(m)[0] == ("Rolf Becker", "Norway") for m in found)
+
+
+def test_talks_with_the_same_counterparts_on_one_occasion_stay_one_record():
+    found = meetings(
+        "Foreign Minister Rolf Becker of Norway held talks with Kenya's Amos Kiptoo "
+        "and Chile's Ana Soto in Oslo on Monday."
+    )
+    assert len(found) == 1 and len(found[0]["participants"]) == 3
+
+
+def test_a_second_meeting_verb_is_a_second_occasion_with_the_same_subject():
+    found = meetings(
+        "Chilean President Ana Soto will hold talks with Prime Minister Rolf Becker of Norway "
+        "and meet King Harald of Norway during the visit next week."
+    )
+    assert sorted(sorted(n for n, _ in people(m)) for m in found) == [
+        ["Ana Soto", "King Harald"],
+        ["Ana Soto", "Rolf Becker"],
+    ]
+
+
+def test_a_phone_conversation_is_a_call():
+    found = meetings(
+        "Kenyan President Amos Kiptoo had a 30-minute phone conversation with Chilean "
+        "President Ana Soto on Thursday."
+    )
+    assert len(found) == 1 and found[0]["kind"] == "call" and found[0]["location"] is None
+
+
+def test_surname_back_references_join_the_full_name():
+    found = meetings(
+        "Kenyan Foreign Minister Amos Kiptoo arrived in Oslo on Sunday.\n\n"
+        "Kiptoo met Norwegian Prime Minister Rolf Becker on Monday to discuss trade."
+    )
+    assert [sorted(n for n, _ in people(m)) for m in found] == [["Amos Kiptoo", "Rolf Becker"]]
+    assert found[0]["topics"] == ["trade"]
+
+
+def test_same_meeting_is_one_pure_function_of_people_dates_and_kind():
+    people_key = frozenset({"amoskiptoo", "rolfbecker"})
+    assert same_meeting(people_key, "2024-05-06", "talks", people_key, "2024-05-07", "talks")
+    assert not same_meeting(people_key, "2024-05-06", "talks", people_key, "2024-05-20", "talks")
+    assert not same_meeting(people_key, "2024-05", "visit", people_key, "2024-05", "talks")
+
+
+def test_a_summit_named_with_its_year_is_dated_by_it():
+    found = meetings("The plan was first outlined at the 2019 Lima Summit, officials said.")
+    assert len(found) == 1
+    meeting = found[0]
+    assert (meeting["date"], meeting["status"], meeting["kind"]) == ("2019", "mentioned", "summit")
+    assert found[0]["location"] == {"city": "Lima", "country": "Peru"}
+
+
+def test_a_summit_of_industrialised_nations_is_the_group_of_seven():
+    found = meetings("Leaders will gather for the Lima summit of industrialized nations in June.")
+    assert len(found) == 1 and "Group of Seven" in found[0]["sides"]
+    assert found[0]["date"] == "2024-06" and found[0]["status"] == "planned"
+
+
+def test_a_meeting_that_could_happen_is_not_a_meeting_but_a_could_elsewhere_is_harmless():
+    assert (
+        meetings(
+            "The talks could pave the way for a summit between the Kenyan and Chilean presidents."
+        )
+        == []
+    )
+    found = meetings(
+        "Kenyan President Amos Kiptoo, who could face elections soon, met Chilean President "
+        "Ana Soto in Nairobi on Monday."
+    )
+    assert [sorted(n for n, _ in people(m)) for m in found] == [["Amos Kiptoo", "Ana Soto"]]
