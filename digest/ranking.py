@@ -1,10 +1,11 @@
-"""Sentence scoring and selection behind digest.summarize (numpy, scikit-learn).
+"""Sentence scoring and selection behind digest.summarize (numpy).
 
 How a sentence is scored (each part earned its place on bench/summarize.py):
 
-1. TF-IDF vectors per sentence. scikit-learn's ``HashingVectorizer`` tokenises and counts every
-   sentence of a batch of articles in one pass; the IDF is then taken per article (its sentences
-   are the documents), so a text's summary never depends on what else is in the batch.
+1. TF-IDF vectors per sentence. digest.terms tokenises and counts every sentence of a batch of
+   articles in one pass (scikit-learn's steps and stop words); the IDF is then taken per
+   article (its sentences are the documents), so a text's summary never depends on what else
+   is in the batch.
 2. Centrality: PageRank over the cosine-similarity graph of those vectors (TextRank's idea with
    TF-IDF weights) — a sentence that shares weighty words with many others states the gist.
 3. Priors: a lead bias (news puts the facts first) that grows with the article's length in
@@ -27,11 +28,10 @@ from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
 import numpy as np
-from sklearn.feature_extraction import FeatureHasher
-from sklearn.feature_extraction.text import HashingVectorizer
 from threadpoolctl import ThreadpoolController
 
 from digest.standalone import ANAPHORIC, assess
+from digest.terms import count_rows
 
 __all__ = ["DEFAULT", "NEWS", "Params", "Ranked", "check_budget", "rank", "select"]
 
@@ -39,25 +39,6 @@ __all__ = ["DEFAULT", "NEWS", "Params", "Ranked", "check_budget", "rank", "selec
 # centroid (degree centrality, O(n)) stands in for it.
 _MAX_GRAPH = 400
 _DIGIT = re.compile(r"\d")
-_TOKEN_PATTERN = r"(?u)\b\w[\w'’]*\b"
-_HASHER = HashingVectorizer(
-    stop_words="english",
-    token_pattern=_TOKEN_PATTERN,
-    n_features=2**20,
-    alternate_sign=False,
-    norm=None,
-    dtype=np.float64,
-)
-# _count runs the hasher's own steps (lower-case, token pattern, stop words) but hashes each
-# distinct term of a batch once instead of every occurrence: the same columns and counts.
-_TOKENIZE = _HASHER.build_tokenizer()
-_STOP_WORDS = _HASHER.get_stop_words()
-_TERM_HASHER = FeatureHasher(
-    n_features=_HASHER.n_features, input_type="string", alternate_sign=False
-)
-_COLUMN_BITS = (_HASHER.n_features - 1).bit_length()
-
-
 _BLAS = ThreadpoolController()
 
 
@@ -226,39 +207,12 @@ def check_budget(sentences: int, max_chars: int | None) -> None:
 
 
 def _count(flat: list[str], params: Params) -> _Rows | None:
-    """Term counts for every sentence of the batch: scikit-learn tokenises once for all.
-
-    Hashed columns (2**20 of them, collisions negligible for an article's few hundred
-    terms): no vocabulary to build and prune per batch, which was a fifth of our time.
-    """
-    if not flat:
+    """Term counts for every sentence of the batch, tokenised once for all (digest.terms)."""
+    counted = count_rows(flat, sublinear=params.sublinear_tf)
+    if counted is None:  # nothing but stop words in the whole batch
         return None
-    term_ids: dict[str, int] = {}
-    occurrences: list[int] = []
-    lengths: list[int] = []
-    for text in flat:
-        terms = [
-            term_ids.setdefault(t, len(term_ids))
-            for t in _TOKENIZE(text.lower())
-            if t not in _STOP_WORDS
-        ]
-        occurrences += terms
-        lengths.append(len(terms))
-    if not occurrences:  # nothing but stop words in the whole batch
-        return None
-    # One term per row: row i's only column is term i's hashed column.
-    term_columns = _TERM_HASHER.transform([t] for t in term_ids).indices.astype(np.int64)
-    rows = np.repeat(np.arange(len(flat), dtype=np.int64), lengths)
-    keys, counts = np.unique(
-        (rows << _COLUMN_BITS) | term_columns[occurrences], return_counts=True
-    )  # sorted by row, then column, like a CSR matrix with sorted indices
-    indptr = np.zeros(len(flat) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys >> _COLUMN_BITS, minlength=len(flat)), out=indptr[1:])
-    data = counts.astype(np.float64)
-    if params.sublinear_tf:
-        np.log(data, out=data)
-        data += 1.0
-    return _Rows(indptr, keys & (_HASHER.n_features - 1), data)
+    indptr, columns, data, width = counted
+    return _Rows(indptr, columns, data, width)
 
 
 @dataclass(frozen=True)
@@ -268,10 +222,11 @@ class _Rows:
     indptr: np.ndarray
     indices: np.ndarray
     data: np.ndarray
+    width: int  # columns: distinct terms of the batch
 
     @property
     def shape(self) -> tuple[int, int]:
-        return (len(self.indptr) - 1, _HASHER.n_features)
+        return (len(self.indptr) - 1, self.width)
 
     @property
     def nnz(self) -> int:
@@ -280,7 +235,7 @@ class _Rows:
     def __getitem__(self, rows: slice) -> _Rows:
         indptr = self.indptr[rows.start : rows.stop + 1]
         first, last = indptr[0], indptr[-1]
-        return _Rows(indptr - first, self.indices[first:last], self.data[first:last])
+        return _Rows(indptr - first, self.indices[first:last], self.data[first:last], self.width)
 
 
 def _local_dense(block, title_counts) -> tuple[np.ndarray, np.ndarray | None]:  # noqa: ANN001
