@@ -10,6 +10,7 @@ from syntok import segmenter
 from syntok._segmentation_states import State
 from syntok.tokenizer import Token, Tokenizer
 
+from digest.rejoin import rejoin
 from digest.titles import TITLES
 
 # English titles (digest.titles), most missing from syntok's abbreviations (mostly German and
@@ -78,16 +79,32 @@ def split_sentences(text: str) -> list[str]:
     """Split text into sentences, each copied verbatim (whitespace-trimmed) from ``text``.
 
     syntok gives token offsets into the original string, so each sentence is a slice of
-    the input rather than a re-joined token list: summaries stay verbatim.
+    the input rather than a re-joined token list: summaries stay verbatim. A dateline stays
+    with its sentence and a quotation with its attribution (digest.rejoin).
     """
     sentences: list[str] = []
     for _, paragraph in segmenter.preprocess_with_offsets(text):
-        start = 0
-        for end, after in _sure_splits(paragraph):
-            _split_paragraph(paragraph[start:end], sentences)
-            start = after
-        _split_paragraph(paragraph[start:], sentences)
+        sentences += rejoin(paragraph, _syntok_pieces(paragraph))
     return sentences
+
+
+def syntok_sentences(text: str) -> list[str]:
+    """The sentences syntok alone finds (English titles added), before any re-joining."""
+    sentences: list[str] = []
+    for _, paragraph in segmenter.preprocess_with_offsets(text):
+        sentences += _syntok_pieces(paragraph)
+    return sentences
+
+
+def _syntok_pieces(paragraph: str) -> list[str]:
+    """The sentences syntok finds in one paragraph, through the shortcuts below where they apply."""
+    pieces: list[str] = []
+    start = 0
+    for end, after in _sure_splits(paragraph):
+        _split_paragraph(paragraph[start:end], pieces)
+        start = after
+    _split_paragraph(paragraph[start:], pieces)
+    return pieces
 
 
 def _split_paragraph(paragraph: str, sentences: list[str]) -> None:

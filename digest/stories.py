@@ -25,6 +25,7 @@ from scipy.spatial.distance import squareform
 
 from digest.models import Article, Digest, SourceLink, Story
 from digest.ranking import DEFAULT, Params, rank, select
+from digest.rejoin import shown
 from digest.sentences import split_sentences
 from digest.terms import tfidf_rows
 
@@ -248,7 +249,7 @@ def _stories(
         groups, titles, rank(docs, titles=titles, positions=positions, params=params), strict=True
     ):
         picked = select(ranked, sentences, max_chars, params=params)
-        summary = tuple(ranked.sentences[i] for i in picked)
+        summary = tuple(shown(ranked.sentences[i]) for i in picked)
         headline = title or _first_words(summary[0] if summary else group[0].body)
         text = f"{headline}\n{' '.join(summary)}"
         dates = [a.published for a in group if a.published]
