@@ -57,7 +57,7 @@ from sumy.utils import get_stop_words
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from digest.ranking import DEFAULT, NEWS, Params, rank, select  # noqa: E402
+from digest.ranking import DEFAULT, NEWS, Params, profile, rank, select  # noqa: E402
 from digest.rejoin import shown  # noqa: E402
 from digest.sentences import split_sentences  # noqa: E402
 from digest.standalone import refers_back  # noqa: E402
@@ -85,14 +85,22 @@ class _WordTokenizer:
         return split_sentences(paragraph)
 
 
-def ours(params: Params = DEFAULT) -> Method:
+def ours(params: Params | None = None) -> Method:
+    """Parley's summariser; without ``params``, each budget's profile (digest.ranking.profile)."""
+
     def run(docs, titles, ks):
-        out = []
-        for start in range(0, len(docs), BATCH):
-            batch = slice(start, start + BATCH)
-            ranked = rank(docs[batch], titles=titles[batch], params=params)
-            for r, k in zip(ranked, ks[batch], strict=True):
-                out.append(select(r, k, params=params))
+        out: list[list[int] | None] = [None] * len(docs)
+        by_profile: dict[Params, list[int]] = {}
+        for i, k in enumerate(ks):
+            by_profile.setdefault(params or profile(k), []).append(i)
+        for chosen, rows in by_profile.items():
+            for start in range(0, len(rows), BATCH):
+                batch = rows[start : start + BATCH]
+                ranked = rank(
+                    [docs[i] for i in batch], titles=[titles[i] for i in batch], params=chosen
+                )
+                for i, r in zip(batch, ranked, strict=True):
+                    out[i] = select(r, ks[i], params=chosen)
         return out
 
     run.shows = shown  # a summary leaves datelines out (digest.rejoin.shown)
@@ -291,20 +299,22 @@ def readability(doc: list[str], picked: list[int]) -> tuple[int, bool]:
 
     Refers back: opens with a pronoun or connective (digest.standalone.refers_back) while the
     sentence before it is not in the summary. Words: lower-cased, stop words left out; two
-    sentences share more than half when their common words exceed half of the shorter one's.
+    sentences share more than half when their common words are more than half of each one's.
     """
     chosen = set(picked)
     dangling = sum(1 for i in picked if i > 0 and i - 1 not in chosen and refers_back(doc[i]))
     words = [set(tokens(doc[i])) for i in picked]
     repeated = any(
-        a and b and len(a & b) > 0.5 * min(len(a), len(b))
+        a and b and len(a & b) > 0.5 * max(len(a), len(b))
         for x, a in enumerate(words)
         for b in words[x + 1 :]
     )
     return dangling, repeated
 
 
-def _summarise_chunk(job: tuple[list[str], list[str | None], int, Params]) -> list[list[str]]:
+def _summarise_chunk(
+    job: tuple[list[str], list[str | None], int, Params | None],
+) -> list[list[str]]:
     texts, titles, k, params = job
     return summarize_many(texts, k, titles=titles, params=params)
 
@@ -321,7 +331,9 @@ def best_times_interleaved(runs: list[Callable[[], object]], repeats: int = 5) -
     return times
 
 
-def speed_against_textrank(rows: list[dict], k: int, params: Params, workers: int = 2) -> tuple:
+def speed_against_textrank(
+    rows: list[dict], k: int, params: Params | None, workers: int = 2
+) -> tuple:
     """Articles/second end to end: digest.summarize_many in one process, sumy TextRank
     (splitting included) timed in turns with it, then summarize_many over ``workers``.
 
@@ -375,7 +387,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         sys.exit(f"no evaluation data at {args.data}; pass --data")
-    params = parse_params(args.param)
+    params = parse_params(args.param) if args.param else None
     methods = {
         name: (ours(params) if name == "ours" else METHODS[name]())
         for name in args.methods.split(",")

@@ -24,7 +24,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
 from digest.models import Article, Digest, SourceLink, Story
-from digest.ranking import DEFAULT, Params, rank, select
+from digest.ranking import Params, profile, rank, select
 from digest.rejoin import shown
 from digest.sentences import split_sentences
 from digest.terms import tfidf_rows
@@ -132,15 +132,17 @@ def build_digest(
     max_stories: int = 10,
     max_chars: int = 1024,
     topics: Sequence[str] = (),
-    params: Params = DEFAULT,
+    params: Params | None = None,
 ) -> Digest:
     """Group ``articles`` into stories, summarise each, and keep the ``max_stories`` most important.
 
     With ``since``, only articles that arrived after it count (their ingestion time, or their
     publication date when they carry no ingestion time). Each story's summary holds at most
     ``sentences_per_story`` sentences and ``max_chars`` characters (a Discord embed field);
-    ``params`` picks the summariser's profile (digest.ranking.DEFAULT or NEWS).
+    ``params`` picks the summariser's profile (by default digest.ranking.profile's for
+    ``sentences_per_story``).
     """
+    params = params or profile(sentences_per_story)
     kept = [a for a in articles if since is None or _arrived(a) is None or _arrived(a) >= since]
     groups = group_articles(_unique(kept))
 

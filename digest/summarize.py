@@ -44,12 +44,12 @@ def summarize_many(
     params: Params | None = None,
 ) -> list[list[str]]:
     """:func:`summarize` for many texts: one vectoriser pass for the batch, same results."""
-    from digest.ranking import DEFAULT, check_budget, rank, select
+    from digest.ranking import check_budget, profile, rank, select
     from digest.rejoin import shown
     from digest.sentences import split_sentences
 
     check_budget(sentences, max_chars)
-    params = params or DEFAULT
+    params = params or profile(sentences)
     ranked = rank([split_sentences(t) for t in texts], titles=titles, params=params)
     return [
         [shown(r.sentences[i]) for i in select(r, sentences, max_chars, params=params)]

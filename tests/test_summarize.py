@@ -264,14 +264,14 @@ def test_splitter_shortcuts_give_syntoks_sentences_on_random_paragraphs():
 
 
 def test_the_opening_counts_for_more_in_a_long_article():
-    from digest.ranking import rank
+    from digest.ranking import SHORT, rank
 
     opening = "The council approved the transport budget for electric buses on Monday."
     filler = [f"Item {i} of the report covers topic{i} and subject{i}." for i in range(60)]
 
     def lead_advantage(n: int) -> float:
         doc = [opening, *filler[: n - 2], opening.replace("Monday", "Tuesday")]
-        scores = rank([doc])[0].scores
+        scores = rank([doc], params=SHORT)[0].scores
         return float(scores[0] / scores[-1])
 
     assert lead_advantage(10) > 1.0
