@@ -214,6 +214,8 @@ def select(
     scores = ranked.scores.copy()
     open_ = np.ones(n, dtype=bool)
     lengths = np.fromiter((len(s) for s in ranked.sentences), dtype=int, count=n)
+    if ranked.furniture is not None and not ranked.furniture.all():
+        open_ &= ~ranked.furniture  # a caption, byline or credit is never a summary sentence
     if params.keep_lead:
         lead = _lead(ranked)
         if lead is not None and (max_chars is None or lengths[lead] <= max_chars):
