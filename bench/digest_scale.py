@@ -10,9 +10,10 @@ of the BBC and CNN/DailyMail evaluation sets (BBC first; BBC headlines kept, CNN
 untitled), their publication times spread over one day so that none falls outside the
 grouping's date window. Each run is the real command, ``python -m parley digest``, in a child
 process: its wall time (imports included, as a user waits for it) and its peak resident memory
-(ru_maxrss of the child). The best of ``--repeats`` runs is reported, since other processes on
-a shared machine only ever slow a run down. The last columns say how both grow from the
-previous count: a ratio near the count's ratio is linear growth.
+(ru_maxrss of the child), and its CPU seconds (user + system), which a loaded machine
+inflates far less than the wall time. The best of ``--repeats`` runs is reported, since other
+processes on a shared machine only ever slow a run down. The last columns say how CPU time and
+memory grow from the previous count: a ratio near the count's ratio is linear growth.
 """
 
 from __future__ import annotations
@@ -72,8 +73,8 @@ def fill(path: Path, rows: list[tuple[str | None, str]]) -> int:
     return stored
 
 
-def run_digest(path: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one ``parley digest`` in a fresh child process."""
+def run_digest(path: Path) -> tuple[float, float, float]:
+    """Wall and CPU seconds and peak RSS (MB) of one ``parley digest`` in a fresh process."""
     env = {**os.environ, "PARLEY_DB": str(path)}
     env.pop("PARLEY_CONFIG", None)
     code = (
@@ -83,8 +84,8 @@ def run_digest(path: Path) -> tuple[float, float]:
         " capture_output=True, text=True)\n"
         "wall = time.perf_counter() - start\n"
         "if done.returncode: sys.exit(done.stderr)\n"
-        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "print(wall, rss / 1024)\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)\n"
     )
     # A wrapper process per run, so that RUSAGE_CHILDREN holds this one run only.
     done = subprocess.run(
@@ -92,8 +93,8 @@ def run_digest(path: Path) -> tuple[float, float]:
     )
     if done.returncode:
         sys.exit(f"parley digest failed: {done.stderr.strip()}")
-    wall, rss = done.stdout.split()
-    return float(wall), float(rss)
+    wall, cpu, rss = done.stdout.split()
+    return float(wall), float(cpu), float(rss)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -106,20 +107,24 @@ def main(argv: list[str] | None = None) -> None:
     if not args.data.is_dir():
         sys.exit(f"no evaluation data at {args.data}; pass --data")
     rows = texts(args.data)
-    print(f"{'articles':>8} {'stored':>7} {'wall s':>7} {'peak MB':>8} {'x time':>7} {'x mem':>6}")
+    print(
+        f"{'articles':>8} {'stored':>7} {'wall s':>7} {'CPU s':>6} {'peak MB':>8}"
+        f" {'x CPU':>6} {'x mem':>6}"
+    )
     previous = None
     with tempfile.TemporaryDirectory() as tmp:
         for count in (int(c) for c in args.counts.split(",")):
             path = Path(tmp) / f"parley-{count}.db"
             stored = fill(path, rows[:count])
             runs = [run_digest(path) for _ in range(args.repeats)]
-            wall = min(w for w, _ in runs)
-            rss = min(r for _, r in runs)
+            wall = min(w for w, _, _ in runs)
+            cpu = min(c for _, c, _ in runs)
+            rss = min(r for _, _, r in runs)
             growth = ""
             if previous:
-                growth = f" {wall / previous[0]:7.2f} {rss / previous[1]:6.2f}"
-            print(f"{count:>8} {stored:>7} {wall:7.2f} {rss:8.0f}{growth}", flush=True)
-            previous = (wall, rss)
+                growth = f" {cpu / previous[0]:6.2f} {rss / previous[1]:6.2f}"
+            print(f"{count:>8} {stored:>7} {wall:7.2f} {cpu:6.2f} {rss:8.0f}{growth}", flush=True)
+            previous = (cpu, rss)
     started = time.strftime("%H:%M:%S")
     print(f"(finished {started}; best of {args.repeats} runs each; shared machine)")
 

@@ -10,20 +10,25 @@ Sets (../shared/eval/summaries/, see its README):
   (a) the reference's sentence count and (b) 3 sentences. `--bbc-split dev` is every article
   but each 5th, `holdout` every 5th (looked at only once the design was fixed); `all` (the
   default) reports the whole set and both halves from one run.
-- cnndm.jsonl: human highlights, at 3 sentences; `test` and `test-frank` are reported,
-  `validation` is the tuning split (--tuning shows it instead of the test splits).
+- cnndm.jsonl: human highlights, at 3 sentences; the `test` and `test-frank` rows are reported
+  together, CNN rows and Daily Mail rows apart; `validation` (all CNN) is the tuning split
+  (--tuning shows it instead of the test rows).
 
-Methods: `ours` (digest.ranking.DEFAULT, what `summarize` uses, the one configuration reported
-for every set), `ours-news` (the lead-heavy NEWS profile, only with --methods), `lead` (first k),
-`tfidf-sum` (the foundation's plain summariser), and sumy's
-LexRank, TextRank, LSA, Luhn, KL and SumBasic (English stemmer and stop words).
+Methods: `ours` (what `summarize` uses: digest.ranking.profile, SHORT up to 3 sentences,
+DEFAULT above; `--param` fixes one setting for every budget), `ours-news` (the older lead-heavy
+NEWS profile, only with --methods), `lead` (first k), `tfidf-sum` (the foundation's plain
+summariser), and sumy's LexRank, TextRank, LSA, Luhn, KL and SumBasic (English stemmer and
+stop words). Only `ours` reads the BBC headline and only `ours` shows its sentences without a
+dateline (as the digest does); the table says so.
 
 Every method gets the same sentences (digest.sentences.split_sentences). `art/s` is end to end,
 text in, summary out (splitting included); `alone/s` is the method on already-split sentences.
-After the table: each target's margin (ours minus TextRank on BBC, minus Lead-3 on CNN/DM) with
-a 95% paired bootstrap interval; then one speed line, digest.summarize_many end to end on the
-first 300 BBC articles in one process, timed in turns with sumy TextRank on the same articles
-(so the ratio holds on a busy machine), and over 2 worker processes.
+`dangle%` and `repeat%` (see `readability`) say how often a summary holds a sentence pointing
+back to one it left out, and two sentences saying the same thing. After the table: ours minus
+each target baseline (TextRank, Luhn, LexRank and Lead on BBC; Lead-3 on CNN/DM) on R-1, R-2
+and R-Lsum, with 95% paired bootstrap intervals; then one speed line, digest.summarize_many end
+to end on the first 300 BBC articles in one process, timed in turns with sumy TextRank on the
+same articles (so the ratio holds on a busy machine), and over 2 worker processes.
 sumy is fed our sentences through its document model with a plain regex word tokenizer (its own
 Tokenizer would need NLTK data downloads).
 """

@@ -79,15 +79,14 @@ def _one_blas_thread(func: Callable[_P, _R]) -> Callable[_P, _R]:
 class Params:
     """Weights of the scoring parts.
 
-    DEFAULT (what summarize uses) was tuned on BBC dev (both budgets) and CNN/DM validation
-    together, by coordinate search for the one setting that stays above TextRank's ROUGE-2 on
-    BBC @3 while reaching Lead-3's ROUGE-1 and ROUGE-2 on CNN/DM (bench/summarize.py); on those
-    splits it clears both by 0.1-0.15 points, so read the held-out figures as the real margin:
-    BBC held-out stays above TextRank at both budgets, CNN/DM test stays ~0.5 (R-1, R-2) and
-    test-frank (mostly Daily Mail) ~3 (R-1) below Lead-3. The stand-alone penalty on an opening
-    pronoun was then set back from 0.93 to 0.85, lifted once the sentence before is picked
-    (``Ranked.relief``): on the tuning splits ROUGE moved by 0.1 or less, and summaries with a
-    pronoun or connective whose antecedent is missing fell from 7.3% to 5.4% of sentences.
+    Two profiles, by budget (``profile``; issue #16: human references come first). SHORT, for a
+    digest's 3 sentences or fewer, keeps the lead unless it is furniture and leans to the
+    opening, as the human CNN/DM highlights do; DEFAULT, for longer budgets, has no lead weight
+    and follows centrality, as BBC's machine-made references do. Both were set on BBC dev and
+    CNN/DM validation only (issue #3's history and bench/summary_tradeoff.py show why one
+    setting could not serve both). The stand-alone penalty on an opening pronoun is lifted once
+    the sentence before is picked (``Ranked.relief``), and select never picks such a sentence
+    without what it needs (digest.antecedents).
     Human highlights are short, so the length factor only punishes short sentences and
     ``long_words`` trims run-ons. NEWS, lead-heavy, was tuned on CNN/DM validation alone.
     ``teleport`` (personalised PageRank with a lead-weighted teleport vector) was measured and
