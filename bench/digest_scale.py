@@ -4,6 +4,7 @@ Run from the repository root (needs ../shared/eval/summaries):
 
     .venv/bin/python bench/digest_scale.py                      # 400, 800, 1,600, 3,275 articles
     .venv/bin/python bench/digest_scale.py --counts 3275 --repeats 3
+    .venv/bin/python bench/digest_scale.py --counts 3275 --against ../main   # before/after
 
 The store is a fresh SQLite file per count, filled through digest.store with the first N texts
 of the BBC and CNN/DailyMail evaluation sets (BBC first; BBC headlines kept, CNN/DM texts
@@ -73,9 +74,9 @@ def fill(path: Path, rows: list[tuple[str | None, str]]) -> int:
     return stored
 
 
-def run_digest(path: Path) -> tuple[float, float, float]:
+def run_digest(path: Path, project: Path = ROOT) -> tuple[float, float, float]:
     """Wall and CPU seconds and peak RSS (MB) of one ``parley digest`` in a fresh process."""
-    env = {**os.environ, "PARLEY_DB": str(path)}
+    env = {**os.environ, "PARLEY_DB": str(path), "PYTHONPATH": str(project)}
     env.pop("PARLEY_CONFIG", None)
     code = (
         "import resource, subprocess, sys, time\n"
@@ -89,7 +90,7 @@ def run_digest(path: Path) -> tuple[float, float, float]:
     )
     # A wrapper process per run, so that RUSAGE_CHILDREN holds this one run only.
     done = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-c", code], env=env, cwd=project, capture_output=True, text=True
     )
     if done.returncode:
         sys.exit(f"parley digest failed: {done.stderr.strip()}")
@@ -103,6 +104,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--counts", default="400,800,1600,3275")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout (e.g. main's) run in turns on the same stores, for a ratio",
+    )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         sys.exit(f"no evaluation data at {args.data}; pass --data")
@@ -116,7 +122,11 @@ def main(argv: list[str] | None = None) -> None:
         for count in (int(c) for c in args.counts.split(",")):
             path = Path(tmp) / f"parley-{count}.db"
             stored = fill(path, rows[:count])
-            runs = [run_digest(path) for _ in range(args.repeats)]
+            runs, others = [], []
+            for _ in range(args.repeats):  # in turns: a slow spell falls on both alike
+                runs.append(run_digest(path))
+                if args.against:
+                    others.append(run_digest(path, args.against))
             wall = min(w for w, _, _ in runs)
             cpu = min(c for _, c, _ in runs)
             rss = min(r for _, _, r in runs)
@@ -124,6 +134,12 @@ def main(argv: list[str] | None = None) -> None:
             if previous:
                 growth = f" {cpu / previous[0]:6.2f} {rss / previous[1]:6.2f}"
             print(f"{count:>8} {stored:>7} {wall:7.2f} {cpu:6.2f} {rss:8.0f}{growth}", flush=True)
+            if others:
+                print(
+                    f"{'':>8} {'against':>7} {min(o[0] for o in others):7.2f}"
+                    f" {min(o[1] for o in others):6.2f} {min(o[2] for o in others):8.0f}",
+                    flush=True,
+                )
             previous = (cpu, rss)
     started = time.strftime("%H:%M:%S")
     print(f"(finished {started}; best of {args.repeats} runs each; shared machine)")
