@@ -60,26 +60,30 @@ def needs(sentences: Sequence[str], opens_back: Sequence[bool]) -> list[tuple[in
         wanted: set[int] = set()
         if i > 0 and (opens_back[i] or _bare_quote(sentence)):
             wanted.add(i - 1)
-        full_words: set[str] = set()
-        for match in _NAME.finditer(sentence):
-            words = [w for w in match.group().split() if w[:1].isupper()]
-            full_words.update(words)
-            for word in (words[0], words[-1]):
-                if word not in _NOT_A_NAME:
-                    introduced.setdefault(word, i)
-        for match in _CAPITALISED.finditer(sentence):
-            word = match.group()
-            if word in full_words or word in _NOT_A_NAME:
-                continue
-            first = introduced.get(word)
-            if first is not None and first < i:
-                wanted.add(first)
+        words = _CAPITALISED.findall(sentence)
+        if len(words) > 1:  # only a sentence with two capitalised words can hold a full name
+            full_words: set[str] = set()
+            for match in _NAME.finditer(sentence):
+                name = [w for w in match.group().split() if w[:1].isupper()]
+                full_words.update(name)
+                for word in (name[0], name[-1]):
+                    if word not in _NOT_A_NAME:
+                        introduced.setdefault(word, i)
+        else:
+            full_words = set()
+        if introduced:
+            for word in words:
+                first = introduced.get(word)
+                if first is not None and first < i and word not in full_words:
+                    wanted.add(first)
         out.append(tuple(sorted(wanted)))
     return out
 
 
 def _bare_quote(sentence: str) -> bool:
     """A quotation standing alone: quote marks around nearly all of it, no speaker outside."""
+    if not sentence.startswith(('"', "“")):
+        return False
     text = sentence.strip()
     if not text.startswith(('"', "“")):
         return False
