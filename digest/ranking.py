@@ -299,6 +299,7 @@ def _take(
 ) -> int:
     """Pick ``group``'s sentences, close what they make redundant; the characters used."""
     n = len(ranked.sentences)
+    sizes = None
     for best in group:
         open_[best] = False
         chosen.append(best)
@@ -309,7 +310,8 @@ def _take(
         np.maximum(redundancy, sims, out=redundancy)
         open_ &= sims < params.duplicate
         if ranked.terms is not None and params.overlap < 1.0:
-            sizes = ranked.terms.sum(axis=1)
+            if sizes is None:
+                sizes = ranked.terms.sum(axis=1)
             shared = ranked.terms @ ranked.terms[best]
             larger = np.maximum(sizes, sizes[best])
             open_ &= ~((larger > 0) & (shared > params.overlap * larger))

@@ -38,14 +38,16 @@ _ATTRIBUTION = re.compile(
     rf"^(?:(?:[\w.'’-]+\s+){{1,4}}{_SPEECH}|{_SPEECH}(?:\s+[\w.'’-]+){{1,5}})[.!]?$",
     re.IGNORECASE,
 )
-_CLOSES_QUOTE = re.compile(r"[\"”’'][)\]]?$")
+_CLOSES_QUOTE = re.compile(r"[\"”][)\]]?$")
+# Every join involves a double quote mark or a dateline's closing bracket: none, nothing to do.
+_JOINS_NEED = re.compile('["\u201c\u201d)]')
 _MAX_QUOTE_PIECES = 4  # a quotation re-joined from more pieces is more likely a stray mark
 _MAX_JOINED_CHARS = 600
 
 
 def rejoin(paragraph: str, pieces: list[str]) -> list[str]:
     """``pieces`` (verbatim, in order, from ``paragraph``), those that belong together joined."""
-    if len(pieces) < 2:
+    if len(pieces) < 2 or not _JOINS_NEED.search(paragraph):
         return pieces
     spans: list[tuple[int, int]] = []
     position = 0
