@@ -203,7 +203,8 @@ def _bare_story(group: list[Article]) -> Story:
     return Story(
         title="",
         summary=(),
-        sources=tuple(_source(a) for a in group),
+        # Outlets count by site or location only: no stand-in titles to make for every article.
+        sources=tuple(SourceLink(title="", location=a.location, site=a.site) for a in group),
         published=max(dates) if dates else None,
     )
 
