@@ -80,7 +80,7 @@ class Emulator(Gateway, Interactions, RestRoutes):
         self._ids = itertools.count(1_200_000_000_000_000_000)
         self.app_id = self.new_id()
         self.bot_user = {
-            "id": self.new_id(),
+            "id": str(self.new_id()),
             "username": "parley",
             "discriminator": "0",
             "global_name": "Parley",

@@ -115,11 +115,30 @@ class Interactions:
                 role = next(r for r in self.guilds[guild_id]["roles"] if r["id"] == str(raw))
                 resolved.setdefault("roles", {})[str(raw)] = role
             else:
+                if not focused:
+                    self._within_schema(by_name[name], raw)
                 option["value"] = raw
             if focused:
                 option["focused"] = True
             options.append(option)
         return options, resolved
+
+    @staticmethod
+    def _within_schema(schema: dict[str, Any], value: Any) -> None:
+        """Discord's client will not send a value its schema forbids: raise instead."""
+        name = schema["name"]
+        if isinstance(value, str):
+            low, high = schema.get("min_length", 0), schema.get("max_length", 6000)
+            if not low <= len(value) <= high:
+                raise ValueError(f"Discord lets {name!r} hold {low}-{high} characters")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if "min_value" in schema and value < schema["min_value"]:
+                raise ValueError(f"{name!r} is at least {schema['min_value']}")
+            if "max_value" in schema and value > schema["max_value"]:
+                raise ValueError(f"{name!r} is at most {schema['max_value']}")
+        choices = schema.get("choices")
+        if choices and value not in [c["value"] for c in choices]:
+            raise ValueError(f"{name!r} offers only its choices")
 
     async def interact(
         self,
