@@ -3,6 +3,14 @@
 ``ParleyBot`` is where the clock is read (``self.now()``); everything it calls in ``digest/``
 takes ``now`` as an argument. CPU work (building digests, matching alert topics) runs in worker
 processes (``bot.work``), so the event loop keeps answering Discord.
+
+It is an auto-sharded bot. ``[bot] shard_count`` and ``shard_ids`` split the shards across
+processes; the one process with ``[bot] jobs = true`` syncs the commands and runs the
+scheduler, ingestion and alerts (digests and alerts are posted over REST, which needs no
+shard); the others only answer interactions and write settings, which the jobs process picks
+up (``reconcile_job``). The bot keeps serving when parts fail: no route to Discord at start
+is retried (``login``), a rejected command sync is retried in the background while digests
+and alerts run, and a gateway event discord.py cannot read is logged and skipped.
 """
 
 from __future__ import annotations
@@ -10,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -18,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+import aiohttp
 import discord
 from discord.ext import commands
 
@@ -25,8 +33,9 @@ from bot import scheduler as jobs
 from bot import work
 from bot.database import BotDatabase, with_own_connection
 from bot.errors import ParleyTree
-from bot.outbox import AlertOutbox, DigestOutbox, RetryPolicy, Told
-from bot.render import alert_payload, clip, digest_payloads
+from bot.guard import InvalidRequestGuard
+from bot.outbox import TRANSIENT, AlertOutbox, DigestOutbox, RetryPolicy, Told
+from bot.render import alert_payload, digest_payloads, paused_source_notice, safe_line
 from bot.token import Token
 from bot.topics import load_vocabulary
 from digest import store
@@ -37,8 +46,8 @@ from digest.models import Digest
 from digest.pipeline import ingest_files
 from digest.sources import registry as sources
 from digest.sources.poll import poll_due_sources
-from digest.store import bot_state
-from digest.store.bot_state import Headline, PendingAlerts
+from digest.store import bot_notes, bot_state
+from digest.store.bot_state import GuildSettings, Headline, PendingAlerts
 from digest.timeutil import utc_now
 
 log = logging.getLogger(__name__)
@@ -46,6 +55,13 @@ T = TypeVar("T")
 
 EXTENSIONS = ("bot.cogs.admin", "bot.cogs.digest", "bot.cogs.alerts", "bot.cogs.meetings")
 ALERTS_CURSOR = "alerts.last_article_id"
+SYNCED_GUILDS = "sync.guild_ids"  # where guild-scope commands were last registered
+UNREACHABLE = (
+    aiohttp.ClientConnectionError,
+    OSError,
+    asyncio.TimeoutError,
+    discord.DiscordServerError,
+)
 
 
 @dataclass(frozen=True)
@@ -61,9 +77,13 @@ class Tuning:
     alert_page: int = 50  # subscribers whose pending alerts are read at a time
     cpu_workers: int = 2  # worker processes (digests and alerts side by side); 0: threads
     jobstore_url: str | None = None  # None: a "-jobs.db" file beside the Parley database
+    invalid_budget: int = (
+        1000  # invalid requests per 10 min before deliveries hold (Discord: 10,000)
+    )
+    reconcile_seconds: float = 60.0  # how often the jobs process reads settings others wrote
 
 
-class ParleyBot(commands.Bot):
+class ParleyBot(commands.AutoShardedBot):
     """Parley on Discord: slash commands, scheduled digests and topic alerts."""
 
     def __init__(
@@ -79,6 +99,7 @@ class ParleyBot(commands.Bot):
         self.clock = clock
         intents = discord.Intents.none()
         intents.guilds = True
+        shards = config.bot
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -86,11 +107,24 @@ class ParleyBot(commands.Bot):
             tree_cls=ParleyTree,
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=self.tuning.guild_ready_timeout,
+            shard_count=shards.shard_count or None,  # None: as many as Discord recommends
+            shard_ids=list(shards.shard_ids) or None,
         )
+        guard_parsers(self._connection.parsers)
+        self.runs_jobs = config.bot.jobs
+        self.guard = InvalidRequestGuard(self.tuning.invalid_budget)
         self.db = BotDatabase(config.database_path)
         self.vocabulary = vocabulary if vocabulary is not None else load_vocabulary(config)
-        self.digests = DigestOutbox(self, self.db, self.tuning.retry, self.now)
+        self.digests = DigestOutbox(
+            self,
+            self.db,
+            self.tuning.retry,
+            self.now,
+            tell_admins=self.tell_admins,
+            spawn=self.spawn,
+        )
         self.alerts = AlertOutbox(self, self.db, self.tuning.retry, self.now)
+        self._closed_dms: set[int] = set()
         # The job store has a file of its own: the scheduler writes it on the event loop, and
         # must not queue behind the worker process writing alerts into the main database.
         jobs_file = config.database_path.with_name(config.database_path.stem + "-jobs.db")
@@ -101,11 +135,7 @@ class ParleyBot(commands.Bot):
         self._digest_cache: dict[tuple, asyncio.Future[Digest]] = {}
         self._cpu: ProcessPoolExecutor | None = None
         if self.tuning.cpu_workers:
-            self._cpu = ProcessPoolExecutor(
-                self.tuning.cpu_workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=work.lower_priority,
-            )
+            self._cpu = work.worker_pool(self.tuning.cpu_workers)
         self._alerts_lock = asyncio.Lock()
         self._renders: dict[tuple, list[dict]] = {}
         self._background: set[asyncio.Task] = set()
@@ -116,28 +146,109 @@ class ParleyBot(commands.Bot):
         return self.clock()
 
     # ----- lifecycle ---------------------------------------------------------------------
+    async def login(self, token: str) -> None:
+        """Log in; while Discord cannot be reached, say so in one line and try again later.
+
+        A wrong token (LoginFailure) is not retried. Later outages are discord.py's to ride
+        out: it reconnects the gateway with backoff.
+        """
+        attempt = 0
+        while True:
+            try:
+                await super().login(token)
+                return
+            except UNREACHABLE as error:
+                attempt += 1
+                wait = self.tuning.retry.delay(attempt)
+                log.warning(
+                    "cannot reach Discord (%s); trying again in %.0f s",
+                    safe_line(f"{type(error).__name__}: {error}", 200),
+                    wait,
+                )
+                await _drop_http_session(self.http)
+                await asyncio.sleep(wait)
+
     async def setup_hook(self) -> None:
         """Load cogs, sync commands, start the scheduler, resume unfinished deliveries."""
+        self._guard_requests()
         for extension in EXTENSIONS:
-            await self.load_extension(extension)
-        await self.sync_commands()
+            if extension not in self.extensions:
+                await self.load_extension(extension)
+        self._closed_dms = await self.db.run(bot_notes.closed_dm_users)
+        if not self.runs_jobs:
+            log.info("jobs run in another process: this one answers interactions only")
+            return
+        try:
+            await self.sync_commands()
+        except (discord.HTTPException, *TRANSIENT) as error:
+            # Digests and alerts need no slash commands: keep going, sync later.
+            log.error("command sync failed (%s); retrying in the background", _describe(error))
+            self.spawn(self._sync_until_done())
         jobs.attach(self)
         self.scheduler.start()
         await self.schedule_all()
         self.spawn(self.digests.resume_pending())
         self.spawn(self.off_loop(work.warm_up))
 
+    def _guard_requests(self) -> None:
+        """Count invalid answers; past the budget, hold the bot's own deliveries back."""
+        if getattr(self.http, "_parley_guarded", False):
+            return
+        request = self.http.request
+        guard = self.guard
+
+        async def guarded(route: discord.http.Route, **kwargs: object) -> object:
+            own = not route.path.startswith(("/interactions", "/webhooks"))
+            if own and route.method == "POST":
+                guard.check()  # RequestsHeld: a transient failure for the outboxes
+            try:
+                return await request(route, **kwargs)
+            except discord.HTTPException as error:
+                guard.note(error.status)
+                raise
+
+        self.http.request = guarded  # type: ignore[method-assign]
+        self.http._parley_guarded = True  # type: ignore[attr-defined]
+
+    async def _sync_until_done(self) -> None:
+        attempt = 0
+        while True:
+            attempt += 1
+            await asyncio.sleep(self.tuning.retry.delay(attempt))
+            try:
+                await self.sync_commands()
+                return
+            except (discord.HTTPException, *TRANSIENT) as error:
+                log.warning("command sync failed again (%s)", _describe(error))
+
     async def sync_commands(self) -> None:
-        """Register slash commands: per dev guild (instant) or globally (production)."""
+        """Register slash commands: per dev guild (instant) or globally (production).
+
+        The other scope's registrations are removed, or users would see every command twice:
+        guild commands left from a development run, or global ones from a production run.
+        """
+        app_id = self.application_id
+        before = json_ids(await self.db.run(bot_state.get_meta, SYNCED_GUILDS))
         if self.config.bot.sync == "guild":
             for guild_id in self.config.bot.dev_guild_ids:
                 guild = discord.Object(guild_id)
                 self.tree.copy_global_to(guild=guild)
                 synced = await self.tree.sync(guild=guild)
                 log.info("synced %d commands to guild %s", len(synced), guild_id)
+            if app_id is not None:
+                await self.http.bulk_upsert_global_commands(app_id, [])
+            stale = before - set(self.config.bot.dev_guild_ids)
+            kept = sorted(self.config.bot.dev_guild_ids)
         else:
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
+            stale = before | set(self.config.bot.dev_guild_ids)
+            kept = []
+        for guild_id in sorted(stale):
+            if app_id is not None:
+                await self.http.bulk_upsert_guild_commands(app_id, guild_id, [])
+                log.info("removed guild commands from %s", guild_id)
+        await self.db.run(bot_state.set_meta, SYNCED_GUILDS, ",".join(map(str, kept)))
 
     async def schedule_all(self) -> None:
         """(Re)create every job from the database: digests per guild, ingest, alerts."""
@@ -150,6 +261,53 @@ class ParleyBot(commands.Bot):
         jobs.schedule_interval(
             self.scheduler, jobs.ALERT_JOB, jobs.alert_job, self.tuning.alert_seconds
         )
+        jobs.schedule_interval(
+            self.scheduler, jobs.RECONCILE_JOB, jobs.reconcile_job, self.tuning.reconcile_seconds
+        )
+
+    async def reconcile_schedules(self) -> None:
+        """Bring digest jobs in line with settings written by other processes (shards)."""
+        for settings in await self.db.run(bot_state.all_guild_settings):
+            job = self.scheduler.get_job(jobs.digest_job_id(settings.guild_id))
+            if job is None or job.name != jobs.job_name(settings):
+                jobs.schedule_digest(self.scheduler, settings)
+
+    def schedule_guild(self, settings: GuildSettings) -> datetime | None:
+        """(Re)schedule a guild's digest here, or leave it to the jobs process; its next time."""
+        if self.runs_jobs:
+            jobs.schedule_digest(self.scheduler, settings)
+        return None if settings.paused else jobs.next_fire_time(settings, self.now())
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A user who had closed their DMs is back: DM them again from now on."""
+        user_id = interaction.user.id
+        if user_id in self._closed_dms:
+            self._closed_dms.discard(user_id)
+            self.spawn(self.db.run(bot_notes.forget_dm_closed, user_id))
+
+    async def tell_admins(self, guild_id: int, problem: str) -> bool:
+        """Tell someone who can fix ``problem``: the server's system channel, else its owner."""
+        guild = self.get_guild(guild_id)
+        if guild is None:
+            return False
+        text = (
+            f"Parley could not post the daily digest in **{safe_line(guild.name, 100)}**. {problem}"
+        )
+        targets: list[discord.abc.Messageable] = []
+        if guild.system_channel is not None:
+            targets.append(guild.system_channel)
+        if guild.owner_id is not None:
+            try:
+                targets.append(await self.create_dm(discord.Object(guild.owner_id)))
+            except discord.HTTPException as error:
+                log.warning("cannot open a DM with the owner of %s: %s", guild_id, error)
+        for target in targets:
+            try:
+                await target.send(text[:2000], allowed_mentions=discord.AllowedMentions.none())
+                return True
+            except discord.HTTPException as error:
+                log.warning("could not tell guild %s of a problem: %s", guild_id, error)
+        return False
 
     async def on_ready(self) -> None:
         """Log who we are and which guilds we serve; set aside what startup built."""
@@ -250,6 +408,8 @@ class ParleyBot(commands.Bot):
             # Periods are bounded by scheduled moments, not by when jobs happened to run, so
             # guilds due at the same minute share one build (see build_digest).
             moment = jobs.scheduled_moment(settings, now)
+            # last_digest_at moves only when a digest is posted: one that never got out leaves
+            # its articles to this one (record_digest supersedes it).
             since = settings.last_digest_at or moment - timedelta(days=1)
             digest = await self.build_digest(since, now)
             payloads = self._rendered(digest, settings.timezone)
@@ -292,19 +452,21 @@ class ParleyBot(commands.Bot):
         guilds = await self.db.run(bot_state.all_guild_settings)
         channels = [g.channel_id for g in guilds if not g.paused]
         for source in paused:
-            text = (
-                f"Parley stopped reading <{source.url}> after repeated errors "
-                f"({clip(source.last_error or 'unknown error', 300)}). "
-                "An admin can check it with /parley source list and re-add it with "
-                "/parley source add to try again."
-            )
+            text = paused_source_notice(source.url, source.last_error)
+            complete = True
             for channel_id in channels:
                 try:
                     await self.get_partial_messageable(channel_id).send(
                         text, allowed_mentions=discord.AllowedMentions.none()
                     )
-                except discord.HTTPException as error:
+                except (discord.Forbidden, discord.NotFound) as error:
+                    # Not ours to post there (status shows digest problems): not retried.
+                    log.warning("cannot announce paused source in %s: %s", channel_id, error)
+                except (discord.HTTPException, *TRANSIENT) as error:
+                    complete = False  # refused or lost: announced again on the next run
                     log.warning("could not announce paused source in %s: %s", channel_id, error)
+            if not complete:
+                continue
             await self.db.run(sources.mark_pause_announced, source.url)
             log.info("announced paused source %s in %d channel(s)", source.url, len(channels))
 
@@ -360,6 +522,44 @@ def _ingest_folders(config: Config, folders: Sequence[str], now: datetime) -> li
         return ingest_files(db, folders, now, vocabulary=vocabulary).new_article_ids
     finally:
         db.close()
+
+
+def guard_parsers(parsers: dict[str, Callable[[dict], object]]) -> None:
+    """Make each gateway event parser log and skip what it cannot read.
+
+    discord.py lets a parser's exception end the gateway connection, and with it ``start``:
+    one malformed event would stop the whole bot.
+    """
+    for event, parse in list(parsers.items()):
+        parsers[event] = _guarded_parser(event, parse)
+
+
+def _guarded_parser(event: str, parse: Callable[[dict], object]) -> Callable[[dict], object]:
+    def read(data: dict) -> object:
+        try:
+            return parse(data)
+        except Exception:
+            log.exception("gateway event %s could not be read; skipped", event)
+            return None
+
+    return read
+
+
+async def _drop_http_session(http: discord.http.HTTPClient) -> None:
+    """Close the session a failed login opened, so the next try opens a fresh one."""
+    await http.close()
+    http.connector = discord.utils.MISSING  # closed with the session; the next login makes one
+
+
+def json_ids(text: str | None) -> set[int]:
+    """Guild ids stored as '1,2,3'."""
+    return {int(part) for part in (text or "").split(",") if part.strip()}
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, discord.HTTPException):
+        return f"HTTP {error.status}: {error.text or type(error).__name__}"
+    return f"{type(error).__name__}: {error}"
 
 
 def run_bot(config: Config, token: Token) -> None:

@@ -1,0 +1,49 @@
+"""Keeping invalid requests far below Discord's limit.
+
+Discord bans a bot for a while when it makes 10,000 invalid requests (answers 401, 403 or
+429) in 10 minutes. Each refused DM or post counts. ``InvalidRequestGuard`` counts the ones
+the bot sees; past its budget (a small fraction of Discord's limit) the bot's own deliveries
+are held back until the window clears, while answers to users go on.
+"""
+
+from __future__ import annotations
+
+import collections
+import time
+from collections.abc import Callable
+
+WINDOW = 600.0  # seconds, as Discord counts
+INVALID = (401, 403, 429)
+
+
+class RequestsHeld(Exception):
+    """Deliveries are held: too many invalid requests in the last ten minutes."""
+
+
+class InvalidRequestGuard:
+    """A sliding ten-minute count of invalid answers, with a budget."""
+
+    def __init__(self, budget: int = 1000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.budget, self.clock = budget, clock
+        self._seen: collections.deque[float] = collections.deque()
+
+    def _trim(self) -> None:
+        cutoff = self.clock() - WINDOW
+        while self._seen and self._seen[0] <= cutoff:
+            self._seen.popleft()
+
+    def note(self, status: int) -> None:
+        """Count an answer if it is one Discord counts as invalid."""
+        if status in INVALID:
+            self._seen.append(self.clock())
+
+    @property
+    def count(self) -> int:
+        """Invalid answers in the last ten minutes."""
+        self._trim()
+        return len(self._seen)
+
+    def check(self) -> None:
+        """Raise RequestsHeld when the budget is spent."""
+        if self.count >= self.budget:
+            raise RequestsHeld(f"{self.count} invalid requests in 10 minutes; deliveries held back")
