@@ -107,3 +107,31 @@ async def test_an_invalid_shard_is_closed_with_4010(sharded):
         await ws.send_str(json.dumps({"op": 2, "d": {"token": "t", "shard": [2, 2]}}))
         closed = await ws.receive()
     assert closed.type is aiohttp.WSMsgType.CLOSE and closed.data == 4010
+
+
+async def test_discord_py_reads_discords_answers(monkeypatch):
+    emu = await Emulator(clock=ManualClock()).start()
+    emu.patch_discord(monkeypatch)
+    guild = emu.add_guild("Newsroom", channels=("news", "closed"))
+    client = discord.Client(intents=intents())
+    try:
+        await client.login("test-token")
+        news = await client.fetch_channel(emu.channel_id(guild))
+        with pytest.raises(discord.HTTPException) as too_long:
+            await news.send("x" * 2001)
+        assert too_long.value.status == 400 and too_long.value.code == 50035
+        assert "content" in too_long.value.text and "2000 or fewer" in too_long.value.text
+        with pytest.raises(discord.HTTPException) as too_big:
+            await news.send(embeds=[discord.Embed(description="d" * 3001)] * 2)
+        assert "Embed size exceeds maximum size of 6000" in too_big.value.text
+        closed = emu.channel_id(guild, "closed")
+        await emu.forbid_posting(closed)
+        with pytest.raises(discord.Forbidden) as forbidden:
+            await (await client.fetch_channel(closed)).send("digest")
+        assert forbidden.value.code == 50013
+        emu.fail("POST", r"/messages$", 429, retry_after=0.01)  # discord.py waits, then retries
+        sent = await news.send("after a 429", nonce="n1")
+        assert sent.content == "after a 429" and emu.invalid_requests() == 2
+    finally:
+        await client.close()
+        await emu.stop()
