@@ -16,8 +16,10 @@ and alerts run, and a gateway event discord.py cannot read is logged and skipped
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -55,6 +57,7 @@ T = TypeVar("T")
 
 EXTENSIONS = ("bot.cogs.admin", "bot.cogs.digest", "bot.cogs.alerts", "bot.cogs.meetings")
 ALERTS_CURSOR = "alerts.last_article_id"
+CLOSED_DMS_REFRESH = 60.0  # seconds between reads of the closed-DM list (other processes)
 SYNCED_GUILDS = "sync.guild_ids"  # where guild-scope commands were last registered
 UNREACHABLE = (
     aiohttp.ClientConnectionError,
@@ -123,8 +126,13 @@ class ParleyBot(commands.AutoShardedBot):
             tell_admins=self.tell_admins,
             spawn=self.spawn,
         )
-        self.alerts = AlertOutbox(self, self.db, self.tuning.retry, self.now)
+        # Users whose DMs are closed, as far as this process knows (refreshed from the
+        # database now and then: another process may have learnt of one).
         self._closed_dms: set[int] = set()
+        self._closed_read_at = -CLOSED_DMS_REFRESH
+        self.alerts = AlertOutbox(
+            self, self.db, self.tuning.retry, self.now, closed_dms=self._closed_dms
+        )
         # The job store has a file of its own: the scheduler writes it on the event loop, and
         # must not queue behind the worker process writing alerts into the main database.
         jobs_file = config.database_path.with_name(config.database_path.stem + "-jobs.db")
@@ -174,7 +182,7 @@ class ParleyBot(commands.AutoShardedBot):
         for extension in EXTENSIONS:
             if extension not in self.extensions:
                 await self.load_extension(extension)
-        self._closed_dms = await self.db.run(bot_notes.closed_dm_users)
+        await self._refresh_closed_dms()
         if not self.runs_jobs:
             log.info("jobs run in another process: this one answers interactions only")
             return
@@ -199,13 +207,13 @@ class ParleyBot(commands.AutoShardedBot):
 
         async def guarded(route: discord.http.Route, **kwargs: object) -> object:
             own = not route.path.startswith(("/interactions", "/webhooks"))
-            if own and route.method == "POST":
-                guard.check()  # RequestsHeld: a transient failure for the outboxes
-            try:
-                return await request(route, **kwargs)
-            except discord.HTTPException as error:
-                guard.note(error.status)
-                raise
+            held = guard.sending() if own and route.method == "POST" else contextlib.nullcontext()
+            with held:  # RequestsHeld: a transient failure for the outboxes
+                try:
+                    return await request(route, **kwargs)
+                except discord.HTTPException as error:
+                    guard.note(error.status)
+                    raise
 
         self.http.request = guarded  # type: ignore[method-assign]
         self.http._parley_guarded = True  # type: ignore[attr-defined]
@@ -284,6 +292,14 @@ class ParleyBot(commands.AutoShardedBot):
         if user_id in self._closed_dms:
             self._closed_dms.discard(user_id)
             self.spawn(self.db.run(bot_notes.forget_dm_closed, user_id))
+        elif time.monotonic() - self._closed_read_at > CLOSED_DMS_REFRESH:
+            self.spawn(self._refresh_closed_dms())
+
+    async def _refresh_closed_dms(self) -> None:
+        self._closed_read_at = time.monotonic()
+        known = await self.db.run(bot_notes.closed_dm_users)
+        self._closed_dms.clear()
+        self._closed_dms.update(known)
 
     async def tell_admins(self, guild_id: int, problem: str) -> bool:
         """Tell someone who can fix ``problem``: the server's system channel, else its owner."""

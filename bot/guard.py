@@ -9,8 +9,9 @@ are held back until the window clears, while answers to users go on.
 from __future__ import annotations
 
 import collections
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 WINDOW = 600.0  # seconds, as Discord counts
 INVALID = (401, 403, 429)
@@ -26,6 +27,7 @@ class InvalidRequestGuard:
     def __init__(self, budget: int = 1000, clock: Callable[[], float] = time.monotonic) -> None:
         self.budget, self.clock = budget, clock
         self._seen: collections.deque[float] = collections.deque()
+        self._in_flight = 0  # requests sent whose answer has not come: each may be invalid
 
     def _trim(self) -> None:
         cutoff = self.clock() - WINDOW
@@ -44,6 +46,16 @@ class InvalidRequestGuard:
         return len(self._seen)
 
     def check(self) -> None:
-        """Raise RequestsHeld when the budget is spent."""
-        if self.count >= self.budget:
+        """Raise RequestsHeld when the budget is spent (counting requests still in flight)."""
+        if self.count + self._in_flight >= self.budget:
             raise RequestsHeld(f"{self.count} invalid requests in 10 minutes; deliveries held back")
+
+    @contextlib.contextmanager
+    def sending(self) -> Iterator[None]:
+        """Around one delivery request: refused (RequestsHeld) when the budget is spent."""
+        self.check()
+        self._in_flight += 1
+        try:
+            yield
+        finally:
+            self._in_flight -= 1

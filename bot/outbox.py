@@ -288,8 +288,10 @@ class AlertOutbox:
         db: BotDatabase,
         policy: RetryPolicy,
         clock: Callable[[], datetime],
+        closed_dms: set[int] | None = None,
     ) -> None:
         self.client, self.db, self.policy, self.clock = client, db, policy, clock
+        self.closed_dms = closed_dms if closed_dms is not None else set()
 
     async def deliver(
         self,
@@ -343,7 +345,7 @@ class AlertOutbox:
             return "channel", message.id
         # A user whose DMs were refused is told in the channel until they use Parley again
         # (then ``forget_dm_closed``): each refused DM counts against Discord's limit.
-        if not await self.db.run(bot_notes.dm_closed, batch.target_id):
+        if batch.target_id not in self.closed_dms:
             try:
                 dm = await self.client.create_dm(discord.Object(batch.target_id))
                 message = await dm.send(
@@ -355,6 +357,7 @@ class AlertOutbox:
             except discord.Forbidden as error:
                 if error.code != DM_CLOSED:
                     raise
+                self.closed_dms.add(batch.target_id)
                 await self.db.run(bot_notes.note_dm_closed, batch.target_id, self.clock())
         if settings is None:
             return None, None  # no channel to tell them in; kept for when they reopen DMs

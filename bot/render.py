@@ -16,7 +16,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import discord
-from discord.utils import escape_markdown, escape_mentions
+from discord.utils import escape_mentions
 
 from digest.models import Digest, Meeting, SourceLink, Story
 from digest.store.bot_state import Headline
@@ -46,8 +46,29 @@ _ANGLE_MENTION = re.compile(r"<(?=[@#:]|/|t:|a:)")
 _LINE_START_MARKUP = re.compile(r"^(\s*)(>>>\s|>\s|#{1,3}\s|-#\s|\d+\.\s|[-*+]\s)", re.MULTILINE)
 
 
+# A URL as Discord auto-links it (left as is, or the link breaks), as discord.utils has it.
+_URL = re.compile(r"<[^: >]+:/[^ >]+>|(?:https?|steam)://[^\s<]+[^<.,:;\"'\]\s]")
+_MARKUP_CHAR = re.compile(r"[\\*_~|`\[\]]")
+
+
+def escape_markdown(text: str) -> str:
+    """Every Markdown character outside URLs escaped, one by one.
+
+    discord.utils.escape_markdown treats ``[...](...)`` as one token and escapes only its
+    first character, so with two links on a line everything between them (``**bold**``, a
+    second masked link) stayed live; brackets are escaped here on their own.
+    """
+    out, start = [], 0
+    for url in _URL.finditer(text):
+        out.append(_MARKUP_CHAR.sub(r"\\\g<0>", text[start : url.start()]))
+        out.append(url.group())
+        start = url.end()
+    out.append(_MARKUP_CHAR.sub(r"\\\g<0>", text[start:]))
+    return "".join(out)
+
+
 def escape(text: str | None) -> str:
-    """Article text made inert: no Markdown, no @everyone/@here, no <@id>, <#id>, <t:..> tokens."""
+    """Text made inert: no Markdown, no @everyone/@here, no <@id>, <#id>, <t:..> tokens."""
     if not text:
         return ""
     text = escape_markdown(text)
@@ -68,7 +89,8 @@ def clip(text: str, limit: int) -> str:
 
 
 def _link_text(text: str) -> str:
-    return escape(text).replace("[", "(").replace("]", ")")
+    escaped = escape(text).replace("\\[", "(").replace("\\]", ")")
+    return escaped.replace("[", "(").replace("]", ")")
 
 
 ECHO = 100  # characters of a user's own input quoted back to them

@@ -164,3 +164,13 @@ def _store_source(db, url, now):
     from digest.store.sources import Source
 
     source_store.save_source(db, Source(url=url, kind="feed", origin="command", added_at=now))
+
+
+def test_every_markdown_token_is_escaped_even_between_two_links():
+    from bot.render import escape
+
+    text = "[a](https://x.example) **bold** [b](https://evil.example) __under__ `code`"
+    out = escape(text)
+    assert re.search(r"(?<!\\)\[", out) is None and re.search(r"(?<!\\)\*\*", out) is None
+    assert "\\_\\_under\\_\\_" in out and "\\`code\\`" in out
+    assert "https://evil.example" in out  # URLs themselves stay whole
