@@ -344,7 +344,8 @@ class ParleyBot(commands.AutoShardedBot):
         """Stop jobs, then Discord, then the database."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        jobs.attach(None)
+        if self.runs_jobs:
+            jobs.attach(None)
         for task in list(self._background):
             task.cancel()
         await super().close()
