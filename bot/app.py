@@ -176,6 +176,23 @@ class ParleyBot(commands.AutoShardedBot):
                 await _drop_http_session(self.http)
                 await asyncio.sleep(wait)
 
+    async def launch_shards(self) -> None:
+        """Ask Discord for the gateway and connect the shards; retried while it is unreachable."""
+        attempt = 0
+        while True:
+            try:
+                await super().launch_shards()
+                return
+            except UNREACHABLE as error:
+                attempt += 1
+                wait = self.tuning.retry.delay(attempt)
+                log.warning(
+                    "cannot reach Discord's gateway (%s); trying again in %.0f s",
+                    safe_line(f"{type(error).__name__}: {error}", 200),
+                    wait,
+                )
+                await asyncio.sleep(wait)
+
     async def setup_hook(self) -> None:
         """Load cogs, sync commands, start the scheduler, resume unfinished deliveries."""
         self._guard_requests()
