@@ -16,7 +16,6 @@ and alerts run, and a gateway event discord.py cannot read is logged and skipped
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import time
@@ -31,12 +30,12 @@ import aiohttp
 import discord
 from discord.ext import commands
 
+from bot import connection, sync, work
 from bot import scheduler as jobs
-from bot import work
 from bot.database import BotDatabase, with_own_connection
 from bot.errors import ParleyTree
-from bot.guard import InvalidRequestGuard
-from bot.outbox import TRANSIENT, AlertOutbox, DigestOutbox, RetryPolicy, Told
+from bot.guard import GlobalPacer, InvalidRequestGuard
+from bot.outbox import TRANSIENT, AlertOutbox, DigestOutbox, RetryPolicy, Told, describe
 from bot.render import alert_payload, digest_payloads, paused_source_notice, safe_line
 from bot.token import Token
 from bot.topics import load_vocabulary
@@ -58,7 +57,6 @@ T = TypeVar("T")
 EXTENSIONS = ("bot.cogs.admin", "bot.cogs.digest", "bot.cogs.alerts", "bot.cogs.meetings")
 ALERTS_CURSOR = "alerts.last_article_id"
 CLOSED_DMS_REFRESH = 60.0  # seconds between reads of the closed-DM list (other processes)
-SYNCED_GUILDS = "sync.guild_ids"  # where guild-scope commands were last registered
 UNREACHABLE = (
     aiohttp.ClientConnectionError,
     OSError,
@@ -80,9 +78,8 @@ class Tuning:
     alert_page: int = 50  # subscribers whose pending alerts are read at a time
     cpu_workers: int = 2  # worker processes (digests and alerts side by side); 0: threads
     jobstore_url: str | None = None  # None: a "-jobs.db" file beside the Parley database
-    invalid_budget: int = (
-        1000  # invalid requests per 10 min before deliveries hold (Discord: 10,000)
-    )
+    global_rate: float = 40.0  # own requests per second (Discord's global limit: 50)
+    invalid_budget: int = 1000  # invalid answers in 10 min that hold deliveries (Discord: 10,000)
     reconcile_seconds: float = 60.0  # how often the jobs process reads settings others wrote
 
 
@@ -113,9 +110,10 @@ class ParleyBot(commands.AutoShardedBot):
             shard_count=shards.shard_count or None,  # None: as many as Discord recommends
             shard_ids=list(shards.shard_ids) or None,
         )
-        guard_parsers(self._connection.parsers)
+        connection.guard_parsers(self._connection.parsers)
         self.runs_jobs = config.bot.jobs
         self.guard = InvalidRequestGuard(self.tuning.invalid_budget)
+        self.pacer = GlobalPacer(self.tuning.global_rate)
         self.db = BotDatabase(config.database_path)
         self.vocabulary = vocabulary if vocabulary is not None else load_vocabulary(config)
         self.digests = DigestOutbox(
@@ -173,7 +171,7 @@ class ParleyBot(commands.AutoShardedBot):
                     safe_line(f"{type(error).__name__}: {error}", 200),
                     wait,
                 )
-                await _drop_http_session(self.http)
+                await connection.drop_http_session(self.http)
                 await asyncio.sleep(wait)
 
     async def launch_shards(self) -> None:
@@ -195,7 +193,7 @@ class ParleyBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         """Load cogs, sync commands, start the scheduler, resume unfinished deliveries."""
-        self._guard_requests()
+        connection.guard_requests(self.http, self.guard, self.pacer)
         for extension in EXTENSIONS:
             if extension not in self.extensions:
                 await self.load_extension(extension)
@@ -207,73 +205,19 @@ class ParleyBot(commands.AutoShardedBot):
             await self.sync_commands()
         except (discord.HTTPException, *TRANSIENT) as error:
             # Digests and alerts need no slash commands: keep going, sync later.
-            log.error("command sync failed (%s); retrying in the background", _describe(error))
-            self.spawn(self._sync_until_done())
+            log.error("command sync failed (%s); retrying in the background", describe(error))
+            self.spawn(sync.until_done(self.sync_commands, self.tuning.retry.delay))
         jobs.attach(self)
         self.scheduler.start()
         await self.schedule_all()
         self.spawn(self.digests.resume_pending())
         self.spawn(self.off_loop(work.warm_up))
 
-    def _guard_requests(self) -> None:
-        """Count invalid answers; past the budget, hold the bot's own deliveries back."""
-        if getattr(self.http, "_parley_guarded", False):
-            return
-        request = self.http.request
-        guard = self.guard
-
-        async def guarded(route: discord.http.Route, **kwargs: object) -> object:
-            own = not route.path.startswith(("/interactions", "/webhooks"))
-            held = guard.sending() if own and route.method == "POST" else contextlib.nullcontext()
-            with held:  # RequestsHeld: a transient failure for the outboxes
-                try:
-                    return await request(route, **kwargs)
-                except discord.HTTPException as error:
-                    guard.note(error.status)
-                    raise
-
-        self.http.request = guarded  # type: ignore[method-assign]
-        self.http._parley_guarded = True  # type: ignore[attr-defined]
-
-    async def _sync_until_done(self) -> None:
-        attempt = 0
-        while True:
-            attempt += 1
-            await asyncio.sleep(self.tuning.retry.delay(attempt))
-            try:
-                await self.sync_commands()
-                return
-            except (discord.HTTPException, *TRANSIENT) as error:
-                log.warning("command sync failed again (%s)", _describe(error))
-
     async def sync_commands(self) -> None:
-        """Register slash commands: per dev guild (instant) or globally (production).
-
-        The other scope's registrations are removed, or users would see every command twice:
-        guild commands left from a development run, or global ones from a production run.
-        """
-        app_id = self.application_id
-        before = json_ids(await self.db.run(bot_state.get_meta, SYNCED_GUILDS))
-        if self.config.bot.sync == "guild":
-            for guild_id in self.config.bot.dev_guild_ids:
-                guild = discord.Object(guild_id)
-                self.tree.copy_global_to(guild=guild)
-                synced = await self.tree.sync(guild=guild)
-                log.info("synced %d commands to guild %s", len(synced), guild_id)
-            if app_id is not None:
-                await self.http.bulk_upsert_global_commands(app_id, [])
-            stale = before - set(self.config.bot.dev_guild_ids)
-            kept = sorted(self.config.bot.dev_guild_ids)
-        else:
-            synced = await self.tree.sync()
-            log.info("synced %d global commands", len(synced))
-            stale = before | set(self.config.bot.dev_guild_ids)
-            kept = []
-        for guild_id in sorted(stale):
-            if app_id is not None:
-                await self.http.bulk_upsert_guild_commands(app_id, guild_id, [])
-                log.info("removed guild commands from %s", guild_id)
-        await self.db.run(bot_state.set_meta, SYNCED_GUILDS, ",".join(map(str, kept)))
+        """Register slash commands in the configured scope, removing the other scope's."""
+        await sync.sync_commands(
+            self.tree, self.http, self.application_id, self.config.bot, self.db
+        )
 
     async def schedule_all(self) -> None:
         """(Re)create every job from the database: digests per guild, ingest, alerts."""
@@ -556,44 +500,6 @@ def _ingest_folders(config: Config, folders: Sequence[str], now: datetime) -> li
         return ingest_files(db, folders, now, vocabulary=vocabulary).new_article_ids
     finally:
         db.close()
-
-
-def guard_parsers(parsers: dict[str, Callable[[dict], object]]) -> None:
-    """Make each gateway event parser log and skip what it cannot read.
-
-    discord.py lets a parser's exception end the gateway connection, and with it ``start``:
-    one malformed event would stop the whole bot.
-    """
-    for event, parse in list(parsers.items()):
-        parsers[event] = _guarded_parser(event, parse)
-
-
-def _guarded_parser(event: str, parse: Callable[[dict], object]) -> Callable[[dict], object]:
-    def read(data: dict) -> object:
-        try:
-            return parse(data)
-        except Exception:
-            log.exception("gateway event %s could not be read; skipped", event)
-            return None
-
-    return read
-
-
-async def _drop_http_session(http: discord.http.HTTPClient) -> None:
-    """Close the session a failed login opened, so the next try opens a fresh one."""
-    await http.close()
-    http.connector = discord.utils.MISSING  # closed with the session; the next login makes one
-
-
-def json_ids(text: str | None) -> set[int]:
-    """Guild ids stored as '1,2,3'."""
-    return {int(part) for part in (text or "").split(",") if part.strip()}
-
-
-def _describe(error: BaseException) -> str:
-    if isinstance(error, discord.HTTPException):
-        return f"HTTP {error.status}: {error.text or type(error).__name__}"
-    return f"{type(error).__name__}: {error}"
 
 
 def run_bot(config: Config, token: Token) -> None:

@@ -8,6 +8,7 @@ are held back until the window clears, while answers to users go on.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import contextlib
 import time
@@ -59,3 +60,26 @@ class InvalidRequestGuard:
             yield
         finally:
             self._in_flight -= 1
+
+
+class GlobalPacer:
+    """At most ``rate`` of the bot's own requests per second, across all routes.
+
+    discord.py paces each route bucket but not Discord's global limit (50 per second): a burst
+    of alerts to many users drew global 429s, each an invalid request.
+    """
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate, self.clock = rate, clock
+        self._sent: collections.deque[float] = collections.deque()
+
+    async def wait(self) -> None:
+        """Return when one more request fits in the last second."""
+        while True:
+            now = self.clock()
+            while self._sent and self._sent[0] <= now - 1.0:
+                self._sent.popleft()
+            if len(self._sent) < self.rate:
+                self._sent.append(now)
+                return
+            await asyncio.sleep(self._sent[0] + 1.0 - now)

@@ -147,12 +147,12 @@ class DigestOutbox:
                 await self._note_blocked(entry, error)
             except discord.HTTPException as error:
                 if not is_transient(error) and error.status < 500:
-                    await self.db.run(bot_state.note_digest_failure, entry.id, _describe(error))
+                    await self.db.run(bot_state.note_digest_failure, entry.id, describe(error))
                     log.error(
                         "digest %s for guild %s refused by Discord: %s (kept as recorded)",
                         entry.period,
                         entry.guild_id,
-                        _describe(error),
+                        describe(error),
                     )
                     return False
                 failure, uncertain = error, uncertain or outcome_unknown(error)
@@ -162,7 +162,7 @@ class DigestOutbox:
                 await self.db.run(bot_state.mark_digest_posted, entry.id, self.clock())
                 log.info("digest %s posted in guild %s", entry.period, entry.guild_id)
                 return True
-            await self.db.run(bot_state.note_digest_failure, entry.id, _describe(failure))
+            await self.db.run(bot_state.note_digest_failure, entry.id, describe(failure))
             entry = await self.db.run(bot_state.get_outbox_by_id, entry.id)
             if not quick and time.monotonic() - started > self.policy.keep_trying:
                 log.error(
@@ -181,7 +181,7 @@ class DigestOutbox:
                 "digest %s for guild %s failed (%s); retry %d in %.1fs",
                 entry.period,
                 entry.guild_id,
-                _describe(failure),
+                describe(failure),
                 attempt,
                 wait,
             )
@@ -323,7 +323,7 @@ class AlertOutbox:
             else:
                 return None if via is None else Told(group, via, message_id)
             if attempt < self.policy.attempts:
-                log.warning("alert delivery failed (%s); retrying", _describe(failure))
+                log.warning("alert delivery failed (%s); retrying", describe(failure))
                 await asyncio.sleep(self.policy.delay(attempt))
         return None
 
@@ -385,7 +385,8 @@ class AlertOutbox:
         )
 
 
-def _describe(error: BaseException) -> str:
+def describe(error: BaseException) -> str:
+    """A failure in one line for logs and status."""
     if isinstance(error, discord.HTTPException):
         return f"HTTP {error.status}: {error.text or type(error).__name__}"
     return f"{type(error).__name__}: {error}"
