@@ -260,6 +260,10 @@ def _serve_emulator(pipe: Connection, guilds: int) -> None:
     asyncio.run(serve())
 
 
+def _at(seconds: float | None) -> str:
+    return "(not done)" if seconds is None else f"{seconds:.2f}s"
+
+
 def _quantile(values: list[float], share: float) -> float:
     return values[min(len(values) - 1, int(share * len(values)))] if values else 0.0
 
@@ -272,6 +276,7 @@ async def main(
     trace: bool,
     closed_share: float = 0.1,
     command_rate: float = 2.0,
+    give_up: float = 1800.0,
 ) -> None:
     if trace:
         asyncio.get_running_loop().slow_callback_duration = 0.05
@@ -359,8 +364,9 @@ async def main(
             alerts.result()
             alerts_done = time.perf_counter() - start
             print(f"  alerts done at +{alerts_done:.2f}s")
-        if time.perf_counter() - start > 600:
-            raise SystemExit("gave up after 10 minutes")
+        if time.perf_counter() - start > give_up:
+            print(f"  gave up after {give_up:.0f}s: what is done so far is reported")
+            break
     probe.stop()
     collections.stop()
     deliveries = bot_state.delivered_alerts
@@ -410,7 +416,7 @@ async def main(
     print()
     print("== Timing (the bot's process) ==")
     print(
-        f"all {guilds} digests posted after {digests_done:.2f}s ({digest_messages} messages): "
+        f"all {guilds} digests posted after {_at(digests_done)} ({digest_messages} messages): "
         "that is the scheduler spreading guilds over the minute they chose (each at its own "
         "second, guild_id % 60), not delivery time; from its second to posted, a digest took "
         f"p50 {statistics.median(delivery):.2f}s, worst {max(delivery):.2f}s"
@@ -418,7 +424,7 @@ async def main(
         else "no digest posted"
     )
     print(
-        f"all alerts delivered after {alerts_done:.2f}s: {told} article deliveries in "
+        f"all alerts delivered after {_at(alerts_done)}: {told} article deliveries in "
         f"{dms} direct or channel messages, {pending} pending"
     )
     print(
@@ -439,6 +445,7 @@ async def main(
         f"the process's own memory (anonymous, without the database's mapped file pages) "
         f"peaked at {probe.peak_anonymous:.0f} MB"
     )
+    alerts.cancel()
     await bot.close()
     runner.cancel()
     host.stop()
@@ -450,6 +457,7 @@ if __name__ == "__main__":
     parser.add_argument("--subscriptions", type=int, default=5000)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--cpu-workers", type=int, default=2, help="0: threads instead")
+    parser.add_argument("--give-up", type=float, default=1800.0, help="seconds, then report")
     parser.add_argument("--closed-dms", type=float, default=0.1, help="share of subscribers")
     parser.add_argument(
         "--command-rate", type=float, default=2.0, help="slash commands a second in the burst"
@@ -469,6 +477,7 @@ if __name__ == "__main__":
             options.trace_stalls,
             options.closed_dms,
             options.command_rate,
+            options.give_up,
         ),
         debug=options.trace_stalls,
     )

@@ -96,6 +96,7 @@ class Emulator(Gateway, Interactions, RestRoutes):
         self.guilds: dict[int, dict[str, Any]] = {}
         self.channels: dict[int, dict[str, Any]] = {}  # every channel, guild or DM
         self.closed_dms: set[int] = set()  # users who refuse direct messages
+        self._dms: dict[int, dict[str, Any]] = {}  # user id: their DM channel with the bot
         self.messages: list[dict[str, Any]] = []
         self._nonces: dict[tuple[int, str], tuple[float, dict[str, Any]]] = {}
         self.global_commands: list[dict[str, Any]] = []
@@ -267,9 +268,8 @@ class Emulator(Gateway, Interactions, RestRoutes):
 
     def dm_channel(self, user_id: int) -> dict[str, Any]:
         """The DM channel between the bot and a user (opened on first use, as Discord does)."""
-        for channel in self.channels.values():
-            if channel.get("recipient_id") == str(user_id):
-                return channel
+        if (known := self._dms.get(user_id)) is not None:
+            return known
         channel_id = self.new_id()
         channel = {
             "id": str(channel_id),
@@ -279,6 +279,7 @@ class Emulator(Gateway, Interactions, RestRoutes):
             "last_message_id": None,
         }
         self.channels[channel_id] = channel
+        self._dms[user_id] = channel
         return channel
 
     async def set_overwrite(
