@@ -174,3 +174,23 @@ def test_every_markdown_token_is_escaped_even_between_two_links():
     assert re.search(r"(?<!\\)\[", out) is None and re.search(r"(?<!\\)\*\*", out) is None
     assert "\\_\\_under\\_\\_" in out and "\\`code\\`" in out
     assert "https://evil.example" in out  # URLs themselves stay whole
+
+
+def test_autocomplete_values_resolve_back_to_the_whole_item():
+    from bot.render import choice_value, choices, resolve_choice
+
+    long_name = "Sheikh " + "Abdullah bin Zayed bin Sultan Al Nahyan " * 4
+    names = [long_name, long_name + "Junior", "Ann Lee"]
+    offered = choices(names, "sheikh")
+    assert all(len(c.value) <= 100 and len(c.name) <= 100 for c in offered)
+    assert resolve_choice(choice_value("Ann Lee"), names) == "Ann Lee"
+    assert resolve_choice(offered[0].value, [long_name]) == long_name
+    # Two items sharing the first 99 characters cannot be told apart: nothing is guessed.
+    assert resolve_choice(offered[0].value, names) is None
+
+
+async def test_digest_heading_shows_the_topic_inert(emulator, tmp_path):
+    async with running_bot(bot_config(tmp_path)):
+        reply = await emulator.command("digest", guild_id=emulator.guild, topic="**loud** words")
+        title = reply["embeds"][0]["title"]
+        assert title.startswith("Digest on") and "**loud**" not in title
