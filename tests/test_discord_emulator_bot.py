@@ -139,7 +139,7 @@ async def test_two_shards_post_each_guilds_digest_once(monkeypatch, tmp_path):
         others = [emu.add_guild(f"G{n}", guild_id=base + n * (1 << 22)) for n in range(3)]
         guilds = [emu.guild, *others]
         assert {(g >> 22) % 2 for g in guilds} == {0, 1}
-        async with running_bot(bot_config(tmp_path), timeout=30) as bot:
+        async with running_bot(bot_config(tmp_path), timeout=60) as bot:
             db = side_db(bot)
             ingest_article(db, make_article(1, "Steel tariff talks", BODY, bot.now()))
             for guild_id in guilds:
@@ -150,7 +150,7 @@ async def test_two_shards_post_each_guilds_digest_once(monkeypatch, tmp_path):
             def all_posted():
                 return all(bot_state.latest_digest(db, g).state == "posted" for g in guilds)
 
-            await wait_until(all_posted, timeout=30)
+            await wait_until(all_posted, timeout=60)
             for guild_id in guilds:
                 entry = bot_state.latest_digest(db, guild_id)
                 assert entry.state == "posted"

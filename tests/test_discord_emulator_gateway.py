@@ -42,7 +42,7 @@ def intents():
 async def connected(client):
     task = asyncio.create_task(client.start("test-token"))
     try:
-        await wait_until(lambda: client.is_ready() or task.done())
+        await wait_until(lambda: client.is_ready() or task.done(), timeout=60)
         if task.done():
             task.result()
         yield client
@@ -84,7 +84,7 @@ async def test_an_interaction_arrives_on_its_guilds_shard(sharded):
     async with connected(Client(intents=intents())):
         for guild_id in sharded.ids[:2]:
             await sharded.interact("ping", guild_id=guild_id)
-        await wait_until(lambda: len(seen) == 2)
+        await wait_until(lambda: len(seen) == 2, timeout=30)
     assert seen == [(g, (g >> 22) % 2) for g in sharded.ids[:2]]
     for session in sharded.sessions.values():
         for event in session.events:
@@ -95,7 +95,7 @@ async def test_an_interaction_arrives_on_its_guilds_shard(sharded):
 async def test_an_unsharded_client_is_told_sharding_is_required(sharded):
     client = discord.Client(intents=intents())
     with pytest.raises(discord.ConnectionClosed) as refused:
-        await asyncio.wait_for(client.start("test-token"), 10)
+        await asyncio.wait_for(client.start("test-token"), 60)
     await client.close()
     assert refused.value.code == 4011 and sharded.identifies == 0
 

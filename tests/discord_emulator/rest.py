@@ -258,7 +258,7 @@ class RestRoutes:
         if not isinstance(body, dict):
             raise refuse(400, 50109, "The request body contains invalid JSON.")
         errors = validate.Errors()
-        validate.check_message(body, errors, partial=partial)
+        validate.check_message(body, errors)
         if errors:
             raise Refused(400, errors.body())
         if not partial and validate.is_empty(body):

@@ -80,8 +80,8 @@ class Errors:
 
 
 # ----- messages -------------------------------------------------------------------------------
-def check_message(body: dict[str, Any], errors: Errors, *, partial: bool = False) -> None:
-    """A message body (create, interaction reply, followup; ``partial`` for edits)."""
+def check_message(body: dict[str, Any], errors: Errors) -> None:
+    """A message body (create, interaction reply, followup, edit): the limits of each field."""
     errors.max_length(("content",), body.get("content"), 2000)
     embeds = errors.max_items(("embeds",), body.get("embeds"), 10)
     total = 0
