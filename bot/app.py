@@ -471,7 +471,12 @@ class ParleyBot(commands.AutoShardedBot):
 
         delivered = total = 0
         path = str(self.config.database_path)
-        while groups := await self.db.run(bot_state.pending_alert_groups, self.tuning.alert_page):
+        after: tuple[int, str, int] | None = None
+        failed_in_a_row = 0
+        while groups := await self.db.run(
+            bot_state.pending_alert_groups, self.tuning.alert_page, after=after
+        ):
+            after = (groups[-1].guild_id, groups[-1].kind, groups[-1].target_id)
             ids = {d.article_id for g in groups for d in g.first}
             heads = await self.db.run(bot_state.headlines, ids)
             results = await asyncio.gather(*(send(g, heads) for g in groups))
@@ -481,8 +486,13 @@ class ParleyBot(commands.AutoShardedBot):
             await self.off_loop(work.mark_alerts_told, path, told, self.now())
             delivered, total = delivered + len(told), total + len(results)
             self.spawn(self.off_loop(work.checkpoint, path))
-            if len(told) < len(results):
-                break  # what failed stays recorded for the next run
+            # Go on past what failed (it stays recorded for the next run): one refusing
+            # target must not hold up everyone after it. Many failures in a row mean Discord
+            # is down or deliveries are held: then wait for the next run.
+            for result in results:
+                failed_in_a_row = 0 if result is not None else failed_in_a_row + 1
+            if failed_in_a_row >= self.tuning.alert_concurrency:
+                break
         if total:
             log.info("alerts: %d of %d message(s) delivered", delivered, total)
 

@@ -270,6 +270,10 @@ def fingerprint(content: str | None, embeds: Sequence[dict]) -> tuple:
     )
 
 
+class ChannelRefused(Exception):
+    """A channel refused us a short while ago: not tried again yet."""
+
+
 @dataclass(frozen=True)
 class Told:
     """One alert group delivered: through a DM or the digest channel, in which message."""
@@ -292,6 +296,9 @@ class AlertOutbox:
     ) -> None:
         self.client, self.db, self.policy, self.clock = client, db, policy, clock
         self.closed_dms = closed_dms if closed_dms is not None else set()
+        # Channels that refused us (403/404), and when: not tried again for a while, or each
+        # alert run would add one invalid request per such channel.
+        self._refused_channels: dict[int, float] = {}
 
     async def deliver(
         self,
@@ -313,6 +320,8 @@ class AlertOutbox:
         for attempt in range(1, self.policy.attempts + 1):
             try:
                 via, message_id = await self._send(group, payload, nonce)
+            except ChannelRefused:
+                return None  # kept recorded; tried again once the channel's pause is over
             except discord.HTTPException as error:
                 if not is_transient(error):
                     log.error("alert to %s %s refused: %s", group.kind, group.target_id, error)
@@ -376,13 +385,20 @@ class AlertOutbox:
         mentions: discord.AllowedMentions,
         nonce: str | None,
     ) -> discord.Message:
+        refused_at = self._refused_channels.get(channel_id)
+        if refused_at is not None and time.monotonic() - refused_at < self.policy.blocked_delay:
+            raise ChannelRefused(channel_id)
         channel = self.client.get_partial_messageable(channel_id)
-        return await channel.send(
-            content=payload.get("content"),
-            embeds=payload_embeds(payload),
-            allowed_mentions=mentions,
-            nonce=nonce,
-        )
+        try:
+            return await channel.send(
+                content=payload.get("content"),
+                embeds=payload_embeds(payload),
+                allowed_mentions=mentions,
+                nonce=nonce,
+            )
+        except (discord.Forbidden, discord.NotFound):
+            self._refused_channels[channel_id] = time.monotonic()
+            raise
 
 
 def describe(error: BaseException) -> str:

@@ -165,3 +165,41 @@ async def test_paused_source_notice_is_inert_within_limits_and_retried_when_refu
         assert notice["mention_everyone"] is False and notice["mention_roles"] == []
         assert source_store.paused_unannounced(db) == []
         assert [r for r in emulator.refusals if r[3].get("code") == 50035] == []  # within limits
+
+
+async def test_a_refusing_channel_holds_up_no_other_alert_and_is_not_retried_each_run(
+    emulator, tmp_path
+):
+    other = emulator.add_guild("Other")
+    await emulator.dispatch("GUILD_CREATE", emulator.guilds[other], other)
+    tuning = replace(FAST, alert_page=1)  # one target per page: the refused one comes first
+    async with running_bot(bot_config(tmp_path), tuning=tuning) as bot:
+        db = side_db(bot)
+        for guild_id in (emulator.guild, other):
+            await emulator.command(
+                "parley setup",
+                guild_id=guild_id,
+                permissions=ADMIN,
+                channel=emulator.channel_id(guild_id),
+            )
+        await bot.run_alerts()
+        await emulator.command(
+            "subscribe",
+            guild_id=emulator.guild,
+            permissions=ADMIN,
+            topic="floods",
+            role=emulator.readers,
+        )
+        await emulator.command("subscribe", guild_id=other, user_id=7, topic="floods")
+        await emulator.forbid_posting(emulator.news)
+        ingest_article(db, make_article(1, "Floods in the north", FLOODS, bot.now()))
+        await bot.run_alerts()
+        assert len(emulator.dms_to(7)) == 1  # not held up by the refusing channel before it
+        refused = emulator.invalid_requests()
+        assert refused == 1
+        ingest_article(db, make_article(2, "More floods", FLOODS + " Again.", bot.now()))
+        await bot.run_alerts()
+        assert len(emulator.dms_to(7)) == 2
+        assert emulator.invalid_requests() == refused  # the refusing channel waits its turn
+        pending = bot_state.pending_alert_groups(db, 10)
+        assert [(g.guild_id, g.kind) for g in pending] == [(emulator.guild, "role")]

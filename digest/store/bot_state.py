@@ -491,18 +491,24 @@ class PendingAlerts:
 
 
 def pending_alert_groups(
-    db: sqlite_utils.Database, targets: int, shown: int = 10
+    db: sqlite_utils.Database,
+    targets: int,
+    shown: int = 10,
+    after: tuple[int, str, int] | None = None,
 ) -> list[PendingAlerts]:
     """Up to ``targets`` users or roles with undelivered alerts, with counts and first rows.
 
     Each group holds its first ``shown`` deliveries; only those rows are read, however many
-    are pending.
+    are pending. ``after`` (guild, kind, target) starts past that group, so a run can go on
+    beyond groups that failed (they stay recorded for the next run).
     """
+    start = after or (-1, "", -1)
     groups = db.execute(
         "select guild_id, kind, target_id, count(*), max(id) from alert_deliveries"
-        " where state = ? group by guild_id, kind, target_id"
+        " where state = ? and (guild_id, kind, target_id) > (?, ?, ?)"
+        " group by guild_id, kind, target_id"
         " order by guild_id, kind, target_id limit ?",
-        [RECORDED, targets],
+        [RECORDED, *start, targets],
     ).fetchall()
     if not groups:
         return []
