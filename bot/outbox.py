@@ -229,21 +229,8 @@ class DigestOutbox:
     async def _find_posted(
         self, channel: discord.PartialMessageable, entry: OutboxEntry, payload: dict
     ) -> int | None:
-        """The id of a recent message of ours that is this part, if Discord has one."""
-        wanted = fingerprint(payload.get("content"), payload.get("embeds", []))
         after = discord.Object(entry.message_ids[-1]) if entry.message_ids else None
-        me = self.client.user.id if self.client.user else None
-        try:
-            async for message in channel.history(limit=HISTORY, after=after, oldest_first=True):
-                if message.author.id != me:
-                    continue
-                embeds = [e.to_dict() for e in message.embeds]
-                if fingerprint(message.content, embeds) == wanted:
-                    return message.id
-        except discord.HTTPException as error:
-            # No history to read (no permission to read it): the nonce is what is left.
-            log.warning("could not read recent messages in %s: %s", entry.channel_id, error)
-        return None
+        return await find_posted(self.client, channel, payload, after)
 
     async def resume_pending(self) -> int:
         """Deliver every digest left recorded by an earlier run; returns how many got posted."""
@@ -253,6 +240,33 @@ class DigestOutbox:
         # The last run may have died in the middle of a send: look before sending again.
         results = await asyncio.gather(*(self.deliver(e, uncertain=True) for e in pending))
         return sum(results)
+
+
+async def find_posted(
+    client: discord.Client,
+    channel: discord.abc.Messageable,
+    payload: dict,
+    after: discord.abc.Snowflake | None = None,
+) -> int | None:
+    """The id of a recent message of ours in ``channel`` that is ``payload``, if any.
+
+    Asked after a send whose outcome is unknown: Discord deduplicates nonces only for a few
+    minutes, so after a longer outage the nonce alone would let the message be posted twice.
+    """
+    wanted = fingerprint(payload.get("content"), payload.get("embeds", []))
+    me = client.user.id if client.user else None
+    try:
+        # Just after ``after`` when given (the previous part), else the newest messages.
+        recent = channel.history(limit=HISTORY, after=after, oldest_first=after is not None)
+        async for message in recent:
+            if message.author.id != me:
+                continue
+            if fingerprint(message.content, [e.to_dict() for e in message.embeds]) == wanted:
+                return message.id
+    except discord.HTTPException as error:
+        # No history to read (no permission to read it): the nonce is what is left.
+        log.warning("could not read recent messages: %s", error)
+    return None
 
 
 def fingerprint(content: str | None, embeds: Sequence[dict]) -> tuple:
@@ -299,6 +313,8 @@ class AlertOutbox:
         # Channels that refused us (403/404), and when: not tried again for a while, or each
         # alert run would add one invalid request per such channel.
         self._refused_channels: dict[int, float] = {}
+        # Targets whose last send may have gone through: look before sending again.
+        self._uncertain: set[tuple[int, str, int]] = set()
 
     async def deliver(
         self,
@@ -317,9 +333,10 @@ class AlertOutbox:
         def payload(mention: str | None) -> dict:
             return payload_for(items, mention, group.count)
 
+        key = (group.guild_id, group.kind, group.target_id)
         for attempt in range(1, self.policy.attempts + 1):
             try:
-                via, message_id = await self._send(group, payload, nonce)
+                via, message_id = await self._send(group, payload, nonce, key in self._uncertain)
             except ChannelRefused:
                 return None  # kept recorded; tried again once the channel's pause is over
             except discord.HTTPException as error:
@@ -330,7 +347,10 @@ class AlertOutbox:
             except TRANSIENT as error:
                 failure = error
             else:
+                self._uncertain.discard(key)
                 return None if via is None else Told(group, via, message_id)
+            if outcome_unknown(failure):
+                self._uncertain.add(key)
             if attempt < self.policy.attempts:
                 log.warning("alert delivery failed (%s); retrying", describe(failure))
                 await asyncio.sleep(self.policy.delay(attempt))
@@ -341,6 +361,7 @@ class AlertOutbox:
         batch: PendingAlerts,
         payload_for: Callable[[str | None], dict],
         nonce: str | None,
+        uncertain: bool = False,
     ) -> tuple[str | None, int | None]:
         settings = await self.db.run(bot_state.get_guild_settings, batch.guild_id)
         if batch.kind == ROLE:
@@ -350,15 +371,18 @@ class AlertOutbox:
             mentions = discord.AllowedMentions(
                 everyone=False, users=False, roles=[discord.Object(batch.target_id)]
             )
-            message = await self._send_to(settings.channel_id, payload, mentions, nonce)
-            return "channel", message.id
+            found = await self._send_to(settings.channel_id, payload, mentions, nonce, uncertain)
+            return "channel", found
         # A user whose DMs were refused is told in the channel until they use Parley again
         # (then ``forget_dm_closed``): each refused DM counts against Discord's limit.
         if batch.target_id not in self.closed_dms:
             try:
                 dm = await self.client.create_dm(discord.Object(batch.target_id))
+                alone = payload_for(None)
+                if uncertain and (found := await find_posted(self.client, dm, alone)):
+                    return "dm", found
                 message = await dm.send(
-                    embeds=payload_embeds(payload_for(None)),
+                    embeds=payload_embeds(alone),
                     allowed_mentions=NO_MENTIONS,
                     nonce=nonce,
                 )
@@ -375,8 +399,8 @@ class AlertOutbox:
         mentions = discord.AllowedMentions(
             everyone=False, roles=False, users=[discord.Object(batch.target_id)]
         )
-        message = await self._send_to(settings.channel_id, payload, mentions, nonce)
-        return "channel", message.id
+        found = await self._send_to(settings.channel_id, payload, mentions, nonce, uncertain)
+        return "channel", found
 
     async def _send_to(
         self,
@@ -384,13 +408,16 @@ class AlertOutbox:
         payload: dict,
         mentions: discord.AllowedMentions,
         nonce: str | None,
-    ) -> discord.Message:
+        uncertain: bool = False,
+    ) -> int:
         refused_at = self._refused_channels.get(channel_id)
         if refused_at is not None and time.monotonic() - refused_at < self.policy.blocked_delay:
             raise ChannelRefused(channel_id)
         channel = self.client.get_partial_messageable(channel_id)
+        if uncertain and (found := await find_posted(self.client, channel, payload)):
+            return found
         try:
-            return await channel.send(
+            message = await channel.send(
                 content=payload.get("content"),
                 embeds=payload_embeds(payload),
                 allowed_mentions=mentions,
@@ -399,6 +426,7 @@ class AlertOutbox:
         except (discord.Forbidden, discord.NotFound):
             self._refused_channels[channel_id] = time.monotonic()
             raise
+        return message.id
 
 
 def describe(error: BaseException) -> str:

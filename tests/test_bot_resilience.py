@@ -203,3 +203,23 @@ async def test_a_refusing_channel_holds_up_no_other_alert_and_is_not_retried_eac
         assert emulator.invalid_requests() == refused  # the refusing channel waits its turn
         pending = bot_state.pending_alert_groups(db, 10)
         assert [(g.guild_id, g.kind) for g in pending] == [(emulator.guild, "role")]
+
+
+async def test_an_alert_whose_answer_was_lost_is_not_sent_twice_without_the_nonce(
+    monkeypatch, tmp_path
+):
+    async with (
+        newsroom(monkeypatch, nonce_window=-1) as emulator,  # every nonce already forgotten
+        running_bot(bot_config(tmp_path)) as bot,
+    ):
+        db = side_db(bot)
+        await emulator.command(
+            "parley setup", guild_id=emulator.guild, permissions=ADMIN, channel=emulator.news
+        )
+        await bot.run_alerts()
+        await emulator.command("subscribe", guild_id=emulator.guild, user_id=7, topic="floods")
+        ingest_article(db, make_article(1, "Floods in the north", FLOODS, bot.now()))
+        emulator.fail("POST", r"^/channels/\d+/messages$", 503, accept=True)  # answer lost
+        await bot.run_alerts()
+        assert len(emulator.dms_to(7)) == 1
+        assert bot_state.pending_alert_groups(db, 10) == []
