@@ -62,6 +62,7 @@ UNREACHABLE = (
     OSError,
     asyncio.TimeoutError,
     discord.DiscordServerError,
+    discord.GatewayNotFound,  # what discord.py makes of any failed gateway lookup
 )
 
 
@@ -389,6 +390,10 @@ class ParleyBot(commands.AutoShardedBot):
             # last_digest_at moves only when a digest is posted: one that never got out leaves
             # its articles to this one (record_digest supersedes it).
             since = settings.last_digest_at or moment - timedelta(days=1)
+            # A digest still being posted (some parts out) will cover its own period.
+            started = await self.db.run(bot_state.started_coverage, guild_id)
+            if started is not None and started > since:
+                since = started
             digest = await self.build_digest(since, now)
             payloads = self._rendered(digest, settings.timezone)
             entry, _ = await self.db.run(

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from bot.app import ParleyBot
 from parley.cli import cli
 from tests.discord_emulator.emulator import Emulator
-from tests.discord_emulator.harness import FAST, bot_config, newsroom, wait_until
+from tests.discord_emulator.harness import FAST, bot_config, newsroom, running_bot, wait_until
 from tests.discord_emulator.rest import API
 
 
@@ -72,3 +72,14 @@ def test_cli_run_with_a_refused_token_prints_one_line(monkeypatch, tmp_path):
         asyncio.run_coroutine_threadsafe(emu.stop(), loop).result(30)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
+
+
+async def test_gateway_lookup_failing_at_start_is_retried(monkeypatch, tmp_path, caplog):
+    caplog.set_level(logging.WARNING)
+    async with newsroom(monkeypatch) as emu:
+        emu.fail("GET", r"^/gateway/bot$", 503, times=2)  # logged in, then Discord falters
+        async with running_bot(bot_config(tmp_path)):
+            reply = await emu.command("topics", guild_id=emu.guild)
+            assert reply["embeds"][0]["title"].startswith("Topics")
+        retries = [r for r in caplog.records if "cannot reach Discord's gateway" in r.getMessage()]
+        assert len(retries) == 2

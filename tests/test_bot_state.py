@@ -186,3 +186,14 @@ async def test_a_digest_that_meets_a_locked_database_is_run_again():
     finally:
         scheduler.attach(None)
     assert runner.calls == [42, 42]
+
+
+def test_a_partly_posted_digest_marks_where_the_next_starts(db):
+    bot_state.save_guild_settings(db, GuildSettings(1, 2, "08:00", "UTC"), NOW)
+    moment = NOW.replace(hour=8, minute=0, second=0, microsecond=0)
+    first = record(db, "2026-11-26", None, moment)
+    assert bot_state.started_coverage(db, 1) is None  # nothing out: the next one covers it
+    bot_state.mark_part_posted(db, first.id, 99)
+    assert bot_state.started_coverage(db, 1) == moment
+    bot_state.mark_digest_posted(db, first.id, NOW)
+    assert bot_state.started_coverage(db, 1) is None

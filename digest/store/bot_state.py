@@ -339,6 +339,16 @@ def record_digest(
     return entry, cursor.rowcount > 0
 
 
+def started_coverage(db: sqlite_utils.Database, guild_id: int) -> datetime | None:
+    """Where a guild's partly posted digests end (they are finished, not superseded)."""
+    row = db.execute(
+        "select max(covers_until) from digest_outbox where guild_id = ? and state = ?"
+        " and message_ids != '[]'",
+        [guild_id, RECORDED],
+    ).fetchone()
+    return from_iso(row[0]) if row and row[0] else None
+
+
 def get_outbox(db: sqlite_utils.Database, guild_id: int, period: str) -> OutboxEntry | None:
     """The outbox entry of a guild's period, if recorded."""
     rows = list(db["digest_outbox"].rows_where("guild_id = ? and period = ?", [guild_id, period]))
