@@ -359,13 +359,13 @@ async def main(
         posted = await bot.db.run(bot_state.count_digests, bot_state.POSTED)
         if digests_done is None and posted == len(host.guild_ids):
             digests_done = time.perf_counter() - start
-            print(f"  digests done at +{digests_done:.2f}s")
+            print(f"  digests done at +{digests_done:.2f}s", flush=True)
         if alerts_done is None and alerts.done():
             alerts.result()
             alerts_done = time.perf_counter() - start
-            print(f"  alerts done at +{alerts_done:.2f}s")
+            print(f"  alerts done at +{alerts_done:.2f}s", flush=True)
         if time.perf_counter() - start > give_up:
-            print(f"  gave up after {give_up:.0f}s: what is done so far is reported")
+            print(f"  gave up after {give_up:.0f}s: what is done so far is reported", flush=True)
             break
     probe.stop()
     collections.stop()
