@@ -79,7 +79,7 @@ class Tuning:
     alert_page: int = 50  # subscribers whose pending alerts are read at a time
     cpu_workers: int = 2  # worker processes (digests and alerts side by side); 0: threads
     jobstore_url: str | None = None  # None: a "-jobs.db" file beside the Parley database
-    global_rate: float = 40.0  # own requests per second (Discord's global limit: 50)
+    global_rate: float = 25.0  # own requests a second (Discord: 50; arrivals bunch, bench)
     invalid_budget: int = 1000  # invalid answers in 10 min that hold deliveries (Discord: 10,000)
     reconcile_seconds: float = 60.0  # how often the jobs process reads settings others wrote
 

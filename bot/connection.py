@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import discord
 
@@ -60,8 +61,6 @@ def guard_requests(
 
     async def guarded(route: discord.http.Route, **kwargs: object) -> object:
         own = not route.path.startswith(("/interactions", "/webhooks"))
-        if own:
-            await pacer.wait()
         held = guard.sending() if own and route.method == "POST" else contextlib.nullcontext()
         with held:  # RequestsHeld: a transient failure for the outboxes
             try:
@@ -72,3 +71,46 @@ def guard_requests(
 
     http.request = guarded  # type: ignore[method-assign]
     http._parley_guarded = True  # type: ignore[attr-defined]
+    pace_session(http, pacer)
+
+
+def pace_session(http: discord.http.HTTPClient, pacer: GlobalPacer) -> None:
+    """Pace each HTTP attempt where it leaves, after discord.py's bucket waits and retries.
+
+    Pacing before ``HTTPClient.request`` is not enough: requests queued inside discord.py for
+    a route bucket are all released when it resets, and its own retries go out unpaced.
+    """
+    session = getattr(http, "_HTTPClient__session", None)
+    if not session or getattr(session, "_parley_paced", False):
+        return
+    send = session.request
+
+    def request(method: str, url: object, **kwargs: object) -> _PacedRequest:
+        exempt = any(part in str(url) for part in ("/interactions/", "/webhooks/"))
+        return _PacedRequest(None if exempt else pacer, send(method, url, **kwargs))
+
+    session.request = request
+    session._parley_paced = True
+
+
+class _PacedRequest:
+    """``async with session.request(...)``, entered once the pacer lets it go."""
+
+    def __init__(self, pacer: GlobalPacer | None, inner: Any) -> None:
+        self.pacer, self.inner = pacer, inner
+
+    async def __aenter__(self) -> Any:
+        if self.pacer is not None:
+            await self.pacer.wait()
+        return await self.inner.__aenter__()
+
+    async def __aexit__(self, *exc: object) -> Any:
+        return await self.inner.__aexit__(*exc)
+
+    def __await__(self) -> Any:  # aiohttp itself awaits session.request (ws_connect)
+        return self._response().__await__()
+
+    async def _response(self) -> Any:
+        if self.pacer is not None:
+            await self.pacer.wait()
+        return await self.inner
