@@ -128,6 +128,7 @@ class ParleyBot(commands.AutoShardedBot):
         # Users whose DMs are closed, as far as this process knows (refreshed from the
         # database now and then: another process may have learnt of one).
         self._closed_dms: set[int] = set()
+        self._scheduled: dict[int, str] = {}  # guild -> the job name (settings) scheduled here
         self._closed_read_at = -CLOSED_DMS_REFRESH
         self.alerts = AlertOutbox(
             self, self.db, self.tuning.retry, self.now, closed_dms=self._closed_dms
@@ -224,8 +225,10 @@ class ParleyBot(commands.AutoShardedBot):
         """(Re)create every job from the database: digests per guild, ingest, alerts."""
         for settings in await self.db.run(bot_state.all_guild_settings):
             # Keep a stored job as it is: replacing it would move a missed run to tomorrow.
-            if self.scheduler.get_job(jobs.digest_job_id(settings.guild_id)) is None:
-                jobs.schedule_digest(self.scheduler, settings)
+            job = self.scheduler.get_job(jobs.digest_job_id(settings.guild_id))
+            if job is None:
+                job = jobs.schedule_digest(self.scheduler, settings)
+            self._scheduled[settings.guild_id] = job.name
         ingest = self.tuning.ingest_seconds or self.config.sources.poll_minutes * 60
         jobs.schedule_interval(self.scheduler, jobs.INGEST_JOB, jobs.ingest_job, ingest)
         jobs.schedule_interval(
@@ -236,16 +239,19 @@ class ParleyBot(commands.AutoShardedBot):
         )
 
     async def reconcile_schedules(self) -> None:
-        """Bring digest jobs in line with settings written by other processes (shards)."""
+        """Bring digest jobs in line with settings written by other processes (shards).
+
+        Only guilds whose schedule changed touch the job store: it is read and written on the
+        event loop, and looking up every guild's job each minute stalled it.
+        """
         for settings in await self.db.run(bot_state.all_guild_settings):
-            job = self.scheduler.get_job(jobs.digest_job_id(settings.guild_id))
-            if job is None or job.name != jobs.job_name(settings):
-                jobs.schedule_digest(self.scheduler, settings)
+            if self._scheduled.get(settings.guild_id) != jobs.job_name(settings):
+                self.schedule_guild(settings)
 
     def schedule_guild(self, settings: GuildSettings) -> datetime | None:
         """(Re)schedule a guild's digest here, or leave it to the jobs process; its next time."""
         if self.runs_jobs:
-            jobs.schedule_digest(self.scheduler, settings)
+            self._scheduled[settings.guild_id] = jobs.schedule_digest(self.scheduler, settings).name
         return None if settings.paused else jobs.next_fire_time(settings, self.now())
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
