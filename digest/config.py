@@ -81,6 +81,11 @@ class BotSettings:
 
     sync: str = "global"
     dev_guild_ids: tuple[int, ...] = ()
+    # Sharding: 0 asks Discord how many shards; shard_ids () runs them all in this process.
+    shard_count: int = 0
+    shard_ids: tuple[int, ...] = ()
+    # Exactly one process runs the scheduler, ingestion and alerts (the others only answer).
+    jobs: bool = True
 
 
 @dataclass(frozen=True)
@@ -226,6 +231,14 @@ def _check_values(config: Config) -> None:
         raise ConfigError(f"digest.time must be HH:MM (24-hour), not {config.digest.time!r}")
     if config.bot.sync not in ("global", "guild"):
         raise ConfigError(f"bot.sync must be 'global' or 'guild', not {config.bot.sync!r}")
+    shards = config.bot.shard_count
+    if shards < 0:
+        raise ConfigError(f"bot.shard_count must be 0 (ask Discord) or more, not {shards}")
+    if config.bot.shard_ids and not shards:
+        raise ConfigError("bot.shard_ids needs bot.shard_count: the total across all processes")
+    for shard in config.bot.shard_ids:
+        if not 0 <= shard < shards:
+            raise ConfigError(f"bot.shard_ids: {shard} is not between 0 and {shards - 1}")
 
 
 def parse_config(data: Mapping[str, Any]) -> Config:
