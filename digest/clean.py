@@ -43,13 +43,11 @@ _REPORTING_VERB = re.compile(r"\b(?:said|says|told|tells|according|added|adds)\b
 # Prose under the readers' comments weighs this share, once this much prose stands above.
 _COMMENT_SHARE = 0.25
 _STORY_BEFORE_COMMENTS = 300
-# Words in a line amid the story that ends no sentence and is taken for a video's or a
-# picture's title (shorter ones are subheads, longer ones sentences that lost a full stop).
-_TITLE_WORDS = (8, 25)
-_REPORTING_VERB = re.compile(r"\b(?:said|says|told|tells|according|added|adds)\b", re.I)
-# Prose under the readers' comments weighs this share, once this much prose stands above.
-_COMMENT_SHARE = 0.25
-_STORY_BEFORE_COMMENTS = 300
+# A run of prose past a block of furniture joins the story when the block has at most this
+# many lines and the run weighs at least this much, and this share of the core.
+_JOIN_GAP = 25
+_JOIN_MASS = 200
+_JOIN_SHARE = 0.1
 # Around the core, a line of furniture costs less: the story's edges are kept generously.
 _EXTEND_COST = 25
 # A short sentence beside the story counts for part of its length (it may be a teaser).
@@ -97,7 +95,7 @@ def clean_article(raw: str) -> CleanedText:
     """Separate the story in ``raw`` from the page furniture around it."""
     units = _mark_comments([_classify(text, bullet) for text, bullet in _paragraphs(raw)])
     units = _mark_caption_repeats(units)
-    start, end = _story_span(units)
+    start, end, skipped = _story_span(units)
     title, title_at = clean_meta.find_title(units, start)
     if title_at is not None and title_at >= start:
         # The run opened with the headline itself (a long one reads like prose).
@@ -107,7 +105,7 @@ def clean_article(raw: str) -> CleanedText:
     # The site's own lines (menus, footer) tell its country better than the story does.
     around = [unit.text for index, unit in enumerate(units) if not start <= index < end]
     published = clean_meta.find_published(units, title_at, start, site, around)
-    paragraphs, titles = _set_aside_titles(_body(units, start, end, title))
+    paragraphs, titles = _set_aside_titles(_body(units, start, end, title, skipped))
     top = start if title_at is None else min(title_at, start)
     seen = dict.fromkeys(unit.text for unit in units[top:end] if unit.kind == CAPTION and unit.text)
     return CleanedText(
@@ -258,7 +256,7 @@ def _classify(raw: str, bullet: bool) -> Unit:
     return Unit(text=text, bullet=bullet, kind=kind, raw=raw, caption=False)
 
 
-def _story_span(units: list[Unit]) -> tuple[int, int]:
+def _story_span(units: list[Unit]) -> tuple[int, int, frozenset[int]]:
     """Index range [start, end) of the run of prose most likely to be the story.
 
     Each prose paragraph adds its length, each line between paragraphs costs a little, so a
@@ -273,21 +271,60 @@ def _story_span(units: list[Unit]) -> tuple[int, int]:
     # A paragraph the page shows several times (a teaser, a caption) weighs as one.
     weights = [len(unit.text) / counts[_key(unit.text)] for unit in units]
     _discount_comments(units, weights)
-    core = _best_run(units, weights)
-    if core is None:
+    runs = _runs(units, weights)
+    if not runs:
         # No paragraph of running text at all: keep whatever reads as a sentence.
-        return 0, len(units)
-    start, end = core
+        return 0, len(units), frozenset()
+    core_mass, start, end = max(runs)
     # Around the core, the story goes on while what a stretch adds outweighs its lines of
     # furniture at a lower cost: recall matters more than precision.
     end = _extend(units, weights, end, range(end, len(units)))
     start = _extend(units, weights, start, range(start - 1, -1, -1))
+    # A story split by a furniture block (a gallery, "Related", "Most read") goes on past it;
+    # the block itself is left out of the body.
+    skipped: set[int] = set()
+    while True:
+        after = [run for run in runs if run[1] >= end]
+        if not after or not _joins(units, after[0], range(end, after[0][1]), core_mass):
+            break
+        skipped.update(range(end, after[0][1]))
+        end = _extend(units, weights, after[0][2], range(after[0][2], len(units)))
+    while True:
+        before = [run for run in runs if run[2] <= start]
+        if not before or not _joins(units, before[-1], range(before[-1][2], start), core_mass):
+            break
+        skipped.update(range(before[-1][2], start))
+        start = _extend(units, weights, before[-1][1], range(before[-1][1] - 1, -1, -1))
     # Short closing or opening sentences next to the run belong to it ("He declined to comment.").
     while end < len(units) and units[end].kind == SENTENCE:
         end += 1
     while start > 0 and units[start - 1].kind == SENTENCE:
         start -= 1
-    return start, end
+    return start, end, frozenset(skipped)
+
+
+def _joins(units: list[Unit], run: tuple[float, int, int], gap: range, core: float) -> bool:
+    """True when a run of prose past a block of furniture goes on with the story.
+
+    The block (a link box, a gallery, teasers under "Trending") is short and holds no
+    copyright line or readers' comments; the run weighs a share of the core and is made of
+    paragraphs.
+    """
+    mass, start, end = run
+    if len(gap) > _JOIN_GAP or mass < max(_JOIN_MASS, _JOIN_SHARE * core):
+        return False
+    # Paragraphs, not list items, make most of its lines (a related-links box is a list), and
+    # some follow each other (teasers alternate with their headlines).
+    lines = [
+        unit.kind == PROSE and not unit.bullet for unit in units[start:end] if unit.kind != CAPTION
+    ]
+    paragraphs = sum(lines)
+    adjacent = sum(1 for one, two in zip(lines, lines[1:], strict=False) if one and two)
+    if adjacent < 1 or 2 * paragraphs <= len(lines):
+        return False
+    return not any(
+        rules.is_footer(u.text) or rules.opens_comments(u.text) for u in units[gap.start : gap.stop]
+    )
 
 
 def _discount_comments(units: list[Unit], weights: list[float]) -> None:
@@ -306,9 +343,9 @@ def _discount_comments(units: list[Unit], weights: list[float]) -> None:
             return
 
 
-def _best_run(units: list[Unit], weights: list[float]) -> tuple[int, int] | None:
-    """The run of prose with the most weight, each line between its paragraphs costing some."""
-    best: tuple[float, int, int] = (0.0, 0, 0)  # mass, start, end
+def _runs(units: list[Unit], weights: list[float]) -> list[tuple[float, int, int]]:
+    """Runs of prose as (mass, start, end), each line between paragraphs costing some."""
+    runs: list[tuple[float, int, int]] = []
     start = 0
     mass = 0.0
     gap = 0
@@ -317,12 +354,13 @@ def _best_run(units: list[Unit], weights: list[float]) -> tuple[int, int] | None
         if unit.kind == PROSE:
             if last < 0 or gap > _MAX_GAP or mass - _GAP_COST * gap <= 0:
                 start, mass = index, 0.0
+                runs.append((0.0, index, index))
             else:
                 mass -= _GAP_COST * gap
             mass += weights[index]
             last, gap = index, 0
-            if mass > best[0]:
-                best = (mass, start, index + 1)
+            if mass > runs[-1][0]:
+                runs[-1] = (mass, start, index + 1)
         elif unit.kind == SECTION_END:
             last, gap = -1, 0
         elif unit.kind == ASIDE:
@@ -331,7 +369,7 @@ def _best_run(units: list[Unit], weights: list[float]) -> tuple[int, int] | None
         elif unit.kind not in (SENTENCE, CAPTION):
             # Captions sit inside stories: they neither add nor cost.
             gap += 1
-    return None if best[2] == 0 else (best[1], best[2])
+    return runs
 
 
 def _extend(units: list[Unit], weights: list[float], edge: int, steps: range) -> int:
@@ -364,13 +402,18 @@ def _extend(units: list[Unit], weights: list[float], edge: int, steps: range) ->
     return edge
 
 
-def _body(units: list[Unit], start: int, end: int, title: str | None) -> list[str]:
+def _body(
+    units: list[Unit], start: int, end: int, title: str | None, skipped: frozenset[int]
+) -> list[str]:
     """The story's paragraphs; repeats (also cut-short repeats) and the headline dropped."""
     title_key = _key(title) if title else None
     keys: list[str] = []
     paragraphs: list[str] = []
     in_box = False
-    for unit in units[start:end]:
+    for index in range(start, end):
+        unit = units[index]
+        if index in skipped:
+            continue
         # A box of links ("Related stories") lasts until the story's prose resumes.
         in_box = unit.kind == ASIDE or (in_box and unit.kind != PROSE)
         if in_box:
