@@ -48,6 +48,10 @@ _STORY_BEFORE_COMMENTS = 300
 _JOIN_GAP = 25
 _JOIN_MASS = 200
 _JOIN_SHARE = 0.1
+# An item of a list the story announces has this many words at least; this many lines of
+# furniture may sit between two items.
+_ITEM_WORDS = 2
+_ITEM_GAP = 2
 # Around the core, a line of furniture costs less: the story's edges are kept generously.
 _EXTEND_COST = 25
 # A short sentence beside the story counts for part of its length (it may be a teaser).
@@ -295,12 +299,40 @@ def _story_span(units: list[Unit]) -> tuple[int, int, frozenset[int]]:
             break
         skipped.update(range(before[-1][2], start))
         start = _extend(units, weights, before[-1][1], range(before[-1][1] - 1, -1, -1))
+    # A list the story announces ("Tour dates:") is the story's too, whatever its items' length.
+    end = _announced_list(units, end)
     # Short closing or opening sentences next to the run belong to it ("He declined to comment.").
     while end < len(units) and units[end].kind == SENTENCE:
         end += 1
     while start > 0 and units[start - 1].kind == SENTENCE:
         start -= 1
     return start, end, frozenset(skipped)
+
+
+def _announced_list(units: list[Unit], end: int) -> int:
+    """The story's end moved past the items of a list its last line announces with a colon.
+
+    Items are lines of two or more words; a few lines of furniture between them (a shop link,
+    a picture) are passed over, more end the list, as does a section end or the copyright line.
+    """
+    lead = next((i for i in range(end - 1, -1, -1) if units[i].kind != CAPTION), None)
+    if end < len(units) and units[end].kind in (SENTENCE, SHORT) and units[end].text.endswith(":"):
+        lead = end  # the lead-in line just past the story's last paragraph
+    if lead is None or not units[lead].text.endswith(":"):
+        return end
+    end = lead + 1
+    misses = 0
+    for index in range(end, len(units)):
+        unit = units[index]
+        if unit.kind in (SECTION_END, ASIDE) or rules.is_footer(unit.text):
+            break
+        if unit.kind in (PROSE, SENTENCE, SHORT) and rules.words(unit.text) >= _ITEM_WORDS:
+            end, misses = index + 1, 0
+        elif unit.kind != CAPTION:
+            misses += 1
+            if misses > _ITEM_GAP:
+                break
+    return end
 
 
 def _joins(units: list[Unit], run: tuple[float, int, int], gap: range, core: float) -> bool:

@@ -70,3 +70,31 @@ def test_readers_comments_past_the_story_do_not_join_it():
     body = clean_article(page + FOOTER).body
     assert "Paragraph 8 of the story" in body
     assert "lived in this town" not in body
+
+
+DATES = "".join(
+    f"June {day} -- Riverside Arena, {town}\n\n"
+    for day, town in ((2, "Springfield, IL"), (5, "Dayton, OH"), (9, "Erie, PA"), (12, "Troy, NY"))
+)
+
+
+def test_a_list_the_story_announces_is_kept_whole():
+    page = (
+        "River Times\n\nBand announces tour\n\n"
+        + OPENING
+        + REST
+        + "The band's summer dates:\n\n"
+        + DATES
+        + "Facebook\n\nTwitter\n\nEmail\n\n"
+    )
+    body = clean_article(page + FOOTER).body
+    assert "The band's summer dates:" in body
+    assert "June 2 -- Riverside Arena, Springfield, IL" in body
+    assert body.endswith("June 12 -- Riverside Arena, Troy, NY")
+
+
+def test_short_lines_after_the_story_without_a_lead_in_stay_out():
+    page = "River Times\n\nBand announces tour\n\n" + OPENING + REST + DATES
+    body = clean_article(page + FOOTER).body
+    assert "Paragraph 8 of the story" in body
+    assert "Riverside Arena" not in body
