@@ -287,18 +287,12 @@ def _story_span(units: list[Unit]) -> tuple[int, int, frozenset[int]]:
     # A story split by a furniture block (a gallery, "Related", "Most read") goes on past it;
     # the block itself is left out of the body.
     skipped: set[int] = set()
-    while True:
-        after = [run for run in runs if run[1] >= end]
-        if not after or not _joins(units, after[0], range(end, after[0][1]), core_mass):
-            break
-        skipped.update(range(end, after[0][1]))
-        end = _extend(units, weights, after[0][2], range(after[0][2], len(units)))
-    while True:
-        before = [run for run in runs if run[2] <= start]
-        if not before or not _joins(units, before[-1], range(before[-1][2], start), core_mass):
-            break
-        skipped.update(range(before[-1][2], start))
-        start = _extend(units, weights, before[-1][1], range(before[-1][1] - 1, -1, -1))
+    while (run := _joining(units, runs, range(end, len(units)), core_mass)) is not None:
+        skipped.update(range(end, run[1]))
+        end = _extend(units, weights, run[2], range(run[2], len(units)))
+    while (run := _joining(units, runs[::-1], range(start), core_mass)) is not None:
+        skipped.update(range(run[2], start))
+        start = _extend(units, weights, run[1], range(run[1] - 1, -1, -1))
     # A list the story announces ("Tour dates:") is the story's too, whatever its items' length.
     end = _announced_list(units, end)
     # Short closing or opening sentences next to the run belong to it ("He declined to comment.").
@@ -333,6 +327,24 @@ def _announced_list(units: list[Unit], end: int) -> int:
             if misses > _ITEM_GAP:
                 break
     return end
+
+
+def _joining(
+    units: list[Unit], runs: list[tuple[float, int, int]], side: range, core: float
+) -> tuple[float, int, int] | None:
+    """The nearest run of prose on ``side`` of the story that goes on with it, if any.
+
+    Smaller runs on the way (a teaser's paragraph) count as part of the block between.
+    """
+    for run in runs:
+        if not (side.start <= run[1] and run[2] <= side.stop):
+            continue
+        gap = range(side.start, run[1]) if side.stop == len(units) else range(run[2], side.stop)
+        if len(gap) > _JOIN_GAP:
+            return None
+        if _joins(units, run, gap, core):
+            return run
+    return None
 
 
 def _joins(units: list[Unit], run: tuple[float, int, int], gap: range, core: float) -> bool:

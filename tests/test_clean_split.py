@@ -98,3 +98,17 @@ def test_short_lines_after_the_story_without_a_lead_in_stay_out():
     body = clean_article(page + FOOTER).body
     assert "Paragraph 8 of the story" in body
     assert "Riverside Arena" not in body
+
+
+def test_a_teaser_inside_the_block_does_not_stop_the_story():
+    teaser = (
+        "Most read\n\nMayor opens the new bridge\n\n"
+        "The mayor opened the new bridge over the river on Sunday, after three years of work "
+        "and two delays.\n\nSchool board votes on the week\n\nStorm knocks out power\n\n"
+        "Sports\n\nWeather\n\nTraffic\n\nObituaries\n\nJobs\n\n"
+    )
+    page = "River Times\n\nSix arrested in drug investigation\n\n" + OPENING + teaser + REST
+    body = clean_article(page + FOOTER).body
+    assert body.startswith("Police in the river town arrested six people")
+    assert "Paragraph 8 of the story" in body
+    assert "mayor" not in body.casefold()
