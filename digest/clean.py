@@ -367,7 +367,10 @@ def _joins(units: list[Unit], run: tuple[float, int, int], gap: range, core: flo
     if adjacent < 1 or 2 * paragraphs <= len(lines):
         return False
     return not any(
-        rules.is_footer(u.text) or rules.opens_comments(u.text) for u in units[gap.start : gap.stop]
+        rules.is_footer(u.text)
+        or rules.opens_comments(u.text)
+        or (u.kind == FURNITURE and rules.names_comments(u.text))
+        for u in units[gap.start : gap.stop]
     )
 
 

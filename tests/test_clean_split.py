@@ -112,3 +112,18 @@ def test_a_teaser_inside_the_block_does_not_stop_the_story():
     assert body.startswith("Police in the river town arrested six people")
     assert "Paragraph 8 of the story" in body
     assert "mayor" not in body.casefold()
+
+
+def test_a_comment_form_past_the_story_does_not_join_it():
+    form = (
+        "Share\n\nJane Roe\n\nMore articles from Jane Roe\n\nLeave a Reply Cancel reply\n\n"
+        + "".join(f"[ ]\n\n{field} [ ]\n\n" for field in ("Comment", "Name *", "Website"))
+        + "By submitting this form you agree to the site using your data for the purposes of "
+        "publishing your comment.\n\n"
+        "Your personal data will only be disclosed to third parties for the purposes of spam "
+        "filtering or if this is necessary for technical maintenance of the website.\n\n"
+    )
+    page = "River Times\n\nSix arrested\n\n" + OPENING + REST + form
+    body = clean_article(page + FOOTER).body
+    assert "Paragraph 8 of the story" in body
+    assert "personal data" not in body and "submitting this form" not in body
