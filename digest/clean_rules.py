@@ -163,6 +163,11 @@ def opens_comments(text: str) -> bool:
     return is_comment_header(text) or (ends_section(text) and bool(_COMMENTS_HEADING.search(text)))
 
 
+def names_comments(text: str) -> bool:
+    """True for a short line about readers' comments ("Leave a Reply Cancel reply")."""
+    return words(text) <= 6 and bool(_COMMENTS_HEADING.search(text))
+
+
 def is_comment_header(text: str) -> bool:
     """True for a line shaped like the header of a reader's comment ("jdoe says:")."""
     return words(text) <= 12 and bool(_COMMENT_HEADER.match(text))
