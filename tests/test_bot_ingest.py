@@ -71,7 +71,7 @@ async def test_worker_process_builds_the_same_digest(emulator, tmp_path):
 
     body = STORY.split("\n\n", 1)[1]
     config = bot_config(tmp_path)
-    async with running_bot(config, tuning=replace(FAST, cpu_workers=1), timeout=30) as bot:
+    async with running_bot(config, tuning=replace(FAST, cpu_workers=1), timeout=120) as bot:
         db = side_db(bot)
         ingest_article(db, make_article(1, "Flood warning", body, bot.now()))
         in_process = await emulator.command("digest", guild_id=emulator.guild, since="1h")

@@ -242,7 +242,7 @@ class Emulator(RestRoutes):
         ]
 
     async def wait_for_messages(
-        self, count: int, *, channel_id: int | None = None, timeout: float = 10
+        self, count: int, *, channel_id: int | None = None, timeout: float = 60
     ) -> list[dict[str, Any]]:
         """Wait until at least ``count`` messages were posted (in ``channel_id`` if given)."""
 
@@ -465,7 +465,7 @@ class Emulator(RestRoutes):
         await self.dispatch("INTERACTION_CREATE", payload)
         return interaction
 
-    async def answer(self, interaction: Interaction, timeout: float = 10) -> dict[str, Any]:
+    async def answer(self, interaction: Interaction, timeout: float = 60) -> dict[str, Any]:
         """Wait for the bot's final visible reply: the callback, or the followup after a defer."""
 
         async def settled() -> dict[str, Any]:
