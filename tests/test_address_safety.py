@@ -70,8 +70,14 @@ async def test_the_resolver_stand_in_is_the_one_the_fetcher_asks(dns, internal):
         [PUBLIC_V6, "127.0.0.1"],
         [PUBLIC_V6, OTHER_PUBLIC_V6, "127.0.0.1"],
         [PUBLIC_V6, "::ffff:127.0.0.1"],
+        ["127.0.0.1", PUBLIC_V6],
     ],
-    ids=["public-then-loopback", "two-public-then-loopback", "public-then-mapped-loopback"],
+    ids=[
+        "public-then-loopback",
+        "two-public-then-loopback",
+        "public-then-mapped-loopback",
+        "loopback-then-public",
+    ],
 )
 async def test_one_internal_answer_among_public_ones_blocks_the_host(dns, internal, answers):
     dns["mixed.test"] = answers

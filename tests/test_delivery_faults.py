@@ -82,13 +82,32 @@ def first_titles(items) -> list[str]:
     return [item["embeds"][0]["title"] for item in items]
 
 
+def two_part_config(tmp_path):
+    return replace(bot_config(tmp_path), digest=DigestSettings(stories_per_digest=12))
+
+
+def add_events(db, now) -> None:
+    for number, (title, *words) in enumerate(EVENTS, start=1):
+        ingest_article(db, make_article(number, title, event_body(*words), now))
+
+
+async def test_a_two_part_digest_arrives_whole_and_in_order(emulator, tmp_path):
+    async with running_bot(two_part_config(tmp_path)) as bot:
+        db = side_db(bot)
+        await setup_guild(emulator)
+        add_events(db, bot.now())
+        await bot.post_scheduled_digest(emulator.guild)
+        entry = bot_state.latest_digest(db, emulator.guild)
+        assert len(entry.messages) == 2 and entry.state == "posted"
+    assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages)
+
+
 async def test_a_restart_after_part_one_posts_only_the_rest(emulator, tmp_path):
-    config = replace(bot_config(tmp_path), digest=DigestSettings(stories_per_digest=12))
+    config = two_part_config(tmp_path)
     async with running_bot(config) as bot:
         db = side_db(bot)
         await setup_guild(emulator)
-        for number, (title, *words) in enumerate(EVENTS, start=1):
-            ingest_article(db, make_article(number, title, event_body(*words), bot.now()))
+        add_events(db, bot.now())
 
         async def fail_after_part_one() -> None:
             # Discord takes part one, then fails every post until the bot goes down. The
