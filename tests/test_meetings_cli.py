@@ -74,7 +74,7 @@ def test_bad_filters_are_messages(env, args, message):
 def test_bad_filter_exits_1_with_one_line(env):
     done = subprocess.run(
         [sys.executable, "-m", "parley", "meetings", "--status", "done"],
-        capture_output=True, text=True, env={**env, "PATH": ""}, cwd=ROOT, timeout=60,
+        capture_output=True, text=True, env={**env, "PATH": ""}, cwd=ROOT, timeout=600,
     )  # fmt: skip
     assert done.returncode == 1
     assert done.stderr.strip().startswith("Error: Status 'done' is not one of")
