@@ -150,8 +150,9 @@ def run_tests(tree: Path, tests: tuple[str, ...], timeout: float) -> tuple[bool,
         )
     except subprocess.TimeoutExpired:
         return False, f"timed out after {timeout:g} s (counted as killed)"
-    failed = [line for line in done.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
-    note = failed[0].split(" - ")[0] if failed else done.stdout.strip().splitlines()[-1]
+    lines = done.stdout.splitlines()
+    failed = [line for line in lines if line.startswith(("FAILED tests/", "ERROR tests/"))]
+    note = failed[0].split(" - ")[0] if failed else (lines or ["no output"])[-1]
     return done.returncode == 0, note
 
 
