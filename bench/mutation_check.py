@@ -50,6 +50,7 @@ class Mutant:
 
 
 OUTBOX, SAFETY, RENDER = "bot/outbox.py", "digest/sources/safety.py", "bot/render.py"
+CHECK_LOOP = "    for address in {}:\n        reason = blocked_reason(address)\n"
 DM_SEND = "                allowed_mentions=NO_MENTIONS,\n                nonce={},\n"
 MUTANTS = [
     # --- the digest outbox resumes with the next unsent part -----------------------------
@@ -76,17 +77,18 @@ MUTANTS = [
            "            allowed_mentions=mentions,\n            nonce=None,\n", DELIVERY),
     Mutant("alert-nonce-new-after-a-restart", "alert nonce", OUTBOX,
            'nonce = f"a{group.last_id}n{group.count}"',
-           'nonce = f"a{group.last_id}n{group.count}r{id(payload_for)}"', DELIVERY),
+           'nonce = f"a{group.last_id}n{group.count}t{asyncio.get_running_loop().time()}"',
+           DELIVERY),
     # --- every DNS answer is checked ----------------------------------------------------------
     Mutant("dns-first-answer-only", "DNS answers", SAFETY,
-           "    for address in addresses:\n", "    for address in addresses[:1]:\n",
+           CHECK_LOOP.format("addresses"), CHECK_LOOP.format("addresses[:1]"),
            ADDRESS, issue=True),
     Mutant("dns-last-answer-only", "DNS answers", SAFETY,
-           "    for address in addresses:\n", "    for address in addresses[-1:]:\n", ADDRESS),
+           CHECK_LOOP.format("addresses"), CHECK_LOOP.format("addresses[-1:]"), ADDRESS),
     Mutant("dns-internal-answers-skipped-not-refused", "DNS answers", SAFETY,
-           "    for address in addresses:\n",
+           CHECK_LOOP.format("addresses"),
            "    addresses = [a for a in addresses if not blocked_reason(a)]\n"
-           "    for address in addresses:\n", ADDRESS),
+           + CHECK_LOOP.format("addresses"), ADDRESS),
     # --- allowed_hosts entries are host:port ----------------------------------------------
     Mutant("allowed-host-without-port", "allowed_hosts port", SAFETY,
            'f"{host.lower()}:{port}" in self.allowed_hosts',
@@ -159,11 +161,13 @@ def run_tests(tree: Path, tests: tuple[str, ...], timeout: float) -> tuple[bool,
 def main() -> int:
     """Run the selected mutants; print one line each and a summary."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-k", default="", help="only mutants whose name contains this")
+    parser.add_argument(
+        "-k", action="append", default=[], help="only names containing this (repeatable)"
+    )
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per mutant")
     args = parser.parse_args()
-    chosen = [m for m in MUTANTS if args.k in m.name]
+    chosen = [m for m in MUTANTS if not args.k or any(k in m.name for k in args.k)]
     if args.list:
         for m in chosen:
             print(f"{m.name:44} {m.family:18} {m.path}{'  (issue #12)' if m.issue else ''}")
