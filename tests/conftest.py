@@ -8,6 +8,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from digest import store
+from tests.skip_report import (  # noqa: F401  (hooks: which tests skipped, and why)
+    pytest_collection_modifyitems,
+    pytest_collectreport,
+    pytest_configure,
+    pytest_runtest_logreport,
+    pytest_terminal_summary,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -33,6 +40,7 @@ def seed_files() -> list[Path]:
 
 @pytest.fixture
 def shared_dir() -> Path:
+    """../shared, or a skip when it is absent (tests using it are marked ``needs_shared``)."""
     if not SHARED.is_dir():
         pytest.skip("../shared (evaluation data) is not beside this checkout")
     return SHARED

@@ -77,7 +77,7 @@ async def test_gateway_drop_resumes_and_replays_missed_events(emulator, tmp_path
         await emulator.drop_connection()
         # Sent while the bot is away: Discord replays it after RESUME.
         interaction = await emulator.interact("topics", guild_id=emulator.guild)
-        reply = await emulator.answer(interaction, timeout=10)
+        reply = await emulator.answer(interaction)
         assert reply["embeds"][0]["title"].startswith("Topics")
         assert emulator.resumes == 1 and emulator.identifies == 1
 

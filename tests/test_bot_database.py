@@ -37,13 +37,24 @@ async def test_the_connection_refuses_use_from_the_event_loop(db_path):
 async def test_the_loop_keeps_turning_while_a_write_waits_for_another_writer(db_path):
     database = BotDatabase(db_path)
     other = store.open_db(db_path)
+    entered = threading.Event()
+
+    def write(db) -> None:
+        entered.set()
+        bot_state.set_meta(db, "cursor", "42")
+
     try:
+        # However slow the machine, the write keeps waiting for as long as the lock is held.
+        await database.run(lambda db: db.execute("PRAGMA busy_timeout = 600000"))
         other.execute("BEGIN IMMEDIATE")  # another process's long write holds the lock
-        write = asyncio.ensure_future(database.run(bot_state.set_meta, "cursor", "42"))
-        await asyncio.sleep(0.2)  # the loop turns on while the write is stuck behind the lock
-        assert not write.done()
+        stuck = asyncio.ensure_future(database.run(write))
+        # The loop goes on serving other work (this wait, these turns) while the write is stuck.
+        assert await asyncio.to_thread(entered.wait, 60)
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not stuck.done()
         other.execute("COMMIT")
-        await asyncio.wait_for(write, 10)
+        await asyncio.wait_for(stuck, 60)
         assert bot_state.get_meta(other, "cursor") == "42"
     finally:
         other.close()
@@ -63,19 +74,32 @@ async def test_with_own_connection_runs_a_coroutine_function_beside_the_bot(db_p
 
 async def test_cancelling_the_caller_cancels_the_coroutine_in_its_thread(db_path):
     store.open_db(db_path).close()
-    started = threading.Event()
+    started, ended, release = threading.Event(), threading.Event(), threading.Event()
+    how: list[str] = []
 
     async def slow_write(db) -> None:
         started.set()
-        await asyncio.sleep(0.5)
-        bot_state.set_meta(db, "late", "written")
+        try:
+            while not release.is_set():  # only a cancellation ends this wait early
+                await asyncio.sleep(0.01)
+            bot_state.set_meta(db, "late", "written")
+            how.append("finished")
+        except asyncio.CancelledError:
+            how.append("cancelled")
+            raise
+        finally:
+            ended.set()
 
     call = asyncio.ensure_future(with_own_connection(db_path, slow_write))
-    assert await asyncio.to_thread(started.wait, 5)
-    call.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await call
-    await asyncio.sleep(0.8)  # past the moment it would have written
+    try:
+        assert await asyncio.to_thread(started.wait, 60)
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        assert await asyncio.to_thread(ended.wait, 60)  # the coroutine in the thread ended…
+        assert how == ["cancelled"]  # …because it was cancelled, before writing
+    finally:
+        release.set()  # a failing run must not leave the thread polling forever
     db = store.open_db(db_path)
     assert bot_state.get_meta(db, "late") is None
     db.close()

@@ -71,10 +71,12 @@ async def test_worker_process_builds_the_same_digest(emulator, tmp_path):
 
     body = STORY.split("\n\n", 1)[1]
     config = bot_config(tmp_path)
-    async with running_bot(config, tuning=replace(FAST, cpu_workers=1), timeout=30) as bot:
+    async with running_bot(config, tuning=replace(FAST, cpu_workers=1), timeout=120) as bot:
         db = side_db(bot)
         ingest_article(db, make_article(1, "Flood warning", body, bot.now()))
-        in_process = await emulator.command("digest", guild_id=emulator.guild, since="1h")
+        # The worker process starts (spawn, imports) inside this wait: a loaded machine needs long.
+        asked = await emulator.interact("digest", guild_id=emulator.guild, since="1h")
+        in_process = await emulator.answer(asked, timeout=300)
         assert await bot.off_loop(len, "abc") == 3  # runs in the worker process
     assert "from 1 article" in in_process["embeds"][0]["description"]
     assert in_process["embeds"][1]["title"] == "Flood warning"

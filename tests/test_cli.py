@@ -20,7 +20,7 @@ def parley(
         text=True,
         cwd=cwd,
         env={**{k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}, **(env or {})},
-        timeout=120,
+        timeout=600,  # a ceiling for a hung CLI, far above any loaded machine's time
     )
 
 

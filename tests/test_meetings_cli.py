@@ -73,7 +73,7 @@ def test_bad_option_value_exits_2_with_one_line(env):
     # Option values are checked at the edge, with the same usage error in every command.
     done = subprocess.run(
         [sys.executable, "-m", "parley", "meetings", "--status", "done"],
-        capture_output=True, text=True, env={**env, "PATH": ""}, cwd=ROOT, timeout=60,
+        capture_output=True, text=True, env={**env, "PATH": ""}, cwd=ROOT, timeout=600,
     )  # fmt: skip
     assert done.returncode == 2
     line = done.stderr.strip()

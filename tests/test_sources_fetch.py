@@ -9,6 +9,7 @@ import ssl
 import subprocess
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -27,7 +28,9 @@ from digest.sources.http import FEED_TYPES, PAGE_TYPES, USER_AGENT, Fetcher, Fet
 from digest.sources.safety import AddressPolicy, blocked_reason
 from digest.sources.urls import canonical_url, check_url
 
-LIMITS = FetchLimits(timeout=1.0, deadline=1.5, max_bytes=100_000, max_redirects=3, per_host=2)
+# Generous times: a loaded machine must never turn a local fetch into a timeout. The one test of
+# the deadline sets its own (short deadline, long read timeout).
+LIMITS = FetchLimits(timeout=30.0, deadline=60.0, max_bytes=100_000, max_redirects=3, per_host=2)
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 
 
@@ -201,7 +204,7 @@ async def test_declared_length_over_the_cap_is_refused_before_reading(httpserver
         await fetcher.fetch(httpserver.url_for("/big"))
 
 
-async def test_slow_drip_hits_the_deadline(httpserver, fetcher):
+async def test_slow_drip_hits_the_deadline(httpserver):
     def drip():
         for _ in range(1200):  # each byte well within the read timeout, the whole 2 minutes
             time.sleep(0.1)
@@ -210,9 +213,12 @@ async def test_slow_drip_hits_the_deadline(httpserver, fetcher):
     httpserver.expect_request("/slow").respond_with_response(
         Response(drip(), content_type="text/html")
     )
-    # Without the whole-fetch deadline the read timeout never fires and the drip completes.
-    with pytest.raises(FetchTimedOut, match="within 1.5 s"):
-        await fetcher.fetch(httpserver.url_for("/slow"))
+    # The read timeout (60 s) never fires between drops however loaded the machine; without
+    # the whole-fetch deadline the drip would complete.
+    limits = replace(LIMITS, timeout=60.0, deadline=1.5)
+    async with Fetcher(local_policy(httpserver), limits) as fetcher:
+        with pytest.raises(FetchTimedOut, match="within 1.5 s"):
+            await fetcher.fetch(httpserver.url_for("/slow"))
 
 
 async def test_wrong_content_type_is_refused(httpserver, fetcher):
@@ -244,23 +250,44 @@ async def test_conditional_get_returns_not_modified(httpserver, fetcher):
 
 
 async def test_fetches_to_one_host_are_limited(httpserver, fetcher):
-    active, most = [0], [0]
+    entered, most, active = [0], [0], [0]
     lock = threading.Lock()
+    release = threading.Event()
 
-    def slow(request):
+    def held(request):
         with lock:
+            entered[0] += 1
             active[0] += 1
             most[0] = max(most[0], active[0])
-        time.sleep(0.2)
+        release.wait(60)  # held until the test has looked, however slow the machine
         with lock:
             active[0] -= 1
         return Response("<html>ok</html>", content_type="text/html")
 
-    httpserver.expect_request("/page").respond_with_handler(slow)
+    httpserver.expect_request("/page").respond_with_handler(held)
     url = httpserver.url_for("/page")
-    results = await asyncio.gather(*(fetcher.fetch(f"{url}?n={n}") for n in range(5)))
-    assert len(results) == 5
+    fetches = asyncio.gather(*(fetcher.fetch(f"{url}?n={n}") for n in range(5)))
+    try:
+        await wait_for(lambda: entered[0] >= LIMITS.per_host)
+        # A grace period for a third fetch to slip in: it can only expose a broken limit, never
+        # fail a working one.
+        await asyncio.sleep(0.3)
+        assert entered[0] == LIMITS.per_host
+    finally:
+        release.set()
+    results = await asyncio.wait_for(fetches, 120)
+    assert len(results) == 5 and entered[0] == 5
     assert most[0] == LIMITS.per_host
+
+
+async def wait_for(condition, ceiling: float = 60.0) -> None:
+    """Poll ``condition`` until true; fail (not hang) after ``ceiling`` seconds."""
+
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), ceiling)
 
 
 @pytest.fixture(scope="module")

@@ -12,27 +12,34 @@ from digest.store import bot_state
 from digest.store.transactions import writing
 
 
-def _hold_write_lock(path, seconds: float) -> threading.Event:
-    """Another connection takes the write lock, keeps it ``seconds``, then commits a value."""
+def _hold_write_lock(path, release: threading.Event) -> None:
+    """Another connection takes the write lock, holds it until ``release``, then commits a value.
+
+    Returns once the lock is held, however slow the machine.
+    """
     taken = threading.Event()
 
     def hold() -> None:
         other = store.open_db(path)
         other.execute("BEGIN IMMEDIATE")
         taken.set()
-        threading.Event().wait(seconds)
+        release.wait(60)
         bot_state.set_meta(other, "from", "other")  # a savepoint inside the held transaction
         other.execute("COMMIT")
         other.close()
 
     threading.Thread(target=hold, daemon=True).start()
-    taken.wait(5)
-    return taken
+    assert taken.wait(60)
 
 
 def test_a_read_then_write_transaction_waits_for_the_lock(db_path):
     db = store.open_db(db_path)
-    _hold_write_lock(db_path, 0.3)
+    release = threading.Event()
+    _hold_write_lock(db_path, release)
+    db.execute("PRAGMA busy_timeout = 60000")  # a starved holder must not outlast the wait
+    # Released a moment after the write starts waiting (if this thread is slow to start the
+    # write, the lock is simply free already: the test then passes without showing the wait).
+    threading.Timer(0.3, release.set).start()
     with writing(db):
         bot_state.get_meta(db, "cursor")  # a read first, as sqlite-utils' upsert does
         bot_state.set_meta(db, "cursor", "7")
@@ -42,10 +49,14 @@ def test_a_read_then_write_transaction_waits_for_the_lock(db_path):
 
 def test_why_not_atomic_a_deferred_reader_fails_at_once(db_path):
     db = store.open_db(db_path)
-    _hold_write_lock(db_path, 0.3)
-    with pytest.raises(sqlite3.OperationalError, match="locked"), db.atomic():
-        bot_state.get_meta(db, "cursor")
-        db.execute("insert into bot_meta (key, value) values ('cursor', '7')")
+    release = threading.Event()
+    _hold_write_lock(db_path, release)  # held until the failure is seen, however long it takes
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"), db.atomic():
+            bot_state.get_meta(db, "cursor")
+            db.execute("insert into bot_meta (key, value) values ('cursor', '7')")
+    finally:
+        release.set()
 
 
 def test_an_error_rolls_the_whole_transaction_back(db_path):

@@ -353,7 +353,7 @@ class Emulator(Gateway, Interactions, RestRoutes):
         ]
 
     async def wait_for_messages(
-        self, count: int, *, channel_id: int | None = None, timeout: float = 10
+        self, count: int, *, channel_id: int | None = None, timeout: float = 60
     ) -> list[dict[str, Any]]:
         """Wait until at least ``count`` messages were posted (in ``channel_id`` if given)."""
 

@@ -48,14 +48,16 @@ async def running_bot(
     *,
     tuning: Tuning = FAST,
     clock: Callable[[], datetime] = utc_now,
-    timeout: float = 10,
+    timeout: float = 60,
 ) -> AsyncIterator[ParleyBot]:
     """A logged-in, ready ParleyBot; closed (and its task awaited) on exit."""
     bot = ParleyBot(config, tuning=tuning, clock=clock)
     task = asyncio.create_task(bot.start("test-token"))
 
     async def ready() -> None:
-        while not bot.is_ready():
+        # Ready, and every guild known in full: on a loaded machine discord.py's short
+        # guild_ready_timeout can end its wait before a GUILD_CREATE is read.
+        while not bot.is_ready() or any(guild.unavailable for guild in bot.guilds):
             if task.done():
                 task.result()  # login failed: raise its error here
             await asyncio.sleep(0.01)
@@ -97,7 +99,7 @@ def make_article(
     )
 
 
-async def wait_until(predicate: Callable[[], bool], timeout: float = 10) -> None:
+async def wait_until(predicate: Callable[[], bool], timeout: float = 60) -> None:
     """Poll ``predicate`` until true, failing the test (not hanging) after ``timeout``."""
 
     async def poll() -> None:

@@ -261,7 +261,7 @@ class Interactions:
         await self.dispatch("INTERACTION_CREATE", payload, guild_id)
         return interaction
 
-    async def answer(self, interaction: Interaction, timeout: float = 10) -> dict[str, Any]:
+    async def answer(self, interaction: Interaction, timeout: float = 60) -> dict[str, Any]:
         """Wait for the bot's final visible reply: the callback, or the followup after a defer."""
 
         async def settled() -> dict[str, Any]:

@@ -1,0 +1,214 @@
+"""Delivery under the failures that slip past a happy path: a restart half way through a digest
+once Discord has forgotten its nonces, an answer lost on its way back, article text full of '@'.
+
+Each test asserts what the channel (or the DM) ends up holding, the way a reader sees it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from dataclasses import replace
+
+import pytest
+
+from bot import render
+from digest.config import DigestSettings
+from digest.pipeline import ingest_article
+from digest.store import bot_state
+from tests.discord_emulator.harness import (
+    ADMIN,
+    bot_config,
+    make_article,
+    newsroom,
+    running_bot,
+    side_db,
+    wait_until,
+)
+
+MESSAGES = r"^/channels/\d+/messages$"
+# Twelve unrelated events, so the digest has twelve stories: 13 embeds, two messages.
+EVENTS = [
+    ("Harbour dredging", "dredgers", "harbour", "silt", "Rotterdam"),
+    ("Glacier survey", "glaciologists", "glacier", "meltwater", "Svalbard"),
+    ("Vaccine rollout", "nurses", "vaccine", "clinics", "Lagos"),
+    ("Chess final", "grandmasters", "chess", "openings", "Chennai"),
+    ("Rail strike", "drivers", "railway", "timetables", "Lyon"),
+    ("Coffee harvest", "growers", "coffee", "beans", "Antioquia"),
+    ("Satellite launch", "engineers", "satellite", "orbit", "Kourou"),
+    ("Wildfire season", "firefighters", "wildfire", "embers", "Alberta"),
+    ("Museum reopening", "curators", "museum", "galleries", "Kyoto"),
+    ("Whale stranding", "biologists", "whales", "beach", "Tasmania"),
+    ("Bridge inspection", "inspectors", "bridge", "cables", "Genoa"),
+    ("Orchestra tour", "violinists", "orchestra", "concert", "Vienna"),
+]
+# '@' in every shape an article might carry; none may reach Discord able to mention anyone.
+AT_FORMS = (
+    "@everyone @here @Readers @someone @123 @!123 @&123 <@1> <@!2> <@&3> "
+    "@123456789012345678 <@123456789012345678> press@agency.example @@twice"
+)
+LIVE_AT = re.compile(r"@(?=[\w!&@])")  # an '@' directly followed by what a mention is made of
+
+
+def event_body(subject: str, thing: str, detail: str, place: str) -> str:
+    return (
+        f"The {subject} in {place} began work on the {thing} on Monday. "
+        f"Local officials said the {detail} would be studied for several weeks. "
+        f"The {thing} project in {place} has drawn visitors and critics alike. "
+        f"A report on the {detail} is due before the end of the year."
+    )
+
+
+@pytest.fixture
+async def emulator(monkeypatch):
+    async with newsroom(monkeypatch) as emu:
+        yield emu
+
+
+def forget_nonces(emulator) -> None:
+    """Discord remembers a nonce for a few minutes only: stand for a restart after longer."""
+    emulator._nonces.clear()
+
+
+async def setup_guild(emulator) -> None:
+    reply = await emulator.command(
+        "parley setup", guild_id=emulator.guild, permissions=ADMIN, channel=emulator.news
+    )
+    assert "Daily digest set" in reply["content"], reply
+
+
+def first_titles(items) -> list[str]:
+    return [item["embeds"][0]["title"] for item in items]
+
+
+def two_part_config(tmp_path):
+    return replace(bot_config(tmp_path), digest=DigestSettings(stories_per_digest=12))
+
+
+def add_events(db, now) -> None:
+    for number, (title, *words) in enumerate(EVENTS, start=1):
+        ingest_article(db, make_article(number, title, event_body(*words), now))
+
+
+async def test_a_two_part_digest_arrives_whole_and_in_order(emulator, tmp_path):
+    async with running_bot(two_part_config(tmp_path)) as bot:
+        db = side_db(bot)
+        await setup_guild(emulator)
+        add_events(db, bot.now())
+        await bot.post_scheduled_digest(emulator.guild)
+        entry = bot_state.latest_digest(db, emulator.guild)
+        assert len(entry.messages) == 2 and entry.state == "posted"
+    assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages)
+
+
+async def test_a_restart_after_part_one_posts_only_the_rest(emulator, tmp_path):
+    config = two_part_config(tmp_path)
+    async with running_bot(config) as bot:
+        db = side_db(bot)
+        await setup_guild(emulator)
+        add_events(db, bot.now())
+
+        async def fail_after_part_one() -> None:
+            # Discord takes part one, then fails every post until the bot goes down. The
+            # failure is in place before part two can be sent: the emulator wakes this waiter
+            # while it is still answering part one.
+            await emulator.wait_for_messages(1, channel_id=emulator.news)
+            emulator.fail("POST", MESSAGES, 503, times=10_000)
+
+        watcher = asyncio.ensure_future(fail_after_part_one())
+        await bot.post_scheduled_digest(emulator.guild)
+        await asyncio.wait_for(watcher, 60)
+        entry = bot_state.latest_digest(db, emulator.guild)
+        assert len(entry.messages) == 2 and entry.state == "recorded"
+    assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages[:1])
+
+    emulator.faults.clear()
+    forget_nonces(emulator)  # the bot stays down long enough for Discord to forget them
+    async with running_bot(config) as bot:
+        db = side_db(bot)
+        await wait_until(lambda: bot_state.pending_digests(db) == [])
+        assert bot_state.latest_digest(db, emulator.guild).state == "posted"
+    # Part one once, part two once, in order.
+    assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages)
+
+
+async def test_a_lost_answer_to_an_alert_still_leaves_one_message(emulator, tmp_path):
+    async with running_bot(bot_config(tmp_path)) as bot:
+        db = side_db(bot)
+        await setup_guild(emulator)
+        await bot.run_alerts()  # the first run sets the cursor: the backlog is not news
+        await emulator.command("subscribe", guild_id=emulator.guild, user_id=7, topic="tariffs")
+        await emulator.command(
+            "subscribe",
+            guild_id=emulator.guild,
+            user_id=5,
+            permissions=ADMIN,
+            topic="tariffs",
+            role=emulator.readers,
+        )
+        body = "Ministers met to discuss steel tariffs. The talks on tariffs resume next week."
+        ingest_article(db, make_article(1, "Steel tariff talks", body, bot.now()))
+        # Discord posts each alert (the DM and the role's mention) but both answers are lost,
+        # so the bot sends each again.
+        emulator.fail("POST", MESSAGES, 503, times=2, accept=True)
+        await bot.run_alerts()
+        await bot.run_alerts()
+        assert bot_state.pending_alerts(db) == []
+    statuses = [status for method, path, status in emulator.requests if re.match(MESSAGES, path)]
+    assert statuses.count(503) == 2  # both answers really were lost
+    assert len(emulator.dms_to(7)) == 1
+    pings = [m for m in emulator.messages_in(emulator.news) if m["content"]]
+    assert [m["content"] for m in pings] == [f"<@&{emulator.readers}>"]
+
+
+async def test_a_lost_answer_and_a_restart_still_leave_one_alert(emulator, tmp_path):
+    config = bot_config(tmp_path)
+    async with running_bot(config) as bot:
+        db = side_db(bot)
+        await setup_guild(emulator)
+        await bot.run_alerts()
+        await emulator.command("subscribe", guild_id=emulator.guild, user_id=7, topic="tariffs")
+        body = "Ministers met to discuss steel tariffs. The talks on tariffs resume next week."
+        ingest_article(db, make_article(1, "Steel tariff talks", body, bot.now()))
+        # Taken, but every answer is lost until the bot goes down: the alert stays recorded.
+        emulator.fail("POST", MESSAGES, 503, times=10_000, accept=True)
+        await bot.run_alerts()
+        assert len(bot_state.pending_alerts(db)) == 1
+    emulator.faults.clear()
+    async with running_bot(config) as bot:  # back within Discord's nonce window
+        db = side_db(bot)
+        await bot.run_alerts()
+        assert bot_state.pending_alerts(db) == []
+    assert len(emulator.dms_to(7)) == 1
+
+
+@pytest.mark.parametrize("text", [AT_FORMS, *AT_FORMS.split()])
+def test_escape_breaks_every_at_sign(text):
+    assert LIVE_AT.search(render.escape(text)) is None
+
+
+def test_an_alert_breaks_every_at_sign_of_article_text():
+    article = bot_state.Headline(1, f"Breaking {AT_FORMS}", "https://news.example/1", AT_FORMS)
+    payload = render.alert_payload([(article, "trade")], mention=None)
+    assert LIVE_AT.search(json.dumps(payload, ensure_ascii=False)) is None
+
+
+async def test_digest_text_arrives_with_every_at_sign_broken(emulator, tmp_path):
+    async with running_bot(bot_config(tmp_path)) as bot:
+        db = side_db(bot)
+        await setup_guild(emulator)
+        body = (
+            f"Officials met {AT_FORMS} in Geneva on Tuesday to discuss tariffs on steel. "
+            "The talks lasted six hours and ended without a joint statement. "
+            f"Write to press@agency.example or @someone for details, said @spokesperson. "
+            "Markets rose slightly after the meeting as traders hoped for a deal."
+        )
+        title = f"Tariff talks {AT_FORMS}"
+        ingest_article(db, make_article(1, title, body, bot.now(), site="@everyone Daily"))
+        await bot.post_scheduled_digest(emulator.guild)
+        messages = emulator.messages_in(emulator.news)
+    assert messages
+    text = json.dumps([m["embeds"] for m in messages], ensure_ascii=False)
+    assert "Tariff talks" in text and "Geneva" in text
+    assert LIVE_AT.search(text) is None
