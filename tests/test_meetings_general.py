@@ -116,3 +116,14 @@ def test_a_meeting_that_could_happen_is_not_a_meeting_but_a_could_elsewhere_is_h
         "Ana Soto in Nairobi on Monday."
     )
     assert [sorted(n for n, _ in people(m)) for m in found] == [["Amos Kiptoo", "Ana Soto"]]
+
+
+def test_no_plans_drops_a_meeting_only_when_it_governs_the_meeting_word():
+    found = meetings(
+        "A spokesman said Norwegian Prime Minister Rolf Becker had no plans to change the "
+        "schedule of his trip, which will also take him to Nairobi and Santiago."
+    )
+    assert sorted(m["location"]["country"] for m in found) == ["Chile", "Kenya"]
+    assert all(m["kind"] == "visit" and m["status"] == "planned" for m in found)
+    refused = "Norwegian Prime Minister Rolf Becker has no plans to meet Kenya's Amos Kiptoo."
+    assert meetings(refused) == []

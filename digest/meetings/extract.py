@@ -52,7 +52,9 @@ ENCOUNTER = re.compile(
 NEGATIVE = re.compile(
     # called off or refused
     r"\b(?:cancel+(?:ed|ing|s)?|cancel|call(?:ed|ing)? off|scrap(?:ped|s)?|shelved|scuttled|"
-    r"postponed|refused|rejected|declined|rebuff\w*|snubbed|boycott\w*|no plans|"
+    r"postponed|refused|rejected|declined|rebuff\w*|snubbed|boycott\w*|"
+    # "no plans to meet" (but not "no plans to change the schedule of his trip")
+    r"no plans? (?:to|for) (?:\w+ ){0,2}?(?:meet\w*|visit\w*|talks|summit|see|call|travel\w*|go)|"
     # wished for, or the writer's guess
     r"wanted|wants to|would like|hopes? to|wish(?:es|ed)? to|may meet|whether|"
     r"(?:a|the) (?:request|proposal|invitation) for|"
