@@ -127,3 +127,20 @@ def test_no_plans_drops_a_meeting_only_when_it_governs_the_meeting_word():
     assert all(m["kind"] == "visit" and m["status"] == "planned" for m in found)
     refused = "Norwegian Prime Minister Rolf Becker has no plans to meet Kenya's Amos Kiptoo."
     assert meetings(refused) == []
+
+
+def test_sides_inferred_by_a_clause_leave_the_person_records_as_the_text_states_them():
+    from digest.meetings.extract import extract_candidates
+
+    article = Article(
+        location="invented",
+        body="Kenyan Trade Minister Amos Kiptoo met Energy Minister Ana Soto in Lima on "
+        "Monday. Later Ana Soto met Rolf Becker, the Norwegian envoy, in Oslo.",
+        content_hash="h", title=None, published=datetime(2024, 5, 10, tzinfo=UTC),
+    )  # fmt: skip
+    candidates, context = extract_candidates(article)
+    assert context.people["Ana Soto"].side is None  # the text never states it
+    assert context.side("Ana Soto") == "Peru"  # the host of a meeting in Lima
+    assert [c.sides for c in candidates[:2]] == [["Kenya", "Peru"], ["Peru", "Norway"]]
+    found = meetings(article.body)
+    assert ("Ana Soto", "Peru") in people(found[0]) and ("Ana Soto", "Peru") in people(found[1])

@@ -68,7 +68,7 @@ def _to_meeting(record: Candidate, context: Context) -> Meeting:
                 if n != name and context.people[n].role
             ]
             role = _implied_title(others[0]) if others else None
-        participants.append(Participant(name=name, role=role, side=person.side))
+        participants.append(Participant(name=name, role=role, side=context.side(name)))
     topics = [] if record.kind == "visit" or record.event else record.topics
     location = (
         Location(city=record.location[0], country=record.location[1]) if record.location else None

@@ -78,7 +78,7 @@ def attach_topics(
             for m in context.mentions_in(start, end)
             if m.name
             and context.people[m.name].official
-            and (context.people[m.name].side or context.people[m.name].roles)
+            and (context.side(m.name) or context.people[m.name].roles)
         }
         if hits:
             for record in hits:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -186,6 +187,9 @@ class Context:
     recent_sides: list[str] = field(default_factory=list)  # countries, most recent last
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # sentences (start, end, ¶)
     mention_starts: list[int] = field(default_factory=list)  # for bisect: mentions are sorted
+    # Sides the clauses inferred for people the text gives none ("A and B" share a side, the
+    # host of "met officials in Lima"); the Person records keep only what the text states.
+    inferred_sides: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.mentions.sort(key=lambda m: m.start)
@@ -202,6 +206,13 @@ class Context:
         while index >= 0 and self.mentions[index].name is None:
             index -= 1
         return self.mentions[index] if index >= 0 else None
+
+    def side(self, name: str) -> str | None:
+        """The side a person takes in this article: stated by the text, else inferred."""
+        stated = self.people[name].side
+        if stated:
+            return self.country(stated)
+        return self.inferred_sides.get(name)
 
     @property
     def year(self) -> int | None:
@@ -318,9 +329,6 @@ def extract_candidates(
     context = Context(
         text, anchor, dateline, dateline_end, people, mentions, full_dates, date_index
     )
-    for person in people.values():
-        if person.side:
-            person.side = context.country(person.side)
     candidates: list[Candidate] = []
     last_subject: str | None = None
     previous_dated: tuple[int, str | None, str | None, str] | None = None
@@ -338,7 +346,7 @@ def extract_candidates(
         found: list[Candidate] = []
         previous_names: list[str] = []
         for clause_start, clause_end in _clauses(sentence):
-            clause_found, previous_names = _clause_candidates(
+            clause_found, previous_names, inferred = _clause_candidates(
                 context,
                 (start + clause_start, start + clause_end),
                 (start, end),
@@ -347,12 +355,14 @@ def extract_candidates(
                 previous_names,
             )
             found += clause_found
+            for name, side in inferred.items():
+                context.inferred_sides.setdefault(name, side)
         if any(len(c.participants) >= 3 for c in found):
             around = range(max(0, index - 2), min(len(context.spans), index + 2))
             nearby = " ".join(
                 text[context.spans[i][0] : context.spans[i][1]] for i in around if i != index
             )
-            found = _split_by_neighbours(found, nearby, people)
+            found = _split_by_neighbours(found, nearby, context.side)
         if found:
             if not sentence_dates and previous_dated and previous_dated[0] == paragraph:
                 for candidate in found:
@@ -428,7 +438,7 @@ def _people_in(ctx: Context, start: int, end: int) -> list[str]:
     for mention in ctx.mentions_in(start, end):
         if mention.name and mention.name not in names:
             person = ctx.people[mention.name]
-            if person.official and (person.side or person.roles):
+            if person.official and (ctx.side(mention.name) or person.roles):
                 names.append(mention.name)
     return names
 
@@ -446,7 +456,7 @@ def _described(ctx: Context, clause: str, start: int) -> list[str]:
             person = ctx.people[mention.name]
             roles = " ".join(person.roles).lower()
             fits_role = role in roles or (role in ("leader", "monarch") and person.is_leader)
-            if fits_role and (side is None or person.side == side):
+            if fits_role and (side is None or ctx.side(mention.name) == side):
                 best = mention.name
         if best and best not in found:
             found.append(best)
@@ -460,19 +470,20 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     last_subject: str | None,
     leading: dates.DateMention | None,
     previous_names: list[str],
-) -> tuple[list[Candidate], list[str]]:
+) -> tuple[list[Candidate], list[str], dict[str, str]]:
+    """The clause's candidates, the people it names, and the sides it infers for them."""
     start, end = span
     clause = ctx.text[start:end]
     trigger = TRIGGER.search(clause)
     names = _people_in(ctx, start, end)
     if trigger is None or NEGATIVE.search(clause) or _guessed(clause):
-        return [], names
+        return [], names, {}
     reporting = REPORTING.search(clause)
     if reporting and reporting.end() < trigger.start():
         start, clause = start + reporting.end(), clause[reporting.end() :]
         trigger = TRIGGER.search(clause)
         if trigger is None:
-            return [], names
+            return [], names, {}
         names = _people_in(ctx, start, end)
     evidence = " ".join(ctx.text[sentence_span[0] : sentence_span[1]].split())
     for name in _described(ctx, clause, start):
@@ -493,12 +504,12 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
     events = list(EVENT.finditer(clause))
     sides: list[str] = []
     for name in names:
-        side = ctx.people[name].side
+        side = ctx.side(name)
         if side and side not in sides:
             sides.append(side)
     if len(sides) < 2 and previous_names:  # "X, speaking after a summit with Y"
         for name in previous_names:
-            side = ctx.people[name].side
+            side = ctx.side(name)
             if side and side not in sides and name not in names:
                 names.insert(0, name)
                 sides.append(side)
@@ -520,7 +531,15 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
         for side in countries[-2:]:
             if side not in sides:
                 sides.append(side)
-    _fill_unsided(ctx, clause, names, sides)
+    inferred = _infer_sides(ctx, clause, names)
+    for name in names:
+        side = inferred.get(name)
+        if side and side not in sides:
+            sides.append(side)
+
+    def side_of_person(name: str) -> str | None:
+        return ctx.side(name) or inferred.get(name)
+
     mention = _pick_date(clause, _dates_in(ctx, start, end, tense), trigger.start())
     if mention is None and leading is not None and leading.start + sentence_span[0] < start:
         mention = leading
@@ -540,7 +559,7 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
         "date_text": mention.text.strip().rstrip(".,") if mention else None,
         "explicit_date": mention is not None,
     }
-    results = _visit_candidates(ctx, clause, start, names, base)
+    results = _visit_candidates(ctx, side_of_person, (clause, start), names, base)
     outside_events = clause
     for event in events:
         outside_events = outside_events.replace(event.group(0), " ")
@@ -563,13 +582,15 @@ def _clause_candidates(  # noqa: C901 - a sequence of small, named rule steps
         meeting = Candidate(
             participants=names,
             sides=list(sides),
-            kind=_kind(clause, names, sides, ctx),
+            kind=_kind(clause, names, sides, ctx, side_of_person),
             location=location,
             **base,
         )
-        results += separate_meetings(meeting, clause, ctx.people) or [meeting]
-    results += _event_candidates(ctx, clause, (start, sentence_span[0]), events, names, sides, base)
-    return results, names
+        results += separate_meetings(meeting, clause, side_of_person) or [meeting]
+    results += _event_candidates(
+        ctx, clause, (start, sentence_span[0]), events, (names, sides, side_of_person), base
+    )
+    return results, names, inferred
 
 
 # "held separate talks with A and B", "bilateral meetings with A, B and C" (GUIDE §3).
@@ -581,7 +602,7 @@ SEPARATELY = re.compile(
 
 
 def separate_meetings(
-    meeting: Candidate, clause: str, people: dict[str, Person]
+    meeting: Candidate, clause: str, side_of: Callable[[str], str | None]
 ) -> list[Candidate]:
     """One candidate per counterpart when the clause says the encounters were separate.
 
@@ -591,10 +612,10 @@ def separate_meetings(
     if len(meeting.participants) < 3 or not SEPARATELY.search(clause):
         return []
     host, *others = meeting.participants
-    host_side = people[host].side
+    host_side = side_of(host)
     split = []
     for other in others:
-        side = people[other].side
+        side = side_of(other)
         if side is None or side == host_side:
             continue
         split.append(
@@ -613,7 +634,7 @@ _GROUP_MEETING = re.compile(r"\b(?:talks|meeting|meetings|summit|session|confere
 
 
 def _split_by_neighbours(
-    found: list[Candidate], nearby: str, people: dict[str, Person]
+    found: list[Candidate], nearby: str, side_of: Callable[[str], str | None]
 ) -> list[Candidate]:
     """Meetings with several counterparts that the sentences around call bilateral or separate.
 
@@ -625,26 +646,28 @@ def _split_by_neighbours(
     group = _GROUP_MEETING.search(SEPARATELY.sub(" ", nearby)) is not None
     out: list[Candidate] = []
     for candidate in found:
-        split = separate_meetings(candidate, nearby, people)
+        split = separate_meetings(candidate, nearby, side_of)
         out += split + ([candidate] if group or not split else [])
     return out
 
 
-def _fill_unsided(ctx: Context, clause: str, names: list[str], sides: list[str]) -> None:
-    """People with no stated side take the one side of the clause nobody else holds."""
-    unsided = [n for n in names if not ctx.people[n].side]
+def _infer_sides(ctx: Context, clause: str, names: list[str]) -> dict[str, str]:
+    """Sides for the clause's people with none: the one side of the clause nobody else holds.
+
+    Returns the inferred sides; nothing shared is changed (the caller keeps them for the
+    rest of the article).
+    """
+    inferred: dict[str, str] = {}
+    unsided = [n for n in names if not ctx.side(n)]
     for name in list(unsided):
         partner = _coordinated_with(ctx, clause, name)
-        if partner and ctx.people[partner].side:
-            ctx.people[name].side = ctx.people[partner].side
+        partner_side = (ctx.side(partner) or inferred.get(partner)) if partner else None
+        if partner_side:
+            inferred[name] = partner_side
             unsided.remove(name)
     if not unsided:
-        for name in names:
-            side = ctx.people[name].side
-            if side and side not in sides:
-                sides.append(side)
-        return
-    taken = {ctx.people[n].side for n in names}
+        return inferred
+    taken = {ctx.side(n) or inferred.get(n) for n in names}
     # Only sides the clause names as a party ("Peruvian officials", "Peru-Chile ties"), not
     # every country it mentions ("its dealings with Chile").
     hyphenated = re.findall(r"[A-Z][\w.]*-[A-Z][\w.]*", clause)
@@ -653,17 +676,12 @@ def _fill_unsided(ctx: Context, clause: str, names: list[str], sides: list[str])
     place = location_in(clause, 0)
     host = ctx.country(place[1]) if place else None
     if len(free) == 1 and len(unsided) == 1:
-        ctx.people[unsided[0]].side = free[0]
+        inferred[unsided[0]] = free[0]
     elif host and taken - {None} and host not in taken:  # people met in Lima: Peruvian
-        for name in unsided:
-            ctx.people[name].side = host
+        inferred.update(dict.fromkeys(unsided, host))
     elif ctx.dateline:
-        for name in unsided:
-            ctx.people[name].side = ctx.dateline[1]
-    for name in unsided:
-        side = ctx.people[name].side
-        if side and side not in sides:
-            sides.append(side)
+        inferred.update(dict.fromkeys(unsided, ctx.dateline[1]))
+    return inferred
 
 
 def _coordinated_with(ctx: Context, clause: str, name: str) -> str | None:
@@ -678,17 +696,22 @@ def _coordinated_with(ctx: Context, clause: str, name: str) -> str | None:
 
 
 def _visit_candidates(
-    ctx: Context, clause: str, start: int, names: list[str], base: dict
+    ctx: Context,
+    side_of: Callable[[str], str | None],
+    where: tuple[str, int],
+    names: list[str],
+    base: dict,
 ) -> list[Candidate]:
+    clause, start = where
     results: list[Candidate] = []
     for position, place in visited_places(clause):
         host = ctx.country(place[1])
         before = [m.name for m in ctx.mentions_in(start, start + position) if m.name in names]
         visitor = before[-1] if before else (names[0] if names else None)
-        visitor_side = ctx.people[visitor].side if visitor else None
+        visitor_side = side_of(visitor) if visitor else None
         if visitor_side is None or visitor_side == host:  # a visit is by one side to another
             continue
-        party = [n for n in dict.fromkeys(before) if ctx.people[n].side == visitor_side]
+        party = [n for n in dict.fromkeys(before) if side_of(n) == visitor_side]
         results.append(
             Candidate(
                 participants=party or ([visitor] if visitor else []),
@@ -703,11 +726,12 @@ def _visit_candidates(
         # "the king visited in 1990" under a dateline: a visit to the dateline's country.
         host = ctx.dateline[1]
         for name in names[:1]:
-            if ctx.people[name].side and ctx.people[name].side != host:
+            side = side_of(name)
+            if side and side != host:
                 results.append(
                     Candidate(
                         participants=[name],
-                        sides=[ctx.people[name].side, host],
+                        sides=[side, host],
                         kind="visit",
                         location=(None, host),
                         visit_host=host,
@@ -722,12 +746,12 @@ def _event_candidates(
     clause: str,
     starts: tuple[int, int],
     events: list[re.Match[str]],
-    names: list[str],
-    sides: list[str],
+    parties: tuple[list[str], list[str], Callable[[str], str | None]],
     base: dict,
 ) -> list[Candidate]:
     """Named summits and conferences are records of their own (GUIDE §3)."""
     start, sentence_start = starts
+    names, sides, side_of = parties
     results = []
     for event in events:
         noun = event.group("noun") or event.group("meeting")
@@ -768,7 +792,7 @@ def _event_candidates(
         if not own_sides and place is None:
             continue
         leaders = [n for n in names if ctx.people[n].is_leader]
-        leaders = leaders if len({ctx.people[n].side for n in leaders}) >= 2 else []
+        leaders = leaders if len({side_of(n) for n in leaders}) >= 2 else []
         results.append(
             Candidate(
                 participants=leaders,
@@ -844,10 +868,16 @@ def _status(
     return "held"
 
 
-def _kind(clause: str, names: list[str], sides: list[str], ctx: Context) -> str:
+def _kind(
+    clause: str,
+    names: list[str],
+    sides: list[str],
+    ctx: Context,
+    side_of: Callable[[str], str | None],
+) -> str:
     if CALL.search(clause):
         return "call"
-    leader_sides = {ctx.people[n].side for n in names if ctx.people[n].is_leader}
+    leader_sides = {side_of(n) for n in names if ctx.people[n].is_leader}
     if len(leader_sides) >= 2:
         return "summit"
     if CONSULTATION.search(clause):
