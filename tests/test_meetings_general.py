@@ -7,7 +7,7 @@ role and demonym alone.
 from datetime import UTC, datetime
 
 from digest.meetings import extract_meetings, meetings_json
-from digest.meetings.dedupe import same_meeting
+from digest.meetings.dedupe import Occasion, same_meeting
 from digest.models import Article
 
 
@@ -84,10 +84,33 @@ def test_surname_back_references_join_the_full_name():
 
 
 def test_same_meeting_is_one_pure_function_of_people_dates_and_kind():
-    people_key = frozenset({"amoskiptoo", "rolfbecker"})
-    assert same_meeting(people_key, "2024-05-06", "talks", people_key, "2024-05-07", "talks")
-    assert not same_meeting(people_key, "2024-05-06", "talks", people_key, "2024-05-20", "talks")
-    assert not same_meeting(people_key, "2024-05", "visit", people_key, "2024-05", "talks")
+    pair = frozenset({"amoskiptoo", "rolfbecker"})
+    assert same_meeting(
+        Occasion(pair, "2024-05-06", "talks"), Occasion(pair, "2024-05-07", "talks")
+    )
+    assert not same_meeting(
+        Occasion(pair, "2024-05-06", "talks"), Occasion(pair, "2024-05-20", "talks")
+    )
+    assert not same_meeting(Occasion(pair, "2024-05", "visit"), Occasion(pair, "2024-05", "talks"))
+
+
+def test_in_article_identity_uses_the_same_function_with_what_one_article_knows():
+    pair = frozenset({"amoskiptoo", "rolfbecker"})
+    held = Occasion(pair, "2024-05-06", "talks", status="held")
+    # within one article, a day apart is two meetings, and a planned one is not the held one
+    assert not same_meeting(held, Occasion(pair, "2024-05-07", "talks"), slack_days=0)
+    assert not same_meeting(held, Occasion(pair, None, "talks", status="planned"))
+    # a loose one-person mention joins the record that includes the person
+    alone = frozenset({"amoskiptoo"})
+    assert same_meeting(held, Occasion(alone, None, "talks", status="held", loose=True))
+    assert not same_meeting(held, Occasion(alone, None, "talks", status="held"))
+    # named events match by name, never a meeting of people
+    summit = Occasion(frozenset(), "2024-05", "summit", event="the Harbour Summit")
+    assert same_meeting(summit, Occasion(frozenset(), None, "summit", event="Harbour Summit"))
+    assert not same_meeting(summit, held)
+    # visits match visits to the same host only
+    visit = Occasion(alone, "2024-05", "visit", visit_host="Chile")
+    assert not same_meeting(visit, Occasion(alone, "2024-05", "visit", visit_host="Peru"))
 
 
 def test_a_summit_named_with_its_year_is_dated_by_it():
