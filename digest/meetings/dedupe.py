@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from digest.meetings import dates
-from digest.meetings.extract import Candidate
+from digest.meetings.context import Candidate
 
 _STATUS_RANK = {"mentioned": 0, "planned": 1, "held": 2}
 # A mention joins one of the NEAR latest records: in a normal article all of them; in a

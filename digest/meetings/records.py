@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from digest.meetings.context import Candidate, Context
 from digest.meetings.dedupe import NEAR, absorb, people_key
-from digest.meetings.extract import Candidate, Context
 
 
 def _near(records: list[Candidate], index: int) -> list[Candidate]:
