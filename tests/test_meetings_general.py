@@ -167,3 +167,16 @@ def test_sides_inferred_by_a_clause_leave_the_person_records_as_the_text_states_
     assert [c.sides for c in candidates[:2]] == [["Kenya", "Peru"], ["Peru", "Norway"]]
     found = meetings(article.body)
     assert ("Ana Soto", "Peru") in people(found[0]) and ("Ana Soto", "Peru") in people(found[1])
+
+
+def test_a_middle_initial_with_or_without_its_dot_is_part_of_the_name():
+    found = meetings(
+        "Kenyan President Amos K Kiptoo met Chilean Foreign Minister Ana J. Soto in Nairobi "
+        "on Monday."
+    )
+    assert len(found) == 1
+    assert people(found[0]) == [("Amos K Kiptoo", "Kenya"), ("Ana J. Soto", "Chile")]
+    # a lone capital is not a name: "A Kenyan delegation" names nobody
+    assert meetings("On Monday A Kenyan delegation met Chile's Ana Soto in Nairobi.")[0][
+        "participants"
+    ] == [{"name": "Ana Soto", "role": None, "side": "Chile"}]
