@@ -180,3 +180,26 @@ def test_a_middle_initial_with_or_without_its_dot_is_part_of_the_name():
     assert meetings("On Monday A Kenyan delegation met Chile's Ana Soto in Nairobi.")[0][
         "participants"
     ] == [{"name": "Ana Soto", "role": None, "side": "Chile"}]
+
+
+def test_a_dateline_places_the_story_s_own_meetings_that_name_no_other_place():
+    held = meetings(
+        "NAIROBI, May 10 - A meeting of Chilean Foreign Minister Ana Soto and Norwegian "
+        "Foreign Minister Rolf Becker on the sidelines of a trade forum failed to agree on "
+        "fishing quotas, diplomats said."
+    )
+    assert [(m["status"], m["date"], m["location"]) for m in held] == [
+        ("held", "2024-05-10", {"city": "Nairobi", "country": "Kenya"})
+    ]
+    planned = meetings(
+        "NAIROBI, May 10 - Kenyan Trade Minister Amos Kiptoo is expected to see Norwegian "
+        "Foreign Minister Rolf Becker to discuss fishing quotas."
+    )
+    assert [(m["status"], m["location"]) for m in planned] == [
+        ("planned", {"city": "Nairobi", "country": "Kenya"})
+    ]
+    elsewhere = meetings(
+        "NAIROBI, May 10 - Kenyan Trade Minister Amos Kiptoo will meet Norwegian Foreign "
+        "Minister Rolf Becker in Oslo to discuss fishing quotas."
+    )
+    assert elsewhere[0]["location"] == {"city": "Oslo", "country": "Norway"}

@@ -148,7 +148,8 @@ def inherit_within_trip(records: list[Candidate], context: Context) -> None:
         if record.status == "planned" and dateline and dateline[0]:
             country = record.location[1] if record.location else None
             same_day = record.date == today and country is None
-            if same_day or (country == dateline[1] and record.location[0] is None):
+            home = country is None and record.date is None and dateline[1] in record.sides
+            if same_day or home or (country == dateline[1] and record.location[0] is None):
                 record.location = dateline  # a datelined story about a visit to its city
         if record.status != "held" or record.kind == "visit":
             record.location = record.location or record.fallback_location
@@ -172,7 +173,12 @@ def inherit_within_trip(records: list[Candidate], context: Context) -> None:
             record.date = context.anchor.isoformat()  # same-day wire copy (GUIDE §6)
         if dateline and dateline[0] and (record.location is None or record.location[0] is None):
             country = record.location[1] if record.location else None
-            if country == dateline[1] or (country is None and dateline[1] in record.sides):
+            same_day = record.date is not None and record.date == today
+            # The dateline covers the story's own held meetings: those of its sides, and any
+            # held that day with no other place ("BRUSSELS, May 3 - A meeting of A and B ...").
+            if country == dateline[1] or (
+                country is None and (dateline[1] in record.sides or same_day)
+            ):
                 record.location = dateline
         if record.location is None:
             placed = [o for o in peers if o.location]
