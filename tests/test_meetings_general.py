@@ -203,3 +203,16 @@ def test_a_dateline_places_the_story_s_own_meetings_that_name_no_other_place():
         "Minister Rolf Becker in Oslo to discuss fishing quotas."
     )
     assert elsewhere[0]["location"] == {"city": "Oslo", "country": "Norway"}
+
+
+def test_a_title_with_security_in_it_is_not_the_security_topic():
+    titled = meetings(
+        "Kenyan President Amos Kiptoo met Rolf Becker, Norway's special envoy for peace and "
+        "security affairs, in Nairobi on Monday to discuss fishing."
+    )
+    assert "security" not in titled[0]["topics"]
+    subject = meetings(
+        "Kenyan President Amos Kiptoo met Norwegian envoy Rolf Becker in Nairobi on Monday "
+        "to discuss regional security."
+    )
+    assert "security" in subject[0]["topics"]
