@@ -216,3 +216,16 @@ def test_a_title_with_security_in_it_is_not_the_security_topic():
         "to discuss regional security."
     )
     assert "security" in subject[0]["topics"]
+
+
+def test_people_of_a_meeting_on_the_sidelines_of_an_event_attend_the_event():
+    found = meetings(
+        "NAIROBI, May 10 - A Chilean-Norwegian meeting on the sidelines of the Nairobi Summit "
+        "failed to settle a dispute over fishing quotas, diplomats said.\n\n"
+        "The meeting was attended by Chilean President Ana Soto and Norwegian Prime Minister "
+        "Rolf Becker."
+    )
+    summit = [m for m in found if m["kind"] == "summit" and not m["participants"]]
+    assert summit == []  # every record of that sentence names who took part
+    names = [sorted(p["name"] for p in m["participants"]) for m in found]
+    assert names == [["Ana Soto", "Rolf Becker"]] * 2

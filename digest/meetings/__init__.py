@@ -19,6 +19,7 @@ from digest.meetings.records import (
     drop_unplaced_events,
     fold_unnamed,
     inherit_within_trip,
+    sideline_attendance,
 )
 from digest.meetings.topics import Vocabulary
 from digest.models import Article, Location, Meeting, Participant
@@ -45,6 +46,7 @@ def extract_meetings(
     records = drop_covered_visits(records)
     records = drop_unplaced_events(records)
     inherit_within_trip(records, context)
+    sideline_attendance(records, context)
     attach_topics(records, candidates, context, vocabulary, budget)
     if budget.spent_at is not None:
         log.warning(

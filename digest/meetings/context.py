@@ -34,6 +34,7 @@ class Candidate:
     explicit_date: bool = False
     fallback_location: PlaceRef | None = None  # from a visit whose meetings this reports
     fallback_date: tuple[str | None, str | None] | None = None  # (date, date_text) likewise
+    folded: list[int] = field(default_factory=list)  # positions of the mentions folded in
 
     def copy(self) -> Candidate:
         """A copy whose lists can change without touching this candidate's."""
@@ -42,6 +43,7 @@ class Candidate:
             participants=list(self.participants),
             sides=list(self.sides),
             topics=list(self.topics),
+            folded=list(self.folded),
         )
 
 

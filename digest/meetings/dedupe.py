@@ -99,6 +99,7 @@ def occasion(candidate: Candidate) -> Occasion:
 
 def absorb(into: Candidate, other: Candidate) -> None:
     """Fold ``other`` into ``into``: the most specific date and place, every side and topic."""
+    into.folded += [other.position, *other.folded]
     if dates.precision(other.date) > dates.precision(into.date):
         into.date, into.date_text = other.date, other.date_text
     elif into.date_text is None and other.date_text:

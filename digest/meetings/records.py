@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from digest.meetings.context import Candidate, Context
 from digest.meetings.dedupe import NEAR, absorb, people_key
 
@@ -185,3 +187,28 @@ def inherit_within_trip(records: list[Candidate], context: Context) -> None:
             if placed:
                 record.location = placed[0].location
         record.location = record.location or record.fallback_location
+
+
+_SIDELINES = re.compile(r"\b(?:on|in|at) the (?:sidelines?|margins?) of\b", re.IGNORECASE)
+
+
+def sideline_attendance(records: list[Candidate], context: Context) -> None:
+    """An event whose sidelines host a meeting is attended by that meeting's people.
+
+    "A met B on the sidelines of the Harbour Summit": A and B are at the summit too (GUIDE §8,
+    people the text clearly implies took part).
+    """
+    for index, event in enumerate(records):
+        if event.event is None or not _SIDELINES.search(event.evidence):
+            continue
+        for other in _near(records, index):
+            if other.event is not None or other.kind == "visit":
+                continue
+            if event.position != other.position and event.position not in other.folded:
+                continue  # not the meeting of the sentence that names the sidelines
+            for name in other.participants:
+                if name not in event.participants:
+                    event.participants.append(name)
+                side = context.side(name)
+                if side and side not in event.sides:
+                    event.sides.append(side)
