@@ -229,3 +229,16 @@ def test_people_of_a_meeting_on_the_sidelines_of_an_event_attend_the_event():
     assert summit == []  # every record of that sentence names who took part
     names = [sorted(p["name"] for p in m["participants"]) for m in found]
     assert names == [["Ana Soto", "Rolf Becker"]] * 2
+
+
+def test_the_noun_call_with_its_date_or_owner_is_a_call():
+    found = meetings(
+        "Lawmakers asked about Kiptoo's April 25 call when Kenyan President Amos Kiptoo asked "
+        "Chilean President Ana Soto for help with the inquiry."
+    )
+    assert [(m["kind"], m["date"]) for m in found] == [("call", "2024-04-25")]
+    assert sorted(p["name"] for p in found[0]["participants"]) == ["Amos Kiptoo", "Ana Soto"]
+    # the verb and "a call for" are not calls
+    assert (
+        meetings("Kenyan President Amos Kiptoo renewed a call for Chile's Ana Soto to quit.") == []
+    )

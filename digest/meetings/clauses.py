@@ -18,6 +18,13 @@ from digest.meetings.gazetteer import gazetteer, side_of
 from digest.meetings.places import PlaceRef, all_sides, location_in
 from digest.meetings.sides import GROUP_NOUNS, group_sides
 
+_MONTH_NAMES = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_CALL_NOUN = (
+    rf"(?:(?<=[’']s )|(?<=\bthe )|(?<=\ba ))(?:{_MONTH_NAMES} \d{{1,2}} |\w+day's |\w+day ){{0,1}}"
+    r"(?:(?:phone|telephone) )?call(?!\s+(?:for|on|to|off|up|in|out|it|him|her|them)\b)"
+)
 TRIGGER = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|talks|held discussions|discussions with|"
     r"discussed with|negotiations|consultations?|summit|co-chair|escorts|escorted|"
@@ -25,7 +32,9 @@ TRIGGER = re.compile(
     r"by (?:phone|telephone)|(?:phone|telephone) (?:conversation|talks)|video call|"
     r"videoconference|spoke (?:by (?:phone|telephone) )?(?:to|with)|speaks (?:to|with)|"
     r"visit|visits|visited|visiting|trip|stops? in|conference with|mission to|"
-    r"went to|travell?ed to|(?:will|to) see|session|gather|shak(?:e|es|ing) hands|shook hands)\b",
+    r"went to|travell?ed to|(?:will|to) see|session|gather|shak(?:e|es|ing) hands|shook hands|"
+    # the noun "call" with its date or owner: "the July 25 call", "Kiptoo's Friday call"
+    rf"{_CALL_NOUN})\b",
     re.IGNORECASE,
 )
 # Meeting words other than visit words.
@@ -33,7 +42,7 @@ ENCOUNTER = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|talks|discussions|discussed|negotiations|"
     r"consultations?|summit|co-chair|escort\w*|greeted|received|hosted|phone|telephone|"
     r"phoned|telephoned|(?:phone|telephone|video) call|call with|videoconference|spoke|speaks|"
-    r"conference|see|session|gather|hands)\b",
+    rf"conference|see|session|gather|hands|{_CALL_NOUN})\b",
     re.IGNORECASE,
 )
 # Meetings that did not or may not happen, and habitual or generic contact (GUIDE §2).
@@ -74,7 +83,9 @@ PAST_BACKGROUND = re.compile(
     re.IGNORECASE,
 )
 PRESENT_TODAY = re.compile(r"\b(?:holds|meets|begins|opens|starts|hosts|sees)\b", re.IGNORECASE)
-CALL = re.compile(r"\b(?:phone|telephone|video ?call|videoconference|video link)\b", re.I)
+CALL = re.compile(
+    rf"\b(?:phone|telephone|video ?call|videoconference|video link)\b|\b{_CALL_NOUN}\b", re.I
+)
 CONSULTATION = re.compile(
     r"\b(?:consultations?|(?:first|second|third|fourth|fifth|\w+th|\d+(?:st|nd|rd|th)|new|"
     r"latest) round|strategic dialogue|economic dialogue)\b",
