@@ -242,3 +242,20 @@ def test_the_noun_call_with_its_date_or_owner_is_a_call():
     assert (
         meetings("Kenyan President Amos Kiptoo renewed a call for Chile's Ana Soto to quit.") == []
     )
+
+
+def test_a_meeting_named_only_as_a_prospect_is_not_a_meeting_unless_dated_or_placed():
+    assert (
+        meetings(
+            "Kenyan President Amos Kiptoo seemed to open the door to negotiations with Chilean "
+            "President Ana Soto, analysts said."
+        )
+        == []
+    )
+    found = meetings(
+        "Kenyan President Amos Kiptoo's visit is expected to lay the groundwork for a summit "
+        "with Chilean President Ana Soto in Santiago next month."
+    )
+    assert [(m["status"], m["date"]) for m in found if m["kind"] == "summit"] == [
+        ("planned", "2024-06")
+    ]

@@ -132,6 +132,14 @@ _BOTH_COUNTRIES = re.compile(r"\b(?:both|the two) (?:countries|nations|sides|gov
 
 # A modal that governs the meeting word: "the two could meet", "could pave the way for talks".
 _MODAL = re.compile(r"\b(?:could|might)\b[^,;]{0,60}$", re.IGNORECASE)
+# A meeting named only as a prospect: "opened the door to talks", "lays the groundwork for a
+# summit", "paving the way for a visit" (GUIDE §2: speculation, vague agreements); with a date
+# or a place ("the groundwork for a summit in Lima next month") it is a planned meeting.
+_PROSPECT = re.compile(
+    r"\b(?:open\w*\s+(?:the|a)\s+door|pav\w*\s+the\s+way|la(?:y|ys|id|ying)\s+the\s+"
+    r"(?:groundwork|foundations?))\s+(?:to|for)\s+(?:\S+\s+){0,3}$",
+    re.IGNORECASE,
+)
 
 
 def _guessed(clause: str) -> bool:
@@ -139,6 +147,11 @@ def _guessed(clause: str) -> bool:
     return any(
         _MODAL.search(clause[max(0, m.start() - 80) : m.start()]) for m in TRIGGER.finditer(clause)
     )
+
+
+def _prospect(clause: str, trigger: int) -> bool:
+    """True when the meeting word is only a prospect ("opened the door to talks")."""
+    return _PROSPECT.search(clause[max(0, trigger - 80) : trigger]) is not None
 
 
 # "will hold talks with A and meet B": a second meeting verb with its own object is a second
@@ -368,6 +381,8 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     location = location_in(clause, trigger.start())
     if location:
         location = (location[0], ctx.country(location[1]))
+    if mention is None and location is None and _prospect(clause, trigger.start()):
+        return None, names
     outside_events = clause
     for event in events:
         outside_events = outside_events.replace(event.group(0), " ")
