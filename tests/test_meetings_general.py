@@ -259,3 +259,17 @@ def test_a_meeting_named_only_as_a_prospect_is_not_a_meeting_unless_dated_or_pla
     assert [(m["status"], m["date"]) for m in found if m["kind"] == "summit"] == [
         ("planned", "2024-06")
     ]
+
+
+def test_commitments_made_at_a_place_put_the_parties_together():
+    found = meetings(
+        "Kenyan Finance Minister Amos Kiptoo will press Chile and Norway to keep their "
+        "commitments, made last month in Lima, to cut fishing subsidies."
+    )
+    assert [(m["date"], m["location"], m["participants"]) for m in found] == [
+        ("2024-04", {"city": "Lima", "country": "Peru"}, [])
+    ]
+    assert set(found[0]["sides"]) >= {"Chile", "Norway"}
+    # with no place, a commitment made puts nobody together
+    unplaced = "Chile wants Norway to keep a commitment made last year to cut fishing subsidies."
+    assert meetings(unplaced) == []

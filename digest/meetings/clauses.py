@@ -25,6 +25,9 @@ _CALL_NOUN = (
     rf"(?:(?<=[’']s )|(?<=\bthe )|(?<=\ba ))(?:{_MONTH_NAMES} \d{{1,2}} |\w+day's |\w+day ){{0,1}}"
     r"(?:(?:phone|telephone) )?call(?!\s+(?:for|on|to|off|up|in|out|it|him|her|them)\b)"
 )
+# Commitments made at a place put the parties together (GUIDE §2): "urged A and B to keep
+# their commitments, made last month in Lima"; the countries named before are the parties.
+_COMMITMENTS_MADE = r"(?:commitments?|pledges?|promises?|agreements?|accords?),?\s+made"
 TRIGGER = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|talks|held discussions|discussions with|"
     r"discussed with|negotiations|consultations?|summit|co-chair|escorts|escorted|"
@@ -34,7 +37,7 @@ TRIGGER = re.compile(
     r"visit|visits|visited|visiting|trip|stops? in|conference with|mission to|"
     r"went to|travell?ed to|(?:will|to) see|session|gather|shak(?:e|es|ing) hands|shook hands|"
     # the noun "call" with its date or owner: "the July 25 call", "Kiptoo's Friday call"
-    rf"{_CALL_NOUN})\b",
+    rf"{_CALL_NOUN}|{_COMMITMENTS_MADE})\b",
     re.IGNORECASE,
 )
 # Meeting words other than visit words.
@@ -42,7 +45,7 @@ ENCOUNTER = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|talks|discussions|discussed|negotiations|"
     r"consultations?|summit|co-chair|escort\w*|greeted|received|hosted|phone|telephone|"
     r"phoned|telephoned|(?:phone|telephone|video) call|call with|videoconference|spoke|speaks|"
-    rf"conference|see|session|gather|hands|{_CALL_NOUN})\b",
+    rf"conference|see|session|gather|hands|{_CALL_NOUN}|{_COMMITMENTS_MADE})\b",
     re.IGNORECASE,
 )
 # Meetings that did not or may not happen, and habitual or generic contact (GUIDE §2).
@@ -359,6 +362,16 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     government = re.search(r"\bthe government\b", clause)
     if len(sides) == 1 and ctx.dateline and government and ctx.dateline[1] not in sides:
         sides.append(ctx.dateline[1])  # "talks with the government" under a Quito dateline
+    commitments = re.match(_COMMITMENTS_MADE, clause[trigger.start() :], re.I) is not None
+    if commitments:
+        if location_in(clause, trigger.start()) is None:
+            return None, names  # a commitment made with no place puts nobody together
+        names = []  # who urges others to keep commitments is not said to have been there
+        sides = []
+        for side in all_sides(clause[: trigger.start()]):
+            side = ctx.country(side)
+            if side not in sides:
+                sides.append(side)
     if len(sides) < 2 and _BOTH_COUNTRIES.search(clause):
         countries = [s for s in ctx.recent_sides if s not in gazetteer().organisations]
         for side in countries[-2:]:
