@@ -37,7 +37,10 @@ def scores(method, sets) -> dict[str, tuple[float, ...]]:  # noqa: ANN001
     """Mean ROUGE-1 and ROUGE-2 of ``method`` on every (name, docs, titles, ks, refs) set."""
     out = {}
     for name, docs, titles, ks, refs in sets:
-        out[name] = mean(rouge(method(docs, titles, ks), refs))[:2]
+        show = getattr(method, "shows", lambda sentence: sentence)
+        picked = method(docs, titles, ks)
+        summaries = [[show(doc[i]) for i in p] for doc, p in zip(docs, picked, strict=True)]
+        out[name] = mean(rouge(summaries, refs))[:2]
     return out
 
 

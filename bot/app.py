@@ -3,6 +3,14 @@
 ``ParleyBot`` is where the clock is read (``self.now()``); everything it calls in ``digest/``
 takes ``now`` as an argument. CPU work (building digests, matching alert topics) runs in worker
 processes (``bot.work``), so the event loop keeps answering Discord.
+
+It is an auto-sharded bot. ``[bot] shard_count`` and ``shard_ids`` split the shards across
+processes; the one process with ``[bot] jobs = true`` syncs the commands and runs the
+scheduler, ingestion and alerts (digests and alerts are posted over REST, which needs no
+shard); the others only answer interactions and write settings, which the jobs process picks
+up (``reconcile_job``). The bot keeps serving when parts fail: no route to Discord at start
+is retried (``login``), a rejected command sync is retried in the background while digests
+and alerts run, and a gateway event discord.py cannot read is logged and skipped.
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import multiprocessing
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -18,15 +26,17 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+import aiohttp
 import discord
 from discord.ext import commands
 
+from bot import connection, sync, work
 from bot import scheduler as jobs
-from bot import work
 from bot.database import BotDatabase, with_own_connection
 from bot.errors import ParleyTree
-from bot.outbox import AlertOutbox, DigestOutbox, RetryPolicy, Told
-from bot.render import alert_payload, clip, digest_payloads
+from bot.guard import GlobalPacer, InvalidRequestGuard
+from bot.outbox import TRANSIENT, AlertOutbox, DigestOutbox, RetryPolicy, Told, describe
+from bot.render import alert_payload, digest_payloads, paused_source_notice, safe_line
 from bot.token import Token
 from bot.topics import load_vocabulary
 from digest import store
@@ -37,8 +47,8 @@ from digest.models import Digest
 from digest.pipeline import ingest_files
 from digest.sources import registry as sources
 from digest.sources.poll import poll_due_sources
-from digest.store import bot_state
-from digest.store.bot_state import Headline, PendingAlerts
+from digest.store import bot_notes, bot_state
+from digest.store.bot_state import GuildSettings, Headline, PendingAlerts
 from digest.timeutil import utc_now
 
 log = logging.getLogger(__name__)
@@ -46,6 +56,14 @@ T = TypeVar("T")
 
 EXTENSIONS = ("bot.cogs.admin", "bot.cogs.digest", "bot.cogs.alerts", "bot.cogs.meetings")
 ALERTS_CURSOR = "alerts.last_article_id"
+CLOSED_DMS_REFRESH = 60.0  # seconds between reads of the closed-DM list (other processes)
+UNREACHABLE = (
+    aiohttp.ClientConnectionError,
+    OSError,
+    asyncio.TimeoutError,
+    discord.DiscordServerError,
+    discord.GatewayNotFound,  # what discord.py makes of any failed gateway lookup
+)
 
 
 @dataclass(frozen=True)
@@ -61,9 +79,12 @@ class Tuning:
     alert_page: int = 50  # subscribers whose pending alerts are read at a time
     cpu_workers: int = 2  # worker processes (digests and alerts side by side); 0: threads
     jobstore_url: str | None = None  # None: a "-jobs.db" file beside the Parley database
+    global_rate: float = 25.0  # own requests a second (Discord: 50; arrivals bunch, bench)
+    invalid_budget: int = 1000  # invalid answers in 10 min that hold deliveries (Discord: 10,000)
+    reconcile_seconds: float = 60.0  # how often the jobs process reads settings others wrote
 
 
-class ParleyBot(commands.Bot):
+class ParleyBot(commands.AutoShardedBot):
     """Parley on Discord: slash commands, scheduled digests and topic alerts."""
 
     def __init__(
@@ -79,6 +100,7 @@ class ParleyBot(commands.Bot):
         self.clock = clock
         intents = discord.Intents.none()
         intents.guilds = True
+        shards = config.bot
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -86,11 +108,31 @@ class ParleyBot(commands.Bot):
             tree_cls=ParleyTree,
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=self.tuning.guild_ready_timeout,
+            shard_count=shards.shard_count or None,  # None: as many as Discord recommends
+            shard_ids=list(shards.shard_ids) or None,
         )
+        connection.guard_parsers(self._connection.parsers)
+        self.runs_jobs = config.bot.jobs
+        self.guard = InvalidRequestGuard(self.tuning.invalid_budget)
+        self.pacer = GlobalPacer(self.tuning.global_rate)
         self.db = BotDatabase(config.database_path)
         self.vocabulary = vocabulary if vocabulary is not None else load_vocabulary(config)
-        self.digests = DigestOutbox(self, self.db, self.tuning.retry, self.now)
-        self.alerts = AlertOutbox(self, self.db, self.tuning.retry, self.now)
+        self.digests = DigestOutbox(
+            self,
+            self.db,
+            self.tuning.retry,
+            self.now,
+            tell_admins=self.tell_admins,
+            spawn=self.spawn,
+        )
+        # Users whose DMs are closed, as far as this process knows (refreshed from the
+        # database now and then: another process may have learnt of one).
+        self._closed_dms: set[int] = set()
+        self._scheduled: dict[int, str] = {}  # guild -> the job name (settings) scheduled here
+        self._closed_read_at = -CLOSED_DMS_REFRESH
+        self.alerts = AlertOutbox(
+            self, self.db, self.tuning.retry, self.now, closed_dms=self._closed_dms
+        )
         # The job store has a file of its own: the scheduler writes it on the event loop, and
         # must not queue behind the worker process writing alerts into the main database.
         jobs_file = config.database_path.with_name(config.database_path.stem + "-jobs.db")
@@ -101,11 +143,7 @@ class ParleyBot(commands.Bot):
         self._digest_cache: dict[tuple, asyncio.Future[Digest]] = {}
         self._cpu: ProcessPoolExecutor | None = None
         if self.tuning.cpu_workers:
-            self._cpu = ProcessPoolExecutor(
-                self.tuning.cpu_workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=work.lower_priority,
-            )
+            self._cpu = work.worker_pool(self.tuning.cpu_workers)
         self._alerts_lock = asyncio.Lock()
         self._renders: dict[tuple, list[dict]] = {}
         self._background: set[asyncio.Task] = set()
@@ -116,11 +154,61 @@ class ParleyBot(commands.Bot):
         return self.clock()
 
     # ----- lifecycle ---------------------------------------------------------------------
+    async def login(self, token: str) -> None:
+        """Log in; while Discord cannot be reached, say so in one line and try again later.
+
+        A wrong token (LoginFailure) is not retried. Later outages are discord.py's to ride
+        out: it reconnects the gateway with backoff.
+        """
+        attempt = 0
+        while True:
+            try:
+                await super().login(token)
+                return
+            except UNREACHABLE as error:
+                attempt += 1
+                wait = self.tuning.retry.delay(attempt)
+                log.warning(
+                    "cannot reach Discord (%s); trying again in %.0f s",
+                    safe_line(f"{type(error).__name__}: {error}", 200),
+                    wait,
+                )
+                await connection.drop_http_session(self.http)
+                await asyncio.sleep(wait)
+
+    async def launch_shards(self) -> None:
+        """Ask Discord for the gateway and connect the shards; retried while it is unreachable."""
+        attempt = 0
+        while True:
+            try:
+                await super().launch_shards()
+                return
+            except UNREACHABLE as error:
+                attempt += 1
+                wait = self.tuning.retry.delay(attempt)
+                log.warning(
+                    "cannot reach Discord's gateway (%s); trying again in %.0f s",
+                    safe_line(f"{type(error).__name__}: {error}", 200),
+                    wait,
+                )
+                await asyncio.sleep(wait)
+
     async def setup_hook(self) -> None:
         """Load cogs, sync commands, start the scheduler, resume unfinished deliveries."""
+        connection.guard_requests(self.http, self.guard, self.pacer)
         for extension in EXTENSIONS:
-            await self.load_extension(extension)
-        await self.sync_commands()
+            if extension not in self.extensions:
+                await self.load_extension(extension)
+        await self._refresh_closed_dms()
+        if not self.runs_jobs:
+            log.info("jobs run in another process: this one answers interactions only")
+            return
+        try:
+            await self.sync_commands()
+        except (discord.HTTPException, *TRANSIENT) as error:
+            # Digests and alerts need no slash commands: keep going, sync later.
+            log.error("command sync failed (%s); retrying in the background", describe(error))
+            self.spawn(sync.until_done(self.sync_commands, self.tuning.retry.delay))
         jobs.attach(self)
         self.scheduler.start()
         await self.schedule_all()
@@ -128,28 +216,82 @@ class ParleyBot(commands.Bot):
         self.spawn(self.off_loop(work.warm_up))
 
     async def sync_commands(self) -> None:
-        """Register slash commands: per dev guild (instant) or globally (production)."""
-        if self.config.bot.sync == "guild":
-            for guild_id in self.config.bot.dev_guild_ids:
-                guild = discord.Object(guild_id)
-                self.tree.copy_global_to(guild=guild)
-                synced = await self.tree.sync(guild=guild)
-                log.info("synced %d commands to guild %s", len(synced), guild_id)
-        else:
-            synced = await self.tree.sync()
-            log.info("synced %d global commands", len(synced))
+        """Register slash commands in the configured scope, removing the other scope's."""
+        await sync.sync_commands(
+            self.tree, self.http, self.application_id, self.config.bot, self.db
+        )
 
     async def schedule_all(self) -> None:
         """(Re)create every job from the database: digests per guild, ingest, alerts."""
         for settings in await self.db.run(bot_state.all_guild_settings):
             # Keep a stored job as it is: replacing it would move a missed run to tomorrow.
-            if self.scheduler.get_job(jobs.digest_job_id(settings.guild_id)) is None:
-                jobs.schedule_digest(self.scheduler, settings)
+            job = self.scheduler.get_job(jobs.digest_job_id(settings.guild_id))
+            if job is None:
+                job = jobs.schedule_digest(self.scheduler, settings)
+            self._scheduled[settings.guild_id] = job.name
         ingest = self.tuning.ingest_seconds or self.config.sources.poll_minutes * 60
         jobs.schedule_interval(self.scheduler, jobs.INGEST_JOB, jobs.ingest_job, ingest)
         jobs.schedule_interval(
             self.scheduler, jobs.ALERT_JOB, jobs.alert_job, self.tuning.alert_seconds
         )
+        jobs.schedule_interval(
+            self.scheduler, jobs.RECONCILE_JOB, jobs.reconcile_job, self.tuning.reconcile_seconds
+        )
+
+    async def reconcile_schedules(self) -> None:
+        """Bring digest jobs in line with settings written by other processes (shards).
+
+        Only guilds whose schedule changed touch the job store: it is read and written on the
+        event loop, and looking up every guild's job each minute stalled it.
+        """
+        for settings in await self.db.run(bot_state.all_guild_settings):
+            if self._scheduled.get(settings.guild_id) != jobs.job_name(settings):
+                self.schedule_guild(settings)
+
+    def schedule_guild(self, settings: GuildSettings) -> datetime | None:
+        """(Re)schedule a guild's digest here, or leave it to the jobs process; its next time."""
+        if self.runs_jobs:
+            self._scheduled[settings.guild_id] = jobs.schedule_digest(self.scheduler, settings).name
+        return None if settings.paused else jobs.next_fire_time(settings, self.now())
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A user who had closed their DMs is back: DM them again from now on."""
+        user_id = interaction.user.id
+        if user_id in self._closed_dms:
+            self._closed_dms.discard(user_id)
+            self.spawn(self.db.run(bot_notes.forget_dm_closed, user_id))
+        elif time.monotonic() - self._closed_read_at > CLOSED_DMS_REFRESH:
+            self.spawn(self._refresh_closed_dms())
+
+    async def _refresh_closed_dms(self) -> None:
+        self._closed_read_at = time.monotonic()
+        known = await self.db.run(bot_notes.closed_dm_users)
+        self._closed_dms.clear()
+        self._closed_dms.update(known)
+
+    async def tell_admins(self, guild_id: int, problem: str) -> bool:
+        """Tell someone who can fix ``problem``: the server's system channel, else its owner."""
+        guild = self.get_guild(guild_id)
+        if guild is None:
+            return False
+        text = (
+            f"Parley could not post the daily digest in **{safe_line(guild.name, 100)}**. {problem}"
+        )
+        targets: list[discord.abc.Messageable] = []
+        if guild.system_channel is not None:
+            targets.append(guild.system_channel)
+        if guild.owner_id is not None:
+            try:
+                targets.append(await self.create_dm(discord.Object(guild.owner_id)))
+            except discord.HTTPException as error:
+                log.warning("cannot open a DM with the owner of %s: %s", guild_id, error)
+        for target in targets:
+            try:
+                await target.send(text[:2000], allowed_mentions=discord.AllowedMentions.none())
+                return True
+            except discord.HTTPException as error:
+                log.warning("could not tell guild %s of a problem: %s", guild_id, error)
+        return False
 
     async def on_ready(self) -> None:
         """Log who we are and which guilds we serve; set aside what startup built."""
@@ -170,7 +312,8 @@ class ParleyBot(commands.Bot):
         """Stop jobs, then Discord, then the database."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        jobs.attach(None)
+        if self.runs_jobs:
+            jobs.attach(None)
         for task in list(self._background):
             task.cancel()
         await super().close()
@@ -250,7 +393,13 @@ class ParleyBot(commands.Bot):
             # Periods are bounded by scheduled moments, not by when jobs happened to run, so
             # guilds due at the same minute share one build (see build_digest).
             moment = jobs.scheduled_moment(settings, now)
+            # last_digest_at moves only when a digest is posted: one that never got out leaves
+            # its articles to this one (record_digest supersedes it).
             since = settings.last_digest_at or moment - timedelta(days=1)
+            # A digest still being posted (some parts out) will cover its own period.
+            started = await self.db.run(bot_state.started_coverage, guild_id)
+            if started is not None and started > since:
+                since = started
             digest = await self.build_digest(since, now)
             payloads = self._rendered(digest, settings.timezone)
             entry, _ = await self.db.run(
@@ -292,19 +441,21 @@ class ParleyBot(commands.Bot):
         guilds = await self.db.run(bot_state.all_guild_settings)
         channels = [g.channel_id for g in guilds if not g.paused]
         for source in paused:
-            text = (
-                f"Parley stopped reading <{source.url}> after repeated errors "
-                f"({clip(source.last_error or 'unknown error', 300)}). "
-                "An admin can check it with /parley source list and re-add it with "
-                "/parley source add to try again."
-            )
+            text = paused_source_notice(source.url, source.last_error)
+            complete = True
             for channel_id in channels:
                 try:
                     await self.get_partial_messageable(channel_id).send(
                         text, allowed_mentions=discord.AllowedMentions.none()
                     )
-                except discord.HTTPException as error:
+                except (discord.Forbidden, discord.NotFound) as error:
+                    # Not ours to post there (status shows digest problems): not retried.
+                    log.warning("cannot announce paused source in %s: %s", channel_id, error)
+                except (discord.HTTPException, *TRANSIENT) as error:
+                    complete = False  # refused or lost: announced again on the next run
                     log.warning("could not announce paused source in %s: %s", channel_id, error)
+            if not complete:
+                continue
             await self.db.run(sources.mark_pause_announced, source.url)
             log.info("announced paused source %s in %d channel(s)", source.url, len(channels))
 
@@ -331,7 +482,12 @@ class ParleyBot(commands.Bot):
 
         delivered = total = 0
         path = str(self.config.database_path)
-        while groups := await self.db.run(bot_state.pending_alert_groups, self.tuning.alert_page):
+        after: tuple[int, str, int] | None = None
+        failed_in_a_row = 0
+        while groups := await self.db.run(
+            bot_state.pending_alert_groups, self.tuning.alert_page, after=after
+        ):
+            after = (groups[-1].guild_id, groups[-1].kind, groups[-1].target_id)
             ids = {d.article_id for g in groups for d in g.first}
             heads = await self.db.run(bot_state.headlines, ids)
             results = await asyncio.gather(*(send(g, heads) for g in groups))
@@ -341,8 +497,13 @@ class ParleyBot(commands.Bot):
             await self.off_loop(work.mark_alerts_told, path, told, self.now())
             delivered, total = delivered + len(told), total + len(results)
             self.spawn(self.off_loop(work.checkpoint, path))
-            if len(told) < len(results):
-                break  # what failed stays recorded for the next run
+            # Go on past what failed (it stays recorded for the next run): one refusing
+            # target must not hold up everyone after it. Many failures in a row mean Discord
+            # is down or deliveries are held: then wait for the next run.
+            for result in results:
+                failed_in_a_row = 0 if result is not None else failed_in_a_row + 1
+            if failed_in_a_row >= self.tuning.alert_concurrency:
+                break
         if total:
             log.info("alerts: %d of %d message(s) delivered", delivered, total)
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import discord
-from discord.utils import escape_markdown, escape_mentions
+from discord.utils import escape_mentions
 
 from digest.models import Digest, Meeting, SourceLink, Story
 from digest.store.bot_state import Headline
@@ -35,6 +35,10 @@ CONTENT = 2000
 AUTOCOMPLETE_CHOICES = 25
 CHOICE_NAME = 100
 ALERT_LINES = 10  # articles listed in one alert message; the rest are counted
+MEETINGS_PER_PAGE = 3
+# A compact meeting embed's share of one message, leaving room for the page footer: every
+# result of a page then fits in the one message that shows the page.
+COMPACT_MEETING = (EMBED_TOTAL - 100) // MEETINGS_PER_PAGE
 
 COLOUR = discord.Colour.blurple()
 ZERO_WIDTH = "\u200b"
@@ -42,8 +46,29 @@ _ANGLE_MENTION = re.compile(r"<(?=[@#:]|/|t:|a:)")
 _LINE_START_MARKUP = re.compile(r"^(\s*)(>>>\s|>\s|#{1,3}\s|-#\s|\d+\.\s|[-*+]\s)", re.MULTILINE)
 
 
+# A URL as Discord auto-links it (left as is, or the link breaks), as discord.utils has it.
+_URL = re.compile(r"<[^: >]+:/[^ >]+>|(?:https?|steam)://[^\s<]+[^<.,:;\"'\]\s]")
+_MARKUP_CHAR = re.compile(r"[\\*_~|`\[\]]")
+
+
+def escape_markdown(text: str) -> str:
+    """Every Markdown character outside URLs escaped, one by one.
+
+    discord.utils.escape_markdown treats ``[...](...)`` as one token and escapes only its
+    first character, so with two links on a line everything between them (``**bold**``, a
+    second masked link) stayed live; brackets are escaped here on their own.
+    """
+    out, start = [], 0
+    for url in _URL.finditer(text):
+        out.append(_MARKUP_CHAR.sub(r"\\\g<0>", text[start : url.start()]))
+        out.append(url.group())
+        start = url.end()
+    out.append(_MARKUP_CHAR.sub(r"\\\g<0>", text[start:]))
+    return "".join(out)
+
+
 def escape(text: str | None) -> str:
-    """Article text made inert: no Markdown, no @everyone/@here, no <@id>, <#id>, <t:..> tokens."""
+    """Text made inert: no Markdown, no @everyone/@here, no <@id>, <#id>, <t:..> tokens."""
     if not text:
         return ""
     text = escape_markdown(text)
@@ -64,7 +89,46 @@ def clip(text: str, limit: int) -> str:
 
 
 def _link_text(text: str) -> str:
-    return escape(text).replace("[", "(").replace("]", ")")
+    escaped = escape(text).replace("\\[", "(").replace("\\]", ")")
+    return escaped.replace("[", "(").replace("]", ")")
+
+
+ECHO = 100  # characters of a user's own input quoted back to them
+
+
+def echo(text: str | None, limit: int = ECHO) -> str:
+    """What a user typed, quoted back: escaped, mention-proof, on one line, at most ``limit``."""
+    flat = " ".join((text or "").split())
+    return escape(clip(flat, limit))
+
+
+def say(template: str, *, ours: dict[str, str] | None = None, **values: object) -> str:
+    """A reply built from our ``template`` and user-given ``values``, safe and within limits.
+
+    Every value is escaped and clipped (``echo``); ``ours`` holds text the bot made itself
+    (a channel or role mention, a timestamp token), used as is. The result fits one message's
+    content. Replies are composed here so that no user text reaches Discord unescaped.
+    """
+    safe = {k: v if isinstance(v, int) else echo(str(v)) for k, v in values.items()}
+    return clip(template.format(**safe, **(ours or {})), CONTENT)
+
+
+def safe_line(text: str, limit: int = CONTENT) -> str:
+    """Text from elsewhere (an error message, a stored value) made inert and clipped."""
+    return clip(escape(text), limit)
+
+
+def shown_url(url: str, limit: int = 300) -> str:
+    """A URL shown in a message without embedding a preview: ``<url>``, or escaped text.
+
+    A URL that is not plain http(s) (or too long) is shown escaped and clipped instead, so it
+    can neither break out of the brackets nor ping anyone.
+    """
+    safe = safe_url(url)
+    if safe is not None and len(safe) <= limit and ">" not in safe:
+        return f"<{safe}>"
+    plain = clip(url, limit).replace("`", "'")
+    return f"`{plain}`"
 
 
 def safe_url(location: str | None) -> str | None:
@@ -74,9 +138,17 @@ def safe_url(location: str | None) -> str | None:
     return quote(location, safe=":/?#&=%+,;~@!$'*.-_")
 
 
+def public_title(title: str | None, location: str | None, site: str | None) -> str:
+    """A title fit to show: never a file path (articles read from folders may have no title)."""
+    is_web = bool(location) and location.startswith(("http://", "https://"))
+    if title and (is_web or not location or (title != location and location not in title)):
+        return title
+    return site or "Untitled article"
+
+
 def source_line(source: SourceLink) -> str:
     """One source as a Markdown line: linked title and site when it has a URL."""
-    title = _link_text(source.title or source.site or "source")
+    title = _link_text(public_title(source.title, source.location, source.site))
     url = safe_url(source.location)
     site = f" — {escape(source.site)}" if source.site else ""
     return f"• [{clip(title, 200)}]({url}){site}" if url else f"• {clip(title, 200)}{site}"
@@ -121,11 +193,26 @@ def story_embed(story: Story, zone: ZoneInfo) -> discord.Embed:
     return fit(embed)
 
 
-def fit(embed: discord.Embed) -> discord.Embed:
-    """Shorten the description so the whole embed stays within Discord's 6,000 characters."""
-    excess = len(embed) - EMBED_TOTAL
+def fit(embed: discord.Embed, limit: int = EMBED_TOTAL) -> discord.Embed:
+    """Shorten the embed until it holds at most ``limit`` characters (Discord's count).
+
+    The description goes first, then the longest field values, so every field keeps a line.
+    """
+    excess = len(embed) - limit
     if excess > 0 and embed.description:
-        embed.description = clip(embed.description, max(1, len(embed.description) - excess))
+        keep = max(1, len(embed.description) - excess)
+        embed.description = clip(embed.description, keep)
+    while (excess := len(embed) - limit) > 0 and embed.fields:
+        index, longest = max(enumerate(embed.fields), key=lambda item: len(item[1].value or ""))
+        value = longest.value or ""
+        if len(value) <= 1:
+            break
+        embed.set_field_at(
+            index,
+            name=longest.name,
+            value=clip(value, max(1, len(value) - excess)),
+            inline=longest.inline,
+        )
     return embed
 
 
@@ -207,7 +294,8 @@ def meeting_title(meeting: Meeting) -> str:
 def meeting_embed(meeting: Meeting, *, full: bool = False) -> discord.Embed:
     """One meeting; ``full`` adds every source (for /meeting id).
 
-    The compact form stays under 2,000 characters, so three fit in one message.
+    The compact form is held to ``COMPACT_MEETING`` characters, so a page's three fit in
+    one message.
     """
     field_limit = FIELD_VALUE if full else 400
     embed = discord.Embed(
@@ -234,7 +322,7 @@ def meeting_embed(meeting: Meeting, *, full: bool = False) -> discord.Embed:
         if not full and len(meeting.sources) > 3:
             lines.append(f"…and {len(meeting.sources) - 3} more (see /meeting id:{meeting.id})")
         embed.add_field(name="Sources", value=_lines_within(lines, field_limit), inline=False)
-    return fit(embed)
+    return fit(embed, EMBED_TOTAL if full else COMPACT_MEETING)
 
 
 @dataclass(frozen=True)
@@ -272,13 +360,28 @@ class Page:
         return f"Results {self.offset + 1}–{last} of {self.total}{'+' if self.capped else ''}"
 
 
-def meetings_page_embeds(meetings: Sequence[Meeting], page: Page) -> list[discord.Embed]:
+def meetings_page_embeds(
+    meetings: Sequence[Meeting], page: Page, footer: str | None = None
+) -> list[discord.Embed]:
     """A page of meeting results, each as an embed, the last one footed with the position."""
     if not meetings:
         return [discord.Embed(title="No meetings found", description=page.label(), colour=COLOUR)]
-    embeds = [meeting_embed(m) for m in meetings[:EMBEDS_PER_MESSAGE]]
-    embeds[-1].set_footer(text=page.label())
-    return pack(embeds)[0]
+    embeds = [meeting_embed(m) for m in meetings[:MEETINGS_PER_PAGE]]
+    embeds[-1].set_footer(text=clip(footer or page.label(), FOOTER))
+    packed = pack(embeds)
+    if len(packed) > 1:  # cannot happen with compact embeds; never drop a result silently
+        raise ValueError("a page of meetings does not fit in one message")
+    return packed[0]
+
+
+# ----- notices --------------------------------------------------------------------------------
+def paused_source_notice(url: str, error: str | None) -> str:
+    """The message telling a channel that a source was paused: escaped, within 2,000."""
+    return say(
+        "Parley stopped reading {url} after repeated errors ({error}). An admin can check it "
+        "with /parley source list and re-add it with /parley source add to try again.",
+        ours={"url": shown_url(url, 500), "error": safe_line(error or "unknown error", 300)},
+    )
 
 
 # ----- alerts ---------------------------------------------------------------------------------
@@ -296,7 +399,7 @@ def alert_payload(
     """
     lines = []
     for article, topic in articles_with_topics[:ALERT_LINES]:
-        title = _link_text(article.title or article.site or "Untitled article")
+        title = _link_text(public_title(article.title, article.location, article.site))
         url = safe_url(article.location)
         link = f"[{clip(title, 200)}]({url})" if url else clip(title, 200)
         lines.append(f"• {link} — *{clip(escape(topic), 100)}*")
@@ -318,12 +421,36 @@ def alert_payload(
     return payload
 
 
+CUT = "…"
+
+
+def choice_value(item: str) -> str:
+    """An autocomplete value for ``item`` within Discord's 100 characters.
+
+    A longer item is offered as its first 99 characters and '…'; ``resolve_choice`` turns
+    that back into the whole item.
+    """
+    return item if len(item) <= CHOICE_NAME else item[: CHOICE_NAME - 1] + CUT
+
+
+def resolve_choice(given: str, items: Sequence[str]) -> str | None:
+    """The item a value from ``choice_value`` stands for: itself, or the one it begins."""
+    given = given.strip()
+    if given in items or not given.endswith(CUT):
+        return given if given in items else None
+    matches = [item for item in items if item.startswith(given[:-1]) and len(item) > len(given)]
+    return matches[0] if len(matches) == 1 else None
+
+
 def choices(values: Sequence[str], current: str = "") -> list[discord.app_commands.Choice[str]]:
-    """Autocomplete choices: those containing ``current`` (prefix matches first), at most 25."""
+    """Autocomplete choices: those containing ``current`` (prefix matches first), at most 25.
+
+    Each value resolves back to the whole item (``choice_value``, ``resolve_choice``).
+    """
     needle = current.casefold().strip()
     hits = [v for v in values if needle in v.casefold()]
     hits.sort(key=lambda v: (not v.casefold().startswith(needle), v.casefold()))
     return [
-        discord.app_commands.Choice(name=clip(v, CHOICE_NAME), value=v[:CHOICE_NAME])
+        discord.app_commands.Choice(name=clip(v, CHOICE_NAME), value=choice_value(v))
         for v in hits[:AUTOCOMPLETE_CHOICES]
     ]

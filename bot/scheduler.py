@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 INGEST_JOB = "ingest"
 ALERT_JOB = "alerts"
+RECONCILE_JOB = "reconcile"
 
 
 class JobRunner(Protocol):
@@ -41,6 +42,9 @@ class JobRunner(Protocol):
 
     async def run_alerts(self) -> None:
         """Tell subscribers about newly ingested articles."""
+
+    async def reconcile_schedules(self) -> None:
+        """Follow settings other processes wrote."""
 
 
 _runner: JobRunner | None = None
@@ -89,6 +93,11 @@ async def alert_job() -> None:
     """Stored job: topic alerts."""
     log.debug("job: alerts")
     await _current().run_alerts()
+
+
+async def reconcile_job() -> None:
+    """Stored job: pick up digest settings written by other processes (shards)."""
+    await _current().reconcile_schedules()
 
 
 def _jobstore(url: str) -> SQLAlchemyJobStore:
@@ -153,12 +162,23 @@ def schedule_digest(scheduler: AsyncIOScheduler, settings: GuildSettings) -> Any
         digest_trigger(settings),
         args=[settings.guild_id],
         id=digest_job_id(settings.guild_id),
-        name=f"digest for guild {settings.guild_id}",
+        name=job_name(settings),
         replace_existing=True,
     )
     if settings.paused:
         job = scheduler.pause_job(job.id)
     return job
+
+
+def job_name(settings: GuildSettings) -> str:
+    """A digest job's name, which also records the settings it was made from."""
+    state = " paused" if settings.paused else ""
+    return f"digest for guild {settings.guild_id} at {settings.time} {settings.timezone}{state}"
+
+
+def next_fire_time(settings: GuildSettings, now: datetime) -> datetime | None:
+    """When a guild's digest is next due after ``now``, from its settings alone."""
+    return digest_trigger(settings).get_next_fire_time(None, now)
 
 
 def schedule_interval(scheduler: AsyncIOScheduler, job_id: str, func: Any, seconds: float) -> Any:

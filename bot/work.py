@@ -8,8 +8,15 @@ Python work would still stall the loop for whole switch intervals at a time.
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +26,8 @@ from digest.models import Digest
 from digest.store import articles as article_store
 from digest.store import bot_state
 from digest.stories import build_digest
+
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 
 
 def digest_since(
@@ -103,9 +112,44 @@ def checkpoint(db_path: str | Path) -> None:
         db.close()
 
 
-def lower_priority() -> None:
-    """Worker initializer: batch work yields the CPU to the event loop answering Discord."""
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes that yield the CPU to the event loop and die with the bot."""
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=worker_setup,
+        initargs=(os.getpid(),),
+    )
+
+
+def worker_setup(parent_pid: int) -> None:
+    """Worker initializer: lower priority, and exit when the bot process is gone.
+
+    A ``kill -9`` of the bot gives the pool no chance to stop its workers: on Linux the kernel
+    kills each one when its parent dies (PR_SET_PDEATHSIG); elsewhere, and should the parent
+    have died before that was set, a watcher thread notices the parent changed and exits.
+    """
     os.nice(10)
+    _die_with_parent()
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # the watcher thread covers it
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def warm_up() -> bool:

@@ -7,6 +7,7 @@ from the environment only (see ``bot.token``), so a config file can be shared sa
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -80,6 +81,11 @@ class BotSettings:
 
     sync: str = "global"
     dev_guild_ids: tuple[int, ...] = ()
+    # Sharding: 0 asks Discord how many shards; shard_ids () runs them all in this process.
+    shard_count: int = 0
+    shard_ids: tuple[int, ...] = ()
+    # Exactly one process runs the scheduler, ingestion and alerts (the others only answer).
+    jobs: bool = True
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,8 @@ def _coerce(key: str, value: Any, kind: Any) -> Any:
     """Check ``value`` against the annotated type ``kind``; lists become tuples."""
     origin = typing.get_origin(kind)
     expected = f"{key} must be {_describe(kind)}, not {value!r}"
+    if kind is float:
+        expected = f"{key} must be a finite number, not {value!r}"
     if origin is tuple:
         if not isinstance(value, list):
             raise ConfigError(expected)
@@ -135,8 +143,10 @@ def _coerce(key: str, value: Any, kind: Any) -> Any:
     if kind is bool:
         ok = isinstance(value, bool)
     elif kind is float:
-        # TOML writes 5 and 5.0 differently; both are fine where a number is expected.
+        # TOML writes 5 and 5.0 differently; both are fine where a number is expected. TOML
+        # also has nan and inf, which no setting can mean.
         ok = isinstance(value, int | float) and not isinstance(value, bool)
+        ok = ok and math.isfinite(value)
         value = float(value) if ok else value
     elif kind is int:
         ok = isinstance(value, int) and not isinstance(value, bool)
@@ -202,6 +212,8 @@ def _check_values(config: Config) -> None:
     }.items():
         if value <= 0:
             raise ConfigError(f"{key} must be more than 0 seconds, not {value}")
+    if not config.database.path.strip():
+        raise ConfigError("database.path is empty: name the SQLite file, e.g. 'data/parley.db'")
     if config.sources.feed_seconds < config.sources.fetch_seconds:
         # A feed's budget shorter than one fetch could cut the same slow page every round.
         raise ConfigError(
@@ -219,6 +231,14 @@ def _check_values(config: Config) -> None:
         raise ConfigError(f"digest.time must be HH:MM (24-hour), not {config.digest.time!r}")
     if config.bot.sync not in ("global", "guild"):
         raise ConfigError(f"bot.sync must be 'global' or 'guild', not {config.bot.sync!r}")
+    shards = config.bot.shard_count
+    if shards < 0:
+        raise ConfigError(f"bot.shard_count must be 0 (ask Discord) or more, not {shards}")
+    if config.bot.shard_ids and not shards:
+        raise ConfigError("bot.shard_ids needs bot.shard_count: the total across all processes")
+    for shard in config.bot.shard_ids:
+        if not 0 <= shard < shards:
+            raise ConfigError(f"bot.shard_ids: {shard} is not between 0 and {shards - 1}")
 
 
 def parse_config(data: Mapping[str, Any]) -> Config:

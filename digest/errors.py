@@ -21,3 +21,7 @@ class BadQuery(ParleyError):
 
 class NotFound(ParleyError):
     """The record asked for does not exist."""
+
+
+class StoreError(ParleyError):
+    """The database cannot be opened or written (wrong path, read-only, disk full)."""

@@ -40,6 +40,21 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
     }
 
 
+# A story of hundreds of similar articles lists its first few sources, then "+N more" (the
+# JSON form keeps them all, for scripts).
+SOURCES_SHOWN = 3
+
+
+def shown_sources(story: Story, limit: int = SOURCES_SHOWN) -> tuple[list[SourceLink], int]:
+    """The sources of ``story`` to list (its first ``limit``) and how many more it has."""
+    sources = list(story.sources)
+    return sources[:limit], max(0, len(sources) - limit)
+
+
+def _more(count: int) -> list[str]:
+    return [f"+{count} more source{'s' if count > 1 else ''}"] if count else []
+
+
 def _source_label(source: SourceLink) -> str:
     return f"{source.site}: {source.title}" if source.site else source.title
 
@@ -56,7 +71,9 @@ def digest_to_markdown(digest: Digest, zone: tzinfo) -> str:
     for number, story in enumerate(digest.stories, start=1):
         lines += [f"## {number}. {story.title}", ""]
         lines += [" ".join(story.summary), ""]
-        lines += [f"- [{_source_label(s)}]({s.location})" for s in story.sources]
+        sources, more = shown_sources(story)
+        lines += [f"- [{_source_label(s)}]({s.location})" for s in sources]
+        lines += [f"- {line}" for line in _more(more)]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -69,6 +86,8 @@ def digest_to_text(digest: Digest, zone: tzinfo) -> str:
     for number, story in enumerate(digest.stories, start=1):
         lines += [f"{number}. {story.title}", ""]
         lines += [f"   {sentence}" for sentence in story.summary]
-        lines += [f"   - {_source_label(s)} <{s.location}>" for s in story.sources]
+        sources, more = shown_sources(story)
+        lines += [f"   - {_source_label(s)} <{s.location}>" for s in sources]
+        lines += [f"   {line}" for line in _more(more)]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -53,18 +53,29 @@ def read_text_file(path: Path) -> str:
     """
     path = Path(path)
     try:
-        if not path.is_file():
-            reason = "is a directory" if path.is_dir() else "does not exist"
-            raise UnreadableFile(f"{path}: {reason}")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UnreadableFile(
-                f"{path}: too large to be an article ({size:,} bytes; the limit is {MAX_BYTES:,})"
-            )
-        data = path.read_bytes()
+        if not path.exists():
+            raise UnreadableFile(f"{path}: does not exist")
+        if path.is_dir():
+            raise UnreadableFile(f"{path}: is a directory")
+        if path.is_file():
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise UnreadableFile(_too_large(path, size))
+            data = path.read_bytes()
+        else:
+            # A pipe or device (``<(cmd)``, /dev/stdin, /dev/null): no size until it is read.
+            with path.open("rb") as stream:
+                data = stream.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                raise UnreadableFile(_too_large(path, len(data)))
     except OSError as error:
         raise UnreadableFile(f"{path}: cannot be read ({error.strerror or error})") from error
     return decode_text(data, name=str(path))
+
+
+def _too_large(path: Path, size: int) -> str:
+    more = "+" if size > MAX_BYTES and not path.is_file() else ""
+    return f"{path}: too large to be an article ({size:,}{more} bytes; the limit is {MAX_BYTES:,})"
 
 
 def decode_text(data: bytes, name: str = "<bytes>") -> str:

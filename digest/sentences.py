@@ -10,14 +10,15 @@ from syntok import segmenter
 from syntok._segmentation_states import State
 from syntok.tokenizer import Token, Tokenizer
 
-# English titles missing from syntok's abbreviations (mostly German and Spanish ones), without
-# which "Wisconsin Gov. Scott Walker" and "Staff Sgt. John Doe" are cut after the title: 155
-# false cuts in the 1,237 CNN/DM texts, none in the BBC ones. Added to syntok's own set, which
-# its state machine reads at every decision, so syntok and the shortcuts below (_NOT_PLAIN)
-# agree. Not "Jr": it often ends a sentence.
-_MILITARY = {"Cmdr", "Cpl", "Lt", "Maj", "Pvt", "Sgt"}
-_OFFICE = {"Amb", "Atty", "Det", "Gov", "Govs", "Insp", "Rep", "Reps", "Rev", "Sens", "Supt"}
-ENGLISH_TITLES = frozenset(_MILITARY | _OFFICE)
+from digest.rejoin import rejoin
+from digest.titles import TITLES
+
+# English titles (digest.titles), most missing from syntok's abbreviations (mostly German and
+# Spanish ones), without which "Wisconsin Gov. Scott Walker" and "Staff Sgt. John Doe" are cut
+# after the title: 155 false cuts in the 1,237 CNN/DM texts, none in the BBC ones. Added to
+# syntok's own set, which its state machine reads at every decision, so syntok and the shortcuts
+# below (_NOT_PLAIN) agree. syntok offers no other hook; pyproject pins it below 1.5.
+ENGLISH_TITLES = TITLES
 State.abbreviations = State.abbreviations | ENGLISH_TITLES
 
 # segmenter.analyze() pads each paragraph with as many spaces as its offset in the document,
@@ -78,16 +79,32 @@ def split_sentences(text: str) -> list[str]:
     """Split text into sentences, each copied verbatim (whitespace-trimmed) from ``text``.
 
     syntok gives token offsets into the original string, so each sentence is a slice of
-    the input rather than a re-joined token list: summaries stay verbatim.
+    the input rather than a re-joined token list: summaries stay verbatim. A dateline stays
+    with its sentence and a quotation with its attribution (digest.rejoin).
     """
     sentences: list[str] = []
     for _, paragraph in segmenter.preprocess_with_offsets(text):
-        start = 0
-        for end, after in _sure_splits(paragraph):
-            _split_paragraph(paragraph[start:end], sentences)
-            start = after
-        _split_paragraph(paragraph[start:], sentences)
+        sentences += rejoin(paragraph, _syntok_pieces(paragraph))
     return sentences
+
+
+def syntok_sentences(text: str) -> list[str]:
+    """The sentences syntok alone finds (English titles added), before any re-joining."""
+    sentences: list[str] = []
+    for _, paragraph in segmenter.preprocess_with_offsets(text):
+        sentences += _syntok_pieces(paragraph)
+    return sentences
+
+
+def _syntok_pieces(paragraph: str) -> list[str]:
+    """The sentences syntok finds in one paragraph, through the shortcuts below where they apply."""
+    pieces: list[str] = []
+    start = 0
+    for end, after in _sure_splits(paragraph):
+        _split_paragraph(paragraph[start:end], pieces)
+        start = after
+    _split_paragraph(paragraph[start:], pieces)
+    return pieces
 
 
 def _split_paragraph(paragraph: str, sentences: list[str]) -> None:

@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy import sparse
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import squareform
 
 from digest.clean_headline import statement_headline
 from digest.models import Article, Digest, SourceLink, Story
-from digest.ranking import DEFAULT, Params, rank, select
+from digest.ranking import Params, profile, rank, select
+from digest.rejoin import shown
 from digest.sentences import split_sentences
+from digest.terms import tfidf_rows
 
 __all__ = ["DEFAULT_THRESHOLD", "build_digest", "group_articles", "importance"]
 
@@ -32,6 +36,7 @@ DEFAULT_THRESHOLD = 0.3  # cosine similarity at which two articles report the sa
 MAX_GAP = timedelta(days=4)  # publication dates further apart than this: different events
 RECENCY_HALF_LIFE = timedelta(hours=24)
 _FALLBACK_WORDS = 10
+_BLOCK = 512  # articles per block of the similarity product
 
 
 def group_articles(
@@ -44,26 +49,79 @@ def group_articles(
     if len(articles) < 2:
         return [list(articles)] if articles else []
     texts = [f"{a.title or ''}\n{a.body}" for a in articles]
-    try:
-        vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
-        similarity = (vectors @ vectors.T).toarray()
-    except ValueError:  # no words at all: nothing to tell the articles apart by
-        similarity = np.zeros((len(articles), len(articles)))
-    distance = 1.0 - np.clip(similarity, 0.0, 1.0)
-    # Articles published too far apart must not meet: make them maximally distant, which
-    # average linkage then keeps apart unless the rest of both groups is near-identical.
+    vectors = tfidf_rows(texts, sublinear=True)
+    if vectors is None:  # no words at all: nothing to tell the articles apart by
+        return [[a] for a in articles]
     stamps = np.array([a.published.timestamp() if a.published else np.nan for a in articles])
-    with np.errstate(invalid="ignore"):
-        far = np.abs(stamps[:, None] - stamps[None, :]) > max_gap.total_seconds()
-    distance[far] = 2.0
-    np.fill_diagonal(distance, 0.0)
-    labels = AgglomerativeClustering(
-        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1 - threshold
-    ).fit_predict(distance)
+    labels = np.arange(len(articles))
+    next_label = len(articles)
+    # Average linkage merges two clusters only when some pair across them is nearer than the
+    # threshold, so every group lies inside one connected part of the "near pairs" graph: each
+    # part is clustered on its own, with the same result as clustering all articles at once
+    # and without the n x n matrices (a day of a busy server's news: 3,000+ articles).
+    for members in _near_components(vectors, stamps, threshold, max_gap):
+        part = vectors[members]
+        similarity = (part @ part.T).toarray()
+        distance = 1.0 - np.clip(similarity, 0.0, 1.0)
+        # Articles published too far apart must not meet: make them maximally distant, which
+        # average linkage then keeps apart unless the rest of both groups is near-identical.
+        distance[_far(stamps[members], max_gap)] = 2.0
+        np.fill_diagonal(distance, 0.0)
+        part_labels = _average_link(distance, 1 - threshold)
+        labels[members] = next_label + part_labels
+        next_label += int(part_labels.max()) + 1
     groups: dict[int, list[Article]] = {}
     for label, article in zip(labels, articles, strict=True):
         groups.setdefault(int(label), []).append(article)
     return list(groups.values())
+
+
+def _average_link(distance: np.ndarray, threshold: float) -> np.ndarray:
+    """Average-linkage clusters (labels from 0) merged while their distance is below ``threshold``.
+
+    scipy's linkage, cut as scikit-learn's AgglomerativeClustering(distance_threshold=...) cuts
+    it: as many clusters as merges at or above the threshold, plus one.
+    """
+    tree = linkage(squareform(distance, checks=False), method="average")
+    clusters = int(np.count_nonzero(tree[:, 2] >= threshold)) + 1
+    return fcluster(tree, clusters, criterion="maxclust") - 1
+
+
+def _far(stamps: np.ndarray, max_gap: timedelta) -> np.ndarray:
+    """Pairs of articles published more than ``max_gap`` apart (never pairs with no date)."""
+    with np.errstate(invalid="ignore"):
+        return np.abs(stamps[:, None] - stamps[None, :]) > max_gap.total_seconds()
+
+
+def _near_components(
+    vectors: sparse.csr_matrix, stamps: np.ndarray, threshold: float, max_gap: timedelta
+) -> list[np.ndarray]:
+    """Indices of each connected part (two or more articles) of the graph of near pairs.
+
+    Near: closer than the clustering's distance threshold and published within ``max_gap``.
+    Similarities are taken a block of rows at a time, so memory stays linear in the articles.
+    """
+    n = vectors.shape[0]
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    for start in range(0, n, _BLOCK):
+        block = (vectors[start : start + _BLOCK] @ vectors.T).tocoo()
+        # The clustering's own test, distance below the threshold, on the same arithmetic.
+        near = (1.0 - np.clip(block.data, 0.0, 1.0)) < 1 - threshold
+        r, c = block.row[near] + start, block.col[near]
+        with np.errstate(invalid="ignore"):
+            near_in_time = ~(np.abs(stamps[r] - stamps[c]) > max_gap.total_seconds())
+        rows.append(r[near_in_time])
+        cols.append(c[near_in_time])
+    graph = sparse.coo_matrix(
+        (np.ones(sum(len(r) for r in rows)), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(n, n),
+    )
+    count, component = connected_components(graph, directed=False)
+    sizes = np.bincount(component, minlength=count)
+    order = np.argsort(component, kind="stable")
+    parts = np.split(order, np.cumsum(sizes)[:-1])
+    return [part for part in parts if len(part) > 1]
 
 
 def build_digest(
@@ -75,24 +133,80 @@ def build_digest(
     max_stories: int = 10,
     max_chars: int = 1024,
     topics: Sequence[str] = (),
-    params: Params = DEFAULT,
+    params: Params | None = None,
 ) -> Digest:
     """Group ``articles`` into stories, summarise each, and keep the ``max_stories`` most important.
 
     With ``since``, only articles that arrived after it count (their ingestion time, or their
     publication date when they carry no ingestion time). Each story's summary holds at most
     ``sentences_per_story`` sentences and ``max_chars`` characters (a Discord embed field);
-    ``params`` picks the summariser's profile (digest.ranking.DEFAULT or NEWS).
+    ``params`` picks the summariser's profile (by default digest.ranking.profile's for
+    ``sentences_per_story``).
     """
+    params = params or profile(sentences_per_story)
     kept = [a for a in articles if since is None or _arrived(a) is None or _arrived(a) >= since]
     groups = group_articles(_unique(kept))
-    stories = _stories(groups, sentences_per_story, max_chars, topics, params)
-    ranked = sorted(stories, key=lambda s: -importance(s, now=now, topics=topics))
+
+    def summarised(indices: list[int]) -> list[Story]:
+        chosen = [groups[i] for i in indices]
+        return _stories(chosen, sentences_per_story, max_chars, topics, params)
+
     return Digest(
         generated_at=now,
-        stories=tuple(ranked[:max_stories]),
+        stories=_most_important(groups, summarised, max_stories, now, topics),
         since=since,
         article_count=len(kept),
+    )
+
+
+def _most_important(
+    groups: list[list[Article]],
+    summarised: Callable[[list[int]], list[Story]],
+    max_stories: int,
+    now: datetime,
+    topics: Sequence[str],
+) -> tuple[Story, ...]:
+    """The ``max_stories`` most important stories, summarising only the groups that may be.
+
+    Summaries (sentence splitting and scoring) are most of a digest's time, and a day of a busy
+    server's news holds thousands of groups for ten places. A group's importance without its
+    topics is known before its summary; topics can at most multiply it by 1 + 0.5 per topic.
+    Groups are summarised best bound first until no group left could beat the last place: the
+    same stories, in the same order (ties by group order), as summarising every group.
+    """
+    if max_stories < 1 or not groups:
+        return ()
+    bare = [importance(_bare_story(g), now=now) for g in groups]
+    order = sorted(range(len(groups)), key=lambda i: -bare[i])  # stable: ties by group order
+    bound = 1.0 + 0.5 * len(topics)
+    stories: dict[int, Story] = {}
+    scores: dict[int, float] = {}
+    done = 0
+    while done < len(order):
+        batch = order[done : done + max_stories]
+        for i, story in zip(batch, summarised(batch), strict=True):
+            stories[i] = story
+            scores[i] = importance(story, now=now, topics=topics)
+        done += len(batch)
+        if not topics:  # the bare importance is the importance: the first ones are the best
+            break
+        if done < len(order) and len(scores) >= max_stories:
+            last_place = sorted(scores.values(), reverse=True)[max_stories - 1]
+            if last_place > bare[order[done]] * bound:
+                break
+    best = sorted(stories, key=lambda i: (-scores[i], i))[:max_stories]
+    return tuple(stories[i] for i in best)
+
+
+def _bare_story(group: list[Article]) -> Story:
+    """A group's story without its summary, headline or topics: enough for its importance."""
+    dates = [a.published for a in group if a.published]
+    return Story(
+        title="",
+        summary=(),
+        # Outlets count by site or location only: no stand-in titles to make for every article.
+        sources=tuple(SourceLink(title="", location=a.location, site=a.site) for a in group),
+        published=max(dates) if dates else None,
     )
 
 
@@ -139,7 +253,7 @@ def _stories(
         groups, titles, rank(docs, titles=titles, positions=positions, params=params), strict=True
     ):
         picked = select(ranked, sentences, max_chars, params=params)
-        summary = tuple(ranked.sentences[i] for i in picked)
+        summary = tuple(shown(ranked.sentences[i]) for i in picked)
         headline = title or _first_words(summary[0] if summary else group[0].body)
         text = f"{headline}\n{' '.join(summary)}"
         dates = [a.published for a in group if a.published]
@@ -162,9 +276,8 @@ def _headline(group: list[Article]) -> str | None:
     if len(titles) < 2:
         return titles[0] if titles else None
     texts = titles + [" ".join(a.body for a in group)]
-    try:
-        vectors = TfidfVectorizer(stop_words="english").fit_transform(texts)
-    except ValueError:
+    vectors = tfidf_rows(texts)
+    if vectors is None:
         return titles[0]
     scores = (vectors[:-1] @ vectors[-1].T).toarray().ravel()
     return titles[int(np.argmax(scores))]

@@ -25,6 +25,7 @@ def summarize(
 ) -> list[str]:
     """The best sentences of ``text``, verbatim and in document order, within a budget.
 
+    A sentence opening with a dateline ("TOKYO (Reuters) - ") is shown without it.
     At most ``sentences`` sentences and at most ``max_chars`` characters in all (counting one
     joining space between sentences), whichever is hit first; a sentence longer than the
     character budget is passed over for a shorter one. ``title`` (the headline), when known,
@@ -43,12 +44,14 @@ def summarize_many(
     params: Params | None = None,
 ) -> list[list[str]]:
     """:func:`summarize` for many texts: one vectoriser pass for the batch, same results."""
-    from digest.ranking import DEFAULT, check_budget, rank, select
+    from digest.ranking import check_budget, profile, rank, select
+    from digest.rejoin import shown
     from digest.sentences import split_sentences
 
     check_budget(sentences, max_chars)
-    params = params or DEFAULT
+    params = params or profile(sentences)
     ranked = rank([split_sentences(t) for t in texts], titles=titles, params=params)
     return [
-        [r.sentences[i] for i in select(r, sentences, max_chars, params=params)] for r in ranked
+        [shown(r.sentences[i]) for i in select(r, sentences, max_chars, params=params)]
+        for r in ranked
     ]

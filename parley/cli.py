@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 
 import click
@@ -44,17 +45,51 @@ for command in (
 
 
 def main() -> None:
-    """Entry point: ParleyError becomes a one-line message and exit status 1, not a traceback."""
+    """Entry point: every error becomes a one-line message and exit status 1, not a traceback.
+
+    Run with -v to see the traceback of an error Parley did not expect.
+    """
     try:
-        cli.main(standalone_mode=False)
+        status = cli.main(standalone_mode=False)  # a command's Exit(n) comes back as n
+        if isinstance(status, int) and status:
+            sys.exit(status)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(1)
+    except click.UsageError as error:
+        # One line, the same for every command and option: what is wrong and where to look.
+        where = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
+        click.echo(f"Error: {one_line(error.format_message())}{where}", err=True)
+        sys.exit(error.exit_code)
     except click.ClickException as error:
-        error.show()
+        click.echo(f"Error: {one_line(error.format_message())}", err=True)
         sys.exit(error.exit_code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except ParleyError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {one_line(str(error))}", err=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: what was stored before stays stored.", err=True)
+        sys.exit(130)
+    except sqlite3.Error as error:
+        from digest.store import explain_sqlite_error
+
+        reason = explain_sqlite_error(error) or f"database error: {error}"
+        click.echo(f"Error: {one_line(reason)}", err=True)
+        sys.exit(1)
+    except Exception as error:
+        if "-v" in sys.argv[1:] or "--verbose" in sys.argv[1:]:
+            raise
+        click.echo(
+            f"Error: unexpected {type(error).__name__}: {one_line(str(error))} "
+            "(run with -v to see where; please report it)",
+            err=True,
+        )
+        sys.exit(1)
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line, cut to ``limit`` characters: a message never floods a terminal."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import click
-import sqlite_utils
 
-from digest import store
 from digest.config import Config, load_config
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass
@@ -30,6 +32,8 @@ class CliState:
     def db(self) -> sqlite_utils.Database:
         """The database, opened and migrated on first use."""
         if self._db is None:
+            from digest import store
+
             self._db = store.open_db(self.config.database_path)
         return self._db
 

@@ -11,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from digest.formats import shown_sources
 from digest.models import Digest, Meeting, Story
 
 
@@ -18,11 +19,14 @@ def _story_panel(number: int, story: Story, zone: tzinfo) -> Panel:
     body = Text()
     for sentence in story.summary:
         body.append(f"• {sentence}\n")
-    for source in story.sources:
+    sources, more = shown_sources(story)
+    for source in sources:
         when = f", {source.published.astimezone(zone):%Y-%m-%d}" if source.published else ""
         site = f"{source.site}: " if source.site else ""
         body.append(f"  ↳ {site}{source.title}{when}\n", style="dim")
         body.append(f"    {source.location}\n", style="dim cyan")
+    if more:
+        body.append(f"  +{more} more source{'s' if more > 1 else ''}\n", style="dim")
     return Panel(body, title=f"[bold]{number}. {escape(story.title)}", title_align="left")
 
 

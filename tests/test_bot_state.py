@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -60,39 +59,38 @@ def test_outbox_records_once_per_period_and_tracks_parts(db_path):
     db.close()
 
 
-def test_recording_a_digest_advances_the_guild_in_the_same_transaction(db):
-    bot_state.save_guild_settings(db, GuildSettings(1, 2, "08:00", "UTC"), NOW)
-    moment = NOW.replace(hour=8, minute=0, second=0, microsecond=0)
-    bot_state.record_digest(
+def record(db, period, since, covers_until):
+    entry, _ = bot_state.record_digest(
         db,
         guild_id=1,
         channel_id=2,
-        period="2026-11-26",
-        messages=[],
-        since=None,
+        period=period,
+        messages=[{"content": period}],
+        since=since,
         now=NOW,
-        covers_until=moment,
+        covers_until=covers_until,
     )
-    assert bot_state.get_guild_settings(db, 1).last_digest_at == moment
-    assert bot_state.latest_digest(db, 1).period == "2026-11-26"
-    # All or nothing: when advancing the guild fails, the digest is not recorded either.
-    db.execute(
-        "create trigger refuse after update of last_digest_at on guild_settings"
-        " begin select raise(abort, 'refused'); end"
-    )
-    with pytest.raises(sqlite3.IntegrityError, match="refused"):
-        bot_state.record_digest(
-            db,
-            guild_id=1,
-            channel_id=2,
-            period="2026-11-27",
-            messages=[],
-            since=moment,
-            now=NOW,
-            covers_until=moment + timedelta(days=1),
-        )
-    assert bot_state.latest_digest(db, 1).period == "2026-11-26"
-    assert bot_state.get_guild_settings(db, 1).last_digest_at == moment
+    return entry
+
+
+def test_coverage_moves_on_only_when_the_digest_is_posted(db):
+    bot_state.save_guild_settings(db, GuildSettings(1, 2, "08:00", "UTC"), NOW)
+    moment = NOW.replace(hour=8, minute=0, second=0, microsecond=0)
+    first = record(db, "2026-11-26", None, moment)
+    assert bot_state.get_guild_settings(db, 1).last_digest_at is None  # not posted yet
+    # The next day comes while it still waits: the new digest covers its articles (same
+    # since) and the unposted one is superseded, never posted on top.
+    second = record(db, "2026-11-27", None, moment + timedelta(days=1))
+    assert bot_state.digest_state(db, first.id) == bot_state.SUPERSEDED
+    assert [e.id for e in bot_state.pending_digests(db)] == [second.id]
+    bot_state.mark_part_posted(db, second.id, 99)
+    bot_state.mark_digest_posted(db, second.id, NOW)
+    assert bot_state.get_guild_settings(db, 1).last_digest_at == moment + timedelta(days=1)
+    # A part already posted keeps an entry from being superseded (it is finished instead).
+    third = record(db, "2026-11-28", moment + timedelta(days=1), moment + timedelta(days=2))
+    bot_state.mark_part_posted(db, third.id, 100)
+    record(db, "2026-11-29", moment + timedelta(days=1), moment + timedelta(days=3))
+    assert bot_state.digest_state(db, third.id) == bot_state.RECORDED
 
 
 def bot_state_db(path):
@@ -188,3 +186,14 @@ async def test_a_digest_that_meets_a_locked_database_is_run_again():
     finally:
         scheduler.attach(None)
     assert runner.calls == [42, 42]
+
+
+def test_a_partly_posted_digest_marks_where_the_next_starts(db):
+    bot_state.save_guild_settings(db, GuildSettings(1, 2, "08:00", "UTC"), NOW)
+    moment = NOW.replace(hour=8, minute=0, second=0, microsecond=0)
+    first = record(db, "2026-11-26", None, moment)
+    assert bot_state.started_coverage(db, 1) is None  # nothing out: the next one covers it
+    bot_state.mark_part_posted(db, first.id, 99)
+    assert bot_state.started_coverage(db, 1) == moment
+    bot_state.mark_digest_posted(db, first.id, NOW)
+    assert bot_state.started_coverage(db, 1) is None

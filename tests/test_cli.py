@@ -67,7 +67,7 @@ def test_ingest_then_digest_then_search(env, tmp_path):
 def test_ingest_reports_bad_files_by_name(env, tmp_path):
     (tmp_path / "empty.txt").write_text("")
     result = parley("ingest", str(tmp_path / "empty.txt"), env=env)
-    assert result.returncode == 0
+    assert result.returncode == 1  # a file named on the command line could not be read
     assert "0 new, 0 duplicate, 1 skipped" in result.stdout
     assert "empty.txt" in result.stdout
 

@@ -297,36 +297,6 @@ def test_totals_are_capped_past_the_cap(db, monkeypatch):
     assert search.search_meetings(db, person="Wang Yi").total == 6
 
 
-def test_migration_backfills_text_index_and_link_status(tmp_path):
-    from digest import store as database
-
-    path = tmp_path / "old.db"
-    db = database.open_db(path)
-    article = saved_article(db, "afp", datetime(2024, 4, 26, tzinfo=UTC))
-    store.save_meetings(
-        db, article, [meeting(BLINKEN, WANG, topics=["taiwan"], evidence="Talks at Diaoyutai.")]
-    )
-    # Back to the schema before the date-ordered index: the old FTS table, version 3.
-    db.execute("drop table meeting_text")
-    for name in ("ai", "ad", "au"):
-        db.execute(f"drop trigger meeting_text_{name}")
-    db["meetings"].enable_fts(["search_text"], create_triggers=True, tokenize="porter")
-    for table, column in (("participations", "person_id"), ("meeting_topics", "topic"),
-                          ("meeting_sides", "side")):  # fmt: skip
-        db.execute(f"drop index idx_{table}_{column}_status_dates")
-        db.execute(f"alter table {table} drop column status")
-    db.execute("drop table topics")
-    db.execute("update schema_versions set version = 3 where component = 'meetings'")
-    db.conn.commit()
-    db.close()
-    again = database.open_db(path)
-    assert database.schema_version(again, "meetings") == len(store.MIGRATIONS)
-    assert "meetings_fts" not in again.table_names()
-    assert search.search_meetings(again, text="Diaoyutai").total == 1
-    assert search.search_meetings(again, person="Blinken", status="held").total == 1
-    assert again.execute("select name, meeting_count from topics").fetchall() == [("taiwan", 1)]
-
-
 def test_combined_filters_count_within_a_scan_budget(db, monkeypatch):
     article = saved_article(db, "many", datetime(2024, 4, 27, tzinfo=UTC))
     envoys = [Participant(f"Envoy Number{n}", None, "Chile") for n in range(8)]

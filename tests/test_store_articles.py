@@ -2,7 +2,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from digest import store
 from digest.errors import BadQuery
 from digest.models import Article
 from digest.store import articles as article_store
@@ -22,34 +21,6 @@ def make(location: str, body: str, *, title: str = "A title", at: datetime = NOW
         site="Example News",
         ingested_at=at,
     )
-
-
-def test_schema_is_versioned_and_reopening_migrates_nothing(db_path):
-    db = store.open_db(db_path)
-    version = store.schema_version(db, "articles")
-    assert version == len(article_store.MIGRATIONS) >= 1
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    db.close()
-    again = store.open_db(db_path)
-    assert store.schema_version(again, "articles") == version
-    assert "articles_fts" in again.table_names()
-
-
-def test_a_new_migration_step_is_applied_once(db_path, monkeypatch):
-    db = store.open_db(db_path)
-    calls = []
-
-    def add_column(database):
-        calls.append(1)
-        database["articles"].add_column("language", str)
-
-    steps = [*article_store.MIGRATIONS, add_column]
-    monkeypatch.setitem(store.COMPONENTS, "articles", steps)
-    store.migrate(db)
-    store.migrate(db)
-    assert calls == [1]
-    assert "language" in db["articles"].columns_dict
-    assert store.schema_version(db, "articles") == len(steps)
 
 
 def test_saving_round_trips_every_field(db):
@@ -109,17 +80,3 @@ def test_malformed_search_is_a_clear_bad_query(db, query):
     message = str(error.value)
     assert "sqlite" not in message.lower()
     assert "search" in message.lower()
-
-
-def test_a_failing_migration_step_leaves_nothing_half_done(db_path, monkeypatch):
-    db = store.open_db(db_path)
-
-    def broken(database):
-        database["scratch"].create({"id": int}, pk="id")
-        raise RuntimeError("step failed")
-
-    monkeypatch.setitem(store.COMPONENTS, "articles", [*article_store.MIGRATIONS, broken])
-    with pytest.raises(RuntimeError):
-        store.migrate(db)
-    assert "scratch" not in db.table_names()
-    assert store.schema_version(db, "articles") == len(article_store.MIGRATIONS)

@@ -205,3 +205,27 @@ def test_news_profile_digest_stays_within_budget():
     assert len(result.stories) == 5
     for story in result.stories:
         assert len(" ".join(story.summary)) <= 300
+
+
+@pytest.mark.skipif(not BBC.exists(), reason="needs ../shared/eval/summaries/bbc.jsonl")
+@pytest.mark.parametrize("topics", [(), ("England",), ("England", "economy", "film")])
+def test_top_stories_are_those_of_summarising_every_group(topics):
+    # The digest summarises only the groups that can reach its top places; the places must be
+    # the ones a digest of every group gives, in the same order.
+    rows = [json.loads(line) for line in BBC.open(encoding="utf-8")][:300]
+    articles = [
+        article(
+            r["text"],
+            f"https://bbc.example/{i}",
+            title=r["title"],
+            site=f"outlet{i % 4}",
+            published=NOW - timedelta(hours=i % 30),
+            id=i,
+        )
+        for i, r in enumerate(rows)
+    ]
+    everything = build_digest(articles, now=NOW, topics=topics, max_stories=len(articles))
+    for places in (1, 5, 10):
+        top = build_digest(articles, now=NOW, topics=topics, max_stories=places)
+        assert top.stories == everything.stories[:places]
+    assert any(s.topics for s in everything.stories[:10]) == bool(topics)

@@ -12,10 +12,11 @@ from discord.ext import commands
 
 from bot import scheduler as jobs
 from bot.database import with_own_connection
-from bot.render import COLOUR, choices, clip
+from bot.render import COLOUR, choices, clip, resolve_choice, safe_line, say, shown_url
+from bot.replies import defer, send, within_budget
 from digest.errors import ParleyError
 from digest.sources import registry as sources
-from digest.store import bot_state
+from digest.store import bot_notes, bot_state
 from digest.store.bot_state import GuildSettings
 
 if TYPE_CHECKING:
@@ -37,19 +38,27 @@ def parse_time(text: str) -> str:
     """'8:05' -> '08:05'; BadSetting for anything that is not a 24-hour HH:MM."""
     match = TIME.fullmatch(text.strip())
     if not match:
-        raise BadSetting(f"{text!r} is not a time of day; use 24-hour HH:MM, such as 08:00")
+        raise BadSetting(
+            say("{time} is not a time of day; use 24-hour HH:MM, such as 08:00", time=text)
+        )
     return f"{int(match[1]):02d}:{match[2]}"
 
 
 def parse_zone(text: str) -> str:
-    """A valid IANA zone name, or BadSetting."""
+    """A valid IANA zone name, or BadSetting (never OSError: a name too long for a path)."""
+    name = text.strip()
     try:
-        ZoneInfo(text.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+        if name not in ZONES:  # only names the zone database lists; no file lookups on input
+            raise ZoneInfoNotFoundError(name)
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise BadSetting(
-            f"{text!r} is not a time zone; pick one from the list, such as Europe/Berlin"
+            say(
+                "{zone} is not a time zone; pick one from the list, such as Europe/Berlin",
+                zone=text,
+            )
         ) from None
-    return text.strip()
+    return name
 
 
 @app_commands.guild_only()
@@ -90,34 +99,42 @@ class AdminCog(commands.GroupCog, group_name="parley"):
     ) -> None:
         """Post the daily digest in a channel at a time of day."""
         assert interaction.guild_id is not None
+        given_time = parse_time(time) if time else None  # bad input answered before deferring
+        given_zone = parse_zone(timezone) if timezone else None
+        await defer(interaction)
         previous = await self.bot.db.run(bot_state.get_guild_settings, interaction.guild_id)
         settings = GuildSettings(
             guild_id=interaction.guild_id,
             channel_id=channel.id,
-            time=parse_time(time or (previous.time if previous else self.bot.config.digest.time)),
-            timezone=parse_zone(
-                timezone or (previous.timezone if previous else self.bot.config.digest.timezone)
-            ),
+            time=given_time
+            or parse_time(previous.time if previous else self.bot.config.digest.time),
+            timezone=given_zone
+            or parse_zone(previous.timezone if previous else self.bot.config.digest.timezone),
             paused=previous.paused if previous else False,
             last_digest_at=previous.last_digest_at if previous else None,
         )
         await self.bot.db.run(bot_state.save_guild_settings, settings, self.bot.now())
-        job = jobs.schedule_digest(self.bot.scheduler, settings)
-        when = _next(job.next_run_time) if not settings.paused else "paused (/parley resume)"
-        await interaction.response.send_message(
-            f"Daily digest set: {channel.mention} at {settings.time} ({settings.timezone}). "
-            f"Next: {when}.",
-            ephemeral=True,
+        next_at = self.bot.schedule_guild(settings)
+        when = _next(next_at) if next_at and not settings.paused else "paused (/parley resume)"
+        await send(
+            interaction,
+            say(
+                "Daily digest set: {channel} at {time} ({zone}). Next: {when}.",
+                time=settings.time,
+                zone=settings.timezone,
+                ours={"channel": channel.mention, "when": when},
+            ),
         )
 
     @setup.autocomplete("timezone")
     async def _zones(self, interaction: discord.Interaction, current: str) -> list:
-        return choices(ZONES, current)
+        return choices(ZONES, current[:100])
 
     @app_commands.command()
     async def status(self, interaction: discord.Interaction) -> None:
         """Show the digest schedule, the last and next digest, and source health."""
         assert interaction.guild_id is not None
+        await defer(interaction)
         settings = await self._settings(interaction.guild_id)
         embed = discord.Embed(title="Parley status", colour=COLOUR)
         embed.add_field(name="Channel", value=f"<#{settings.channel_id}>")
@@ -129,12 +146,19 @@ class AdminCog(commands.GroupCog, group_name="parley"):
         elif last.state == bot_state.POSTED and last.posted_at:
             last_text = f"{last.period}: posted {_next(last.posted_at)}"
         else:
-            last_text = f"{last.period}: waiting to post ({last.attempts} failed attempts)"
-        embed.add_field(name="Last digest", value=last_text, inline=False)
-        next_at = jobs.next_digest_at(self.bot.scheduler, interaction.guild_id)
+            last_text = (
+                f"{last.period}: {last.state}, waiting to post ({last.attempts} failed attempts)"
+            )
+            if last.last_error:
+                last_text += f"\nLast error: {safe_line(last.last_error, 300)}"
+        problem = await self.bot.db.run(bot_notes.digest_problem, interaction.guild_id)
+        if problem:
+            last_text += f"\n**Problem:** {safe_line(problem, 500)}"
+        embed.add_field(name="Last digest", value=clip(last_text, 1024), inline=False)
+        next_at = None if settings.paused else jobs.next_fire_time(settings, self.bot.now())
         embed.add_field(name="Next digest", value=_next(next_at) if next_at else "none (paused)")
         embed.add_field(name="Sources", value=clip(await self._source_health(), 1024), inline=False)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await send(interaction, embeds=[embed])
 
     async def _source_health(self) -> str:
         listed = await self.bot.db.run(sources.list_sources)
@@ -145,34 +169,30 @@ class AdminCog(commands.GroupCog, group_name="parley"):
         healthy = len(listed) - len(failing) - len(paused)
         text = f"{healthy} healthy, {len(failing)} failing, {len(paused)} paused"
         for s in paused[:5]:
-            text += f"\n• paused: <{s.url}> ({clip(s.last_error or 'errors', 80)})"
+            text += (
+                f"\n• paused: {shown_url(s.url, 200)} ({safe_line(s.last_error or 'errors', 80)})"
+            )
         return text
 
     @app_commands.command()
     async def pause(self, interaction: discord.Interaction) -> None:
         """Stop posting the daily digest until resumed."""
         assert interaction.guild_id is not None
+        await defer(interaction)
         settings = await self._settings(interaction.guild_id)
         await self.bot.db.run(bot_state.set_paused, settings.guild_id, True)
-        jobs.schedule_digest(
-            self.bot.scheduler, GuildSettings(**{**vars(settings), "paused": True})
-        )
-        await interaction.response.send_message(
-            "Daily digest paused. /parley resume starts it again.", ephemeral=True
-        )
+        self.bot.schedule_guild(GuildSettings(**{**vars(settings), "paused": True}))
+        await send(interaction, "Daily digest paused. /parley resume starts it again.")
 
     @app_commands.command()
     async def resume(self, interaction: discord.Interaction) -> None:
         """Start posting the daily digest again."""
         assert interaction.guild_id is not None
+        await defer(interaction)
         settings = await self._settings(interaction.guild_id)
         await self.bot.db.run(bot_state.set_paused, settings.guild_id, False)
-        job = jobs.schedule_digest(
-            self.bot.scheduler, GuildSettings(**{**vars(settings), "paused": False})
-        )
-        await interaction.response.send_message(
-            f"Daily digest resumed. Next: {_next(job.next_run_time)}.", ephemeral=True
-        )
+        next_at = self.bot.schedule_guild(GuildSettings(**{**vars(settings), "paused": False}))
+        await send(interaction, f"Daily digest resumed. Next: {_next(next_at)}.")
 
     @source.command(name="add")
     @app_commands.describe(url="A feed (RSS/Atom) or article page address")
@@ -186,25 +206,35 @@ class AdminCog(commands.GroupCog, group_name="parley"):
             self.bot.now(),
             settings=self.bot.config.sources,
         )
-        await interaction.followup.send(
-            f"Added {source.kind} <{source.url}>; it is polled from now on.", ephemeral=True
+        await send(
+            interaction,
+            say(
+                "Added {kind} {url}; it is polled from now on.",
+                kind=source.kind,
+                ours={"url": shown_url(source.url)},
+            ),
         )
 
     @source.command(name="remove")
     @app_commands.describe(url="The address as /parley source list shows it")
     async def source_remove(self, interaction: discord.Interaction, url: str) -> None:
         """Stop reading a feed or page."""
-        await self.bot.db.run(sources.remove_source, url)
-        await interaction.response.send_message(f"Removed <{url.strip()}>.", ephemeral=True)
+        await defer(interaction)
+        listed = [s.url for s in await self.bot.db.run(sources.list_sources)]
+        # A long URL was offered cut (autocomplete values hold 100 characters): the whole one.
+        whole = resolve_choice(url, listed) or url.strip()
+        await self.bot.db.run(sources.remove_source, whole)
+        await send(interaction, say("Removed {url}.", ours={"url": shown_url(whole)}))
 
     @source_remove.autocomplete("url")
     async def _source_urls(self, interaction: discord.Interaction, current: str) -> list:
-        urls = [s.url for s in await self.bot.db.run(sources.list_sources)]
-        return choices(urls, current)
+        listed = await within_budget(self.bot.db.run(sources.list_sources), [])
+        return choices([s.url for s in listed], current)
 
     @source.command(name="list")
     async def source_list(self, interaction: discord.Interaction) -> None:
         """List the feeds and pages Parley reads, with their health."""
+        await defer(interaction)
         listed = await self.bot.db.run(sources.list_sources)
         lines = []
         for s in listed:
@@ -214,13 +244,13 @@ class AdminCog(commands.GroupCog, group_name="parley"):
                 state = f"{s.consecutive_failures} failure(s): {s.last_error or ''}"
             else:
                 state = "ok"
-            lines.append(f"• {s.kind} <{s.url}> — {clip(state, 120)}")
+            lines.append(f"• {s.kind} {shown_url(s.url, 300)} — {safe_line(state, 120)}")
         embed = discord.Embed(
             title=f"Sources ({len(listed)})",
             description=clip("\n".join(lines) or "None yet; /parley source add url:…", 4096),
             colour=COLOUR,
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await send(interaction, embeds=[embed])
 
 
 def _next(moment: object) -> str:

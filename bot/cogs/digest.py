@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.inputs import parse_since
-from bot.render import choices, digest_embeds, pack
+from bot.render import choices, digest_embeds, echo, pack
 from digest.alerts import normalize_topic
 from digest.store import bot_state
 
@@ -51,7 +51,7 @@ class DigestCog(commands.Cog):
             start = now - timedelta(days=1)
         topics = (normalize_topic(topic),) if topic else ()
         built = await self.bot.build_digest(start, now, topics)
-        heading = f"Digest on {topics[0]}" if topics else "Your digest"
+        heading = f"Digest on {echo(topics[0])}" if topics else "Your digest"  # user text
         for embeds in pack(digest_embeds(built, zone, heading)):
             await interaction.followup.send(embeds=embeds, ephemeral=True)
 

@@ -1,75 +1,122 @@
-"""/meetings and /meeting: look up the official meetings Parley found in the news."""
+"""/meetings and /meeting: look up the official meetings Parley found in the news.
+
+Paging survives restarts: a page's buttons carry their state in the custom_id (the stored
+query's id, the offset, the total shown, the asker), and ``PageButton`` is registered as a
+dynamic item, so any running bot answers them whenever they are pressed. When the results
+changed since the page was shown, the new page says so.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render import Page, choices, meeting_embed, meetings_page_embeds
-from digest.store import meeting_search
+from bot.render import (
+    MEETINGS_PER_PAGE,
+    Page,
+    choices,
+    meeting_embed,
+    meetings_page_embeds,
+    resolve_choice,
+)
+from bot.replies import send, soon, within_budget
+from digest.store import bot_notes, meeting_search
 from digest.store import meetings as meeting_store
 
 if TYPE_CHECKING:
     from bot.app import ParleyBot
 
-PAGE_SIZE = 3  # compact meeting embeds: three always fit in one message's 6,000 characters
+PAGE_SIZE = MEETINGS_PER_PAGE
+STALE = "Results changed since this page was shown; this is the current list. "
 
 
-@dataclass
-class MeetingQuery:
-    """The filters of one /meetings lookup, replayed for each page."""
-
-    filters: dict[str, Any] = field(default_factory=dict)
-
-    async def page(self, bot: ParleyBot, offset: int) -> tuple[list[discord.Embed], Page]:
-        """The embeds of the page at ``offset``, and where that page sits."""
+async def page_of(
+    bot: ParleyBot, filters: dict[str, Any], offset: int
+) -> tuple[list[discord.Embed], Page]:
+    """The embeds of the page at ``offset`` (moved back onto the last page if past it)."""
+    found = await bot.db.run(
+        meeting_search.search_meetings, **filters, limit=PAGE_SIZE, offset=offset
+    )
+    if not found.meetings and offset > 0 and found.total:
+        offset = (found.total - 1) // PAGE_SIZE * PAGE_SIZE
         found = await bot.db.run(
-            meeting_search.search_meetings, **self.filters, limit=PAGE_SIZE, offset=offset
+            meeting_search.search_meetings, **filters, limit=PAGE_SIZE, offset=offset
         )
-        page = Page(offset, PAGE_SIZE, found.total, found.total_capped)
-        return meetings_page_embeds(found.meetings, page), page
+    page = Page(offset, PAGE_SIZE, found.total, found.total_capped)
+    return meetings_page_embeds(found.meetings, page), page
 
 
-class Pager(discord.ui.View):
-    """Previous / Next buttons under a page of results; only the asker may turn pages."""
+class PageButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"pm:(?P<way>[pn]):(?P<query>\d+):(?P<offset>\d+):(?P<total>\d+):(?P<owner>\d+)",
+):
+    """Previous or Next under a page of /meetings results; its state is its custom_id."""
 
-    def __init__(self, bot: ParleyBot, query: MeetingQuery, page: Page, owner_id: int) -> None:
-        super().__init__(timeout=15 * 60)
-        self.bot, self.query, self.page, self.owner_id = bot, query, page, owner_id
-        self._refresh()
-
-    def _refresh(self) -> None:
-        self.previous.disabled = not self.page.has_previous
-        self.next.disabled = not self.page.has_next
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Turning someone else's pages would change what they are reading."""
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(
-                "Only the person who ran /meetings can turn its pages; run it yourself.",
-                ephemeral=True,
+    def __init__(
+        self, way: str, query: int, offset: int, total: int, owner: int, disabled: bool
+    ) -> None:
+        self.way, self.query, self.offset, self.total, self.owner = way, query, offset, total, owner
+        super().__init__(
+            discord.ui.Button(
+                label="Previous" if way == "p" else "Next",
+                style=discord.ButtonStyle.secondary if way == "p" else discord.ButtonStyle.primary,
+                custom_id=f"pm:{way}:{query}:{offset}:{total}:{owner}",
+                disabled=disabled,
             )
-            return False
-        return True
+        )
 
-    async def _show(self, interaction: discord.Interaction, offset: int) -> None:
-        embeds, self.page = await self.query.page(self.bot, offset)
-        self._refresh()
-        await interaction.response.edit_message(embeds=embeds, view=self)
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> PageButton:
+        """Rebuild the button from a press (after a restart too)."""
+        return cls(
+            match["way"],
+            int(match["query"]),
+            int(match["offset"]),
+            int(match["total"]),
+            int(match["owner"]),
+            item.disabled,
+        )
 
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        """Show the page before."""
-        await self._show(interaction, self.page.previous().offset)
+    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        """Show the page this button points to, or say why not."""
+        if interaction.user.id != self.owner:
+            await send(
+                interaction,
+                "Only the person who ran /meetings can turn its pages; run it yourself.",
+            )
+            return
+        await interaction.response.defer()  # the first response, before any database call
+        bot: ParleyBot = interaction.client  # type: ignore[assignment]
+        filters = await bot.db.run(bot_notes.get_meeting_query, self.query)
+        if filters is None:
+            await interaction.followup.send(
+                "This list is no longer kept; run /meetings again.", ephemeral=True
+            )
+            return
+        embeds, page = await page_of(bot, filters, self.offset)
+        if page.total != self.total:
+            embeds[-1].set_footer(text=STALE + page.label())
+        await interaction.edit_original_response(
+            embeds=embeds, view=pager(self.query, page, self.owner)
+        )
 
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary)
-    async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        """Show the page after."""
-        await self._show(interaction, self.page.next().offset)
+
+def pager(query_id: int, page: Page, owner: int) -> discord.ui.View:
+    """The two paging buttons for ``page`` of a stored query."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        PageButton("p", query_id, page.previous().offset, page.total, owner, not page.has_previous)
+    )
+    view.add_item(
+        PageButton("n", query_id, page.next().offset, page.total, owner, not page.has_next)
+    )
+    return view
 
 
 class MeetingsCog(commands.Cog):
@@ -109,27 +156,42 @@ class MeetingsCog(commands.Cog):
             "until": until,
             "text": query,
         }
-        lookup = MeetingQuery({k: v.strip() for k, v in given.items() if v and v.strip()})
-        embeds, page = await lookup.page(self.bot, 0)  # BadQuery reaches the user ephemerally
-        if page.total <= PAGE_SIZE:
-            await interaction.response.send_message(embeds=embeds)
+        filters = {k: v.strip() for k, v in given.items() if v and v.strip()}
+        # Public when quick, deferred (publicly) when the database is slow; BadQuery raised
+        # before that reaches the user ephemerally.
+        embeds, page, filters = await soon(interaction, self._first_page(filters), ephemeral=False)
+        if page.total <= PAGE_SIZE and not page.capped:
+            await send(interaction, embeds=embeds, ephemeral=False)
             return
-        view = Pager(self.bot, lookup, page, interaction.user.id)
-        await interaction.response.send_message(embeds=embeds, view=view)
+        query_id = await self.bot.db.run(bot_notes.save_meeting_query, filters, self.bot.now())
+        view = pager(query_id, page, interaction.user.id)
+        await send(interaction, embeds=embeds, view=view, ephemeral=False)
+
+    async def _first_page(
+        self, filters: dict[str, Any]
+    ) -> tuple[list[discord.Embed], Page, dict[str, Any]]:
+        if "person" in filters and filters["person"].endswith("…"):
+            # An autocomplete value for a name over 100 characters: its whole name.
+            prefix = filters["person"][:-1]
+            names = await self.bot.db.run(meeting_search.people_with_prefix, prefix, limit=2)
+            filters["person"] = resolve_choice(filters["person"], names) or filters["person"]
+        embeds, page = await page_of(self.bot, filters, 0)
+        return embeds, page, filters
 
     @meetings.autocomplete("person")
     async def _people(self, interaction: discord.Interaction, current: str) -> list:
-        return choices(
-            await self.bot.db.run(meeting_search.people_with_prefix, current, limit=25), current
-        )
+        lookup = self.bot.db.run(meeting_search.people_with_prefix, current, limit=25)
+        return choices(await within_budget(lookup, []), current)
 
     @meetings.autocomplete("country")
     async def _sides(self, interaction: discord.Interaction, current: str) -> list:
-        return choices(await self.bot.db.run(meeting_search.list_sides, current, limit=25), current)
+        lookup = self.bot.db.run(meeting_search.list_sides, current, limit=25)
+        return choices(await within_budget(lookup, []), current)
 
     @meetings.autocomplete("topic")
     async def _topics(self, interaction: discord.Interaction, current: str) -> list:
-        used = [name for name, _ in await self.bot.db.run(meeting_search.topic_counts)]
+        counts = await within_budget(self.bot.db.run(meeting_search.topic_counts), [])
+        used = [name for name, _ in counts]
         return choices(used or self.bot.vocabulary.tags, current)
 
     @app_commands.command()
@@ -138,10 +200,13 @@ class MeetingsCog(commands.Cog):
         self, interaction: discord.Interaction, id: app_commands.Range[int, 1]
     ) -> None:
         """Show one meeting with every source that reported it."""
-        found = await self.bot.db.run(meeting_store.get_meeting, id)  # NotFound: shown ephemerally
-        await interaction.response.send_message(embed=meeting_embed(found, full=True))
+        found = await soon(  # NotFound: shown ephemerally
+            interaction, self.bot.db.run(meeting_store.get_meeting, id), ephemeral=False
+        )
+        await send(interaction, embeds=[meeting_embed(found, full=True)], ephemeral=False)
 
 
 async def setup(bot: ParleyBot) -> None:
     """Extension entry point."""
+    bot.add_dynamic_items(PageButton)
     await bot.add_cog(MeetingsCog(bot))

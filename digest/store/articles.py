@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -11,10 +11,14 @@ import sqlite_utils
 
 from digest.models import Article
 from digest.store.fts import match_rows
+from digest.store.schema import Migrations
 from digest.store.transactions import writing
 from digest.timeutil import from_iso, to_iso
 
+MIGRATIONS = Migrations("articles")
 
+
+@MIGRATIONS(name="create")
 def _create_articles(db: sqlite_utils.Database) -> None:
     db["articles"].create(
         {
@@ -36,7 +40,25 @@ def _create_articles(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="porter")
 
 
-MIGRATIONS = [_create_articles]
+@MIGRATIONS(name="record_derivation")
+def _record_derivation(db: sqlite_utils.Database) -> None:
+    """``derived`` = 1 once the rows derived from the article (meetings) are stored with it.
+
+    Articles stored before this step (0) are derived again by the next ingest (``underived``),
+    which is how a database left by an older crash between the two writes is repaired.
+    """
+    db.execute("alter table articles add column derived integer not null default 0")
+    db.execute("create index idx_articles_underived on articles (id) where derived = 0")
+
+
+@MIGRATIONS(name="record_file_stamp")
+def _record_file_stamp(db: sqlite_utils.Database) -> None:
+    """Size and modification time of the file an article was read from ("" for URLs).
+
+    A known path whose stamp is unchanged is a duplicate without being read again; a changed
+    stamp means the file is read, and the article updated when its text changed.
+    """
+    db.execute("alter table articles add column file_stamp text not null default ''")
 
 
 @dataclass(frozen=True)
@@ -90,14 +112,74 @@ def article_at(db: sqlite_utils.Database, location: str) -> Article | None:
     return None
 
 
-def save_article(db: sqlite_utils.Database, article: Article) -> SaveResult:
-    """Store ``article`` unless the same location or content is already stored."""
-    existing = find_existing(db, article.location, article.content_hash)
-    if existing is not None:
-        return SaveResult(existing, is_new=False)
+def file_stamp_at(db: sqlite_utils.Database, location: str) -> tuple[int, str] | None:
+    """(id, file stamp) of the article stored from this path, if any."""
+    row = db.execute(
+        "select id, file_stamp from articles where location = ?", [location]
+    ).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def insert_article(
+    db: sqlite_utils.Database, article: Article, *, derived: bool, file_stamp: str = ""
+) -> Article:
+    """Insert ``article`` (inside the caller's transaction) and return it with its id.
+
+    ``derived`` says the caller stores its derived rows in the same transaction. A location
+    or content already stored raises sqlite3.IntegrityError.
+    """
+    row = {**_row(article), "derived": int(derived), "file_stamp": file_stamp}
+    columns = ", ".join(row)
+    marks = ", ".join("?" * len(row))
+    cursor = db.execute(f"insert into articles ({columns}) values ({marks})", list(row.values()))
+    return replace(article, id=cursor.lastrowid)
+
+
+def replace_article(
+    db: sqlite_utils.Database, article_id: int, article: Article, *, file_stamp: str = ""
+) -> Article:
+    """Overwrite the stored article ``article_id`` with new text (same id, same location)."""
+    row = {**_row(article), "derived": 1, "file_stamp": file_stamp}
+    del row["location"]
+    assignments = ", ".join(f"{column} = ?" for column in row)
+    db.execute(f"update articles set {assignments} where id = ?", [*row.values(), article_id])
+    return replace(article, id=article_id)
+
+
+def set_file_stamp(db: sqlite_utils.Database, article_id: int, file_stamp: str) -> None:
+    """Remember the stamp of the file an unchanged article was read from again."""
     with writing(db):
-        table = db["articles"].insert(_row(article))
-    return SaveResult(get_article(db, table.last_pk), is_new=True)
+        db.execute("update articles set file_stamp = ? where id = ?", [file_stamp, article_id])
+
+
+def mark_derived(db: sqlite_utils.Database, article_id: int) -> None:
+    """Record (inside the caller's transaction) that the article's derived rows are stored."""
+    db.execute("update articles set derived = 1 where id = ?", [article_id])
+
+
+def underived_ids(db: sqlite_utils.Database) -> list[int]:
+    """Ids of stored articles whose derived rows were never stored (served by a partial index)."""
+    return [row[0] for row in db.execute("select id from articles where derived = 0 order by id")]
+
+
+def is_derived(db: sqlite_utils.Database, article_id: int) -> bool:
+    """True when the article's derived rows are stored (or the article is gone)."""
+    row = db.execute("select derived from articles where id = ?", [article_id]).fetchone()
+    return row is None or bool(row[0])
+
+
+def save_article(db: sqlite_utils.Database, article: Article) -> SaveResult:
+    """Store ``article`` alone unless the same location or content is already stored.
+
+    The check and the insert share one write transaction, so two writers offering the same
+    article store it once; the article is left for ``underived_ids`` to derive.
+    """
+    with writing(db):
+        existing = find_existing(db, article.location, article.content_hash)
+        if existing is not None:
+            return SaveResult(existing, is_new=False)
+        stored = insert_article(db, article, derived=False)
+    return SaveResult(stored, is_new=True)
 
 
 def get_article(db: sqlite_utils.Database, article_id: int) -> Article:

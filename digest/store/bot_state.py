@@ -106,7 +106,21 @@ def _index_pending_alerts(db: sqlite_utils.Database) -> None:
     db.execute("drop index if exists idx_alert_deliveries_state")
 
 
-MIGRATIONS = [_create_tables, _index_pending_alerts]
+def _add_delivery_state(db: sqlite_utils.Database) -> None:
+    # A digest's coverage moves on only once it is posted (covers_until, applied then); a
+    # problem a guild must fix (no permission to post) is kept to be shown and told once;
+    # users whose DMs are closed are remembered, so each alert does not cost a refused DM;
+    # /meetings queries are kept so their paging buttons work after a restart.
+    db["digest_outbox"].add_column("covers_until", str)
+    db["guild_problems"].create(
+        {"guild_id": int, "problem": str, "noted_at": str, "told_at": str}, pk="guild_id"
+    )
+    db["closed_dms"].create({"user_id": int, "closed_at": str}, pk="user_id")
+    db["meeting_queries"].create({"id": int, "filters": str, "created_at": str}, pk="id")
+
+
+MIGRATIONS = [_create_tables, _index_pending_alerts, _add_delivery_state]
+SUPERSEDED = "superseded"  # a digest never posted, whose articles the next one covers
 
 
 # ----- guild settings -----------------------------------------------------------------------
@@ -252,6 +266,7 @@ class OutboxEntry:
     since: datetime | None = None
     recorded_at: datetime | None = None
     posted_at: datetime | None = None
+    covers_until: datetime | None = None
 
     @property
     def next_part(self) -> int:
@@ -273,6 +288,7 @@ def _outbox(row: dict[str, Any]) -> OutboxEntry:
         since=from_iso(row["since"]),
         recorded_at=from_iso(row["recorded_at"]),
         posted_at=from_iso(row["posted_at"]),
+        covers_until=from_iso(row.get("covers_until")),
     )
 
 
@@ -291,14 +307,16 @@ def record_digest(
 
     Returns the entry and whether it is new; when one was already recorded for this period
     (a second firing, a restart), that one is returned untouched, so a period posts once.
-    ``covers_until`` becomes the guild's ``last_digest_at`` in the same transaction, so the
-    next digest starts where this one ends even if the process dies right after.
+    ``covers_until`` becomes the guild's ``last_digest_at`` only when the digest is posted
+    (``mark_digest_posted``): a digest that never gets out leaves its articles to the next.
+    An earlier digest of the guild still waiting with nothing posted is superseded by this
+    one, which covers its articles (its ``since`` is the same coverage mark).
     """
     with writing(db):
         cursor = db.execute(
             "insert or ignore into digest_outbox"
             " (guild_id, channel_id, period, state, messages, message_ids, attempts, since,"
-            " recorded_at) values (?, ?, ?, ?, ?, '[]', 0, ?, ?)",
+            " recorded_at, covers_until) values (?, ?, ?, ?, ?, '[]', 0, ?, ?, ?)",
             [
                 guild_id,
                 channel_id,
@@ -307,13 +325,28 @@ def record_digest(
                 json.dumps(list(messages)),
                 to_iso(since),
                 to_iso(now),
+                to_iso(covers_until),
             ],
         )
-        if covers_until is not None:
-            set_last_digest_at(db, guild_id, covers_until)
+        if cursor.rowcount > 0:
+            db.execute(
+                "update digest_outbox set state = ? where guild_id = ? and state = ?"
+                " and period != ? and message_ids = '[]'",
+                [SUPERSEDED, guild_id, RECORDED, period],
+            )
     entry = get_outbox(db, guild_id, period)
     assert entry is not None
     return entry, cursor.rowcount > 0
+
+
+def started_coverage(db: sqlite_utils.Database, guild_id: int) -> datetime | None:
+    """Where a guild's partly posted digests end (they are finished, not superseded)."""
+    row = db.execute(
+        "select max(covers_until) from digest_outbox where guild_id = ? and state = ?"
+        " and message_ids != '[]'",
+        [guild_id, RECORDED],
+    ).fetchone()
+    return from_iso(row[0]) if row and row[0] else None
 
 
 def get_outbox(db: sqlite_utils.Database, guild_id: int, period: str) -> OutboxEntry | None:
@@ -357,11 +390,25 @@ def mark_part_posted(db: sqlite_utils.Database, entry_id: int, message_id: int) 
 
 
 def mark_digest_posted(db: sqlite_utils.Database, entry_id: int, now: datetime) -> None:
-    """Every message of the digest was accepted."""
+    """Every message of the digest was accepted: the guild's coverage moves to its end."""
     with writing(db):
         db["digest_outbox"].update(
             entry_id, {"state": POSTED, "posted_at": to_iso(now), "last_error": None}
         )
+        row = db["digest_outbox"].get(entry_id)
+        covers = from_iso(row.get("covers_until"))
+        if covers is not None:
+            current = get_guild_settings(db, row["guild_id"])
+            if current is not None and (
+                current.last_digest_at is None or current.last_digest_at < covers
+            ):
+                set_last_digest_at(db, row["guild_id"], covers)
+        db.execute("delete from guild_problems where guild_id = ?", [row["guild_id"]])
+
+
+def digest_state(db: sqlite_utils.Database, entry_id: int) -> str:
+    """An outbox entry's state now (another run may have superseded it)."""
+    return db["digest_outbox"].get(entry_id)["state"]
 
 
 def note_digest_failure(db: sqlite_utils.Database, entry_id: int, error: str) -> int:
@@ -454,18 +501,24 @@ class PendingAlerts:
 
 
 def pending_alert_groups(
-    db: sqlite_utils.Database, targets: int, shown: int = 10
+    db: sqlite_utils.Database,
+    targets: int,
+    shown: int = 10,
+    after: tuple[int, str, int] | None = None,
 ) -> list[PendingAlerts]:
     """Up to ``targets`` users or roles with undelivered alerts, with counts and first rows.
 
     Each group holds its first ``shown`` deliveries; only those rows are read, however many
-    are pending.
+    are pending. ``after`` (guild, kind, target) starts past that group, so a run can go on
+    beyond groups that failed (they stay recorded for the next run).
     """
+    start = after or (-1, "", -1)
     groups = db.execute(
         "select guild_id, kind, target_id, count(*), max(id) from alert_deliveries"
-        " where state = ? group by guild_id, kind, target_id"
+        " where state = ? and (guild_id, kind, target_id) > (?, ?, ?)"
+        " group by guild_id, kind, target_id"
         " order by guild_id, kind, target_id limit ?",
-        [RECORDED, targets],
+        [RECORDED, *start, targets],
     ).fetchall()
     if not groups:
         return []

@@ -18,7 +18,7 @@ import sqlite_utils
 from digest.errors import BadQuery
 from digest.meetings.gazetteer import place_of, side_of
 from digest.models import Meeting
-from digest.store.fts import match_rows
+from digest.store.fts import match_rows, prepare_query
 from digest.store.meetings import (
     ID_MASK,
     KEY_SHIFT,
@@ -147,6 +147,8 @@ def search_meetings(  # noqa: C901 - one branch per filter
         raise BadQuery(f"Limit must be between 1 and {MAX_LIMIT}.")
     if offset < 0:
         raise BadQuery("Offset (page) cannot be negative.")
+    if text is not None:
+        text = prepare_query(text)  # "U.S.", "co-chair" and "talks?" searched as phrases
     first = _parse_day(since, "since", end=False)
     last = _parse_day(until, "until", end=True)
     if first and last and first > last:

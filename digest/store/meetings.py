@@ -17,18 +17,45 @@ from typing import Any
 
 import sqlite_utils
 
-from digest.errors import NotFound
 from digest.meetings.dedupe import Occasion, same_meeting
 from digest.meetings.gazetteer import gazetteer
 from digest.meetings.names import known_person
-from digest.models import Article, Location, Meeting, Participant, SourceLink
+from digest.models import Article, Location, Meeting, Participant
+from digest.store.meeting_records import (  # noqa: F401 - reading, re-exported from here
+    get_meeting,
+    meetings_by_ids,
+    meetings_for_article,
+)
+from digest.store.schema import Migrations
 from digest.store.transactions import writing
-from digest.timeutil import from_iso
 
 STATUSES = ("held", "planned", "mentioned")
 _STATUS_RANK = {"mentioned": 0, "planned": 1, "held": 2}
 
 
+# A meeting's place in the "newest first" order as one integer: the Julian day of its
+# date_from (0 when unknown) in the high bits, its id in the low 32. The full-text table uses
+# it as rowid, so ``order by rowid desc limit n`` walks the matches newest first without
+# sorting them all, and a date range is a rowid range.
+KEY_SHIFT = 4294967296  # 2**32
+ID_MASK = KEY_SHIFT - 1
+
+# Link tables carry their meeting's dates and status, so a person, topic or side filter
+# combined with a date range or a status is one index range, with no join to meetings.
+_LINK_TABLES = {"participations": "person_id", "meeting_topics": "topic", "meeting_sides": "side"}
+_LINK_COPIES = {"date_from": str, "date_to": str, "status": str}
+
+MIGRATIONS = Migrations("meetings")
+
+
+def _sort_key_sql(row: str) -> str:
+    return (
+        f"(coalesce(cast(julianday(nullif({row}.date_from, '')) as integer), 0) "
+        f"* {KEY_SHIFT} + {row}.id)"
+    )
+
+
+@MIGRATIONS(name="create")
 def _create_tables(db: sqlite_utils.Database) -> None:
     db["meetings"].create(
         {
@@ -56,7 +83,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     db["meetings"].create_index(["status", "date_from"])
     db["meetings"].create_index(["country", "date_from"])
     db["meetings"].create_index(["city", "date_from"])
-    db["meetings"].enable_fts(["evidence", "search_text"], create_triggers=True, tokenize="porter")
+    _create_text_index(db)
     db["people"].create(
         {
             "id": int,
@@ -78,23 +105,31 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         foreign_keys=[("person_id", "people", "id")],
     )
     db["participations"].create(
-        {"meeting_id": int, "person_id": int, "role": str, "side": str, "date_from": str},
+        {"meeting_id": int, "person_id": int, "role": str, "side": str, **_LINK_COPIES},
         pk=("meeting_id", "person_id"),
         foreign_keys=[("meeting_id", "meetings", "id"), ("person_id", "people", "id")],
+        not_null={"date_to", "status"},
+        defaults={"date_to": "", "status": ""},
     )
-    db["participations"].create_index(["person_id", "date_from", "meeting_id"])
-    db["meeting_topics"].create(
-        {"meeting_id": int, "topic": str, "date_from": str},
-        pk=("meeting_id", "topic"),
-        foreign_keys=[("meeting_id", "meetings", "id")],
-    )
-    db["meeting_topics"].create_index(["topic", "date_from", "meeting_id"])
-    db["meeting_sides"].create(
-        {"meeting_id": int, "side": str, "date_from": str},
-        pk=("meeting_id", "side"),
-        foreign_keys=[("meeting_id", "meetings", "id")],
-    )
-    db["meeting_sides"].create_index(["side", "date_from", "meeting_id"])
+    for table, column in (("meeting_topics", "topic"), ("meeting_sides", "side")):
+        db[table].create(
+            {"meeting_id": int, column: str, **_LINK_COPIES},
+            pk=("meeting_id", column),
+            foreign_keys=[("meeting_id", "meetings", "id")],
+            not_null={"date_to", "status"},
+            defaults={"date_to": "", "status": ""},
+        )
+    for table, column in _LINK_TABLES.items():
+        # (value, status, dates...) serves "value and status"; (value, dates...) the rest.
+        db[table].create_index(
+            [column, "date_from", "date_to", "meeting_id"], f"idx_{table}_{column}_dates"
+        )
+        db[table].create_index(
+            [column, "status", "date_from", "date_to", "meeting_id"],
+            f"idx_{table}_{column}_status_dates",
+        )
+    # Topics, people and sides keep a count: choosing the driving filter reads it.
+    db["topics"].create({"name": str, "meeting_count": int}, pk="name")
     db["sides"].create({"name": str, "name_lower": str, "meeting_count": int}, pk="name")
     db["sides"].create_index(["name_lower"])
     db["meeting_sources"].create(
@@ -105,58 +140,13 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     db["meeting_sources"].create_index(["article_id", "reported"])
 
 
-def _add_date_to_links(db: sqlite_utils.Database) -> None:
-    """Carry each meeting's last possible day on its link rows, so date filters need no join."""
-    for table, column in (
-        ("participations", "person_id"),
-        ("meeting_topics", "topic"),
-        ("meeting_sides", "side"),
-    ):
-        db.execute(f"alter table {table} add column date_to text not null default ''")
-        db.execute(
-            f"update {table} set date_to = "
-            f"(select date_to from meetings where meetings.id = {table}.meeting_id)"
-        )
-        db.execute(f"drop index if exists idx_{table}_{column}_date_from_meeting_id")
-        db.execute(
-            f"create index idx_{table}_{column}_dates on {table} "
-            f"({column}, date_from, date_to, meeting_id)"
-        )
-
-
-def _index_search_text_only(db: sqlite_utils.Database) -> None:
-    """Full-text index one column: ``search_text`` already holds every source's evidence."""
-    db["meetings"].disable_fts()
-    db["meetings"].enable_fts(["search_text"], create_triggers=True, tokenize="porter")
-    db["meetings"].rebuild_fts()
-
-
-# A meeting's place in the "newest first" order as one integer: the Julian day of its
-# date_from (0 when unknown) in the high bits, its id in the low 32. The full-text table uses
-# it as rowid, so ``order by rowid desc limit n`` walks the matches newest first without
-# sorting them all, and a date range is a rowid range.
-KEY_SHIFT = 4294967296  # 2**32
-ID_MASK = KEY_SHIFT - 1
-
-
-def _sort_key_sql(row: str) -> str:
-    return (
-        f"(coalesce(cast(julianday(nullif({row}.date_from, '')) as integer), 0) "
-        f"* {KEY_SHIFT} + {row}.id)"
-    )
-
-
-def _date_ordered_text_index(db: sqlite_utils.Database) -> None:
-    """Full-text index keyed by date order (``meeting_text``), kept by triggers; backfilled."""
-    db["meetings"].disable_fts()  # drops meetings_fts and its triggers
-    # Contentless: only rowids are ever read; search_text stays in meetings. Rows are removed
-    # with FTS5's 'delete' command, which needs the text that was indexed (old.search_text).
+def _create_text_index(db: sqlite_utils.Database) -> None:
+    """Full-text index keyed by date order (``meeting_text``), kept by triggers."""
+    # Contentless: only rowids are ever read; search_text (every source's evidence) stays in
+    # meetings. Rows are removed with FTS5's 'delete' command, which needs the text that was
+    # indexed (old.search_text).
     db.execute(
         "create virtual table meeting_text using fts5(search_text, content='', tokenize='porter')"
-    )
-    db.execute(
-        f"insert into meeting_text (rowid, search_text) "
-        f"select {_sort_key_sql('m')}, m.search_text from meetings m"
     )
     new_key, old_key = _sort_key_sql("new"), _sort_key_sql("old")
     remove_old = (
@@ -171,43 +161,6 @@ def _date_ordered_text_index(db: sqlite_utils.Database) -> None:
         "create trigger meeting_text_au after update of date_from, search_text on meetings "
         f"begin {remove_old} {add_new} end"
     )
-
-
-_LINK_TABLES = {"participations": "person_id", "meeting_topics": "topic", "meeting_sides": "side"}
-
-
-def _add_status_to_links(db: sqlite_utils.Database) -> None:
-    """Carry each meeting's status on its link rows and in their date-ordered indexes.
-
-    A status filter combined with a person, topic or side is then part of the index range
-    the driving filter reads, instead of a look-up of every meeting row it walks past.
-    """
-    for table, column in _LINK_TABLES.items():
-        db.execute(f"alter table {table} add column status text not null default ''")
-        db.execute(
-            f"update {table} set status = "
-            f"(select status from meetings where meetings.id = {table}.meeting_id)"
-        )
-        # (value, status, dates...) serves "value and status"; (value, dates...) the rest.
-        db.execute(
-            f"create index idx_{table}_{column}_status_dates on {table} "
-            f"({column}, status, date_from, date_to, meeting_id)"
-        )
-    # Topics get a stored count like people and sides: choosing the driving filter reads it.
-    db["topics"].create({"name": str, "meeting_count": int}, pk="name")
-    db.execute(
-        "insert into topics (name, meeting_count) "
-        "select topic, count(*) from meeting_topics group by topic"
-    )
-
-
-MIGRATIONS = [
-    _create_tables,
-    _add_date_to_links,
-    _index_search_text_only,
-    _date_ordered_text_index,
-    _add_status_to_links,
-]
 
 
 # --- small helpers -----------------------------------------------------------------------
@@ -572,92 +525,40 @@ def _add_source(
     )
 
 
-# --- reading -------------------------------------------------------------------------------
+def forget_article(db: sqlite_utils.Database, article_id: int) -> None:
+    """Take back what an article contributed (inside the caller's transaction).
 
-
-def meetings_by_ids(db: sqlite_utils.Database, ids: Sequence[int]) -> list[Meeting]:
-    """Full records (participants, topics, sides, sources) for ``ids``, in that order."""
-    if not ids:
-        return []
-    marks = ",".join("?" * len(ids))
-    rows = {r["id"]: r for r in db.query(f"select * from meetings where id in ({marks})", ids)}
-    people: dict[int, list[Participant]] = {i: [] for i in ids}
-    for r in db.query(
-        "select p.meeting_id, x.name, p.role, p.side from participations p "
-        f"join people x on x.id = p.person_id where p.meeting_id in ({marks}) "
-        "order by p.rowid",
-        ids,
-    ):
-        people[r["meeting_id"]].append(Participant(r["name"], r["role"], r["side"]))
-    topics: dict[int, list[str]] = {i: [] for i in ids}
-    for r in db.query(
-        f"select meeting_id, topic from meeting_topics where meeting_id in ({marks}) "
-        "order by rowid",
-        ids,
-    ):
-        topics[r["meeting_id"]].append(r["topic"])
-    sides: dict[int, list[str]] = {i: [] for i in ids}
-    for r in db.query(
-        f"select meeting_id, side from meeting_sides where meeting_id in ({marks}) order by rowid",
-        ids,
-    ):
-        sides[r["meeting_id"]].append(r["side"])
-    sources: dict[int, list[SourceLink]] = {i: [] for i in ids}
-    source_sql = (
-        "select s.meeting_id, a.title, a.location, a.site, a.published from meeting_sources s "
-        f"join articles a on a.id = s.article_id where s.meeting_id in ({marks}) "
-        "order by a.published, a.id"
-    )
-    for r in db.query(source_sql, ids):
-        sources[r["meeting_id"]].append(
-            SourceLink(
-                title=r["title"] or r["location"],
-                location=r["location"],
-                site=r["site"],
-                published=from_iso(r["published"]),
-            )
-        )
-    out = []
-    for meeting_id in ids:
-        row = rows.get(meeting_id)
-        if row is None:
-            continue
-        location = None
-        if row["country"] or row["city"]:
-            location = Location(city=row["city"], country=row["country"])
-        out.append(
-            Meeting(
-                id=meeting_id,
-                status=row["status"],
-                kind=row["kind"],
-                evidence=row["evidence"],
-                date=row["date"],
-                date_text=row["date_text"],
-                location=location,
-                participants=tuple(people[meeting_id]),
-                topics=tuple(topics[meeting_id]),
-                sides=tuple(sides[meeting_id]),
-                sources=tuple(sources[meeting_id]),
-            )
-        )
-    return out
-
-
-def get_meeting(db: sqlite_utils.Database, meeting_id: int) -> Meeting:
-    """The meeting with this id, with every source; NotFound when there is none."""
-    found = meetings_by_ids(db, [meeting_id])
-    if not found:
-        raise NotFound(f"There is no meeting #{meeting_id}; search with `parley meetings`.")
-    return found[0]
-
-
-def meetings_for_article(db: sqlite_utils.Database, article_id: int) -> list[Meeting]:
-    """The stored meetings an article is a source of."""
-    ids = [
-        r["meeting_id"]
-        for r in db.query(
-            "select meeting_id from meeting_sources where article_id = ? order by meeting_id",
-            [article_id],
+    Its source links go; a meeting it alone reported goes with its links, and the counts of
+    its people, topics and sides drop. A meeting other articles also report stays as merged.
+    """
+    meeting_ids = [
+        row[0]
+        for row in db.execute(
+            "select meeting_id from meeting_sources where article_id = ?", [article_id]
         )
     ]
-    return meetings_by_ids(db, ids)
+    db.execute("delete from meeting_sources where article_id = ?", [article_id])
+    for meeting_id in meeting_ids:
+        others = db.execute(
+            "select 1 from meeting_sources where meeting_id = ? limit 1", [meeting_id]
+        ).fetchone()
+        if others is None:
+            _delete_meeting(db, meeting_id)
+
+
+def _delete_meeting(db: sqlite_utils.Database, meeting_id: int) -> None:
+    counted = (
+        ("participations", "person_id", "people", "id"),
+        ("meeting_topics", "topic", "topics", "name"),
+        ("meeting_sides", "side", "sides", "name"),
+    )
+    for table, column, totals, key in counted:
+        db.execute(
+            f"update {totals} set meeting_count = meeting_count - 1 where {key} in "
+            f"(select {column} from {table} where meeting_id = ?)",
+            [meeting_id],
+        )
+        db.execute(f"delete from {table} where meeting_id = ?", [meeting_id])
+    db.execute("delete from topics where meeting_count <= 0")
+    db.execute("delete from sides where meeting_count <= 0")
+    db.execute("delete from meetings where id = ?", [meeting_id])

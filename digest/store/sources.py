@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
+from digest.store.schema import Migrations
 from digest.store.transactions import writing
 from digest.timeutil import from_iso, to_iso
 
@@ -16,6 +17,10 @@ FEED, PAGE = "feed", "page"
 CONFIG, ADMIN = "config", "admin"  # who registered a source: the config file or an admin
 
 
+MIGRATIONS = Migrations("sources")
+
+
+@MIGRATIONS(name="create")
 def _create_sources(db: sqlite_utils.Database) -> None:
     db["sources"].create(
         {
@@ -45,9 +50,6 @@ def _create_sources(db: sqlite_utils.Database) -> None:
         pk=("source_url", "item_key"),
         foreign_keys=[("source_url", "sources", "url")],
     )
-
-
-MIGRATIONS = [_create_sources]
 
 
 @dataclass(frozen=True)

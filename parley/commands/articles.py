@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from parley.context import CliState, pass_state
+from parley.options import DATE, DateValue, choice, limit_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -23,31 +24,12 @@ PROGRESS_FROM = 20  # files; below this a progress bar is only noise
 DEMO_MEETINGS = 25
 
 
-def parse_since(text: str | None, now: datetime) -> datetime | None:
-    """A user's --since ("2024-05-01", "yesterday", "3 days ago") as aware UTC."""
-    if text is None:
-        return None
-    import dateparser
+def run_ingest(state: CliState, paths: list[str], console: Console) -> bool:
+    """Ingest files and folders, printing counts and each skip once with its reason.
 
-    moment = dateparser.parse(
-        text,
-        settings={
-            "RELATIVE_BASE": now.replace(tzinfo=None),
-            "RETURN_AS_TIMEZONE_AWARE": True,
-            "TO_TIMEZONE": "UTC",
-            "PREFER_DATES_FROM": "past",
-        },
-    )
-    if moment is None:
-        raise click.BadParameter(
-            f"{text!r} is not a date; try 2024-05-01, yesterday or '3 days ago'",
-            param_hint="--since",
-        )
-    return moment.astimezone(UTC)
-
-
-def run_ingest(state: CliState, paths: list[str], console: Console) -> None:
-    """Ingest files and folders, printing a count of new, duplicate and skipped inputs."""
+    Returns False when an input named in ``paths`` (not a file found in a folder) could not
+    be read: the command then exits with status 1.
+    """
     from rich.progress import Progress
 
     from digest.meetings.topics import extend_vocabulary
@@ -65,13 +47,19 @@ def run_ingest(state: CliState, paths: list[str], console: Console) -> None:
             )
     else:
         report = ingest_files(state.db, files, now, vocabulary=vocabulary)
-    console.print(
-        f"{report.count('new')} new, {report.count('duplicate')} duplicate, "
-        f"{report.count('skipped')} skipped"
-    )
+    repaired = f" ({report.repaired} earlier article(s) completed)" if report.repaired else ""
+    console.print(report.summary() + repaired, markup=False)
     for outcome in report.outcomes:
         if outcome.status == "skipped":
-            console.print(f"  skipped: {outcome.reason}", markup=False, style="yellow")
+            console.print(
+                f"  skipped: {outcome.reason}", markup=False, style="yellow", soft_wrap=True
+            )
+    named = {str(Path(p).absolute()) for p in paths if not Path(p).is_dir()}
+    named |= {str(Path(p).resolve()) for p in paths if not Path(p).is_dir()}
+    return not any(
+        outcome.status == "skipped" and outcome.location.split("#")[0] in named
+        for outcome in report.outcomes
+    )
 
 
 @click.command()
@@ -85,10 +73,13 @@ def ingest(state: CliState, paths: tuple[str, ...]) -> None:
 
     refuse_unsupported_urls(paths)  # before anything is read: a file: URL is not a path
     files = [p for p in paths if not is_url(p)]
+    all_read = True
     if files:
-        run_ingest(state, files, Console())
+        all_read = run_ingest(state, files, Console())
     if len(files) < len(paths):
         run_ingest_urls(state, [p for p in paths if is_url(p)], Console())
+    if not all_read:
+        raise click.exceptions.Exit(1)
 
 
 def current_digest(state: CliState, since: datetime | None, now: datetime) -> Digest:
@@ -106,20 +97,22 @@ def current_digest(state: CliState, since: datetime | None, now: datetime) -> Di
     )
 
 
-FORMAT = click.Choice(["text", "markdown", "json"])
+FORMAT = choice("text", "markdown", "json")
 
 
 @click.command()
-@click.option("--since", help="Only articles ingested after this (e.g. 2024-05-01, yesterday).")
+@click.option(
+    "--since", type=DATE, help="Only articles ingested after this (e.g. 2024-05-01, yesterday)."
+)
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
 @pass_state
-def digest(state: CliState, since: str | None, fmt: str) -> None:
+def digest(state: CliState, since: DateValue | None, fmt: str) -> None:
     """Print the digest of stored articles."""
     from digest.formats import digest_to_dict, digest_to_markdown, digest_to_text
     from digest.timeutil import utc_now
 
     now = utc_now()
-    result = current_digest(state, parse_since(since, now), now)
+    result = current_digest(state, since.moment if since else None, now)
     zone = state.config.zone
     if fmt == "json":
         click.echo(json.dumps(digest_to_dict(result), indent=2, ensure_ascii=False))
@@ -132,7 +125,7 @@ def digest(state: CliState, since: str | None, fmt: str) -> None:
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--sentences", "-n", type=click.IntRange(min=1), default=3, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=choice("text", "json"), default="text")
 def summarize(file: Path, sentences: int, fmt: str) -> None:
     """Summarise one article file in a few of its own sentences."""
     from digest.clean import clean_article
@@ -150,12 +143,13 @@ def summarize(file: Path, sentences: int, fmt: str) -> None:
 
 @click.command()
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@limit_option(10, 200, "Articles")
+@click.option("--format", "fmt", type=choice("text", "json"), default="text")
 @pass_state
 def search(state: CliState, query: str, limit: int, fmt: str) -> None:
     """Full-text search over stored articles (words, "phrases", AND/OR/NOT, prefix*)."""
     from digest.store import articles as article_store
+    from digest.store.fts import shown
     from digest.timeutil import to_iso
 
     hits = article_store.search_articles(state.db, query, limit=limit)
@@ -173,7 +167,7 @@ def search(state: CliState, query: str, limit: int, fmt: str) -> None:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not hits:
-        click.echo(f"No article matches {query!r}.")
+        click.echo(f"No article matches {shown(query)}.")
     for hit in hits:
         click.echo(f"[{hit.article.id}] {hit.article.title or '(untitled)'}")
         click.echo(f"    {hit.snippet}")

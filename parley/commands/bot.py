@@ -28,11 +28,24 @@ def run(state: CliState) -> None:
     if token is None:
         click.echo(TOKEN_HELP, err=True)
         sys.exit(2)
+    import discord
+
     from bot.app import run_bot  # discord.py loads only when the bot really starts
 
     root = logging.getLogger()
     root.setLevel(min(root.level, logging.INFO))  # connection, guilds and job runs are news
-    run_bot(state.config, token)
+    try:
+        run_bot(state.config, token)
+    except discord.LoginFailure:
+        click.echo(
+            "Discord refused the token (401): check DISCORD_TOKEN or PARLEY_TOKEN_FILE "
+            "(the bot's token from the developer portal, not the client secret).",
+            err=True,
+        )
+        sys.exit(1)
+    except discord.PrivilegedIntentsRequired as error:
+        click.echo(f"Discord refused to connect: {error}", err=True)
+        sys.exit(1)
 
 
 COMMANDS = [run]

@@ -8,14 +8,13 @@ from typing import Any
 
 import click
 
-from digest.meetings import extract_meetings, meetings_json
-from digest.meetings.json_format import meeting_dict
-from digest.meetings.topics import extend_vocabulary
 from digest.models import Article, Meeting
 from digest.timeutil import to_iso, utc_now
 from parley.context import CliState, pass_state
+from parley.options import DATE, PAGE, DateValue, choice, limit_option
 
-FORMAT = click.Choice(["text", "json"])
+FORMAT = choice("text", "json")
+STATUSES = ("held", "planned", "mentioned")  # as digest.store.meetings.STATUSES
 
 
 def _describe(meeting: Meeting) -> list[str]:
@@ -46,6 +45,8 @@ def _describe(meeting: Meeting) -> list[str]:
 
 
 def _stored_dict(meeting: Meeting) -> dict[str, Any]:
+    from digest.meetings.json_format import meeting_dict
+
     return {
         "id": meeting.id,
         **meeting_dict(meeting),
@@ -68,6 +69,8 @@ def _stored_dict(meeting: Meeting) -> dict[str, Any]:
 def extract(state: CliState, file: Path, fmt: str) -> None:
     """Print the meetings one article file reports (the gold JSON format by default)."""
     from digest.articles import article_from_text
+    from digest.meetings import extract_meetings, meetings_json
+    from digest.meetings.topics import extend_vocabulary
     from digest.reader import read_text_file
 
     article = article_from_text(read_text_file(file), str(file), utc_now())
@@ -90,12 +93,12 @@ def extract(state: CliState, file: Path, fmt: str) -> None:
 @click.option("--country", "side", help="A side: country or organisation (China, EU, ...).")
 @click.option("--place", help="Where it took place: a city or a country.")
 @click.option("--topic", help="A topic tag (see `parley topics`).")
-@click.option("--since", help="On or after this date: YYYY-MM-DD, YYYY-MM or YYYY.")
-@click.option("--until", help="On or before this date: YYYY-MM-DD, YYYY-MM or YYYY.")
+@click.option("--since", type=DATE, help="On or after this date (2024-05-01, 2024-05, yesterday).")
+@click.option("--until", type=DATE, help="On or before this date (2024-05-31, 2024, today).")
 @click.option("--query", "text", help='Full-text search in the evidence ("phrases", OR, NOT).')
-@click.option("--status", help="held, planned or mentioned.")
-@click.option("--limit", type=int, default=20, show_default=True, help="Meetings per page.")
-@click.option("--page", type=int, default=1, show_default=True, help="Which page (from 1).")
+@click.option("--status", type=choice(*STATUSES), help="held, planned or mentioned.")
+@limit_option(20, 100, "Meetings per page")
+@click.option("--page", type=PAGE, default=1, show_default=True, help="Which page (from 1).")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
 @pass_state
 def meetings(
@@ -104,8 +107,8 @@ def meetings(
     side: str | None,
     place: str | None,
     topic: str | None,
-    since: str | None,
-    until: str | None,
+    since: DateValue | None,
+    until: DateValue | None,
     text: str | None,
     status: str | None,
     limit: int,
@@ -113,19 +116,16 @@ def meetings(
     fmt: str,
 ) -> None:
     """Look up stored meetings, newest first: who met whom, where, when, about what."""
-    from digest.errors import BadQuery
     from digest.store.meeting_search import search_meetings
 
-    if page < 1:
-        raise BadQuery("--page starts at 1.")
     result = search_meetings(
         state.db,
         person=person,
         side=side,
         place=place,
         topic=topic,
-        since=since,
-        until=until,
+        since=since.iso if since else None,
+        until=until.iso if until else None,
         text=text,
         status=status,
         limit=limit,
@@ -157,7 +157,7 @@ def meetings(
 
 @click.command()
 @click.argument("prefix", default="")
-@click.option("--limit", type=int, default=25, show_default=True)
+@limit_option(25, 500, "Names")
 @pass_state
 def people(state: CliState, prefix: str, limit: int) -> None:
     """List people seen in meetings whose name (or surname) starts with PREFIX."""

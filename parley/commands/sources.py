@@ -11,28 +11,21 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from digest.sources import (
-    Fetcher,
-    ItemsIngested,
-    Round,
-    SourceError,
-    ingest_url,
-    list_sources,
-    poll_due_sources,
-    register_source,
-    remove_source,
-    resume_source,
-    sync_config_sources,
-)
-from digest.sources.urls import check_url
-from digest.store.sources import Source
 from digest.timeutil import to_iso, utc_now
 from parley.context import CliState, pass_state
+from parley.options import choice
+
+# digest.sources (httpx, feedparser, trafilatura) and rich load inside the commands that use
+# them: `parley --help` and the other commands start without them.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from digest.sources import ItemsIngested, SourceError
+    from digest.store.sources import Source
 
 # Schemes people paste that are not web addresses; written without "//" they would otherwise
 # pass for file names (data:, mailto:). Anything else with "://" is a URL too.
@@ -52,6 +45,9 @@ def is_url(argument: str) -> bool:
 
 def refuse_unsupported_urls(arguments: Sequence[str]) -> None:
     """A one-line ClickException (exit 1), before anything is read, for a URL not fetchable."""
+    from digest.sources import SourceError
+    from digest.sources.urls import check_url
+
     for argument in arguments:
         if is_url(argument):
             try:
@@ -72,6 +68,8 @@ def run_ingest_urls(state: CliState, urls: Sequence[str], console: Console) -> N
 
     Prints counts, then one line per failure and per feed a budget cut short.
     """
+    from digest.sources import Fetcher, ItemsIngested, Round, SourceError, ingest_url
+
     refuse_unsupported_urls(urls)
     now = utc_now()
     settings = state.config.sources
@@ -130,13 +128,18 @@ STATUS_STYLE = {"ok": "green", "done": "green", "new": "cyan", "failing": "yello
 
 
 @click.group(invoke_without_command=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=choice("text", "json"), default="text")
 @pass_state
 @click.pass_context
 def sources(ctx: click.Context, state: CliState, fmt: str) -> None:
     """List feeds and pages with their health (config sources are registered first)."""
     if ctx.invoked_subcommand is not None:
         return
+    from rich.console import Console
+    from rich.table import Table
+
+    from digest.sources import list_sources, sync_config_sources
+
     sync_config_sources(state.db, state.config.sources, utc_now())
     found = list_sources(state.db)
     if fmt == "json":
@@ -149,6 +152,10 @@ def sources(ctx: click.Context, state: CliState, fmt: str) -> None:
         return
     zone = state.config.zone
     table = Table("status", "kind", "source", "last success", "failures", "next poll", "last error")
+    # A URL wraps onto more lines instead of being cut to "http://12…" in a narrow terminal.
+    table.columns[2].overflow = "fold"
+    table.columns[2].min_width = 24
+    table.columns[6].overflow = "fold"
     for s in found:
         table.add_row(
             f"[{STATUS_STYLE[s.status]}]{s.status}[/]",
@@ -164,10 +171,17 @@ def sources(ctx: click.Context, state: CliState, fmt: str) -> None:
 
 @sources.command("add")
 @click.argument("url")
-@click.option("--kind", type=click.Choice(["feed", "page"]), help="Skip detection (no fetch).")
+@click.option("--kind", type=choice("feed", "page"), help="Skip detection (no fetch).")
 @pass_state
 def sources_add(state: CliState, url: str, kind: str | None) -> None:
     """Add a feed or page (fetched once to tell which, unless --kind says)."""
+    from digest.sources import register_source
+    from digest.store.sources import get_source
+
+    known = get_source(state.db, url.strip())
+    if known is not None:
+        click.echo(f"{known.kind} {known.url} was already a source: nothing changed")
+        return
     added = asyncio.run(register_source(state.db, url, utc_now(), kind, state.config.sources))
     source, first = added.source, added.first_poll
     if added.found_on:
@@ -189,6 +203,8 @@ def sources_add(state: CliState, url: str, kind: str | None) -> None:
 @pass_state
 def sources_remove(state: CliState, url: str) -> None:
     """Forget a source (the articles it brought stay)."""
+    from digest.sources import remove_source
+
     remove_source(state.db, url)
     click.echo(f"Removed {url}")
 
@@ -198,6 +214,8 @@ def sources_remove(state: CliState, url: str) -> None:
 @pass_state
 def sources_resume(state: CliState, url: str) -> None:
     """Put a paused source back in the polling round."""
+    from digest.sources import resume_source
+
     source = resume_source(state.db, url, utc_now())
     click.echo(f"Resumed {source.url}")
 
@@ -206,6 +224,10 @@ def sources_resume(state: CliState, url: str) -> None:
 @pass_state
 def poll(state: CliState) -> None:
     """Poll every source that is due now (config sources are registered first)."""
+    from rich.console import Console
+
+    from digest.sources import list_sources, poll_due_sources, sync_config_sources
+
     settings = state.config.sources
     now = utc_now()
     sync_config_sources(state.db, settings, now)

@@ -1,33 +1,50 @@
-"""A small local Discord: the REST routes and gateway events Parley's bot uses, recorded.
+"""A small local Discord that refuses what Discord refuses: the REST routes and gateway events
+Parley's bot uses, recorded, with Discord's documented limits always enforced (no lax mode).
 
 Point the real discord.py client at it with ``emulator.patch_discord(monkeypatch)`` (REST base and
 gateway URL), log in with any token, then drive it: ``await emulator.command(...)`` sends an
 INTERACTION_CREATE the way Discord does and waits for the bot's answer; ``emulator.messages``
-holds every message the bot posted. Faults are injected with ``emulator.fail(...)``.
+holds every message the bot posted; ``emulator.refusals`` every request Discord would have
+refused, with its status and JSON body. Faults are injected with ``emulator.fail(...)``; time is
+moved with a ``ManualClock`` passed as ``clock``.
 
 Only what Parley touches is modelled; unknown routes answer 404 and are recorded in
 ``emulator.unhandled`` so a test can see what is missing.
 
-Layout: this module holds the world (guilds, channels, roles), the gateway and the helpers that
-drive interactions; ``rest.py`` holds the REST route handlers; ``harness.py`` runs the real bot
-against it inside a test.
+Layout: this module holds the world (guilds, channels, roles, permissions); ``gateway.py`` the
+sharded gateway; ``interactions.py`` the helpers that act as a user; ``rest.py`` the REST routes;
+``validate.py`` Discord's limits on bodies; ``limits.py`` clocks, rate limits and the
+invalid-request count; ``harness.py`` runs the real bot against it inside a test.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import re
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
+from tests.discord_emulator.gateway import Gateway, Session
+from tests.discord_emulator.interactions import Interaction, Interactions
+from tests.discord_emulator.limits import InvalidRequests, RateLimits
 from tests.discord_emulator.rest import API, RestRoutes
 
 MANAGE_GUILD = 1 << 5
 ADMINISTRATOR = 1 << 3
+VIEW_CHANNEL = 1 << 10
+SEND_MESSAGES = 1 << 11
+EMBED_LINKS = 1 << 14
+READ_MESSAGE_HISTORY = 1 << 16
+MENTION_EVERYONE = 1 << 17
+ALL_PERMISSIONS = (1 << 51) - 1
+# What @everyone may do in a new server, and what the bot's invite grants its own role.
+EVERYONE_DEFAULT = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY
+BOT_DEFAULT = EVERYONE_DEFAULT
 
 
 @dataclass
@@ -42,40 +59,28 @@ class Fault:
     accept: bool = False  # serve the request, then answer with the error anyway (response lost)
 
 
-@dataclass
-class Interaction:
-    """One INTERACTION_CREATE sent to the bot, and everything the bot answered to it."""
-
-    id: str
-    token: str
-    payload: dict[str, Any]
-    responses: list[dict[str, Any]] = field(default_factory=list)  # callbacks, in order
-    followups: list[dict[str, Any]] = field(default_factory=list)  # webhook messages and edits
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
-
-    @property
-    def deferred(self) -> bool:
-        """True when the first answer was 'thinking…' (type 5)."""
-        return bool(self.responses) and self.responses[0]["type"] == 5
-
-    def visible(self) -> dict[str, Any] | None:
-        """The latest message content the user sees (callback message, followup or edit)."""
-        if self.followups:
-            return self.followups[-1]
-        for response in reversed(self.responses):
-            if response["type"] in (4, 7) and "message" in response:
-                return response["message"]
-        return None
-
-
-class Emulator(RestRoutes):
+class Emulator(Gateway, Interactions, RestRoutes):
     """Discord's REST API and gateway for one bot application, in memory."""
 
-    def __init__(self, *, heartbeat_ms: int = 45_000) -> None:
+    DM_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY
+
+    def __init__(
+        self,
+        *,
+        heartbeat_ms: int = 45_000,
+        clock: Callable[[], float] = time.monotonic,
+        nonce_window: float = 300.0,
+        shard_count: int = 1,
+        rate_limits: RateLimits | None = None,
+    ) -> None:
+        """``clock``: seconds, for Discord's deadlines (3 s, 15 min, the nonce window, the
+        10-minute invalid-request window); ``nonce_window``: how long a nonce is remembered
+        (Discord: "the past few minutes"); ``shard_count``: what GET /gateway/bot recommends,
+        and the fewest shards the gateway accepts."""
         self._ids = itertools.count(1_200_000_000_000_000_000)
         self.app_id = self.new_id()
         self.bot_user = {
-            "id": self.new_id(),
+            "id": str(self.new_id()),
             "username": "parley",
             "discriminator": "0",
             "global_name": "Parley",
@@ -83,24 +88,32 @@ class Emulator(RestRoutes):
             "bot": True,
         }
         self.heartbeat_ms = heartbeat_ms
+        self.clock = clock
+        self.nonce_window = nonce_window
+        self.shard_count = shard_count
+        self.rate_limits = rate_limits or RateLimits()
+        self.invalid = InvalidRequests()
         self.guilds: dict[int, dict[str, Any]] = {}
         self.channels: dict[int, dict[str, Any]] = {}  # every channel, guild or DM
         self.closed_dms: set[int] = set()  # users who refuse direct messages
+        self._dms: dict[int, dict[str, Any]] = {}  # user id: their DM channel with the bot
         self.messages: list[dict[str, Any]] = []
-        self._nonces: dict[tuple[int, str], dict[str, Any]] = {}
+        self._nonces: dict[tuple[int, str], tuple[float, dict[str, Any]]] = {}
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.interactions: dict[str, Interaction] = {}
+        self._by_token: dict[str, Interaction] = {}
         self.requests: list[tuple[str, str, int]] = []
+        self.refusals: list[tuple[str, str, int, dict[str, Any]]] = []  # method, path, status
         self.unhandled: list[tuple[str, str]] = []
         self.faults: list[Fault] = []
         self.identifies = 0
+        self.identified_shards: list[tuple[int, int]] = []
         self.resumes = 0
         self.heartbeats = 0
         self.connected = asyncio.Event()
-        self._events: list[dict[str, Any]] = []  # dispatched events, for RESUME replay
-        self._ws: web.WebSocketResponse | None = None
-        self._session_id = "session-1"
+        self.sessions: dict[str, Session] = {}
+        self._sockets: set[web.WebSocketResponse] = set()
         self._runner: web.AppRunner | None = None
         self._posted = asyncio.Condition()
         self.url = ""
@@ -123,8 +136,8 @@ class Emulator(RestRoutes):
 
     async def stop(self) -> None:
         """Close the gateway and the server."""
-        if self._ws is not None:
-            await self._ws.close()
+        for ws in list(self._sockets):
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -144,24 +157,56 @@ class Emulator(RestRoutes):
             discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(self.gateway_url)
         )
 
+    # ----- what Discord counted ----------------------------------------------------------------
+    def invalid_requests(self) -> int:
+        """401, 403 and counted 429 answers in the last 10 minutes (Discord bans at 10,000)."""
+        return self.invalid.in_window(self.clock())
+
+    def late_first_responses(self) -> list[Interaction]:
+        """Interactions whose first callback came after Discord's 3 s and was refused."""
+        return [
+            i
+            for i in self.interactions.values()
+            if any(status == 404 and body.get("code") == 10062 for _, status, body in i.refused)
+        ]
+
     # ----- world building --------------------------------------------------------------------
     def new_id(self) -> int:
         """A fresh snowflake."""
         return next(self._ids)
 
-    def add_guild(self, name: str = "Test guild", channels: tuple[str, ...] = ("news",)) -> int:
-        """A guild the bot is in, with text channels and a 'Readers' role; returns its id."""
-        guild_id = self.new_id()
-        everyone = self._role(guild_id, "@everyone")
-        readers = self._role(self.new_id(), "Readers")
+    def add_guild(
+        self,
+        name: str = "Test guild",
+        channels: tuple[str, ...] = ("news",),
+        *,
+        guild_id: int | None = None,
+    ) -> int:
+        """A guild the bot is in, with text channels, a mentionable 'Readers' role, a
+        'Quiet' role that is not mentionable (Discord's default for a new role), and the bot's
+        own role with the permissions its invite granted; returns the guild's id."""
+        guild_id = guild_id or self.new_id()
+        everyone = self._role(guild_id, "@everyone", EVERYONE_DEFAULT)
+        readers = self._role(self.new_id(), "Readers", mentionable=True)
+        quiet = self._role(self.new_id(), "Quiet")
+        own = {**self._role(self.new_id(), "Parley", BOT_DEFAULT), "managed": True}
         guild = {
             "id": str(guild_id),
             "name": name,
             "owner_id": str(self.new_id()),
-            "roles": [everyone, readers],
+            "roles": [everyone, readers, quiet, own],
             "channels": [],
-            "members": [],
-            "member_count": 1,
+            "members": [
+                {
+                    "user": self.bot_user,
+                    "roles": [own["id"]],
+                    "joined_at": "2024-01-01T00:00:00+00:00",
+                    "deaf": False,
+                    "mute": False,
+                    "flags": 0,
+                }
+            ],
+            "member_count": 2,
             "features": [],
             "emojis": [],
             "stickers": [],
@@ -188,16 +233,18 @@ class Emulator(RestRoutes):
         return guild_id
 
     @staticmethod
-    def _role(role_id: int, name: str) -> dict[str, Any]:
+    def _role(
+        role_id: int, name: str, permissions: int = 0, *, mentionable: bool = False
+    ) -> dict[str, Any]:
         return {
             "id": str(role_id),
             "name": name,
-            "permissions": "0",
+            "permissions": str(permissions),
             "position": 0,
             "color": 0,
             "hoist": False,
             "managed": False,
-            "mentionable": True,
+            "mentionable": mentionable,
             "flags": 0,
         }
 
@@ -214,6 +261,70 @@ class Emulator(RestRoutes):
             if role["name"] == name:
                 return int(role["id"])
         raise KeyError(name)
+
+    def role(self, guild_id: int, role_id: int) -> dict[str, Any] | None:
+        """A guild's role by id."""
+        return next((r for r in self.guilds[guild_id]["roles"] if r["id"] == str(role_id)), None)
+
+    def dm_channel(self, user_id: int) -> dict[str, Any]:
+        """The DM channel between the bot and a user (opened on first use, as Discord does)."""
+        if (known := self._dms.get(user_id)) is not None:
+            return known
+        channel_id = self.new_id()
+        channel = {
+            "id": str(channel_id),
+            "type": 1,
+            "recipients": [self.user(user_id)],
+            "recipient_id": str(user_id),
+            "last_message_id": None,
+        }
+        self.channels[channel_id] = channel
+        self._dms[user_id] = channel
+        return channel
+
+    async def set_overwrite(
+        self, channel_id: int, target_id: int, *, allow: int = 0, deny: int = 0, member: bool
+    ) -> None:
+        """Replace a channel's permission overwrite for a role or member (the bot's user id
+        for the bot) and tell the bot with CHANNEL_UPDATE, as Discord does."""
+        channel = self.channels[channel_id]
+        kept = [o for o in channel["permission_overwrites"] if o["id"] != str(target_id)]
+        kind = 1 if member else 0
+        overwrite = {"id": str(target_id), "type": kind, "allow": str(allow), "deny": str(deny)}
+        channel["permission_overwrites"] = [*kept, overwrite]
+        await self.dispatch("CHANNEL_UPDATE", channel, int(channel["guild_id"]))
+
+    async def forbid_posting(self, channel_id: int) -> None:
+        """The bot may see the channel but not send in it (Discord answers 403, 50013)."""
+        bot = int(self.bot_user["id"])
+        await self.set_overwrite(channel_id, bot, deny=SEND_MESSAGES, member=True)
+
+    def bot_permissions(self, channel_id: int) -> int:
+        """The bot's permissions in a channel, by Discord's documented algorithm: @everyone,
+        then the member's roles, then the channel's @everyone, role and member overwrites."""
+        channel = self.channels[channel_id]
+        if channel["type"] == 1:
+            return self.DM_PERMISSIONS
+        guild_id = int(channel["guild_id"])
+        guild = self.guilds[guild_id]
+        mine = {str(guild_id), *guild["members"][0]["roles"]}
+        base = 0
+        for role in guild["roles"]:
+            if role["id"] in mine:
+                base |= int(role["permissions"])
+        if base & ADMINISTRATOR:
+            return ALL_PERMISSIONS
+        overwrites = {o["id"]: o for o in channel["permission_overwrites"]}
+        if everyone := overwrites.get(str(guild_id)):
+            base = (base & ~int(everyone["deny"])) | int(everyone["allow"])
+        allow = deny = 0
+        for role_id in mine - {str(guild_id)}:
+            if overwrite := overwrites.get(role_id):
+                allow, deny = allow | int(overwrite["allow"]), deny | int(overwrite["deny"])
+        base = (base & ~deny) | allow
+        if member := overwrites.get(self.bot_user["id"]):
+            base = (base & ~int(member["deny"])) | int(member["allow"])
+        return base
 
     def fail(
         self,
@@ -257,239 +368,3 @@ class Emulator(RestRoutes):
     async def _notify(self) -> None:
         async with self._posted:
             self._posted.notify_all()
-
-    # ----- gateway ---------------------------------------------------------------------------
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a DISPATCH event (kept for RESUME replay even while the bot is disconnected)."""
-        payload = {"op": 0, "t": event, "s": len(self._events) + 1, "d": data}
-        self._events.append(payload)
-        if self._ws is not None and not self._ws.closed:
-            await self._ws.send_str(json.dumps(payload))
-
-    async def drop_connection(self) -> None:
-        """Close the gateway the way a network failure does (code 4000: the bot may resume)."""
-        self.connected.clear()
-        if self._ws is not None:
-            await self._ws.close(code=4000)
-
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse()
-        await ws.prepare(request)
-        self._ws = ws
-        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": self.heartbeat_ms}}))
-        async for message in ws:
-            if message.type is not WSMsgType.TEXT:
-                break
-            packet = json.loads(message.data)
-            op, data = packet["op"], packet.get("d")
-            if op == 1:
-                self.heartbeats += 1
-                await ws.send_str(json.dumps({"op": 11}))
-            elif op == 2:
-                self.identifies += 1
-                await self._ready()
-            elif op == 6:
-                self.resumes += 1
-                for event in self._events:
-                    if event["s"] > (data.get("seq") or 0):
-                        await ws.send_str(json.dumps(event))
-                await self.dispatch("RESUMED", {})
-                self.connected.set()
-        if self._ws is ws:
-            self._ws = None
-        return ws
-
-    async def _ready(self) -> None:
-        self._events.clear()
-        await self.dispatch(
-            "READY",
-            {
-                "v": 10,
-                "user": self.bot_user,
-                "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
-                "session_id": self._session_id,
-                "resume_gateway_url": self.gateway_url,
-                "application": {"id": str(self.app_id), "flags": 0},
-            },
-        )
-        for guild in self.guilds.values():
-            await self.dispatch("GUILD_CREATE", guild)
-        self.connected.set()
-
-    # ----- interactions ----------------------------------------------------------------------
-    def registered(self, name: str, guild_id: int | None = None) -> dict[str, Any]:
-        """The synced command called ``name`` (guild commands first), or KeyError."""
-        for command in (*self.guild_commands.get(guild_id or 0, []), *self.global_commands):
-            if command["name"] == name:
-                return command
-        raise KeyError(f"/{name} was never synced")
-
-    def _member(self, user_id: int, permissions: int, roles: tuple[int, ...]) -> dict[str, Any]:
-        return {
-            "user": {
-                "id": str(user_id),
-                "username": f"user{user_id % 10_000}",
-                "discriminator": "0",
-                "global_name": None,
-                "avatar": None,
-            },
-            "roles": [str(r) for r in roles],
-            "joined_at": "2024-01-01T00:00:00+00:00",
-            "deaf": False,
-            "mute": False,
-            "flags": 0,
-            "permissions": str(permissions),
-        }
-
-    def _options(
-        self, schema: list[dict[str, Any]], given: dict[str, Any], guild_id: int
-    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        """Typed option payloads plus resolved data, the way Discord builds them from a schema."""
-        by_name = {option["name"]: option for option in schema}
-        options, resolved = [], {}
-        for name, value in given.items():
-            if name not in by_name:
-                raise KeyError(f"option {name!r} is not in the synced schema")
-            kind = by_name[name]["type"]
-            focused = isinstance(value, Focused)
-            raw = value.text if focused else value
-            option: dict[str, Any] = {"name": name, "type": kind}
-            if kind == 7:  # channel
-                option["value"] = str(raw)
-                channel = self.channels[int(raw)]
-                resolved.setdefault("channels", {})[str(raw)] = {
-                    "id": channel["id"],
-                    "type": channel["type"],
-                    "name": channel["name"],
-                    "permissions": str(1 << 11),
-                }
-            elif kind == 8:  # role
-                option["value"] = str(raw)
-                role = next(r for r in self.guilds[guild_id]["roles"] if r["id"] == str(raw))
-                resolved.setdefault("roles", {})[str(raw)] = role
-            else:
-                option["value"] = raw
-            if focused:
-                option["focused"] = True
-            options.append(option)
-        return options, resolved
-
-    async def interact(
-        self,
-        command: str,
-        *,
-        guild_id: int,
-        user_id: int | None = None,
-        permissions: int = 0,
-        roles: tuple[int, ...] = (),
-        in_channel: str = "news",
-        **given: Any,
-    ) -> Interaction:
-        """Invoke ``/command`` (e.g. ``"parley setup"``) with ``given`` options; one option may be
-        ``Focused(text)`` to ask for autocomplete instead. Refuses what Discord would refuse."""
-        top, *path = command.split()
-        schema = self.registered(top, guild_id)
-        required = int(schema.get("default_member_permissions") or 0)
-        if required and not (permissions & (required | ADMINISTRATOR)):
-            raise PermissionError(f"Discord hides /{top} from members without {required}")
-        node, nested = schema, []
-        for part in path:
-            node = next(o for o in node["options"] if o["name"] == part)
-            nested.append(node)
-        options, resolved = self._options(node.get("options", []), given, guild_id)
-        for parent in reversed(nested):
-            options = [{"name": parent["name"], "type": parent["type"], "options": options}]
-        autocomplete = any(isinstance(v, Focused) for v in given.values())
-        data = {"id": schema["id"], "name": top, "type": 1, "options": options}
-        if resolved:
-            data["resolved"] = resolved
-        if schema.get("guild_id"):
-            data["guild_id"] = schema["guild_id"]
-        return await self._send_interaction(
-            4 if autocomplete else 2, data, guild_id, user_id, permissions, roles, in_channel
-        )
-
-    async def click(
-        self, message: dict[str, Any], label: str, *, guild_id: int, user_id: int | None = None
-    ) -> Interaction:
-        """Press the button labelled ``label`` on a message the bot sent."""
-        for row in message.get("components", []):
-            for button in row.get("components", []):
-                if button.get("label") == label:
-                    if button.get("disabled"):
-                        raise ValueError(f"button {label!r} is disabled")
-                    data = {"custom_id": button["custom_id"], "component_type": 2}
-                    full = {**self._message_shell(message), **message}
-                    return await self._send_interaction(
-                        3, data, guild_id, user_id, 0, (), "news", message=full
-                    )
-        raise KeyError(f"no button {label!r}")
-
-    async def _send_interaction(
-        self,
-        kind: int,
-        data: dict[str, Any],
-        guild_id: int,
-        user_id: int | None,
-        permissions: int,
-        roles: tuple[int, ...],
-        channel: str,
-        message: dict[str, Any] | None = None,
-    ) -> Interaction:
-        interaction_id = str(self.new_id())
-        token = f"token-{interaction_id}"
-        channel_id = self.channel_id(guild_id, channel)
-        payload = {
-            "id": interaction_id,
-            "application_id": str(self.app_id),
-            "type": kind,
-            "data": data,
-            "guild_id": str(guild_id),
-            "channel_id": str(channel_id),
-            "channel": {"id": str(channel_id), "type": 0, "guild_id": str(guild_id)},
-            "member": self._member(user_id or self.new_id(), permissions, roles),
-            "token": token,
-            "version": 1,
-            "app_permissions": str((1 << 41) - 1),
-            "locale": "en-US",
-            "guild_locale": "en-US",
-            "entitlements": [],
-            "authorizing_integration_owners": {},
-            "context": 0,
-            "attachment_size_limit": 8 * 1024 * 1024,
-        }
-        if message is not None:
-            payload["message"] = message
-        interaction = Interaction(interaction_id, token, payload)
-        self.interactions[interaction_id] = interaction
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return interaction
-
-    async def answer(self, interaction: Interaction, timeout: float = 10) -> dict[str, Any]:
-        """Wait for the bot's final visible reply: the callback, or the followup after a defer."""
-
-        async def settled() -> dict[str, Any]:
-            while True:
-                if interaction.responses:
-                    first = interaction.responses[0]["type"]
-                    if first == 8:
-                        return interaction.responses[0]["data"]
-                    if first != 5 or interaction.followups:
-                        visible = interaction.visible()
-                        if visible is not None:
-                            return visible
-                interaction.changed.clear()
-                await interaction.changed.wait()
-
-        return await asyncio.wait_for(settled(), timeout)
-
-    async def command(self, command: str, **kwargs: Any) -> dict[str, Any]:
-        """``interact`` then ``answer``: the reply the user sees."""
-        return await self.answer(await self.interact(command, **kwargs))
-
-
-@dataclass(frozen=True)
-class Focused:
-    """An option value the user is still typing: asks the bot for autocomplete choices."""
-
-    text: str

@@ -8,6 +8,7 @@ import hashlib
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
@@ -19,6 +20,7 @@ from digest.config import BotSettings, Config, DatabaseSettings, SourceSettings
 from digest.models import Article
 from digest.timeutil import utc_now
 from tests.discord_emulator.emulator import Emulator
+from tests.discord_emulator.limits import ManualClock
 
 FAST = Tuning(
     guild_ready_timeout=0.05,
@@ -107,13 +109,17 @@ async def wait_until(predicate: Callable[[], bool], timeout: float = 10) -> None
 
 @contextlib.asynccontextmanager
 async def newsroom(
-    monkeypatch: pytest.MonkeyPatch, channels: tuple[str, ...] = ("news",)
+    monkeypatch: pytest.MonkeyPatch, channels: tuple[str, ...] = ("news",), **settings: Any
 ) -> AsyncIterator[Emulator]:
     """A running emulator that discord.py talks to, with one guild, "Newsroom".
 
     Sets ``emu.guild``, ``emu.news`` (its news channel) and ``emu.readers`` (its Readers role).
+    Discord's deadlines run on ``emu.clock``, a ``ManualClock`` unless ``clock=`` is given:
+    a test moves it (``emu.clock.advance(4)``) to pass a deadline, so no test depends on the
+    machine's speed. ``settings`` go to ``Emulator`` (``nonce_window``, ``shard_count``...).
     """
-    emu = await Emulator().start()
+    settings.setdefault("clock", ManualClock())
+    emu = await Emulator(**settings).start()
     emu.patch_discord(monkeypatch)
     emu.guild = emu.add_guild("Newsroom", channels=channels)
     emu.news = emu.channel_id(emu.guild, "news")

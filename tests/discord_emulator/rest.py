@@ -1,22 +1,50 @@
-"""The emulator's REST side: the Discord HTTP routes Parley's bot calls, recorded as they come.
+"""The emulator's REST side: the Discord HTTP routes Parley's bot calls, checked and recorded.
+
+Every answer is Discord's (discord-api-docs, topics/opcodes-and-status-codes.mdx): 400 with
+50035 and the ``errors`` tree for a body over a limit (validate.py), 50006 for an empty message,
+404 10062 for an interaction answered after 3 s, 401 50027 for its token after 15 minutes, 403
+50013 where the bot may not post, 403 50007 for a user who closed DMs, 429 from the rate-limit
+buckets (limits.py). Each refused request is kept in ``emulator.refusals``.
 
 A mixin of ``Emulator`` (emulator.py), which holds the state these handlers read and write.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import re
+import math
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from tests.discord_emulator import mentions, validate
+
 if TYPE_CHECKING:
-    from tests.discord_emulator.emulator import Interaction
+    from tests.discord_emulator.interactions import Interaction
 
 API = "/api/v10"
 EPHEMERAL = 1 << 6
+VIEW_CHANNEL, SEND_MESSAGES, READ_MESSAGE_HISTORY = 1 << 10, 1 << 11, 1 << 16
+FIRST_RESPONSE_SECONDS = 3.0
+TOKEN_SECONDS = 15 * 60.0
+# Which callback types answer which interaction types (receiving-and-responding.mdx).
+CALLBACKS = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}
+
+
+class Refused(Exception):  # noqa: N818 - it is Discord's answer, not a failure of ours
+    """Discord's error answer; raised by a handler, turned into a response by the middleware."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(status, body)
+        self.status, self.body = status, body
+
+
+def refuse(status: int, code: int, message: str) -> Refused:
+    """A JSON error answer: ``{"message": ..., "code": ...}``."""
+    return Refused(status, {"message": message, "code": code})
 
 
 def jsonify(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -33,12 +61,16 @@ class RestRoutes:
 
     def _routes(self) -> list[tuple[str, str, Any]]:
         return [
+            ("GET", "/gateway", self._get_gateway),
+            ("GET", "/gateway/bot", self._get_gateway_bot),
             ("GET", "/users/@me", self._get_me),
             ("GET", "/oauth2/applications/@me", self._get_application),
             ("PUT", "/applications/{app}/commands", self._put_global_commands),
             ("GET", "/applications/{app}/commands", self._get_global_commands),
             ("PUT", "/applications/{app}/guilds/{guild}/commands", self._put_guild_commands),
+            ("GET", "/applications/{app}/guilds/{guild}/commands", self._get_guild_commands),
             ("POST", "/channels/{channel}/messages", self._post_message),
+            ("GET", "/channels/{channel}/messages", self._get_messages),
             ("GET", "/channels/{channel}", self._get_channel),
             ("POST", "/users/@me/channels", self._open_dm),
             ("POST", "/interactions/{id}/{token}/callback", self._callback),
@@ -50,34 +82,62 @@ class RestRoutes:
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         path = request.path.removeprefix(API)
+        now = self.clock()
+        if self.invalid.banned(now):  # Cloudflare's ban: not even JSON
+            self.requests.append((request.method, path, 429))
+            return web.Response(status=429, text="error code: 1015", content_type="text/plain")
         for fault in self.faults:
             if fault.times > 0 and fault.method == request.method and fault.path.search(path):
                 fault.times -= 1
-                if fault.accept:
-                    await handler(request)
-                self.requests.append((request.method, path, fault.status))
+                if fault.accept:  # served, then the answer is lost: only the fault is recorded
+                    with contextlib.suppress(Refused):
+                        await handler(request)
                 if fault.status == 429:
                     body = {
                         "message": "You are being rate limited.",
                         "retry_after": fault.retry_after,
+                        "global": False,
                     }
-                    body["global"] = False
-                    return jsonify(body, 429, {"Via": "1.1 google", "Retry-After": "1"})
-                return jsonify({"message": "injected failure", "code": 0}, fault.status)
-        response = await handler(request)
+                    headers = {"Retry-After": str(math.ceil(fault.retry_after))}
+                    return self._answer(request, path, body, 429, headers)
+                body = {"message": "injected failure", "code": 0}
+                return self._answer(request, path, body, fault.status, {})
+        headers, limited = self.rate_limits.take(request.method, path)
+        if limited is not None:
+            return self._answer(request, path, limited, 429, headers)
+        response = await self._serve(request, handler, path)
+        response.headers.update(headers)
+        response.headers["Via"] = "1.1 google"  # Discord's edge; discord.py reads a 429
+        return response  # without it as Cloudflare's ban
+
+    async def _serve(self, request: web.Request, handler: Any, path: str) -> web.StreamResponse:
+        try:
+            response = await handler(request)
+        except Refused as refused:
+            return self._answer(request, path, refused.body, refused.status, {})
         self.requests.append((request.method, path, response.status))
-        if path.startswith(("/channels/", "/users/@me/channels")):
-            # Discord's bucket headers: without them discord.py sends one request per route at
-            # a time (its default limit is 1). Generous values: the emulator never throttles.
-            response.headers.update(
-                {
-                    "X-RateLimit-Limit": "50",
-                    "X-RateLimit-Remaining": "49",
-                    "X-RateLimit-Reset-After": "1.0",
-                    "X-RateLimit-Bucket": re.sub(r"\d+", "id", path),
-                }
-            )
         return response
+
+    def _answer(
+        self,
+        request: web.Request,
+        path: str,
+        body: dict[str, Any],
+        status: int,
+        headers: dict[str, str],
+    ) -> web.Response:
+        """An error answer, recorded and counted as Discord counts invalid requests."""
+        self.requests.append((request.method, path, status))
+        self.refusals.append((request.method, path, status, body))
+        shared = headers.get("X-RateLimit-Scope") == "shared"
+        self.invalid.record(status, self.clock(), shared=shared)
+        return jsonify(body, status, {**headers, "Via": "1.1 google"})
+
+    async def _body(self, request: web.Request) -> Any:
+        try:
+            return await request.json()
+        except ValueError:
+            raise refuse(400, 50109, "The request body contains invalid JSON.") from None
 
     async def _unknown(self, request: web.Request) -> web.Response:
         self.unhandled.append((request.method, request.path))
@@ -101,14 +161,23 @@ class RestRoutes:
             }
         )
 
-    def _store_commands(self, body: list[dict[str, Any]], guild_id: int | None) -> list[dict]:
+    # ----- the command sync --------------------------------------------------------------------
+    def _store_commands(
+        self, body: Any, guild_id: int | None, before: list[dict[str, Any]]
+    ) -> list[dict]:
+        errors = validate.Errors()
+        validate.check_commands(body, errors, guild=guild_id is not None)
+        if errors:
+            raise Refused(400, errors.body())
+        ids = {(c.get("type", 1), c["name"]): c["id"] for c in before}  # Discord keeps ids
         stored = []
         for command in body:
+            key = (command.get("type", 1), command["name"])
             command = {
                 **command,
-                "id": str(self.new_id()),
+                "id": ids.get(key) or str(self.new_id()),
                 "application_id": str(self.app_id),
-                "version": "1",
+                "version": str(self.new_id()),
             }
             if command.get("default_member_permissions") is not None:  # Discord stores a string
                 command["default_member_permissions"] = str(command["default_member_permissions"])
@@ -118,39 +187,52 @@ class RestRoutes:
         return stored
 
     async def _put_global_commands(self, request: web.Request) -> web.Response:
-        self.global_commands = self._store_commands(await request.json(), None)
+        body = await self._body(request)
+        self.global_commands = self._store_commands(body, None, self.global_commands)
         return jsonify(self.global_commands)
 
     async def _get_global_commands(self, request: web.Request) -> web.Response:
         return jsonify(self.global_commands)
 
-    async def _put_guild_commands(self, request: web.Request) -> web.Response:
+    def _guild(self, request: web.Request) -> int:
         guild_id = int(request.match_info["guild"])
-        self.guild_commands[guild_id] = self._store_commands(await request.json(), guild_id)
+        if guild_id not in self.guilds:
+            raise refuse(403, 50001, "Missing Access")
+        return guild_id
+
+    async def _put_guild_commands(self, request: web.Request) -> web.Response:
+        guild_id = self._guild(request)
+        body = await self._body(request)
+        before = self.guild_commands.get(guild_id, [])
+        self.guild_commands[guild_id] = self._store_commands(body, guild_id, before)
         return jsonify(self.guild_commands[guild_id])
 
-    async def _get_channel(self, request: web.Request) -> web.Response:
-        channel = self.channels.get(int(request.match_info["channel"]))
+    async def _get_guild_commands(self, request: web.Request) -> web.Response:
+        return jsonify(self.guild_commands.get(self._guild(request), []))
+
+    # ----- channels and messages ---------------------------------------------------------------
+    def _channel(self, request: web.Request, needs: int) -> tuple[int, dict[str, Any]]:
+        channel_id = int(request.match_info["channel"])
+        channel = self.channels.get(channel_id)
         if channel is None:
-            return jsonify({"message": "Unknown Channel", "code": 10003}, 404)
-        return jsonify(channel)
+            raise refuse(404, 10003, "Unknown Channel")
+        allowed = self.bot_permissions(channel_id)
+        if not allowed & VIEW_CHANNEL:
+            raise refuse(403, 50001, "Missing Access")
+        if needs & ~allowed:
+            raise refuse(403, 50013, "Missing Permissions")
+        return channel_id, channel
+
+    async def _get_channel(self, request: web.Request) -> web.Response:
+        return jsonify(self._channel(request, 0)[1])
 
     async def _open_dm(self, request: web.Request) -> web.Response:
-        recipient = str((await request.json())["recipient_id"])
-        for channel in self.channels.values():
-            if channel.get("recipient_id") == recipient:
-                return jsonify(channel)
-        channel_id = self.new_id()
-        user = {"id": recipient, "username": "member", "discriminator": "0", "avatar": None}
-        channel = {
-            "id": str(channel_id),
-            "type": 1,
-            "recipients": [user],
-            "recipient_id": recipient,
-            "last_message_id": None,
-        }
-        self.channels[channel_id] = channel
-        return jsonify(channel)
+        recipient = (await self._body(request)).get("recipient_id")
+        if recipient is None:
+            errors = validate.Errors()
+            errors.required(("recipient_id",), None)
+            raise Refused(400, errors.body())
+        return jsonify(self.dm_channel(int(recipient)))
 
     def _message_shell(self, body: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -171,79 +253,175 @@ class RestRoutes:
             "edited_timestamp": None,
         }
 
+    def _checked(self, body: Any, *, partial: bool = False) -> dict[str, Any]:
+        """A message body Discord accepts, or its refusal."""
+        if not isinstance(body, dict):
+            raise refuse(400, 50109, "The request body contains invalid JSON.")
+        errors = validate.Errors()
+        validate.check_message(body, errors)
+        if errors:
+            raise Refused(400, errors.body())
+        if not partial and validate.is_empty(body):
+            raise refuse(400, 50006, "Cannot send an empty message")
+        return body
+
+    def _with_mentions(
+        self, message: dict[str, Any], body: dict[str, Any], channel_id: int, webhook: bool
+    ) -> dict[str, Any]:
+        channel = self.channels[channel_id]
+        roles = self.guilds[int(channel["guild_id"])]["roles"] if channel.get("guild_id") else []
+        pings = mentions.resolve(
+            message.get("content") or "",
+            body.get("allowed_mentions"),
+            webhook=webhook,
+            roles=roles,
+            permissions=self.bot_permissions(channel_id),
+        )
+        return {**message, **pings}
+
     async def _post_message(self, request: web.Request) -> web.Response:
-        channel_id = int(request.match_info["channel"])
-        channel = self.channels.get(channel_id)
-        if channel is None:
-            return jsonify({"message": "Unknown Channel", "code": 10003}, 404)
+        channel_id, channel = self._channel(request, SEND_MESSAGES)
         if channel["type"] == 1 and int(channel["recipient_id"]) in self.closed_dms:
-            body = {"message": "Cannot send messages to this user", "code": 50007}
-            return jsonify(body, 403)
-        body = await request.json()
+            raise refuse(403, 50007, "Cannot send messages to this user")
+        body = self._checked(await self._body(request))
         nonce = body.get("nonce")
-        if nonce and body.get("enforce_nonce") and (channel_id, nonce) in self._nonces:
-            return jsonify(self._nonces[channel_id, nonce])  # the original; nothing new
+        now = self.clock()
+        if nonce and body.get("enforce_nonce"):
+            seen = self._nonces.get((channel_id, str(nonce)))
+            if seen is not None and now - seen[0] <= self.nonce_window:
+                return jsonify(seen[1])  # the original; nothing new
         message = {
             **self._message_shell(body),
             "channel_id": str(channel_id),
             "nonce": nonce,
             "allowed_mentions": body.get("allowed_mentions"),
         }
+        message = self._with_mentions(message, body, channel_id, webhook=False)
         if channel.get("guild_id"):
             message["guild_id"] = channel["guild_id"]
         self.messages.append(message)
         if nonce:
-            self._nonces[channel_id, nonce] = message
+            self._nonces[channel_id, str(nonce)] = (now, message)
         await self._notify()
         return jsonify(message)
 
+    async def _get_messages(self, request: web.Request) -> web.Response:
+        channel_id, _ = self._channel(request, READ_MESSAGE_HISTORY)
+        query = request.query
+        limit = int(query.get("limit", 50))
+        if not 1 <= limit <= 100:
+            errors = validate.Errors()
+            errors.add(("limit",), "NUMBER_TYPE_MAX", "Must be between 1 and 100.")
+            raise Refused(400, errors.body())
+        found = self.messages_in(channel_id)  # oldest first
+        if "before" in query:
+            found = [m for m in found if int(m["id"]) < int(query["before"])]
+        if "after" in query:
+            found = [m for m in found if int(m["id"]) > int(query["after"])][:limit]
+        return jsonify(list(reversed(found[-limit:])))  # Discord: newest first
+
+    # ----- interactions ------------------------------------------------------------------------
+    def _refused(self, interaction: Interaction, route: str, error: Refused) -> Refused:
+        interaction.refused.append((route, error.status, error.body))
+        interaction.changed.set()
+        return error
+
     async def _callback(self, request: web.Request) -> web.Response:
-        interaction = self.interactions[request.match_info["id"]]
+        interaction = self.interactions.get(request.match_info["id"])
+        if interaction is None:
+            raise refuse(404, 10062, "Unknown interaction")
         if interaction.token != request.match_info["token"]:
-            return jsonify({"message": "Invalid Webhook Token", "code": 50027}, 401)
+            raise refuse(401, 50027, "Invalid Webhook Token")
+        if interaction.first_latency is None:
+            interaction.first_latency = _since(interaction.created_real)
+        try:
+            return await self._accept_callback(request, interaction)
+        except Refused as error:
+            raise self._refused(interaction, "callback", error) from None
+
+    async def _accept_callback(
+        self, request: web.Request, interaction: Interaction
+    ) -> web.Response:
         if interaction.responses:
-            body = {"message": "Interaction has already been acknowledged.", "code": 40060}
-            return jsonify(body, 400)
-        body = await request.json()
+            raise refuse(400, 40060, "Interaction has already been acknowledged.")
+        late = self.clock() - interaction.created > FIRST_RESPONSE_SECONDS
+        if late or interaction.expired:
+            interaction.expired = True  # Discord invalidates the token after 3 s unanswered
+            raise refuse(404, 10062, "Unknown interaction")
+        body = await self._body(request)
+        kind = body.get("type") if isinstance(body, dict) else None
+        if kind not in CALLBACKS[interaction.payload["type"]]:
+            errors = validate.Errors()
+            allowed = sorted(CALLBACKS[interaction.payload["type"]])
+            errors.add(("type",), "BASE_TYPE_CHOICES", f"Value must be one of {allowed}.")
+            raise Refused(400, errors.body())
         data = body.get("data") or {}
+        if kind == 8:
+            errors = validate.Errors()
+            validate.check_autocomplete(data, errors)
+            if errors:
+                raise Refused(400, errors.body())
+        elif kind in (4, 7):
+            self._checked(data, partial=kind == 7)
         result: dict[str, Any] = {
             "interaction": {
                 "id": interaction.id,
                 "type": interaction.payload["type"],
-                "response_message_loading": body["type"] == 5,
+                "response_message_loading": kind == 5,
                 "response_message_ephemeral": bool(data.get("flags", 0) & EPHEMERAL),
             }
         }
-        if body["type"] in (4, 5, 7):
-            message = interaction.payload.get("message") if body["type"] == 7 else None
+        if kind in (4, 5, 7):
+            message = interaction.payload.get("message") if kind == 7 else None
             message = {
                 **(message or self._message_shell(data)),
                 **{k: v for k, v in data.items() if k in ("content", "embeds", "components")},
                 "channel_id": interaction.payload["channel_id"],
             }
             result["interaction"]["response_message_id"] = message["id"]
-            result["resource"] = {"type": body["type"], "message": message}
-            if body["type"] != 5:
+            result["resource"] = {"type": kind, "message": message}
+            if kind != 5:
+                message = self._with_mentions(
+                    message, data, int(interaction.payload["channel_id"]), webhook=True
+                )
                 body = {**body, "message": {**message, "flags": data.get("flags", 0)}}
         interaction.responses.append(body)
         interaction.changed.set()
         return jsonify(result)
 
-    def _interaction_by_token(self, token: str) -> Interaction:
-        return next(i for i in self.interactions.values() if i.token == token)
+    def _interaction_by_token(self, request: web.Request) -> Interaction:
+        """The interaction behind a webhook token, if Discord would still accept the token."""
+        interaction = self._by_token.get(request.match_info["token"])
+        if interaction is None or interaction.expired or not interaction.responses:
+            raise refuse(404, 10015, "Unknown Webhook")  # never acknowledged: no webhook yet
+        if self.clock() - interaction.created > TOKEN_SECONDS:
+            raise self._refused(interaction, "webhook", refuse(401, 50027, "Invalid Webhook Token"))
+        return interaction
 
     async def _followup(self, request: web.Request) -> web.Response:
-        interaction = self._interaction_by_token(request.match_info["token"])
-        body = await request.json()
-        message = {**self._message_shell(body), "channel_id": interaction.payload["channel_id"]}
+        interaction = self._interaction_by_token(request)
+        try:
+            body = self._checked(await self._body(request))
+        except Refused as error:
+            raise self._refused(interaction, "followup", error) from None
+        channel_id = int(interaction.payload["channel_id"])
+        message = {**self._message_shell(body), "channel_id": str(channel_id)}
+        message = self._with_mentions(message, body, channel_id, webhook=True)
         interaction.followups.append(message)
         interaction.changed.set()
         return jsonify(message)
 
     async def _edit_followup(self, request: web.Request) -> web.Response:
-        interaction = self._interaction_by_token(request.match_info["token"])
-        body = await request.json()
-        message = {**self._message_shell(body), "channel_id": interaction.payload["channel_id"]}
+        interaction = self._interaction_by_token(request)
+        try:
+            body = self._checked(await self._body(request), partial=True)
+        except Refused as error:
+            raise self._refused(interaction, "edit", error) from None
+        previous = interaction.visible() or {}
+        channel_id = int(interaction.payload["channel_id"])
+        merged = {**previous, **{k: v for k, v in body.items() if v is not None}}
+        message = {**self._message_shell(merged), "channel_id": str(channel_id)}
+        message = self._with_mentions(message, body, channel_id, webhook=True)
         if request.match_info["message"] != "@original":
             message["id"] = request.match_info["message"]
         interaction.followups.append(message)
@@ -251,8 +429,12 @@ class RestRoutes:
         return jsonify(message)
 
     async def _get_followup(self, request: web.Request) -> web.Response:
-        interaction = self._interaction_by_token(request.match_info["token"])
+        interaction = self._interaction_by_token(request)
         visible = interaction.visible() or {}
         return jsonify(
             {**self._message_shell(visible), "channel_id": interaction.payload["channel_id"]}
         )
+
+
+def _since(began: float) -> float:
+    return time.perf_counter() - began

@@ -1,0 +1,93 @@
+"""Which earlier sentences a sentence needs beside it to make sense in a summary.
+
+A summary is read without the article around it, so a sentence is picked only together with
+what it points back to (digest.ranking.select), or not at all:
+- one opening with a pronoun or connective ("He said…", "But…", digest.standalone) needs the
+  sentence before it;
+- a quotation with no speaker of its own ('"We will not give in."') needs the sentence before
+  it, which names the speaker or leads in to the quote;
+- a bare surname ("Wang said") needs the sentence that introduced the person in full ("Chinese
+  Foreign Minister Wang Yi"), unless it names them in full itself.
+All rules are about English news prose in general, none about a particular text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["needs"]
+
+# A person's full name: two or three capitalised words (Jean-Luc, O'Brien, McDonald), maybe
+# with a particle ("Ursula von der Leyen").
+_NAME = re.compile(
+    r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?"
+    r"(?:\s(?:(?:von|van|de|der|den|da|di|le|la|bin|al)\s){0,2}[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){1,2}\b"
+)
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?\b")
+# Speech verbs: a quote with one of these outside its quotation marks carries its speaker.
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|added|adds|asked|asks|explained|insisted|warned|wrote|"
+    r"stated|according\sto|argued|claimed|noted|declared|replied|announced)\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+# Capitalised words that open or fill sentences without being a person: calendar words and
+# forms of address (general knowledge of English); a word in this set never needs an intro.
+_NOT_A_NAME = frozenset(
+    {
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December", "The", "This", "That", "These", "Those", "He", "She",
+        "They", "We", "It", "I", "You", "His", "Her", "Their", "Our", "But", "And", "Or", "So",
+        "Yet", "If", "When", "While", "After", "Before", "Mr", "Mrs", "Ms", "Dr", "Sir", "Dame",
+        "Lord", "Lady", "President", "Minister", "Prime", "Secretary", "Senator", "Governor",
+        "General", "Chief", "Officials", "Police", "North", "South", "East", "West", "New",
+        "Old", "United", "National", "International",
+    }
+)  # fmt: skip
+
+
+def needs(sentences: Sequence[str], opens_back: Sequence[bool]) -> list[tuple[int, ...]]:
+    """For each sentence, the indices of earlier sentences it needs (ascending, maybe none).
+
+    ``opens_back[i]`` says whether sentence i opens with a pronoun or connective (and has a
+    sentence before it in its own article); callers pass digest.standalone's reading.
+    """
+    introduced: dict[str, int] = {}  # a name's word -> sentence where the full name first came
+    out: list[tuple[int, ...]] = []
+    for i, sentence in enumerate(sentences):
+        wanted: set[int] = set()
+        if i > 0 and (opens_back[i] or _bare_quote(sentence)):
+            wanted.add(i - 1)
+        words = _CAPITALISED.findall(sentence)
+        if len(words) > 1:  # only a sentence with two capitalised words can hold a full name
+            full_words: set[str] = set()
+            for match in _NAME.finditer(sentence):
+                name = [w for w in match.group().split() if w[:1].isupper()]
+                full_words.update(name)
+                for word in (name[0], name[-1]):
+                    if word not in _NOT_A_NAME:
+                        introduced.setdefault(word, i)
+        else:
+            full_words = set()
+        if introduced:
+            for word in words:
+                first = introduced.get(word)
+                if first is not None and first < i and word not in full_words:
+                    wanted.add(first)
+        out.append(tuple(sorted(wanted)))
+    return out
+
+
+def _bare_quote(sentence: str) -> bool:
+    """A quotation standing alone: quote marks around nearly all of it, no speaker outside."""
+    if not sentence.startswith(('"', "“")):
+        return False
+    text = sentence.strip()
+    if not text.startswith(('"', "“")):
+        return False
+    outside = _QUOTED.sub(" ", text)
+    if len(outside.split()) > 3:
+        return False
+    return _SPEECH.search(outside) is None

@@ -1,0 +1,111 @@
+"""Sentence pieces that belong together, re-joined after the splitter; datelines kept out of sight.
+
+syntok cuts at every terminal and before an opening bracket, which splits things a reader
+takes as one sentence:
+- a wire dateline from its story: "TOKYO (Reuters)" | "- Japan's economy shrank.";
+- a quotation of several sentences: '"We will win.' | 'We must fight," she said.';
+- a quotation from its bare attribution: '"We must act now."' | 'Smith said.'
+Pieces are re-joined as the slice of the paragraph they came from, so sentences stay verbatim.
+A dateline stays with its sentence (it is part of the article) but :func:`shown` leaves it out
+of a summary, where "TOKYO (Reuters) -" or a stray leading dash reads as noise.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["rejoin", "shown"]
+
+_DASH = r"(?:--|[-\u2013\u2014])"
+# "TOKYO (Reuters)", "London (CNN)", "(CNN)", "WASHINGTON, May 3 (AP)": up to four words, the
+# first capitalised, then an agency or outlet in brackets.
+_DATELINE = re.compile(
+    r"^(?:[A-Z][\w.'’-]*(?:[ ,]+[\w.'’-]+){0,4}\s*)?\([A-Z][^()]{0,30}\)\s*" + _DASH + r"?$"
+)
+_STARTS_WITH_DASH = re.compile(r"^" + _DASH + r"\s")
+# What a summary leaves out at a sentence's start: the dateline with its dash, a capitals-only
+# dateline with a dash ("WASHINGTON —"), or a stray dash.
+_SHOWN_DATELINE = re.compile(
+    r"^(?:(?:[A-Z][\w.'’-]*(?:[ ,]+[\w.'’-]+){0,4}\s*)?\([A-Z][^()]{0,30}\)\s*(?:"
+    + _DASH
+    + r"\s*)?(?=[\"“‘'A-Z0-9])"
+    r"|[A-Z][A-Z.'’ ,-]{1,40}[A-Z.]\s+" + _DASH + r"\s+"
+    r"|" + _DASH + r"\s+)"
+)
+# A bare attribution: "Smith said.", "the minister added.", "said Mr. Smith." (a few words).
+_SPEECH = r"(?:said|says|added|adds|told\s+\w+(?:\s+\w+)?|explained|insisted|warned|wrote|stated)"
+_ATTRIBUTION = re.compile(
+    rf"^(?:(?:[\w.'’-]+\s+){{1,4}}{_SPEECH}|{_SPEECH}(?:\s+[\w.'’-]+){{1,5}})[.!]?$",
+    re.IGNORECASE,
+)
+_CLOSES_QUOTE = re.compile(r"[\"”][)\]]?$")
+# Every join involves a double quote mark or a dateline's closing bracket: none, nothing to do.
+_JOINS_NEED = re.compile('["\u201c\u201d)]')
+_MAX_QUOTE_PIECES = 4  # a quotation re-joined from more pieces is more likely a stray mark
+_MAX_JOINED_CHARS = 600
+
+
+def rejoin(paragraph: str, pieces: list[str]) -> list[str]:
+    """``pieces`` (verbatim, in order, from ``paragraph``), those that belong together joined."""
+    if len(pieces) < 2 or not _JOINS_NEED.search(paragraph):
+        return pieces
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for piece in pieces:
+        start = paragraph.find(piece, position)
+        if start < 0:  # not a slice of this paragraph: leave everything as it is
+            return pieces
+        spans.append((start, start + len(piece)))
+        position = start + len(piece)
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        text = paragraph[start:end]
+        j = i
+        if _DATELINE.match(text) and i + 1 < len(spans):
+            following = paragraph[spans[i + 1][0] : spans[i + 1][1]]
+            if _STARTS_WITH_DASH.match(following) or text.endswith(("-", "\u2013", "\u2014")):
+                j = i + 1
+                end = spans[j][1]
+                text = paragraph[start:end]
+        if _open_quote(text):
+            k = j
+            while k + 1 < len(spans) and k - j < _MAX_QUOTE_PIECES - 1:
+                k += 1
+                if spans[k][1] - start > _MAX_JOINED_CHARS:
+                    break
+                if not _open_quote(paragraph[start : spans[k][1]]):
+                    j, end = k, spans[k][1]
+                    break
+            text = paragraph[start:end]
+        if (
+            j + 1 < len(spans)
+            and _CLOSES_QUOTE.search(text)
+            and _ATTRIBUTION.match(paragraph[spans[j + 1][0] : spans[j + 1][1]])
+        ):
+            j += 1
+            end = spans[j][1]
+        out.append((start, end))
+        i = j + 1
+    return [paragraph[start:end] for start, end in out]
+
+
+def _open_quote(text: str) -> bool:
+    """Whether a quotation opened in ``text`` is left open at its end.
+
+    Curly quotes count opening against closing; straight ones by parity. A lone inch mark
+    (6'2") then looks open, but never finds its close, so nothing is joined for it.
+    """
+    curly = text.count("\u201c") - text.count("\u201d")
+    if curly:
+        return curly > 0
+    return text.count('"') % 2 == 1
+
+
+def shown(sentence: str) -> str:
+    """The sentence as a summary shows it: without a leading dateline or stray dash."""
+    match = _SHOWN_DATELINE.match(sentence)
+    if match and match.end() < len(sentence):
+        return sentence[match.end() :]
+    return sentence
