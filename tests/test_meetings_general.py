@@ -273,3 +273,14 @@ def test_commitments_made_at_a_place_put_the_parties_together():
     # with no place, a commitment made puts nobody together
     unplaced = "Chile wants Norway to keep a commitment made last year to cut fishing subsidies."
     assert meetings(unplaced) == []
+
+
+def test_an_unnamed_envoy_sent_by_a_country_is_that_country_s_visit():
+    found = meetings(
+        "Kenyan Foreign Minister Amos Kiptoo noted that Chile, Peru's closest partner, had sent "
+        "a special envoy to Lima, saying Kenya was watching closely."
+    )
+    assert [(m["kind"], m["sides"], m["participants"]) for m in found] == [
+        ("visit", ["Chile", "Peru"], [])
+    ]
+    assert found[0]["location"] == {"city": "Lima", "country": "Peru"}

@@ -37,7 +37,9 @@ TRIGGER = re.compile(
     r"visit|visits|visited|visiting|trip|stops? in|conference with|mission to|"
     r"went to|travell?ed to|(?:will|to) see|session|gather|shak(?:e|es|ing) hands|shook hands|"
     # the noun "call" with its date or owner: "the July 25 call", "Kiptoo's Friday call"
-    rf"{_CALL_NOUN}|{_COMMITMENTS_MADE})\b",
+    rf"{_CALL_NOUN}|{_COMMITMENTS_MADE}|"
+    r"(?:sent|sends|send|dispatched|dispatches) (?:a|an|its|their) (?:[\w-]+ ){0,2}?"
+    r"(?:envoy|envoys|delegation|emissary) to)\b",
     re.IGNORECASE,
 )
 # Meeting words other than visit words.

@@ -300,6 +300,14 @@ def _split_by_neighbours(
     return out
 
 
+# An unnamed envoy or delegation sent by a country ("Chile sent a special envoy to Lima").
+_SENT = re.compile(
+    r"\b(?:sent|sends|send|dispatched|dispatches) (?:a|an|its|their) (?:[\w-]+ ){0,2}?"
+    r"(?:envoy|envoys|delegation|emissary) to\b",
+    re.IGNORECASE,
+)
+
+
 def _visit_candidates(
     ctx: Context,
     side_of: Callable[[str], str | None],
@@ -314,6 +322,11 @@ def _visit_candidates(
         before = [m.name for m in ctx.mentions_in(start, start + position) if m.name in names]
         visitor = before[-1] if before else (names[0] if names else None)
         visitor_side = side_of(visitor) if visitor else None
+        sender = _SENT.search(clause[: position + 40])
+        if sender:  # "Chile sent an envoy to Lima": Chile's unnamed envoy, not who sent it
+            senders = [ctx.country(s) for s in all_sides(clause[: sender.start()])]
+            visitor_side = next((s for s in reversed(senders) if s != host), visitor_side)
+            visitor, before = None, []
         if visitor_side is None or visitor_side == host:  # a visit is by one side to another
             continue
         party = [n for n in dict.fromkeys(before) if side_of(n) == visitor_side]
