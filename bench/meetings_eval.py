@@ -120,7 +120,7 @@ def load_article(path: Path):
 
 
 def _show_pair(stem: str, g: dict, p: dict) -> None:
-    print(f"  MATCH {stem[:3]} {sorted(names(g))}")
+    print(f"  MATCH {stem[:4]} {sorted(names(g))}")
     for field in ("date", "status", "kind", "location"):
         if g[field] != p[field]:
             print(f"      {field}: gold={g[field]} pred={p[field]}")
@@ -187,8 +187,8 @@ def evaluate_many(folders: list[tuple[Path, Path]], verbose: bool) -> dict[str, 
                 if verbose:
                     people = [x["name"] for x in p["participants"]]
                     print(
-                        f"  EXTRA {gold_path.stem[:3]} {p['status']} {p['kind']} {p['date']} "
-                        f"{people} {p['sides']} :: {p['evidence'][:90]}"
+                        f"  EXTRA {gold_path.stem[:4]} {p['status']} {p['kind']} {p['date']} "
+                        f"{people} {p['sides']} :: {p['evidence'][:160]}"
                     )
         for gi, g in enumerate(gold):
             if gi not in matched_g:
@@ -196,8 +196,8 @@ def evaluate_many(folders: list[tuple[Path, Path]], verbose: bool) -> dict[str, 
                 if verbose:
                     people = [x["name"] for x in g["participants"]]
                     print(
-                        f"  MISSED {gold_path.stem[:3]} {g['status']} {g['kind']} {g['date']} "
-                        f"{people} :: {g['evidence'][:90]}"
+                        f"  MISSED {gold_path.stem[:4]} {g['status']} {g['kind']} {g['date']} "
+                        f"{people} :: {g['evidence'][:160]}"
                     )
     n = totals["matched"] or 1
     mp, mr, mf = prf(totals["m_tp"], totals["m_fp"], totals["m_fn"])

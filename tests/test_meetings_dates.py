@@ -15,6 +15,10 @@ ANCHOR = date(2023, 6, 6)  # a Tuesday
         ("They met on Friday.", ANCHOR, "past", "2023-06-02"),
         ("They will meet on Friday.", ANCHOR, "future", "2023-06-09"),
         ("They met on Tuesday.", ANCHOR, "past", "2023-06-06"),
+        # the day after a stamp in a time zone behind the dateline, not six days back
+        ("They spoke on Wednesday.", ANCHOR, "past", "2023-06-07"),
+        ("They met last Wednesday.", ANCHOR, "past", "2023-05-31"),
+        ("They met on Thursday.", ANCHOR, "past", "2023-06-01"),
         ("They will meet next Wednesday.", ANCHOR, "future", "2023-06-07"),
         ("They met last Friday.", ANCHOR, "past", "2023-06-02"),
         ("They met today.", ANCHOR, "past", "2023-06-06"),

@@ -7,7 +7,7 @@ role and demonym alone.
 from datetime import UTC, datetime
 
 from digest.meetings import extract_meetings, meetings_json
-from digest.meetings.dedupe import same_meeting
+from digest.meetings.dedupe import Occasion, same_meeting
 from digest.models import Article
 
 
@@ -84,10 +84,33 @@ def test_surname_back_references_join_the_full_name():
 
 
 def test_same_meeting_is_one_pure_function_of_people_dates_and_kind():
-    people_key = frozenset({"amoskiptoo", "rolfbecker"})
-    assert same_meeting(people_key, "2024-05-06", "talks", people_key, "2024-05-07", "talks")
-    assert not same_meeting(people_key, "2024-05-06", "talks", people_key, "2024-05-20", "talks")
-    assert not same_meeting(people_key, "2024-05", "visit", people_key, "2024-05", "talks")
+    pair = frozenset({"amoskiptoo", "rolfbecker"})
+    assert same_meeting(
+        Occasion(pair, "2024-05-06", "talks"), Occasion(pair, "2024-05-07", "talks")
+    )
+    assert not same_meeting(
+        Occasion(pair, "2024-05-06", "talks"), Occasion(pair, "2024-05-20", "talks")
+    )
+    assert not same_meeting(Occasion(pair, "2024-05", "visit"), Occasion(pair, "2024-05", "talks"))
+
+
+def test_in_article_identity_uses_the_same_function_with_what_one_article_knows():
+    pair = frozenset({"amoskiptoo", "rolfbecker"})
+    held = Occasion(pair, "2024-05-06", "talks", status="held")
+    # within one article, a day apart is two meetings, and a planned one is not the held one
+    assert not same_meeting(held, Occasion(pair, "2024-05-07", "talks"), slack_days=0)
+    assert not same_meeting(held, Occasion(pair, None, "talks", status="planned"))
+    # a loose one-person mention joins the record that includes the person
+    alone = frozenset({"amoskiptoo"})
+    assert same_meeting(held, Occasion(alone, None, "talks", status="held", loose=True))
+    assert not same_meeting(held, Occasion(alone, None, "talks", status="held"))
+    # named events match by name, never a meeting of people
+    summit = Occasion(frozenset(), "2024-05", "summit", event="the Harbour Summit")
+    assert same_meeting(summit, Occasion(frozenset(), None, "summit", event="Harbour Summit"))
+    assert not same_meeting(summit, held)
+    # visits match visits to the same host only
+    visit = Occasion(alone, "2024-05", "visit", visit_host="Chile")
+    assert not same_meeting(visit, Occasion(alone, "2024-05", "visit", visit_host="Peru"))
 
 
 def test_a_summit_named_with_its_year_is_dated_by_it():
@@ -116,3 +139,148 @@ def test_a_meeting_that_could_happen_is_not_a_meeting_but_a_could_elsewhere_is_h
         "Ana Soto in Nairobi on Monday."
     )
     assert [sorted(n for n, _ in people(m)) for m in found] == [["Amos Kiptoo", "Ana Soto"]]
+
+
+def test_no_plans_drops_a_meeting_only_when_it_governs_the_meeting_word():
+    found = meetings(
+        "A spokesman said Norwegian Prime Minister Rolf Becker had no plans to change the "
+        "schedule of his trip, which will also take him to Nairobi and Santiago."
+    )
+    assert sorted(m["location"]["country"] for m in found) == ["Chile", "Kenya"]
+    assert all(m["kind"] == "visit" and m["status"] == "planned" for m in found)
+    refused = "Norwegian Prime Minister Rolf Becker has no plans to meet Kenya's Amos Kiptoo."
+    assert meetings(refused) == []
+
+
+def test_sides_inferred_by_a_clause_leave_the_person_records_as_the_text_states_them():
+    from digest.meetings.extract import extract_candidates
+
+    article = Article(
+        location="invented",
+        body="Kenyan Trade Minister Amos Kiptoo met Energy Minister Ana Soto in Lima on "
+        "Monday. Later Ana Soto met Rolf Becker, the Norwegian envoy, in Oslo.",
+        content_hash="h", title=None, published=datetime(2024, 5, 10, tzinfo=UTC),
+    )  # fmt: skip
+    candidates, context = extract_candidates(article)
+    assert context.people["Ana Soto"].side is None  # the text never states it
+    assert context.side("Ana Soto") == "Peru"  # the host of a meeting in Lima
+    assert [c.sides for c in candidates[:2]] == [["Kenya", "Peru"], ["Peru", "Norway"]]
+    found = meetings(article.body)
+    assert ("Ana Soto", "Peru") in people(found[0]) and ("Ana Soto", "Peru") in people(found[1])
+
+
+def test_a_middle_initial_with_or_without_its_dot_is_part_of_the_name():
+    found = meetings(
+        "Kenyan President Amos K Kiptoo met Chilean Foreign Minister Ana J. Soto in Nairobi "
+        "on Monday."
+    )
+    assert len(found) == 1
+    assert people(found[0]) == [("Amos K Kiptoo", "Kenya"), ("Ana J. Soto", "Chile")]
+    # a lone capital is not a name: "A Kenyan delegation" names nobody
+    assert meetings("On Monday A Kenyan delegation met Chile's Ana Soto in Nairobi.")[0][
+        "participants"
+    ] == [{"name": "Ana Soto", "role": None, "side": "Chile"}]
+
+
+def test_a_dateline_places_the_story_s_own_meetings_that_name_no_other_place():
+    held = meetings(
+        "NAIROBI, May 10 - A meeting of Chilean Foreign Minister Ana Soto and Norwegian "
+        "Foreign Minister Rolf Becker on the sidelines of a trade forum failed to agree on "
+        "fishing quotas, diplomats said."
+    )
+    assert [(m["status"], m["date"], m["location"]) for m in held] == [
+        ("held", "2024-05-10", {"city": "Nairobi", "country": "Kenya"})
+    ]
+    planned = meetings(
+        "NAIROBI, May 10 - Kenyan Trade Minister Amos Kiptoo is expected to see Norwegian "
+        "Foreign Minister Rolf Becker to discuss fishing quotas."
+    )
+    assert [(m["status"], m["location"]) for m in planned] == [
+        ("planned", {"city": "Nairobi", "country": "Kenya"})
+    ]
+    elsewhere = meetings(
+        "NAIROBI, May 10 - Kenyan Trade Minister Amos Kiptoo will meet Norwegian Foreign "
+        "Minister Rolf Becker in Oslo to discuss fishing quotas."
+    )
+    assert elsewhere[0]["location"] == {"city": "Oslo", "country": "Norway"}
+
+
+def test_a_title_with_security_in_it_is_not_the_security_topic():
+    titled = meetings(
+        "Kenyan President Amos Kiptoo met Rolf Becker, Norway's special envoy for peace and "
+        "security affairs, in Nairobi on Monday to discuss fishing."
+    )
+    assert "security" not in titled[0]["topics"]
+    subject = meetings(
+        "Kenyan President Amos Kiptoo met Norwegian envoy Rolf Becker in Nairobi on Monday "
+        "to discuss regional security."
+    )
+    assert "security" in subject[0]["topics"]
+
+
+def test_people_of_a_meeting_on_the_sidelines_of_an_event_attend_the_event():
+    found = meetings(
+        "NAIROBI, May 10 - A Chilean-Norwegian meeting on the sidelines of the Nairobi Summit "
+        "failed to settle a dispute over fishing quotas, diplomats said.\n\n"
+        "The meeting was attended by Chilean President Ana Soto and Norwegian Prime Minister "
+        "Rolf Becker."
+    )
+    summit = [m for m in found if m["kind"] == "summit" and not m["participants"]]
+    assert summit == []  # every record of that sentence names who took part
+    names = [sorted(p["name"] for p in m["participants"]) for m in found]
+    assert names == [["Ana Soto", "Rolf Becker"]] * 2
+
+
+def test_the_noun_call_with_its_date_or_owner_is_a_call():
+    found = meetings(
+        "Lawmakers asked about Kiptoo's April 25 call when Kenyan President Amos Kiptoo asked "
+        "Chilean President Ana Soto for help with the inquiry."
+    )
+    assert [(m["kind"], m["date"]) for m in found] == [("call", "2024-04-25")]
+    assert sorted(p["name"] for p in found[0]["participants"]) == ["Amos Kiptoo", "Ana Soto"]
+    # the verb and "a call for" are not calls
+    assert (
+        meetings("Kenyan President Amos Kiptoo renewed a call for Chile's Ana Soto to quit.") == []
+    )
+
+
+def test_a_meeting_named_only_as_a_prospect_is_not_a_meeting_unless_dated_or_placed():
+    assert (
+        meetings(
+            "Kenyan President Amos Kiptoo seemed to open the door to negotiations with Chilean "
+            "President Ana Soto, analysts said."
+        )
+        == []
+    )
+    found = meetings(
+        "Kenyan President Amos Kiptoo's visit is expected to lay the groundwork for a summit "
+        "with Chilean President Ana Soto in Santiago next month."
+    )
+    assert [(m["status"], m["date"]) for m in found if m["kind"] == "summit"] == [
+        ("planned", "2024-06")
+    ]
+
+
+def test_commitments_made_at_a_place_put_the_parties_together():
+    found = meetings(
+        "Kenyan Finance Minister Amos Kiptoo will press Chile and Norway to keep their "
+        "commitments, made last month in Lima, to cut fishing subsidies."
+    )
+    assert [(m["date"], m["location"], m["participants"]) for m in found] == [
+        ("2024-04", {"city": "Lima", "country": "Peru"}, [])
+    ]
+    assert set(found[0]["sides"]) >= {"Chile", "Norway"}
+    # with no place, a commitment made puts nobody together
+    unplaced = "Chile wants Norway to keep a commitment made last year to cut fishing subsidies."
+    assert meetings(unplaced) == []
+
+
+def test_an_unnamed_envoy_sent_by_a_country_is_that_country_s_visit():
+    found = meetings(
+        "Kenyan Foreign Minister Amos Kiptoo noted that Chile, Peru's closest partner, had sent "
+        "a special envoy to Lima, saying Kenya was watching closely."
+    )
+    assert [(m["kind"], m["sides"], m["participants"]) for m in found] == [
+        ("visit", ["Chile", "Peru"], [])
+    ]
+    assert found[0]["location"] == {"city": "Lima", "country": "Peru"}

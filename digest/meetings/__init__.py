@@ -19,6 +19,7 @@ from digest.meetings.records import (
     drop_unplaced_events,
     fold_unnamed,
     inherit_within_trip,
+    sideline_attendance,
 )
 from digest.meetings.topics import Vocabulary
 from digest.models import Article, Location, Meeting, Participant
@@ -45,6 +46,7 @@ def extract_meetings(
     records = drop_covered_visits(records)
     records = drop_unplaced_events(records)
     inherit_within_trip(records, context)
+    sideline_attendance(records, context)
     attach_topics(records, candidates, context, vocabulary, budget)
     if budget.spent_at is not None:
         log.warning(
@@ -68,7 +70,7 @@ def _to_meeting(record: Candidate, context: Context) -> Meeting:
                 if n != name and context.people[n].role
             ]
             role = _implied_title(others[0]) if others else None
-        participants.append(Participant(name=name, role=role, side=person.side))
+        participants.append(Participant(name=name, role=role, side=context.side(name)))
     topics = [] if record.kind == "visit" or record.event else record.topics
     location = (
         Location(city=record.location[0], country=record.location[1]) if record.location else None

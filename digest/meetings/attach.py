@@ -6,8 +6,8 @@ import re
 from bisect import bisect_left
 
 from digest.meetings.budget import Budget
+from digest.meetings.context import Candidate, Context
 from digest.meetings.dedupe import NEAR, people_key
-from digest.meetings.extract import Candidate, Context
 from digest.meetings.topics import Vocabulary, drop_own_sides, tag_text
 
 _DISCUSSION = re.compile(
@@ -78,7 +78,7 @@ def attach_topics(
             for m in context.mentions_in(start, end)
             if m.name
             and context.people[m.name].official
-            and (context.people[m.name].side or context.people[m.name].roles)
+            and (context.side(m.name) or context.people[m.name].roles)
         }
         if hits:
             for record in hits:

@@ -281,6 +281,10 @@ def _weekday(anchor: date, weekday: int, rel: str, tense: str | None) -> str:
         return (anchor + timedelta(days=ahead or 7)).isoformat()
     if tense == "future":
         return (anchor + timedelta(days=ahead or 7)).isoformat()
+    if back == 6:
+        # A bare weekday in the past tense a day after the stamp is not six days back (that
+        # would be "last Tuesday"): wire stamps lag datelines east of them by a day (GUIDE §6).
+        return (anchor + timedelta(days=1)).isoformat()
     return (anchor - timedelta(days=back)).isoformat()
 
 

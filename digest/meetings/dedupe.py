@@ -1,15 +1,16 @@
 """One record per real meeting: merge candidates that describe the same encounter.
 
-Used twice: inside one article (mentions of the same meeting in several sentences) and across
-articles by the store (``same_meeting`` on stored records).
+Both uses go through ``same_meeting``: inside one article (mentions of one meeting in several
+sentences, ``merge_candidates``) and across articles (the store, on stored records).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from digest.meetings import dates
-from digest.meetings.extract import Candidate
+from digest.meetings.context import Candidate
 
 _STATUS_RANK = {"mentioned": 0, "planned": 1, "held": 2}
 # A mention joins one of the NEAR latest records: in a normal article all of them; in a
@@ -27,67 +28,78 @@ def people_key(names: list[str] | tuple[str, ...]) -> frozenset[str]:
     return frozenset(_norm(n) for n in names)
 
 
-def same_meeting(
-    first_people: frozenset[str],
-    first_date: str | None,
-    first_kind: str,
-    second_people: frozenset[str],
-    second_date: str | None,
-    second_kind: str,
-    *,
-    slack_days: int = 2,
-) -> bool:
-    """True when two records (from any articles) describe one meeting.
+@dataclass(frozen=True)
+class Occasion:
+    """What identity depends on, for a record of one article or a stored one.
 
-    Same people, and dates that agree at their common precision or are within ``slack_days``.
+    Fields a caller cannot know stay at their defaults and are then not compared: stored
+    records from different articles have no status to compare, no event name, no host.
     """
-    if not first_people or first_people != second_people:
-        return False
-    if (first_kind == "visit") != (second_kind == "visit"):
-        return False
-    apart = dates.days_apart(first_date, second_date)
-    if apart is not None:
-        return apart <= slack_days
-    return dates.compatible(first_date, second_date)
+
+    people: frozenset[str]
+    date: str | None
+    kind: str
+    status: str | None = None
+    event: str | None = None  # a named summit or conference
+    visit_host: str | None = None
+    loose: bool = False  # a one-person mention with no date or place of its own
 
 
-def _compatible(a: Candidate, b: Candidate) -> bool:
-    if (a.event is None) != (b.event is None):
+def same_meeting(first: Occasion, second: Occasion, *, slack_days: int = 2) -> bool:
+    """True when two records describe one meeting (inside one article or across articles).
+
+    Named events match by name. Otherwise: visits only match visits to the same host; a
+    planned meeting is not a held one of the same article, nor are two differently dated
+    ones; dates agree at their common precision or are within ``slack_days``; the same people,
+    or a loose one-person mention ("Kiptoo ... the talks") joins a record that includes them.
+    """
+    if (first.event is None) != (second.event is None):
         return False
-    if a.event is not None:
-        return (
-            a.event.lower() == b.event.lower()
-            or a.event.lower() in b.event.lower()
-            or b.event.lower() in a.event.lower()
-        )
-    if (a.kind == "visit") != (b.kind == "visit"):
+    if first.event is not None and second.event is not None:
+        a, b = first.event.lower(), second.event.lower()
+        return a in b or b in a
+    if (first.kind == "visit") != (second.kind == "visit"):
         return False
-    if a.kind == "visit" and a.visit_host != b.visit_host:
+    if first.kind == "visit" and first.visit_host != second.visit_host:
         return False
-    # Statuses differ: only an undated passing reference joins a record of the same people.
-    planned = "planned" in (a.status, b.status)
-    if a.status != b.status and (planned or (a.date and b.date)):
+    both_dated = bool(first.date and second.date)
+    statuses = {first.status, second.status}
+    if None not in statuses and len(statuses) == 2 and ("planned" in statuses or both_dated):
         return False
-    if not dates.compatible(a.date, b.date):
+    apart = dates.days_apart(first.date, second.date)
+    if apart is not None and apart > slack_days:
         return False
-    if a.participants and b.participants:
-        first, second = people_key(a.participants), people_key(b.participants)
-        if first == second:
-            return True
-        # A one-person, undated mention ("Shultz ... the talks") joins that person's meeting.
-        lone = b if len(second) == 1 else a if len(first) == 1 else None
-        return (
-            lone is not None
-            and a.status == b.status
-            and not lone.explicit_date
-            and lone.location is None
-            and (first < second or second < first)
-        )
-    return False
+    if apart is None and not dates.compatible(first.date, second.date):
+        return False
+    if not first.people or not second.people:
+        return False
+    if first.people == second.people:
+        return True
+    lone = second if len(second.people) == 1 else first if len(first.people) == 1 else None
+    return (
+        lone is not None
+        and lone.loose
+        and first.status == second.status
+        and (first.people < second.people or second.people < first.people)
+    )
+
+
+def occasion(candidate: Candidate) -> Occasion:
+    """The identity of an in-article record."""
+    return Occasion(
+        people=people_key(candidate.participants),
+        date=candidate.date,
+        kind=candidate.kind,
+        status=candidate.status,
+        event=candidate.event,
+        visit_host=candidate.visit_host,
+        loose=not candidate.explicit_date and candidate.location is None,
+    )
 
 
 def absorb(into: Candidate, other: Candidate) -> None:
     """Fold ``other`` into ``into``: the most specific date and place, every side and topic."""
+    into.folded += [other.position, *other.folded]
     if dates.precision(other.date) > dates.precision(into.date):
         into.date, into.date_text = other.date, other.date_text
     elif into.date_text is None and other.date_text:
@@ -119,12 +131,17 @@ def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
     Candidates are copied first: the caller's list is left as it was.
     """
     merged: list[Candidate] = []
+    keys: list[Occasion] = []  # occasion(merged[i]), kept in step with merged
     for candidate in candidates:
         candidate = candidate.copy()
-        for record in merged[-NEAR:]:
-            if _compatible(record, candidate):
-                absorb(record, candidate)
+        key = occasion(candidate)
+        low = max(0, len(merged) - NEAR)
+        for index in range(low, len(merged)):
+            if same_meeting(keys[index], key, slack_days=0):
+                absorb(merged[index], candidate)
+                keys[index] = occasion(merged[index])
                 break
         else:
             merged.append(candidate)
+            keys.append(key)
     return merged

@@ -26,7 +26,12 @@ _TOKEN = (
 )
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 _PARTICLE = r"(?:de|da|van|von|bin|al|el|del|der|la|le|dos|du)"
-_RUN = re.compile(rf"(?<![\w-]){_TOKEN}(?:{_GAP}(?:{_PARTICLE}{_GAP})?{_TOKEN})*(?![\w])")
+# A middle initial, with or without its dot ("Ana J. Soto", "Ana J Soto" in house styles that
+# drop the dots), only between two name words.
+_INITIAL = rf"[{_UPPER}]\.?"
+_RUN = re.compile(
+    rf"(?<![\w-]){_TOKEN}(?:{_GAP}(?:{_PARTICLE}{_GAP}|{_INITIAL}{_GAP})?{_TOKEN})*(?![\w])"
+)
 
 HONORIFICS = {"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr.", "sir", "dame", "lord"}
 # Capitalised words that are never part of a person's name.
@@ -110,7 +115,7 @@ def _is_stop(token: str) -> bool:
     low = token.lower().rstrip(".")
     if _COMPOUND.search(low):  # "Lima-born", "Paris-based": descriptions, not names
         return True
-    if low in _STOP or low in HONORIFICS or token.isupper() and len(token) > 1:
+    if low in _STOP or low in HONORIFICS or token.isupper() and len(low) > 1:
         return True
     gaz = gazetteer()
     return low in gaz.role_heads or low in gaz.role_words
@@ -150,7 +155,7 @@ def find_mentions(text: str, budget: Budget | None = None) -> list[Mention]:
             i += 1
         segment: list[tuple[str, int]] = []
         for (token, offset), stop in [*zip(tokens, flags, strict=True), (("", -1), True)]:
-            if not stop and not (token.endswith(".") and len(token) == 2 and not segment):
+            if not stop and not (_is_initial(token) and not segment):
                 segment.append((token, offset))
                 continue
             if segment:
@@ -159,8 +164,12 @@ def find_mentions(text: str, budget: Budget | None = None) -> list[Mention]:
     return [m for m in mentions if m is not None]
 
 
+def _is_initial(token: str) -> bool:
+    return len(token.rstrip(".")) == 1
+
+
 def _mention(text: str, segment: list[tuple[str, int]]) -> Mention:
-    while segment and segment[-1][0].endswith(".") and len(segment[-1][0]) == 2:
+    while segment and _is_initial(segment[-1][0]):
         segment = segment[:-1]  # a trailing initial is a sentence end, not a name part
     start = segment[0][1]
     end = segment[-1][1] + len(segment[-1][0])
@@ -487,7 +496,7 @@ def resolve(mentions: list[Mention]) -> dict[str, Person]:
         sides = Counter(m.side for m in person.mentions if m.side)
         if sides:
             person.side = sides.most_common(1)[0][0]
-        elif (known := gaz.people.get(person.name.lower())) is not None:
+        elif (known := known_person(person.name)) is not None:  # spelt as the text has it
             person.side = known.side
         else:
             for role in person.roles:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from digest.meetings.context import Candidate, Context
 from digest.meetings.dedupe import NEAR, absorb, people_key
-from digest.meetings.extract import Candidate, Context
 
 
 def _near(records: list[Candidate], index: int) -> list[Candidate]:
@@ -148,7 +150,8 @@ def inherit_within_trip(records: list[Candidate], context: Context) -> None:
         if record.status == "planned" and dateline and dateline[0]:
             country = record.location[1] if record.location else None
             same_day = record.date == today and country is None
-            if same_day or (country == dateline[1] and record.location[0] is None):
+            home = country is None and record.date is None and dateline[1] in record.sides
+            if same_day or home or (country == dateline[1] and record.location[0] is None):
                 record.location = dateline  # a datelined story about a visit to its city
         if record.status != "held" or record.kind == "visit":
             record.location = record.location or record.fallback_location
@@ -172,10 +175,40 @@ def inherit_within_trip(records: list[Candidate], context: Context) -> None:
             record.date = context.anchor.isoformat()  # same-day wire copy (GUIDE §6)
         if dateline and dateline[0] and (record.location is None or record.location[0] is None):
             country = record.location[1] if record.location else None
-            if country == dateline[1] or (country is None and dateline[1] in record.sides):
+            same_day = record.date is not None and record.date == today
+            # The dateline covers the story's own held meetings: those of its sides, and any
+            # held that day with no other place ("BRUSSELS, May 3 - A meeting of A and B ...").
+            if country == dateline[1] or (
+                country is None and (dateline[1] in record.sides or same_day)
+            ):
                 record.location = dateline
         if record.location is None:
             placed = [o for o in peers if o.location]
             if placed:
                 record.location = placed[0].location
         record.location = record.location or record.fallback_location
+
+
+_SIDELINES = re.compile(r"\b(?:on|in|at) the (?:sidelines?|margins?) of\b", re.IGNORECASE)
+
+
+def sideline_attendance(records: list[Candidate], context: Context) -> None:
+    """An event whose sidelines host a meeting is attended by that meeting's people.
+
+    "A met B on the sidelines of the Harbour Summit": A and B are at the summit too (GUIDE §8,
+    people the text clearly implies took part).
+    """
+    for index, event in enumerate(records):
+        if event.event is None or not _SIDELINES.search(event.evidence):
+            continue
+        for other in _near(records, index):
+            if other.event is not None or other.kind == "visit":
+                continue
+            if event.position != other.position and event.position not in other.folded:
+                continue  # not the meeting of the sentence that names the sidelines
+            for name in other.participants:
+                if name not in event.participants:
+                    event.participants.append(name)
+                side = context.side(name)
+                if side and side not in event.sides:
+                    event.sides.append(side)

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from digest.meetings.dedupe import same_meeting
+from digest.meetings.dedupe import Occasion, same_meeting
 from digest.meetings.gazetteer import gazetteer
 from digest.meetings.names import known_person
 from digest.models import Article, Location, Meeting, Participant
@@ -289,7 +289,9 @@ def _same_record(
         if coarse:
             return False
         people = frozenset(people_key.split("|")) if people_key else frozenset({row["sides_key"]})
-        return same_meeting(people, stored_date, row["kind"], people, new_date, meeting.kind)
+        return same_meeting(
+            Occasion(people, stored_date, row["kind"]), Occasion(people, new_date, meeting.kind)
+        )
     statuses = {row["status"], meeting.status}
     if "planned" in statuses and len(statuses) == 2:
         # The planned meeting, later reported as held (or mentioned), when it can be the same.

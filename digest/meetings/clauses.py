@@ -1,0 +1,525 @@
+"""Clause analysis: what one clause says about a meeting, before any candidate is built.
+
+A sentence is cut into clauses; ``read_clause`` finds the clause's meeting word, its people
+and their sides (stated, or inferred from the clause and returned, never written into the
+shared records), its tense, date, status and place. ``extract`` builds candidates from it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from digest.meetings import dates
+from digest.meetings.context import Context, dates_in
+from digest.meetings.gazetteer import gazetteer, side_of
+from digest.meetings.places import PlaceRef, all_sides, location_in
+from digest.meetings.sides import GROUP_NOUNS, group_sides
+
+_MONTH_NAMES = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_CALL_NOUN = (
+    rf"(?:(?<=[’']s )|(?<=\bthe )|(?<=\ba ))(?:{_MONTH_NAMES} \d{{1,2}} |\w+day's |\w+day ){{0,1}}"
+    r"(?:(?:phone|telephone) )?call(?!\s+(?:for|on|to|off|up|in|out|it|him|her|them)\b)"
+)
+# Commitments made at a place put the parties together (GUIDE §2): "urged A and B to keep
+# their commitments, made last month in Lima"; the countries named before are the parties.
+_COMMITMENTS_MADE = r"(?:commitments?|pledges?|promises?|agreements?|accords?),?\s+made"
+TRIGGER = re.compile(
+    r"\b(?:met|meet|meets|meeting|meetings|talks|held discussions|discussions with|"
+    r"discussed with|negotiations|consultations?|summit|co-chair|escorts|escorted|"
+    r"greeted|received|hosted|phone call|telephone call|phoned|telephoned|"
+    r"by (?:phone|telephone)|(?:phone|telephone) (?:conversation|talks)|video call|"
+    r"videoconference|spoke (?:by (?:phone|telephone) )?(?:to|with)|speaks (?:to|with)|"
+    r"visit|visits|visited|visiting|trip|stops? in|conference with|mission to|"
+    r"went to|travell?ed to|(?:will|to) see|session|gather|shak(?:e|es|ing) hands|shook hands|"
+    # the noun "call" with its date or owner: "the July 25 call", "Kiptoo's Friday call"
+    rf"{_CALL_NOUN}|{_COMMITMENTS_MADE}|"
+    r"(?:sent|sends|send|dispatched|dispatches) (?:a|an|its|their) (?:[\w-]+ ){0,2}?"
+    r"(?:envoy|envoys|delegation|emissary) to)\b",
+    re.IGNORECASE,
+)
+# Meeting words other than visit words.
+ENCOUNTER = re.compile(
+    r"\b(?:met|meet|meets|meeting|meetings|talks|discussions|discussed|negotiations|"
+    r"consultations?|summit|co-chair|escort\w*|greeted|received|hosted|phone|telephone|"
+    r"phoned|telephoned|(?:phone|telephone|video) call|call with|videoconference|spoke|speaks|"
+    rf"conference|see|session|gather|hands|{_CALL_NOUN}|{_COMMITMENTS_MADE})\b",
+    re.IGNORECASE,
+)
+# Meetings that did not or may not happen, and habitual or generic contact (GUIDE §2).
+NEGATIVE = re.compile(
+    # called off or refused
+    r"\b(?:cancel+(?:ed|ing|s)?|cancel|call(?:ed|ing)? off|scrap(?:ped|s)?|shelved|scuttled|"
+    r"postponed|refused|rejected|declined|rebuff\w*|snubbed|boycott\w*|"
+    # "no plans to meet" (but not "no plans to change the schedule of his trip")
+    r"no plans? (?:to|for) (?:\w+ ){0,2}?(?:meet\w*|visit\w*|talks|summit|see|call|travel\w*|go)|"
+    # wished for, or the writer's guess
+    r"wanted|wants to|would like|hopes? to|wish(?:es|ed)? to|may meet|whether|"
+    r"(?:a|the) (?:request|proposal|invitation) for|"
+    # habitual or generic contact
+    r"regularly|routinely|semiannual\w*|every (?:year|month)|"
+    r"(?:regular|frequent|periodic) (?:meetings|talks|contacts?|consultations|calls)|"
+    r"(?:many|multiple|several|numerous|countless) (?:summits|meetings|talks|calls|visits)|"
+    r"back and forth|"
+    # talks that may start some day
+    r"agreed to (?:begin|start|open|hold) (?:talks|a dialogue|negotiations))\b",
+    re.IGNORECASE,
+)
+FUTURE = re.compile(
+    r"\b(?:will|would|shall|'ll|is to|are to|to hold|to meet|due|scheduled|expected|"
+    r"plans? to|planned|planning to|set to|going to|next|tomorrow|"
+    r"upcoming|later (?:today|this|in|on)|begins?|ahead|could|might|(?-i:may)|in time for|"
+    r"before (?:an?|the) )\b",
+    re.IGNORECASE,
+)
+FUTURE_AFTER = re.compile(
+    r"\b(?:scheduled|due to|set for|set to|to be held|planned for|is to|are to|will|would)\b",
+    re.I,
+)
+PAST_BACKGROUND = re.compile(
+    r"\b(?:last (?:year|month|November|December|January|February|March|April|May|June|July|"
+    r"August|September|October)|ago|previous|earlier meeting|"
+    r"after (?:an? |his |her |their )?(?:visits?|stops?|trips?|tours?)\b|"
+    r"in (?:19|20)\d\d|during their (?:meeting|summit)|file (?:photo|picture))\b",
+    re.IGNORECASE,
+)
+PRESENT_TODAY = re.compile(r"\b(?:holds|meets|begins|opens|starts|hosts|sees)\b", re.IGNORECASE)
+CALL = re.compile(
+    rf"\b(?:phone|telephone|video ?call|videoconference|video link)\b|\b{_CALL_NOUN}\b", re.I
+)
+CONSULTATION = re.compile(
+    r"\b(?:consultations?|(?:first|second|third|fourth|fifth|\w+th|\d+(?:st|nd|rd|th)|new|"
+    r"latest) round|strategic dialogue|economic dialogue)\b",
+    re.IGNORECASE,
+)
+OTHER_KIND = re.compile(
+    r"\b(?:security council|conference on|international conference|ministerial|"
+    r"emergency session)\b",
+    re.IGNORECASE,
+)
+REPORTING = re.compile(
+    r"\b(?:said|says|told [^,.]{0,40}?|comments? by [^,.]{0,40}?|announced|added|reported)"
+    r"(?: on \w+)?\s+that\b",
+    re.IGNORECASE,
+)
+# Clause boundaries: ";", "while", and "after/before/following a <meeting>" (its own event).
+SEPARATORS = re.compile(
+    r";|,? while |,? whereas |,?\s+(?:after|following|before)\s+(?=(?:a|an|the|his|her|their)\s)",
+    re.IGNORECASE,
+)
+SEPARATE = re.compile(r"\b(?:after|before|following|since|ahead of|until)\b", re.IGNORECASE)
+# A named summit or conference ("the 2019 Lima Summit", "the G7 summit", "a summit of EU
+# leaders"); a meeting counts as an event only with a group after "of" ("the London meeting
+# of the seven richest nations").
+_GROUP_TAIL = (
+    r"\s+of\s+(?:the\s+)?(?:world's\s+|world’s\s+)?(?:[A-Z][\w-]*\s+|[\w-]+\s+){0,3}?"
+    r"(?:leaders|nations|countries|ministers|economies|democracies|powers)"
+)
+EVENT = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?)\s+(?:(?P<year>(?:19|20)\d\d)\s+)?"
+    r"(?P<name>(?:[A-Z][\w.'’-]*\s+){0,5}?(?:\([A-Z0-9-]+\)\s+)?)"
+    rf"(?:(?P<noun>[Ss]ummit|[Cc]onference)(?P<tail>{_GROUP_TAIL})?"
+    rf"|(?P<meeting>meeting)(?P<meeting_tail>{_GROUP_TAIL}))"
+)
+_PRONOUN_BEFORE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b|^\s*(?:[Hh]is|[Hh]er)\b")
+_DESCRIPTION = re.compile(
+    r"\b[Tt]he\s+((?:[A-Z][\w.'’]*\s+)?)(leader|king|president|prime minister|premier|monarch|"
+    r"chancellor|foreign minister|secretary of state|treasury secretary|foreign secretary)\b",
+    re.IGNORECASE,
+)
+# How far back "the Kenyan leader" looks for the person it describes (characters).
+LOOKBACK = 6000
+_BOTH_COUNTRIES = re.compile(r"\b(?:both|the two) (?:countries|nations|sides|governments)\b")
+
+# A modal that governs the meeting word: "the two could meet", "could pave the way for talks".
+_MODAL = re.compile(r"\b(?:could|might)\b[^,;]{0,60}$", re.IGNORECASE)
+# A meeting named only as a prospect: "opened the door to talks", "lays the groundwork for a
+# summit", "paving the way for a visit" (GUIDE §2: speculation, vague agreements); with a date
+# or a place ("the groundwork for a summit in Lima next month") it is a planned meeting.
+_PROSPECT = re.compile(
+    r"\b(?:open\w*\s+(?:the|a)\s+door|pav\w*\s+the\s+way|la(?:y|ys|id|ying)\s+the\s+"
+    r"(?:groundwork|foundations?))\s+(?:to|for)\s+(?:\S+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _guessed(clause: str) -> bool:
+    """True when a meeting word is only a possibility ("could lead to a summit"), GUIDE §2."""
+    return any(
+        _MODAL.search(clause[max(0, m.start() - 80) : m.start()]) for m in TRIGGER.finditer(clause)
+    )
+
+
+def _prospect(clause: str, trigger: int) -> bool:
+    """True when the meeting word is only a prospect ("opened the door to talks")."""
+    return _PROSPECT.search(clause[max(0, trigger - 80) : trigger]) is not None
+
+
+# "will hold talks with A and meet B": a second meeting verb with its own object is a second
+# occasion (GUIDE §3); the clause after "and" shares the first one's subject.
+SECOND_VERB = (
+    r"(?:will\s+|would\s+|to\s+|also\s+|then\s+|later\s+)?(?:meet|meets|met|see|sees|saw|"
+    r"hold|holds|held|visit|visits|visited|call(?:s|ed)? on)\b"
+)
+_SECOND_CLAUSE = re.compile(rf",?\s+and\s+(?={SECOND_VERB})")
+_SHARED_SUBJECT = re.compile(rf"\s*{SECOND_VERB}")
+
+
+def split_clauses(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause of a sentence, relative to the sentence."""
+    spans = []
+    position = 0
+    cuts = sorted(
+        [*SEPARATORS.finditer(sentence), *_SECOND_CLAUSE.finditer(sentence)],
+        key=lambda m: m.start(),
+    )
+    for match in cuts:
+        if match.start() < position:
+            continue
+        spans.append((position, match.start()))
+        position = match.end()
+    spans.append((position, len(sentence)))
+    return [(s, e) for s, e in spans if e - s > 3]
+
+
+QUOTE = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+def tense_of(clause: str, trigger: int | None = None) -> str | None:
+    """Future when a future cue governs the meeting word, else past."""
+    if trigger is None:
+        return "future" if FUTURE.search(QUOTE.sub(" ", clause)) else "past"
+    before = QUOTE.sub(" ", clause[max(0, trigger - 110) : trigger])
+    after = QUOTE.sub(" ", clause[trigger : trigger + 80])
+    if FUTURE.search(before) or FUTURE_AFTER.search(after[:60]):
+        return "future"
+    return "past"
+
+
+def _people_in(ctx: Context, start: int, end: int) -> list[str]:
+    names: list[str] = []
+    for mention in ctx.mentions_in(start, end):
+        if mention.name and mention.name not in names:
+            person = ctx.people[mention.name]
+            if person.official and (ctx.side(mention.name) or person.roles):
+                names.append(mention.name)
+    return names
+
+
+def _described(ctx: Context, clause: str, start: int) -> list[str]:
+    """People a clause names by description: "the Kenyan leader", "the Finance Minister"."""
+    found = []
+    for match in _DESCRIPTION.finditer(clause):
+        side = side_of(match.group(1).strip()) if match.group(1).strip() else None
+        role = match.group(2).lower()
+        best = None
+        for mention in ctx.mentions_in(max(0, start - LOOKBACK), start):
+            if not mention.name:
+                continue
+            person = ctx.people[mention.name]
+            roles = " ".join(person.roles).lower()
+            fits_role = role in roles or (role in ("leader", "monarch") and person.is_leader)
+            if fits_role and (side is None or ctx.side(mention.name) == side):
+                best = mention.name
+        if best and best not in found:
+            found.append(best)
+    return found
+
+
+def _infer_sides(ctx: Context, clause: str, names: list[str]) -> dict[str, str]:
+    """Sides for the clause's people with none: the one side of the clause nobody else holds.
+
+    Returns the inferred sides; nothing shared is changed (the caller keeps them for the
+    rest of the article).
+    """
+    inferred: dict[str, str] = {}
+    unsided = [n for n in names if not ctx.side(n)]
+    for name in list(unsided):
+        partner = _coordinated_with(ctx, clause, name)
+        partner_side = (ctx.side(partner) or inferred.get(partner)) if partner else None
+        if partner_side:
+            inferred[name] = partner_side
+            unsided.remove(name)
+    if not unsided:
+        return inferred
+    taken = {ctx.side(n) or inferred.get(n) for n in names}
+    # Only sides the clause names as a party ("Peruvian officials", "Peru-Chile ties"), not
+    # every country it mentions ("its dealings with Chile").
+    hyphenated = re.findall(r"[A-Z][\w.]*-[A-Z][\w.]*", clause)
+    free = [ctx.country(s) for s in group_sides(clause) + all_sides(" ".join(hyphenated))]
+    free = [s for s in free if s not in taken and s not in gazetteer().organisations]
+    place = location_in(clause, 0)
+    host = ctx.country(place[1]) if place else None
+    if len(free) == 1 and len(unsided) == 1:
+        inferred[unsided[0]] = free[0]
+    elif host and taken - {None} and host not in taken:  # people met in Lima: Peruvian
+        inferred.update(dict.fromkeys(unsided, host))
+    elif ctx.dateline:
+        inferred.update(dict.fromkeys(unsided, ctx.dateline[1]))
+    return inferred
+
+
+def _coordinated_with(ctx: Context, clause: str, name: str) -> str | None:
+    """The person just before "<X> and <name>" ("King A and Queen B"): they share a side."""
+    for mention in ctx.people[name].mentions:
+        previous = ctx.previous_named(mention)
+        if previous is not None:
+            between = ctx.text[previous.end : mention.start]
+            if re.fullmatch(r"\s+and\s+(?:[A-Z][\w.]*\s+)?", between):
+                return previous.name
+    return None
+
+
+@dataclass
+class Reading:
+    """What one clause says about a meeting."""
+
+    start: int  # where the clause starts in the text (after a leading "X said that")
+    clause: str
+    trigger: int  # the meeting word's position in the clause
+    names: list[str]  # the people taking part, first the one who meets the others
+    sides: list[str]
+    inferred: dict[str, str]  # sides the clause infers for people the text gives none
+    tense: str | None
+    events: list[re.Match[str]]  # named summits and conferences in the clause
+    date_mention: dates.DateMention | None
+    date_value: str | None
+    status: str
+    location: PlaceRef | None
+    evidence: str  # the whole sentence, whitespace collapsed
+    sentence_start: int
+    org_session: bool  # a session of an organisation ("the Security Council will meet")
+    only_visit: bool  # the only meeting word is a visit word
+    kind: str
+
+    def side_of(self, ctx: Context) -> Callable[[str], str | None]:
+        """A person's side in this clause: stated by the text, else inferred."""
+        return lambda name: ctx.side(name) or self.inferred.get(name)
+
+
+def read_clause(  # noqa: C901 - a sequence of small, named rule steps
+    ctx: Context,
+    span: tuple[int, int],
+    sentence_span: tuple[int, int],
+    last_subject: str | None,
+    leading: dates.DateMention | None,
+    previous_names: list[str],
+) -> tuple[Reading | None, list[str]]:
+    """The clause's reading (None without a real meeting word) and the people it names."""
+    start, end = span
+    clause = ctx.text[start:end]
+    trigger = TRIGGER.search(clause)
+    names = _people_in(ctx, start, end)
+    if trigger is None or NEGATIVE.search(clause) or _guessed(clause):
+        return None, names
+    reporting = REPORTING.search(clause)
+    if reporting and reporting.end() < trigger.start():
+        start, clause = start + reporting.end(), clause[reporting.end() :]
+        trigger = TRIGGER.search(clause)
+        if trigger is None:
+            return None, names
+        names = _people_in(ctx, start, end)
+    evidence = " ".join(ctx.text[sentence_span[0] : sentence_span[1]].split())
+    for name in _described(ctx, clause, start):
+        if name not in names:
+            names.insert(0, name)
+    named_before = any(m.name in names for m in ctx.mentions_in(start, start + trigger.start()))
+    pronoun = not named_before and _PRONOUN_BEFORE.search(clause[: trigger.start()])
+    subject = (
+        previous_names[0]
+        if previous_names and re.match(r"\s*(?:his|her)\b", clause, re.I)
+        else last_subject
+    )
+    if pronoun and subject and subject not in names:
+        names.insert(0, subject)
+    if previous_names and _SHARED_SUBJECT.match(clause) and previous_names[0] not in names:
+        names.insert(0, previous_names[0])  # "... and meet B": the same subject meets B
+    tense = tense_of(clause, trigger.start())
+    events = list(EVENT.finditer(clause))
+    sides: list[str] = []
+    for name in names:
+        side = ctx.side(name)
+        if side and side not in sides:
+            sides.append(side)
+    if len(sides) < 2 and previous_names:  # "X, speaking after a summit with Y"
+        for name in previous_names:
+            side = ctx.side(name)
+            if side and side not in sides and name not in names:
+                names.insert(0, name)
+                sides.append(side)
+    skip = [(e.start(), e.end()) for e in events]
+    for side in group_sides(clause, skip):
+        side = ctx.country(side)
+        if side not in sides:
+            sides.append(side)
+    place = location_in(clause, trigger.start())
+    if len(sides) == 1 and place and re.search(rf"\b(?:{GROUP_NOUNS})\b", clause):
+        host = ctx.country(place[1])  # "met officials in Lima": the officials are Peru's
+        if host not in sides:
+            sides.append(host)
+    government = re.search(r"\bthe government\b", clause)
+    if len(sides) == 1 and ctx.dateline and government and ctx.dateline[1] not in sides:
+        sides.append(ctx.dateline[1])  # "talks with the government" under a Quito dateline
+    commitments = re.match(_COMMITMENTS_MADE, clause[trigger.start() :], re.I) is not None
+    if commitments:
+        if location_in(clause, trigger.start()) is None:
+            return None, names  # a commitment made with no place puts nobody together
+        names = []  # who urges others to keep commitments is not said to have been there
+        sides = []
+        for side in all_sides(clause[: trigger.start()]):
+            side = ctx.country(side)
+            if side not in sides:
+                sides.append(side)
+    if len(sides) < 2 and _BOTH_COUNTRIES.search(clause):
+        countries = [s for s in ctx.recent_sides if s not in gazetteer().organisations]
+        for side in countries[-2:]:
+            if side not in sides:
+                sides.append(side)
+    inferred = _infer_sides(ctx, clause, names)
+    for name in names:
+        side = inferred.get(name)
+        if side and side not in sides:
+            sides.append(side)
+
+    mention = _pick_date(clause, dates_in(ctx, start, end, tense), trigger.start())
+    if mention is None and leading is not None and leading.start + sentence_span[0] < start:
+        mention = leading
+    date_value = mention.value if mention else None
+    if mention and mention.kind == "weekday" and date_value is None:
+        weekday = dates.WEEKDAYS[re.search(dates._WEEKDAY, mention.text).group(0).lower()]
+        date_value = ctx.full_dates.get(weekday)
+    status = status_of(clause, tense, mention, date_value, ctx.anchor)
+    location = location_in(clause, trigger.start())
+    if location:
+        location = (location[0], ctx.country(location[1]))
+    if mention is None and location is None and _prospect(clause, trigger.start()):
+        return None, names
+    outside_events = clause
+    for event in events:
+        outside_events = outside_events.replace(event.group(0), " ")
+    organisations = gazetteer().organisations
+    org_session = [s for s in all_sides(outside_events) if s in organisations]
+    if not org_session and re.search(r"\bsession\b", clause):  # "..., speaking before a session"
+        sentence = ctx.text[sentence_span[0] : sentence_span[1]]
+        org_session = [s for s in all_sides(sentence) if s in organisations]
+    if "United Nations Security Council" in org_session and "United Nations" in org_session:
+        org_session.remove("United Nations")
+    is_org_session = bool(org_session) and re.search(
+        r"\b(?:meet|meets|meeting|session|summit|gather)\b", clause, re.I
+    )
+    if is_org_session and len(sides) < 2 and org_session[0] not in sides:
+        sides.append(org_session[0])
+    # A clause whose only meeting word is a visit word reports a visit, not a meeting
+    # (a visit to a leader's grave is not a meeting with the leader).
+    only_visit = not ENCOUNTER.search(clause)
+
+    def side_of_person(name: str) -> str | None:
+        return ctx.side(name) or inferred.get(name)
+
+    reading = Reading(
+        start=start,
+        clause=clause,
+        trigger=trigger.start(),
+        names=names,
+        sides=sides,
+        inferred=inferred,
+        tense=tense,
+        events=events,
+        date_mention=mention,
+        date_value=date_value,
+        status=status,
+        location=location,
+        evidence=evidence,
+        sentence_start=sentence_span[0],
+        org_session=bool(is_org_session),
+        only_visit=only_visit,
+        kind=_kind(clause, names, sides, ctx, side_of_person),
+    )
+    return reading, names
+
+
+def _pick_date(
+    clause: str, found: list[dates.DateMention], trigger: int
+) -> dates.DateMention | None:
+    """The date words that belong to the meeting word: nearest, not across "after"/"since"."""
+    usable = []
+    for mention in found:
+        low, high = sorted((mention.end if mention.start < trigger else mention.start, trigger))
+        coarse = mention.kind in ("month_year", "year", "rel_month", "month", "yearrel")
+        if SEPARATE.search(clause[low:high]) and not (coarse and mention.start < trigger):
+            continue
+        if REPORTING.search(clause[low:high]):
+            continue
+        usable.append(mention)
+    if not usable:
+        return None
+    return min(usable, key=lambda m: abs(m.start - trigger))
+
+
+def status_of(
+    clause: str,
+    tense: str | None,
+    mention: dates.DateMention | None,
+    value: str | None,
+    anchor: date | None,
+) -> str:
+    """held, planned or mentioned (GUIDE §4) from the clause's tense and date."""
+    if mention and mention.kind == "today" and PRESENT_TODAY.search(clause):
+        return "planned"  # "holds talks ... today": still ahead in a same-day story
+    ahead = value is None or anchor is None or value >= anchor.isoformat()[: len(value)]
+    if tense == "future" and not (mention and mention.past_cue) and ahead:
+        return "planned"
+    if mention and mention.future_cue:
+        return "planned"
+    explicit_past = mention and (
+        mention.kind in ("month_year", "year") or (mention.kind == "rel_month" and mention.past_cue)
+    )
+    if anchor is None and explicit_past:
+        return "mentioned"
+    background = PAST_BACKGROUND.search(clause) or (mention and mention.past_cue)
+    if background and not (mention and mention.kind in ("yesterday", "today")):
+        return "mentioned"
+    if value and anchor:
+        if len(value) == 10 and (anchor - date.fromisoformat(value)).days > 7:
+            return "mentioned"
+        if len(value) == 7 and value < anchor.isoformat()[:7]:
+            return "mentioned"
+        if len(value) == 4 and value < str(anchor.year):
+            return "mentioned"
+    return "held"
+
+
+def _kind(
+    clause: str,
+    names: list[str],
+    sides: list[str],
+    ctx: Context,
+    side_of: Callable[[str], str | None],
+) -> str:
+    if CALL.search(clause):
+        return "call"
+    leader_sides = {side_of(n) for n in names if ctx.people[n].is_leader}
+    if len(leader_sides) >= 2:
+        return "summit"
+    if CONSULTATION.search(clause):
+        return "consultation"
+    organisations = gazetteer().organisations
+    if re.search(r"\bjoint (?:news|press) conference\b", clause, re.I) or (
+        (OTHER_KIND.search(clause) and (not names or set(sides) & SESSION_BODIES))
+        or (not names and sides and all(s in SESSION_BODIES for s in sides))
+    ):
+        return "other"
+    if not names and sides and all(s in organisations for s in sides):
+        return "talks" if re.search(r"\bminist", clause, re.I) else "summit"
+    return "talks"
+
+
+# Standing bodies whose own meetings are kind "other" (GUIDE §5); G7/G8/EU leaders meet in summits.
+SESSION_BODIES = {
+    "United Nations Security Council", "United Nations", "International Monetary Fund",
+    "World Bank", "World Trade Organization", "International Atomic Energy Agency",
+}  # fmt: skip
