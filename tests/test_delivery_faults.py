@@ -1,7 +1,10 @@
 """Delivery under the failures that slip past a happy path: a restart half way through a digest
 once Discord has forgotten its nonces, an answer lost on its way back, article text full of '@'.
 
-Each test asserts what the channel (or the DM) ends up holding, the way a reader sees it.
+Each test asserts what the channel (or the DM) ends up holding, the way a reader sees it. The
+bot looks among a channel's recent messages before resending after an unknown outcome; where
+reading them is refused, the nonce is all that stands between a retry and a duplicate, so those
+tests also check the nonce of every POST (the emulator's ``posted_bodies``).
 """
 
 from __future__ import annotations
@@ -274,7 +277,6 @@ async def test_alerts_resent_unseen_keep_their_nonce_across_a_restart(emulator, 
     for channel in (dm_channel, emulator.news):
         nonces = nonces_posted(emulator, channel)
         assert len(nonces) >= 2 and nonces[0] is not None and set(nonces) == {nonces[0]}
-    assert nonces_posted(emulator, dm_channel)[0] != nonces_posted(emulator, emulator.news)[0]
     assert len(emulator.dms_to(7)) == 1
     pings = [m for m in emulator.messages_in(emulator.news) if m["content"]]
     assert [m["content"] for m in pings] == [f"<@&{emulator.readers}>"]
