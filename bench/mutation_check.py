@@ -100,6 +100,8 @@ MUTANTS = [
     Mutant("allowed-host-any-port-prefix", "allowed_hosts port", SAFETY,
            'if entry.lower() == f"{host}:{port}":',
            'if entry.lower().startswith(f"{host}:"):', ADDRESS),
+    Mutant("allowed-host-alone-opens-every-port", "allowed_hosts port", SAFETY,
+           "(allowed_port is None and port in DEFAULT_PORTS)", "allowed_port is None", ADDRESS),
     Mutant("allowed-host-case-sensitive", "allowed_hosts port", SAFETY,
            '        host = host.lower().strip("[]")\n', '        host = host.strip("[]")\n',
            ADDRESS),
