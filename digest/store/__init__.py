@@ -63,7 +63,11 @@ def check_path(path: Path) -> None:
 
 def _connect(path: Path) -> tuple[sqlite_utils.Database, bool]:
     """The database at ``path`` and whether it is open read-only (a file we may not write)."""
-    writable = os.access(path, os.W_OK) if path.exists() else os.access(path.parent, os.W_OK)
+    if path.exists():
+        writable = os.access(path, os.W_OK)
+    else:  # a new file: its folders are made, so the nearest one that exists must be writable
+        existing = next(parent for parent in path.absolute().parents if parent.exists())
+        writable = os.access(existing, os.W_OK)
     if writable:
         path.parent.mkdir(parents=True, exist_ok=True)
         return sqlite_utils.Database(path), False
