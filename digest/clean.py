@@ -52,6 +52,13 @@ _JOIN_SHARE = 0.1
 # furniture may sit between two items.
 _ITEM_WORDS = 2
 _ITEM_GAP = 2
+# A run right under a headline and its date line (within this many lines), the headline sharing
+# this share of its words with the run's opening, beats a heavier run with no such block above
+# it when it weighs this share of it.
+_ANCHOR_REACH = 8
+_ANCHOR_SHARED = 0.3
+_ANCHOR_SHARE = 0.1
+_ANCHOR_WORDS = 3
 # Around the core, a line of furniture costs less: the story's edges are kept generously.
 _EXTEND_COST = 25
 # A short sentence beside the story counts for part of its length (it may be a teaser).
@@ -279,7 +286,7 @@ def _story_span(units: list[Unit]) -> tuple[int, int, frozenset[int]]:
     if not runs:
         # No paragraph of running text at all: keep whatever reads as a sentence.
         return 0, len(units), frozenset()
-    core_mass, start, end = max(runs)
+    core_mass, start, end = _anchored_core(units, runs)
     # Around the core, the story goes on while what a stretch adds outweighs its lines of
     # furniture at a lower cost: recall matters more than precision.
     end = _extend(units, weights, end, range(end, len(units)))
@@ -301,6 +308,53 @@ def _story_span(units: list[Unit]) -> tuple[int, int, frozenset[int]]:
     while start > 0 and units[start - 1].kind == SENTENCE:
         start -= 1
     return start, end, frozenset(skipped)
+
+
+def _anchored_core(units: list[Unit], runs: list[tuple[float, int, int]]) -> tuple[float, int, int]:
+    """The heaviest run, or a lighter one right under the page's headline block.
+
+    A headline with a date line under it, then prose sharing its words, is where a story
+    starts; a heavier run with no such block above it (a footer's legal text, a sidebar's
+    promos) loses to it when the anchored run weighs a share of it.
+    """
+    heaviest = max(runs)
+    if _is_anchored(units, heaviest):
+        return heaviest
+    anchored = [run for run in runs if _anchor_above(units, run[1]) is not None]
+    if not anchored:
+        return heaviest
+    best = max(anchored)
+    return best if best[0] >= _ANCHOR_SHARE * heaviest[0] else heaviest
+
+
+def _is_anchored(units: list[Unit], run: tuple[float, int, int]) -> bool:
+    """True when a headline block sits above the run or among its first lines.
+
+    A long headline or a deck reads as prose, so the run may open with them.
+    """
+    firsts = range(run[1], min(run[2], run[1] + _ANCHOR_REACH // 2))
+    return any(
+        units[index].kind == PROSE and _anchor_above(units, index) is not None for index in firsts
+    )
+
+
+def _anchor_above(units: list[Unit], start: int) -> int | None:
+    """Index of a headline over a date line just above ``start`` that shares its words."""
+    opening = clean_meta.content_words(
+        " ".join(u.text for u in units[start : start + 2] if u.kind == PROSE)
+    )
+    dated = False
+    for index in range(start - 1, max(-1, start - 1 - _ANCHOR_REACH), -1):
+        unit = units[index]
+        if clean_meta.states_date(unit.text):
+            dated = True
+            continue
+        if dated and clean_meta.is_anchor_headline(unit):
+            words = clean_meta.content_words(unit.text)
+            shared = len(words & opening)
+            if len(words) >= _ANCHOR_WORDS and shared >= _ANCHOR_SHARED * len(words):
+                return index
+    return None
 
 
 def _announced_list(units: list[Unit], end: int) -> int:

@@ -228,6 +228,30 @@ def _is_headline(unit: _Unit, allow_prose: bool = False) -> bool:
     )
 
 
+def content_words(text: str) -> set[str]:
+    """Content words cut to their first four letters (see ``_content_words``)."""
+    return _content_words(text)
+
+
+def states_date(text: str) -> bool:
+    """True for a line that states a date (a dateline, a byline with a date part)."""
+    return _date_in(text) is not None
+
+
+def is_anchor_headline(unit: _Unit) -> bool:
+    """True for a headline-shaped line (a capital first, no closing stop) over a date line."""
+    return (
+        not unit.bullet
+        and unit.kind in ("short", "sentence", "prose")
+        and 2 <= rules.words(unit.text) <= 30
+        and unit.text[:1].isupper()
+        and not unit.text.rstrip("\"'”’").endswith((".", ":", ",", ";", "…"))
+        and not rules.is_furniture(unit.text)
+        and not rules.is_byline(unit.text)
+        and not _STAMP.search(unit.text)
+    )
+
+
 def is_header_line(text: str) -> bool:
     """True for a byline or a line stating a date: what sits over a story's first paragraph."""
     return rules.is_byline(text) or _date_in(text) is not None
