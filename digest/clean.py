@@ -281,12 +281,12 @@ def _story_span(units: list[Unit]) -> tuple[int, int, frozenset[int]]:
         counts[key] = counts.get(key, 0) + 1
     # A paragraph the page shows several times (a teaser, a caption) weighs as one.
     weights = [len(unit.text) / counts[_key(unit.text)] for unit in units]
-    _discount_comments(units, weights)
+    comments = _discount_comments(units, weights)
     runs = _runs(units, weights)
     if not runs:
         # No paragraph of running text at all: keep whatever reads as a sentence.
         return 0, len(units), frozenset()
-    core_mass, start, end = _anchored_core(units, runs)
+    core_mass, start, end = _anchored_core(units, runs, comments)
     # Around the core, the story goes on while what a stretch adds outweighs its lines of
     # furniture at a lower cost: recall matters more than precision.
     end = _extend(units, weights, end, range(end, len(units)))
@@ -310,17 +310,22 @@ def _story_span(units: list[Unit]) -> tuple[int, int, frozenset[int]]:
     return start, end, frozenset(skipped)
 
 
-def _anchored_core(units: list[Unit], runs: list[tuple[float, int, int]]) -> tuple[float, int, int]:
+def _anchored_core(
+    units: list[Unit], runs: list[tuple[float, int, int]], comments: int
+) -> tuple[float, int, int]:
     """The heaviest run, or a lighter one right under the page's headline block.
 
     A headline with a date line under it, then prose sharing its words, is where a story
     starts; a heavier run with no such block above it (a footer's legal text, a sidebar's
-    promos) loses to it when the anchored run weighs a share of it.
+    promos) loses to it when the anchored run weighs a share of it. Under the readers'
+    comments (from ``comments`` on), a comment's title over its date anchors nothing.
     """
     heaviest = max(runs)
     if _is_anchored(units, heaviest):
         return heaviest
-    anchored = [run for run in runs if _anchor_above(units, run[1]) is not None]
+    anchored = [
+        run for run in runs if run[1] < comments and _anchor_above(units, run[1]) is not None
+    ]
     if not anchored:
         return heaviest
     best = max(anchored)
@@ -428,8 +433,8 @@ def _joins(units: list[Unit], run: tuple[float, int, int], gap: range, core: flo
     )
 
 
-def _discount_comments(units: list[Unit], weights: list[float]) -> None:
-    """Prose under the readers' comments weighs a fraction of a story's.
+def _discount_comments(units: list[Unit], weights: list[float]) -> int:
+    """Prose under the readers' comments weighs a fraction of a story's; where they start.
 
     Only a comments heading with some prose above it counts: a menu's "Comments" link at the
     top of the page opens nothing.
@@ -441,7 +446,8 @@ def _discount_comments(units: list[Unit], weights: list[float]) -> None:
         elif above >= _STORY_BEFORE_COMMENTS and rules.opens_comments(unit.text):
             for after in range(index + 1, len(units)):
                 weights[after] *= _COMMENT_SHARE
-            return
+            return index
+    return len(units)
 
 
 def _runs(units: list[Unit], weights: list[float]) -> list[tuple[float, int, int]]:

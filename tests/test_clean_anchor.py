@@ -49,3 +49,34 @@ def test_a_headline_sharing_no_words_with_the_text_anchors_nothing():
     other = "Weather outlook for the weekend ahead\n\nMarch 3, 2029 10:43\n\n"
     page = "River Times\n\n" + MENU + other + STORY + TEASERS + MENU + LEGAL + FOOTER
     assert "customer service centre" in clean_article(page).body
+
+
+def test_a_posted_by_line_with_a_full_date_is_a_date_line():
+    head = "Bridge over the river closed after a crack is found\n\n"
+    posted = "Posted by Jane Doe on March 3, 2029, 10:43 AM EST\n\n"
+    page = "River Times\n\n" + MENU + head + posted + STORY + TEASERS + MENU + LEGAL + FOOTER
+    assert clean_article(page).body.startswith("The old bridge over the river was closed")
+
+
+def test_a_comments_title_over_its_date_anchors_nothing():
+    # The story is long and has no date line; a reader's comment below it has both.
+    story = STORY + "".join(
+        f"Engineer number {n} said the crack in the pier would be measured again this week and "
+        f"that the county would publish the results before deciding on repairs.\n\n"
+        for n in range(1, 7)
+    )
+    comment = (
+        "Comments\n\n"
+        "Bridge over the river closed again\n\nMarch 4, 2029 08:00\n\n"
+        "The bridge over the river has been closed again and again for years, and nobody in "
+        "the county seems to care enough to replace it with a new one.\n\n"
+        "I have lived in this town for thirty years and every council has promised a new "
+        "crossing before each election, then forgotten all about it the week after, while the "
+        "old one crumbles a little more every winter and the trucks keep using it anyway, "
+        "and the school buses too, twice a day, full of children, which nobody at the county "
+        "offices ever mentions when they talk about budgets and priorities at their meetings.\n\n"
+    )
+    page = "River Times\n\n" + MENU + HEAD + story + comment + FOOTER
+    body = clean_article(page).body
+    assert body.startswith("The old bridge over the river was closed")
+    assert "nobody in the county seems to care" not in body
