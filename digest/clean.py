@@ -286,7 +286,7 @@ def _story_span(units: list[Unit]) -> tuple[int, int, frozenset[int]]:
     if not runs:
         # No paragraph of running text at all: keep whatever reads as a sentence.
         return 0, len(units), frozenset()
-    core_mass, start, end = _anchored_core(units, runs, comments)
+    (core_mass, start, end), anchor = _anchored_core(units, runs, comments)
     # Around the core, the story goes on while what a stretch adds outweighs its lines of
     # furniture at a lower cost: recall matters more than precision.
     end = _extend(units, weights, end, range(end, len(units)))
@@ -307,13 +307,17 @@ def _story_span(units: list[Unit]) -> tuple[int, int, frozenset[int]]:
         end += 1
     while start > 0 and units[start - 1].kind == SENTENCE:
         start -= 1
+    if anchor is not None and start <= anchor:
+        # The story starts under its headline (and byline): what stands above is the page's.
+        after = range(anchor + 1, end)
+        start = next((i for i in after if units[i].kind in (PROSE, SENTENCE)), anchor + 1)
     return start, end, frozenset(skipped)
 
 
 def _anchored_core(
     units: list[Unit], runs: list[tuple[float, int, int]], comments: int
-) -> tuple[float, int, int]:
-    """The heaviest run, or a lighter one right under the page's headline block.
+) -> tuple[tuple[float, int, int], int | None]:
+    """The heaviest run, or a lighter one right under the page's headline block; the headline.
 
     A headline with a date line under it, then prose sharing its words, is where a story
     starts; a heavier run with no such block above it (a footer's legal text, a sidebar's
@@ -321,26 +325,33 @@ def _anchored_core(
     comments (from ``comments`` on), a comment's title over its date anchors nothing.
     """
     heaviest = max(runs)
-    if _is_anchored(units, heaviest):
-        return heaviest
+    anchor = _anchor_of(units, heaviest)
+    if anchor is not None:
+        return heaviest, anchor
     anchored = [
-        run for run in runs if run[1] < comments and _anchor_above(units, run[1]) is not None
+        (run, at)
+        for run in runs
+        if run[1] < comments and (at := _anchor_above(units, run[1])) is not None
     ]
     if not anchored:
-        return heaviest
+        return heaviest, None
     best = max(anchored)
-    return best if best[0] >= _ANCHOR_SHARE * heaviest[0] else heaviest
+    return best if best[0][0] >= _ANCHOR_SHARE * heaviest[0] else (heaviest, None)
 
 
-def _is_anchored(units: list[Unit], run: tuple[float, int, int]) -> bool:
-    """True when a headline block sits above the run or among its first lines.
+def _anchor_of(units: list[Unit], run: tuple[float, int, int]) -> int | None:
+    """The headline of a headline block above the run's first paragraph, if any.
 
-    A long headline or a deck reads as prose, so the run may open with them.
+    A long headline or a deck reads as prose, so the run may open with them; the block is
+    looked for above each of those and above the first paragraph proper, not further down.
     """
-    firsts = range(run[1], min(run[2], run[1] + _ANCHOR_REACH // 2))
-    return any(
-        units[index].kind == PROSE and _anchor_above(units, index) is not None for index in firsts
-    )
+    for index in range(run[1], min(run[2], run[1] + _ANCHOR_REACH)):
+        if units[index].kind != PROSE:
+            continue
+        at = _anchor_above(units, index)
+        if at is not None or not clean_meta.is_anchor_headline(units[index]):
+            return at
+    return None
 
 
 def _anchor_above(units: list[Unit], start: int) -> int | None:
@@ -351,7 +362,7 @@ def _anchor_above(units: list[Unit], start: int) -> int | None:
     dated = False
     for index in range(start - 1, max(-1, start - 1 - _ANCHOR_REACH), -1):
         unit = units[index]
-        if clean_meta.states_date(unit.text):
+        if unit.kind != CAPTION and clean_meta.states_date(unit.text):
             dated = True
             continue
         if dated and clean_meta.is_anchor_headline(unit):

@@ -80,3 +80,15 @@ def test_a_comments_title_over_its_date_anchors_nothing():
     body = clean_article(page).body
     assert body.startswith("The old bridge over the river was closed")
     assert "nobody in the county seems to care" not in body
+
+
+def test_the_story_starts_under_its_headline():
+    # A menu long enough to read as prose sits above the headline block; it is the page's.
+    menu = (
+        "River Times News Politics Sport Business Opinion Culture Travel Weather Obituaries "
+        "Puzzles Podcasts Newsletters Events Jobs Property Motoring Food Drink\n\n"
+    )
+    page = "River Times\n\n" + menu + DATED + STORY + MENU + FOOTER
+    cleaned = clean_article(page)
+    assert cleaned.body.startswith("The old bridge over the river was closed")
+    assert cleaned.title == "Bridge over the river closed after a crack is found"
