@@ -52,6 +52,13 @@ _JOIN_SHARE = 0.1
 # furniture may sit between two items.
 _ITEM_WORDS = 2
 _ITEM_GAP = 2
+# A run right under a headline and its date line (within this many lines), the headline sharing
+# this share of its words with the run's opening, beats a heavier run with no such block above
+# it when it weighs this share of it.
+_ANCHOR_REACH = 8
+_ANCHOR_SHARED = 0.3
+_ANCHOR_SHARE = 0.1
+_ANCHOR_WORDS = 3
 # Around the core, a line of furniture costs less: the story's edges are kept generously.
 _EXTEND_COST = 25
 # A short sentence beside the story counts for part of its length (it may be a teaser).
@@ -274,12 +281,12 @@ def _story_span(units: list[Unit]) -> tuple[int, int, frozenset[int]]:
         counts[key] = counts.get(key, 0) + 1
     # A paragraph the page shows several times (a teaser, a caption) weighs as one.
     weights = [len(unit.text) / counts[_key(unit.text)] for unit in units]
-    _discount_comments(units, weights)
+    comments = _discount_comments(units, weights)
     runs = _runs(units, weights)
     if not runs:
         # No paragraph of running text at all: keep whatever reads as a sentence.
         return 0, len(units), frozenset()
-    core_mass, start, end = max(runs)
+    (core_mass, start, end), anchor = _anchored_core(units, runs, comments)
     # Around the core, the story goes on while what a stretch adds outweighs its lines of
     # furniture at a lower cost: recall matters more than precision.
     end = _extend(units, weights, end, range(end, len(units)))
@@ -300,7 +307,70 @@ def _story_span(units: list[Unit]) -> tuple[int, int, frozenset[int]]:
         end += 1
     while start > 0 and units[start - 1].kind == SENTENCE:
         start -= 1
+    if anchor is not None and start <= anchor:
+        # The story starts under its headline (and byline): what stands above is the page's.
+        after = range(anchor + 1, end)
+        start = next((i for i in after if units[i].kind in (PROSE, SENTENCE)), anchor + 1)
     return start, end, frozenset(skipped)
+
+
+def _anchored_core(
+    units: list[Unit], runs: list[tuple[float, int, int]], comments: int
+) -> tuple[tuple[float, int, int], int | None]:
+    """The heaviest run, or a lighter one right under the page's headline block; the headline.
+
+    A headline with a date line under it, then prose sharing its words, is where a story
+    starts; a heavier run with no such block above it (a footer's legal text, a sidebar's
+    promos) loses to it when the anchored run weighs a share of it. Under the readers'
+    comments (from ``comments`` on), a comment's title over its date anchors nothing.
+    """
+    heaviest = max(runs)
+    anchor = _anchor_of(units, heaviest)
+    if anchor is not None:
+        return heaviest, anchor
+    anchored = [
+        (run, at)
+        for run in runs
+        if run[1] < comments and (at := _anchor_above(units, run[1])) is not None
+    ]
+    if not anchored:
+        return heaviest, None
+    best = max(anchored)
+    return best if best[0][0] >= _ANCHOR_SHARE * heaviest[0] else (heaviest, None)
+
+
+def _anchor_of(units: list[Unit], run: tuple[float, int, int]) -> int | None:
+    """The headline of a headline block above the run's first paragraph, if any.
+
+    A long headline or a deck reads as prose, so the run may open with them; the block is
+    looked for above each of those and above the first paragraph proper, not further down.
+    """
+    for index in range(run[1], min(run[2], run[1] + _ANCHOR_REACH)):
+        if units[index].kind != PROSE:
+            continue
+        at = _anchor_above(units, index)
+        if at is not None or not clean_meta.is_anchor_headline(units[index]):
+            return at
+    return None
+
+
+def _anchor_above(units: list[Unit], start: int) -> int | None:
+    """Index of a headline over a date line just above ``start`` that shares its words."""
+    opening = clean_meta.content_words(
+        " ".join(u.text for u in units[start : start + 2] if u.kind == PROSE)
+    )
+    dated = False
+    for index in range(start - 1, max(-1, start - 1 - _ANCHOR_REACH), -1):
+        unit = units[index]
+        if unit.kind != CAPTION and clean_meta.states_date(unit.text):
+            dated = True
+            continue
+        if dated and clean_meta.is_anchor_headline(unit):
+            words = clean_meta.content_words(unit.text)
+            shared = len(words & opening)
+            if len(words) >= _ANCHOR_WORDS and shared >= _ANCHOR_SHARED * len(words):
+                return index
+    return None
 
 
 def _announced_list(units: list[Unit], end: int) -> int:
@@ -374,8 +444,8 @@ def _joins(units: list[Unit], run: tuple[float, int, int], gap: range, core: flo
     )
 
 
-def _discount_comments(units: list[Unit], weights: list[float]) -> None:
-    """Prose under the readers' comments weighs a fraction of a story's.
+def _discount_comments(units: list[Unit], weights: list[float]) -> int:
+    """Prose under the readers' comments weighs a fraction of a story's; where they start.
 
     Only a comments heading with some prose above it counts: a menu's "Comments" link at the
     top of the page opens nothing.
@@ -387,7 +457,8 @@ def _discount_comments(units: list[Unit], weights: list[float]) -> None:
         elif above >= _STORY_BEFORE_COMMENTS and rules.opens_comments(unit.text):
             for after in range(index + 1, len(units)):
                 weights[after] *= _COMMENT_SHARE
-            return
+            return index
+    return len(units)
 
 
 def _runs(units: list[Unit], weights: list[float]) -> list[tuple[float, int, int]]:
