@@ -19,7 +19,7 @@ import discord
 from discord.utils import escape_mentions
 
 from digest.models import Digest, Meeting, SourceLink, Story
-from digest.store.bot_state import Headline
+from digest.store.articles import Headline
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 TITLE = 256

@@ -20,11 +20,16 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
+from bot.routing import who_to_tell
+from bot.state import alerts as alert_state
+from bot.state import meta as bot_meta
+from bot.state import open_db as open_bot_db
+from bot.state import subscriptions as subscription_state
+from bot.state.records import PendingAlerts
 from digest import store
-from digest.alerts import TopicMatcher, Vocabulary, who_to_tell
+from digest.alerts import TopicMatcher, Vocabulary
 from digest.models import Digest
 from digest.store import articles as article_store
-from digest.store import bot_state
 from digest.stories import build_digest
 
 PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
@@ -40,7 +45,7 @@ def digest_since(
     max_stories: int,
 ) -> Digest:
     """The digest of articles stored after ``since``; with ``topics``, only articles on them."""
-    db = store.open_db(db_path)
+    db = open_bot_db(db_path)
     try:
         articles = article_store.articles_since(db, since)
     finally:
@@ -68,19 +73,19 @@ def record_new_alerts(
     (articles examined, deliveries recorded). The first run only sets the cursor: the backlog
     is not news.
     """
-    db = store.open_db(db_path)
+    db = open_bot_db(db_path)
     try:
-        cursor = bot_state.get_meta(db, cursor_key)
+        cursor = bot_meta.get_meta(db, cursor_key)
         if cursor is None:
-            bot_state.set_meta(db, cursor_key, str(bot_state.max_article_id(db)))
+            bot_meta.set_meta(db, cursor_key, str(article_store.max_article_id(db)))
             return 0, 0
         examined = added = 0
-        while ids := bot_state.article_ids_after(db, int(cursor), limit=100):
+        while ids := article_store.article_ids_after(db, int(cursor), limit=100):
             articles = article_store.articles_by_ids(db, ids)
-            deliveries = who_to_tell(articles, bot_state.all_subscriptions(db), vocabulary)
-            added += bot_state.record_alerts(db, deliveries, now, pause=0.02)
+            deliveries = who_to_tell(articles, subscription_state.all_subscriptions(db), vocabulary)
+            added += alert_state.record_alerts(db, deliveries, now, pause=0.02)
             cursor = str(max(ids))
-            bot_state.set_meta(db, cursor_key, cursor)
+            bot_meta.set_meta(db, cursor_key, cursor)
             examined += len(ids)
         return examined, added
     finally:
@@ -89,23 +94,23 @@ def record_new_alerts(
 
 def mark_alerts_told(
     db_path: str | Path,
-    told: Sequence[tuple[bot_state.PendingAlerts, str, int | None]],
+    told: Sequence[tuple[PendingAlerts, str, int | None]],
     now: datetime,
 ) -> None:
     """Mark delivered alert groups posted, in a worker rather than the bot's database thread.
 
     Hundreds of rows each: in that thread they would hold up lookups and digests.
     """
-    db = store.open_db(db_path)
+    db = open_bot_db(db_path)
     try:
-        bot_state.mark_target_alerts_posted(db, told, now)
+        alert_state.mark_target_alerts_posted(db, told, now)
     finally:
         db.close()
 
 
 def checkpoint(db_path: str | Path) -> None:
     """Copy what the write-ahead log holds into the database file (off the event loop)."""
-    db = store.open_db(db_path)
+    db = open_bot_db(db_path)
     try:
         store.checkpoint(db)
     finally:
