@@ -51,7 +51,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import ParleyBot, Tuning  # noqa: E402
+from bot.app import ParleyBot  # noqa: E402
 from bot.outbox import RetryPolicy  # noqa: E402
 from bot.scheduler import digest_job_id, schedule_digest, spread_second  # noqa: E402
 from bot.state import alerts as alert_state  # noqa: E402
@@ -59,6 +59,7 @@ from bot.state import digest_outbox as outbox_state  # noqa: E402
 from bot.state import guilds as guild_state  # noqa: E402
 from bot.state import subscriptions as subscription_state  # noqa: E402
 from bot.state.records import POSTED, USER, GuildSettings, Subscription  # noqa: E402
+from bot.tuning import Tuning  # noqa: E402
 from digest.articles import article_from_text  # noqa: E402
 from digest.config import Config, DatabaseSettings, SourceSettings  # noqa: E402
 from digest.store.articles import save_article  # noqa: E402

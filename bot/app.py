@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -35,21 +35,25 @@ from bot import scheduler as jobs
 from bot.database import BotDatabase, with_own_connection
 from bot.errors import ParleyTree
 from bot.guard import GlobalPacer, InvalidRequestGuard
-from bot.outbox import TRANSIENT, AlertOutbox, DigestOutbox, RetryPolicy, Told, describe
-from bot.render import alert_payload, digest_payloads, paused_source_notice, safe_line
+from bot.outbox import TRANSIENT, AlertOutbox, DigestOutbox, Told, describe
+from bot.render import (
+    alert_payload,
+    digest_payloads,
+    local_minute,
+    paused_source_notice,
+    safe_line,
+)
 from bot.state import alerts as alert_state
 from bot.state import digest_outbox as outbox_state
 from bot.state import guilds as guild_state
 from bot.state import notes as bot_notes
-from bot.state import open_db as open_bot_db
 from bot.state.records import POSTED, GuildSettings, PendingAlerts
 from bot.token import Token
 from bot.topics import load_vocabulary
+from bot.tuning import Tuning
 from digest.alerts import Vocabulary
 from digest.config import Config
-from digest.meetings.topics import extend_vocabulary
 from digest.models import Digest
-from digest.pipeline import ingest_files
 from digest.sources import registry as sources
 from digest.sources.poll import poll_due_sources
 from digest.store import articles as article_store
@@ -69,24 +73,6 @@ UNREACHABLE = (
     discord.DiscordServerError,
     discord.GatewayNotFound,  # what discord.py makes of any failed gateway lookup
 )
-
-
-@dataclass(frozen=True)
-class Tuning:
-    """Timings of the running bot; the defaults suit production, tests shrink them."""
-
-    guild_ready_timeout: float = 2.0
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    alert_seconds: float = 60.0
-    ingest_seconds: float | None = None  # None: the config's sources.poll_minutes
-    misfire_grace_seconds: int = 12 * 3600
-    alert_concurrency: int = 20
-    alert_page: int = 50  # subscribers whose pending alerts are read at a time
-    cpu_workers: int = 2  # worker processes (digests and alerts side by side); 0: threads
-    jobstore_url: str | None = None  # None: a "-jobs.db" file beside the Parley database
-    global_rate: float = 25.0  # own requests a second (Discord: 50; arrivals bunch, bench)
-    invalid_budget: int = 1000  # invalid answers in 10 min that hold deliveries (Discord: 10,000)
-    reconcile_seconds: float = 60.0  # how often the jobs process reads settings others wrote
 
 
 class ParleyBot(commands.AutoShardedBot):
@@ -429,7 +415,7 @@ class ParleyBot(commands.AutoShardedBot):
         now = self.now()
         folders = self.config.sources.folders
         if folders:
-            new = await asyncio.to_thread(_ingest_folders, self.config, folders, now)
+            new = await asyncio.to_thread(work.ingest_folders, self.config, folders, now)
             log.info("ingested folders: %d new article(s)", len(new))
         await self.db.run(sources.sync_config_sources, self.config.sources, now)
         await with_own_connection(
@@ -511,21 +497,6 @@ class ParleyBot(commands.AutoShardedBot):
                 break
         if total:
             log.info("alerts: %d of %d message(s) delivered", delivered, total)
-
-
-def local_minute(digest: Digest) -> str:
-    """The generation time to the minute: what a rendered digest header shows."""
-    return digest.generated_at.strftime("%Y-%m-%d %H:%M %z")
-
-
-def _ingest_folders(config: Config, folders: Sequence[str], now: datetime) -> list[int]:
-    # A worker thread needs its own connection: sqlite3 connections stay in their thread.
-    db = open_bot_db(config.database_path)
-    try:
-        vocabulary = extend_vocabulary(config.topics.extra)
-        return ingest_files(db, folders, now, vocabulary=vocabulary).new_article_ids
-    finally:
-        db.close()
 
 
 def run_bot(config: Config, token: Token) -> None:

@@ -1,6 +1,6 @@
 """Delivery that survives failures: digests and alerts are recorded before sending, then posted.
 
-A digest is recorded with its rendered messages (``outbox_state.record_digest``); each message id is
+A digest is recorded with its rendered messages (``bot.state.digest_outbox``); each message id is
 stored the moment Discord accepts it, so a retry or a restart continues with the next message and
 never repeats one. When a send's outcome is unknown (a 5xx, a timeout, a lost connection, or a
 restart in the middle of one), the channel's recent messages are searched for that part before

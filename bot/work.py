@@ -28,9 +28,12 @@ from bot.state import subscriptions as subscription_state
 from bot.state.records import PendingAlerts
 from digest import store
 from digest.alerts import TopicMatcher, Vocabulary
+from digest.config import Config
+from digest.daily import build_digest
+from digest.meetings.topics import extend_vocabulary
 from digest.models import Digest
+from digest.pipeline import ingest_files
 from digest.store import articles as article_store
-from digest.stories import build_digest
 
 PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 
@@ -160,3 +163,14 @@ def _watch_parent(parent_pid: int) -> None:
 def warm_up() -> bool:
     """Import the heavy modules in a fresh worker before the first real job needs them."""
     return True
+
+
+def ingest_folders(config: Config, folders: Sequence[str], now: datetime) -> list[int]:
+    """Ingest text files of ``folders`` (run in a thread); returns the new articles' ids."""
+    # A worker thread needs its own connection: sqlite3 connections stay in their thread.
+    db = open_bot_db(config.database_path)
+    try:
+        vocabulary = extend_vocabulary(config.topics.extra)
+        return ingest_files(db, folders, now, vocabulary=vocabulary).new_article_ids
+    finally:
+        db.close()

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from bot.app import ParleyBot, Tuning
+from bot.app import ParleyBot
 from bot.outbox import RetryPolicy
 from bot.state import open_db as open_bot_db
+from bot.tuning import Tuning
 from digest.config import BotSettings, Config, DatabaseSettings, SourceSettings
 from digest.models import Article
 from digest.timeutil import utc_now
