@@ -3,7 +3,8 @@
 Each function is module-level with plain, picklable arguments and opens its own database
 connection (sqlite3 connections cannot cross threads or processes), so the event loop neither
 computes nor (un)pickles article bodies. Worker processes escape the GIL: a thread doing pure
-Python work would still stall the loop for whole switch intervals at a time.
+Python work would still stall the loop for whole switch intervals at a time. Folder ingestion
+(``ingest_folders``) is the exception: the bot's ingest job runs it in a thread.
 """
 
 from __future__ import annotations
