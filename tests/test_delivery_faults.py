@@ -14,9 +14,11 @@ from dataclasses import replace
 import pytest
 
 from bot import render
+from bot.state import alerts as alert_state
+from bot.state import digest_outbox
 from digest.config import DigestSettings
 from digest.pipeline import ingest_article
-from digest.store import bot_state
+from digest.store.articles import Headline
 from tests.discord_emulator.harness import (
     ADMIN,
     bot_config,
@@ -97,7 +99,7 @@ async def test_a_two_part_digest_arrives_whole_and_in_order(emulator, tmp_path):
         await setup_guild(emulator)
         add_events(db, bot.now())
         await bot.post_scheduled_digest(emulator.guild)
-        entry = bot_state.latest_digest(db, emulator.guild)
+        entry = digest_outbox.latest_digest(db, emulator.guild)
         assert len(entry.messages) == 2 and entry.state == "posted"
     assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages)
 
@@ -119,7 +121,7 @@ async def test_a_restart_after_part_one_posts_only_the_rest(emulator, tmp_path):
         watcher = asyncio.ensure_future(fail_after_part_one())
         await bot.post_scheduled_digest(emulator.guild)
         await asyncio.wait_for(watcher, 60)
-        entry = bot_state.latest_digest(db, emulator.guild)
+        entry = digest_outbox.latest_digest(db, emulator.guild)
         assert len(entry.messages) == 2 and entry.state == "recorded"
     assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages[:1])
 
@@ -127,8 +129,8 @@ async def test_a_restart_after_part_one_posts_only_the_rest(emulator, tmp_path):
     forget_nonces(emulator)  # the bot stays down long enough for Discord to forget them
     async with running_bot(config) as bot:
         db = side_db(bot)
-        await wait_until(lambda: bot_state.pending_digests(db) == [])
-        assert bot_state.latest_digest(db, emulator.guild).state == "posted"
+        await wait_until(lambda: digest_outbox.pending_digests(db) == [])
+        assert digest_outbox.latest_digest(db, emulator.guild).state == "posted"
     # Part one once, part two once, in order.
     assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages)
 
@@ -154,7 +156,7 @@ async def test_a_lost_answer_to_an_alert_still_leaves_one_message(emulator, tmp_
         emulator.fail("POST", MESSAGES, 503, times=2, accept=True)
         await bot.run_alerts()
         await bot.run_alerts()
-        assert bot_state.pending_alerts(db) == []
+        assert alert_state.pending_alerts(db) == []
     statuses = [status for method, path, status in emulator.requests if re.match(MESSAGES, path)]
     assert statuses.count(503) == 2  # both answers really were lost
     assert len(emulator.dms_to(7)) == 1
@@ -179,7 +181,7 @@ async def test_a_lost_answer_and_a_restart_still_leave_one_alert(emulator, tmp_p
     async with running_bot(config) as bot:  # back within Discord's nonce window
         db = side_db(bot)
         await bot.run_alerts()
-        assert bot_state.pending_alerts(db) == []
+        assert alert_state.pending_alerts(db) == []
     assert len(emulator.dms_to(7)) == 1
 
 
@@ -189,7 +191,7 @@ def test_escape_breaks_every_at_sign(text):
 
 
 def test_an_alert_breaks_every_at_sign_of_article_text():
-    article = bot_state.Headline(1, f"Breaking {AT_FORMS}", "https://news.example/1", AT_FORMS)
+    article = Headline(1, f"Breaking {AT_FORMS}", "https://news.example/1", AT_FORMS)
     payload = render.alert_payload([(article, "trade")], mention=None)
     assert LIVE_AT.search(json.dumps(payload, ensure_ascii=False)) is None
 
