@@ -66,7 +66,7 @@ MUTANTS = [
            "range(entry.next_part, len(entry.messages))",
            "range(entry.next_part + 1, len(entry.messages))", DELIVERY),
     Mutant("outbox-forgets-posted-parts", "digest resume", OUTBOX,
-           "            await self.db.run(bot_state.mark_part_posted, entry.id, found)\n",
+           "            await self.db.run(outbox_state.mark_part_posted, entry.id, found)\n",
            "", DELIVERY),
     Mutant("digest-nonce-removed", "digest resume", OUTBOX,
            'nonce=f"d{entry.id}p{index}"', "nonce=None", DELIVERY),

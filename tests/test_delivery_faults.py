@@ -17,9 +17,11 @@ from dataclasses import replace
 import pytest
 
 from bot import render
+from bot.state import alerts as alert_state
+from bot.state import digest_outbox
 from digest.config import DigestSettings
 from digest.pipeline import ingest_article
-from digest.store import bot_state
+from digest.store.articles import Headline
 from tests.discord_emulator.harness import (
     ADMIN,
     bot_config,
@@ -100,7 +102,7 @@ async def test_a_two_part_digest_arrives_whole_and_in_order(emulator, tmp_path):
         await setup_guild(emulator)
         add_events(db, bot.now())
         await bot.post_scheduled_digest(emulator.guild)
-        entry = bot_state.latest_digest(db, emulator.guild)
+        entry = digest_outbox.latest_digest(db, emulator.guild)
         assert len(entry.messages) == 2 and entry.state == "posted"
     assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages)
 
@@ -138,7 +140,7 @@ async def test_a_restart_after_part_one_posts_only_the_rest(emulator, tmp_path, 
         watcher = asyncio.ensure_future(fail_after_part_one())
         await bot.post_scheduled_digest(emulator.guild)
         await asyncio.wait_for(watcher, 60)
-        entry = bot_state.latest_digest(db, emulator.guild)
+        entry = digest_outbox.latest_digest(db, emulator.guild)
         assert len(entry.messages) == 2 and entry.state == "recorded"
     assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages[:1])
 
@@ -146,8 +148,8 @@ async def test_a_restart_after_part_one_posts_only_the_rest(emulator, tmp_path, 
     forget_nonces(emulator)  # the bot stays down long enough for Discord to forget them
     async with running_bot(config) as bot:
         db = side_db(bot)
-        await wait_until(lambda: bot_state.pending_digests(db) == [])
-        assert bot_state.latest_digest(db, emulator.guild).state == "posted"
+        await wait_until(lambda: digest_outbox.pending_digests(db) == [])
+        assert digest_outbox.latest_digest(db, emulator.guild).state == "posted"
     # Part one once, part two once, in order.
     assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages)
 
@@ -173,7 +175,7 @@ async def test_a_lost_answer_to_an_alert_still_leaves_one_message(emulator, tmp_
         emulator.fail("POST", MESSAGES, 503, times=2, accept=True)
         await bot.run_alerts()
         await bot.run_alerts()
-        assert bot_state.pending_alerts(db) == []
+        assert alert_state.pending_alerts(db) == []
     statuses = [status for method, path, status in emulator.requests if re.match(MESSAGES, path)]
     assert statuses.count(503) == 2  # both answers really were lost
     assert len(emulator.dms_to(7)) == 1
@@ -198,7 +200,7 @@ async def test_a_lost_answer_and_a_restart_still_leave_one_alert(emulator, tmp_p
     async with running_bot(config) as bot:  # back within Discord's nonce window
         db = side_db(bot)
         await bot.run_alerts()
-        assert bot_state.pending_alerts(db) == []
+        assert alert_state.pending_alerts(db) == []
     assert len(emulator.dms_to(7)) == 1
 
 
@@ -212,7 +214,7 @@ async def test_every_digest_part_carries_its_own_nonce_the_same_on_a_retry(emula
         # so it sends part one again: only the nonce keeps the channel from holding it twice.
         emulator.fail("POST", MESSAGES, 503, times=1, accept=True)
         await bot.post_scheduled_digest(emulator.guild)
-        entry = bot_state.latest_digest(db, emulator.guild)
+        entry = digest_outbox.latest_digest(db, emulator.guild)
         assert len(entry.messages) == 2 and entry.state == "posted"
     first, again, second = nonces_posted(emulator, emulator.news)
     assert first and first == again and second and second != first
@@ -229,12 +231,12 @@ async def test_a_digest_part_resent_after_a_restart_keeps_its_nonce(emulator, tm
         # Every post is taken but every answer lost until the bot goes down.
         emulator.fail("POST", MESSAGES, 503, times=10_000, accept=True)
         await bot.post_scheduled_digest(emulator.guild)
-        entry = bot_state.latest_digest(db, emulator.guild)
+        entry = digest_outbox.latest_digest(db, emulator.guild)
         assert entry.state == "recorded" and not entry.message_ids
     emulator.faults = [f for f in emulator.faults if f.method == "GET"]
     async with running_bot(config) as bot:  # back within Discord's nonce window
         db = side_db(bot)
-        await wait_until(lambda: bot_state.pending_digests(db) == [])
+        await wait_until(lambda: digest_outbox.pending_digests(db) == [])
     nonces = nonces_posted(emulator, emulator.news)
     assert len(nonces) >= 3 and None not in nonces
     assert len(set(nonces)) == 2  # one per part, however often it was sent
@@ -267,12 +269,12 @@ async def test_alerts_resent_unseen_keep_their_nonce_across_a_restart(emulator, 
         # and again, and only its nonce keeps it one message.
         emulator.fail("POST", MESSAGES, 503, times=10_000, accept=True)
         await bot.run_alerts()
-        assert bot_state.pending_alerts(db) != []
+        assert alert_state.pending_alerts(db) != []
     emulator.faults = [f for f in emulator.faults if f.method == "GET"]
     async with running_bot(config) as bot:
         db = side_db(bot)
         await bot.run_alerts()
-        assert bot_state.pending_alerts(db) == []
+        assert alert_state.pending_alerts(db) == []
     dm_channel = int(emulator.dm_channel(7)["id"])
     for channel in (dm_channel, emulator.news):
         nonces = nonces_posted(emulator, channel)
@@ -288,7 +290,7 @@ def test_escape_breaks_every_at_sign(text):
 
 
 def test_an_alert_breaks_every_at_sign_of_article_text():
-    article = bot_state.Headline(1, f"Breaking {AT_FORMS}", "https://news.example/1", AT_FORMS)
+    article = Headline(1, f"Breaking {AT_FORMS}", "https://news.example/1", AT_FORMS)
     payload = render.alert_payload([(article, "trade")], mention=None)
     assert LIVE_AT.search(json.dumps(payload, ensure_ascii=False)) is None
 

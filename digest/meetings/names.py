@@ -17,6 +17,7 @@ from importlib import resources
 
 from digest.meetings.budget import Budget
 from digest.meetings.gazetteer import KnownPerson, gazetteer, is_major_place, place_of, side_of
+from digest.titles import TITLES
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
@@ -33,6 +34,8 @@ _RUN = re.compile(
     rf"(?<![\w-]){_TOKEN}(?:{_GAP}(?:{_PARTICLE}{_GAP}|{_INITIAL}{_GAP})?{_TOKEN})*(?![\w])"
 )
 
+# Forms of address, never part of the name itself: Sir, Dame and Lord are not abbreviations,
+# so they are not in digest/titles.py.
 HONORIFICS = {"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr.", "sir", "dame", "lord"}
 # Capitalised words that are never part of a person's name.
 _STOP = {
@@ -192,8 +195,8 @@ _WORD = re.compile(r"[\w.'’-]+|,")
 
 
 _BOUNDARY = re.compile(r"[.;:!?\"“”(]\s|\n\s*\n")
-_ABBREVIATIONS = {"sen", "sens", "gov", "rep", "reps", "gen", "dr", "mr", "mrs", "ms", "st", "lt",
-                  "col", "prof", "adm", "u.s", "u.n", "u.k", "d.c"}  # fmt: skip
+# A full stop after a title (digest/titles.py, the one list) or a dotted initialism is no boundary.
+_ABBREVIATIONS = {t.lower() for t in TITLES} | {"u.s", "u.n", "u.k", "d.c"}
 
 
 def _since_boundary(text: str) -> str:
