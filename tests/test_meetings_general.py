@@ -284,3 +284,18 @@ def test_an_unnamed_envoy_sent_by_a_country_is_that_country_s_visit():
         ("visit", ["Chile", "Peru"], [])
     ]
     assert found[0]["location"] == {"city": "Lima", "country": "Peru"}
+
+
+def test_a_point_about_one_person_goes_to_their_smallest_meeting():
+    # Talks with one counterpart, then a banquet with two others: what the visitor raised
+    # belongs to the talks, not to the larger gathering mentioned last.
+    found = meetings(
+        "Peruvian Prime Minister Carla Huaman held talks with Chilean President Tomas Rivera "
+        "in Lima on Monday. Rivera later met Peruvian President Ana Quispe and Peruvian Vice "
+        "President Luis Mamani at a state banquet. "
+        "Rivera raised human rights and the fight against terrorism."
+    )
+    by_size = sorted(found, key=lambda m: len(m["participants"]))
+    assert [len(m["participants"]) for m in by_size] == [2, 3]
+    assert set(by_size[0]["topics"]) == {"human rights", "terrorism"}
+    assert by_size[1]["topics"] == []

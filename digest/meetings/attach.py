@@ -118,6 +118,10 @@ def _target(
     if named:
         talking = [r for r in records if r.kind != "visit" and named & set(r.participants)]
         complete = [r for r in talking if named <= set(r.participants)]
+        # Of those, the records with the fewest other people: a point about the king belongs to
+        # his talks with the prime minister, not to the banquet with the whole court.
+        fewest = min((len(r.participants) for r in complete), default=0)
+        complete = [r for r in complete if len(r.participants) == fewest]
         if current in complete:
             return current
         if complete:
