@@ -299,3 +299,18 @@ def test_a_point_about_one_person_goes_to_their_smallest_meeting():
     assert [len(m["participants"]) for m in by_size] == [2, 3]
     assert set(by_size[0]["topics"]) == {"human rights", "terrorism"}
     assert by_size[1]["topics"] == []
+
+
+def test_the_article_own_transliteration_of_a_known_name_is_kept_a_slip_is_not():
+    # GUIDE §8: "Sergey" used throughout is the outlet's transliteration; "Sergay" written once
+    # among "Sergei" is a typo. Either way the table still gives the side.
+    found = meetings(
+        "Sergey Lavrov met Kenyan Foreign Minister Amos Kiptoo in Nairobi on Monday. "
+        "Sergey Lavrov said the talks went well. Kiptoo thanked Lavrov."
+    )
+    assert people(found[0]) == [("Sergey Lavrov", "Russia"), ("Amos Kiptoo", "Kenya")]
+    found = meetings(
+        "Sergay Lavrov met Kenyan Foreign Minister Amos Kiptoo in Nairobi on Monday. "
+        "Sergei Lavrov said the talks went well. Sergei Lavrov thanked Kiptoo."
+    )
+    assert people(found[0]) == [("Sergei Lavrov", "Russia"), ("Amos Kiptoo", "Kenya")]
