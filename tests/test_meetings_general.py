@@ -7,7 +7,7 @@ role and demonym alone.
 from datetime import UTC, datetime
 
 from digest.meetings import extract_meetings, meetings_json
-from digest.meetings.dedupe import Occasion, same_meeting
+from digest.meetings.dedupe import Occasion, same_meeting, stated_length
 from digest.models import Article
 
 
@@ -314,3 +314,22 @@ def test_the_article_own_transliteration_of_a_known_name_is_kept_a_slip_is_not()
         "Sergei Lavrov said the talks went well. Sergei Lavrov thanked Kiptoo."
     )
     assert people(found[0]) == [("Sergei Lavrov", "Russia"), ("Amos Kiptoo", "Kenya")]
+
+
+def test_two_calls_of_one_pair_on_one_day_with_different_lengths_are_two_calls():
+    first = (
+        "Kenyan President Amos Kiptoo and Norwegian Prime Minister Rolf Becker spoke in a "
+        "phone call lasting 50 minutes on Monday. "
+    )
+    found = meetings(first + "Kiptoo had a second, 20-minute phone call with Becker on Monday.")
+    assert [(m["kind"], m["date"]) for m in found] == [("call", "2024-05-06")] * 2
+    # A later sentence about the same call (no other length) still joins it.
+    found = meetings(first + "During the phone call on Monday Kiptoo thanked Becker.")
+    assert len(found) == 1
+
+
+def test_stated_length_reads_one_duration_only():
+    assert stated_length("a 40-minute phone call") == "40 minute"
+    assert stated_length("talks lasting two hours") == "two hour"
+    assert stated_length("a call of 40 minutes after talks lasting two hours") is None
+    assert stated_length("a phone call on Monday") is None
