@@ -333,3 +333,18 @@ def test_stated_length_reads_one_duration_only():
     assert stated_length("talks lasting two hours") == "two hour"
     assert stated_length("a call of 40 minutes after talks lasting two hours") is None
     assert stated_length("a phone call on Monday") is None
+
+
+def test_words_of_an_organisation_name_are_not_topics():
+    found = meetings(
+        "Kenyan President Amos Kiptoo met Norwegian Prime Minister Rolf Becker on the sidelines "
+        "of the Asia-Pacific Economic Cooperation forum in Lima on Monday. "
+        "They discussed fisheries."
+    )
+    assert "economy" not in found[0]["topics"]
+    # A topic about the organisation itself still holds on its abbreviation.
+    found = meetings(
+        "Kenyan President Amos Kiptoo met Norwegian Prime Minister Rolf Becker in Lima on "
+        "Monday. They discussed Kenya joining the World Trade Organization."
+    )
+    assert found[0]["topics"] == ["wto membership"]
