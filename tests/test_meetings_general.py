@@ -348,3 +348,15 @@ def test_words_of_an_organisation_name_are_not_topics():
         "Monday. They discussed Kenya joining the World Trade Organization."
     )
     assert found[0]["topics"] == ["wto membership"]
+
+
+def test_a_second_meeting_verb_keeps_the_subject_but_not_the_first_counterpart():
+    found = meetings(
+        "The Kenyan President Amos Kiptoo will hold talks with Norwegian Prime Minister Rolf "
+        "Becker in Oslo on Tuesday and meet King Osric and Queen Maren during the visit."
+    )
+    names = sorted(sorted(p["name"] for p in m["participants"]) for m in found)
+    assert names == [
+        ["Amos Kiptoo", "King Osric", "Queen Maren"],
+        ["Amos Kiptoo", "Rolf Becker"],
+    ]
