@@ -7,7 +7,7 @@ role and demonym alone.
 from datetime import UTC, datetime
 
 from digest.meetings import extract_meetings, meetings_json
-from digest.meetings.dedupe import Occasion, same_meeting
+from digest.meetings.dedupe import Occasion, same_meeting, stated_length
 from digest.models import Article
 
 
@@ -284,3 +284,79 @@ def test_an_unnamed_envoy_sent_by_a_country_is_that_country_s_visit():
         ("visit", ["Chile", "Peru"], [])
     ]
     assert found[0]["location"] == {"city": "Lima", "country": "Peru"}
+
+
+def test_a_point_about_one_person_goes_to_their_smallest_meeting():
+    # Talks with one counterpart, then a banquet with two others: what the visitor raised
+    # belongs to the talks, not to the larger gathering mentioned last.
+    found = meetings(
+        "Peruvian Prime Minister Carla Huaman held talks with Chilean President Tomas Rivera "
+        "in Lima on Monday. Rivera later met Peruvian President Ana Quispe and Peruvian Vice "
+        "President Luis Mamani at a state banquet. "
+        "Rivera raised human rights and the fight against terrorism."
+    )
+    by_size = sorted(found, key=lambda m: len(m["participants"]))
+    assert [len(m["participants"]) for m in by_size] == [2, 3]
+    assert set(by_size[0]["topics"]) == {"human rights", "terrorism"}
+    assert by_size[1]["topics"] == []
+
+
+def test_the_article_own_transliteration_of_a_known_name_is_kept_a_slip_is_not():
+    # GUIDE §8: "Sergey" used throughout is the outlet's transliteration; "Sergay" written once
+    # among "Sergei" is a typo. Either way the table still gives the side.
+    found = meetings(
+        "Sergey Lavrov met Kenyan Foreign Minister Amos Kiptoo in Nairobi on Monday. "
+        "Sergey Lavrov said the talks went well. Kiptoo thanked Lavrov."
+    )
+    assert people(found[0]) == [("Sergey Lavrov", "Russia"), ("Amos Kiptoo", "Kenya")]
+    found = meetings(
+        "Sergay Lavrov met Kenyan Foreign Minister Amos Kiptoo in Nairobi on Monday. "
+        "Sergei Lavrov said the talks went well. Sergei Lavrov thanked Kiptoo."
+    )
+    assert people(found[0]) == [("Sergei Lavrov", "Russia"), ("Amos Kiptoo", "Kenya")]
+
+
+def test_two_calls_of_one_pair_on_one_day_with_different_lengths_are_two_calls():
+    first = (
+        "Kenyan President Amos Kiptoo and Norwegian Prime Minister Rolf Becker spoke in a "
+        "phone call lasting 50 minutes on Monday. "
+    )
+    found = meetings(first + "Kiptoo had a second, 20-minute phone call with Becker on Monday.")
+    assert [(m["kind"], m["date"]) for m in found] == [("call", "2024-05-06")] * 2
+    # A later sentence about the same call (no other length) still joins it.
+    found = meetings(first + "During the phone call on Monday Kiptoo thanked Becker.")
+    assert len(found) == 1
+
+
+def test_stated_length_reads_one_duration_only():
+    assert stated_length("a 40-minute phone call") == "40 minute"
+    assert stated_length("talks lasting two hours") == "two hour"
+    assert stated_length("a call of 40 minutes after talks lasting two hours") is None
+    assert stated_length("a phone call on Monday") is None
+
+
+def test_words_of_an_organisation_name_are_not_topics():
+    found = meetings(
+        "Kenyan President Amos Kiptoo met Norwegian Prime Minister Rolf Becker on the sidelines "
+        "of the Asia-Pacific Economic Cooperation forum in Lima on Monday. "
+        "They discussed fisheries."
+    )
+    assert "economy" not in found[0]["topics"]
+    # A topic about the organisation itself still holds on its abbreviation.
+    found = meetings(
+        "Kenyan President Amos Kiptoo met Norwegian Prime Minister Rolf Becker in Lima on "
+        "Monday. They discussed Kenya joining the World Trade Organization."
+    )
+    assert found[0]["topics"] == ["wto membership"]
+
+
+def test_a_second_meeting_verb_keeps_the_subject_but_not_the_first_counterpart():
+    found = meetings(
+        "The Kenyan President Amos Kiptoo will hold talks with Norwegian Prime Minister Rolf "
+        "Becker in Oslo on Tuesday and meet King Osric and Queen Maren during the visit."
+    )
+    names = sorted(sorted(p["name"] for p in m["participants"]) for m in found)
+    assert names == [
+        ["Amos Kiptoo", "King Osric", "Queen Maren"],
+        ["Amos Kiptoo", "Rolf Becker"],
+    ]

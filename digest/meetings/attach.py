@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import cache
 
 from digest.meetings.budget import Budget
 from digest.meetings.context import Candidate, Context
 from digest.meetings.dedupe import NEAR, people_key
+from digest.meetings.gazetteer import gazetteer
 from digest.meetings.topics import Vocabulary, drop_own_sides, tag_text
 
 _DISCUSSION = re.compile(
@@ -118,6 +120,10 @@ def _target(
     if named:
         talking = [r for r in records if r.kind != "visit" and named & set(r.participants)]
         complete = [r for r in talking if named <= set(r.participants)]
+        # Of those, the records with the fewest other people: a point about the king belongs to
+        # his talks with the prime minister, not to the banquet with the whole court.
+        fewest = min((len(r.participants) for r in complete), default=0)
+        complete = [r for r in complete if len(r.participants) == fewest]
         if current in complete:
             return current
         if complete:
@@ -155,6 +161,36 @@ def _add_topics(
     for role in roles:  # "Trade Minister" is a title, not a topic
         if role in sentence:
             sentence = sentence.replace(role, " ")
+    sentence = _abbreviate_organisations(sentence)
     for tag in drop_own_sides(tag_text(sentence, vocabulary), record.sides):
         if tag not in record.topics:
             record.topics.append(tag)
+
+
+@cache
+def _organisation_names() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """Organisations' long names that have an abbreviation (organisations.tsv), longest first."""
+    gaz = gazetteer()
+    short: dict[str, str] = {}
+    for alias, name in gaz.sides.items():
+        if name in gaz.organisations and alias in gaz.upper_aliases:
+            short.setdefault(name.lower(), alias.upper())
+    long = {alias: short[name.lower()] for alias, name in gaz.sides.items()
+            if name.lower() in short and " " in alias}  # fmt: skip
+    if not long:
+        return None, {}
+    names = sorted(long, key=len, reverse=True)
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
+    return pattern, long
+
+
+def _abbreviate_organisations(sentence: str) -> str:
+    """Long organisation names shortened: "Asia-Pacific Economic Cooperation" -> "APEC".
+
+    A name is not a topic ("economic cooperation"); the abbreviation stays, so a tag about the
+    organisation itself ("joining the WTO") still holds.
+    """
+    pattern, long = _organisation_names()
+    if pattern is None:
+        return sentence
+    return pattern.sub(lambda m: long[m.group(0).lower()], sentence)

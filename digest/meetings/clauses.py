@@ -336,7 +336,8 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     )
     if pronoun and subject and subject not in names:
         names.insert(0, subject)
-    if previous_names and _SHARED_SUBJECT.match(clause) and previous_names[0] not in names:
+    shared_subject = bool(previous_names and _SHARED_SUBJECT.match(clause))
+    if shared_subject and previous_names[0] not in names:
         names.insert(0, previous_names[0])  # "... and meet B": the same subject meets B
     tense = tense_of(clause, trigger.start())
     events = list(EVENT.finditer(clause))
@@ -345,11 +346,14 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         side = ctx.side(name)
         if side and side not in sides:
             sides.append(side)
-    if len(sides) < 2 and previous_names:  # "X, speaking after a summit with Y"
+    # "X, speaking after a summit with Y" borrows Y; "X will see A and meet B" borrows only
+    # A's side (B is most likely of it), not A, who is not said to be at the second meeting.
+    if len(sides) < 2 and previous_names:
         for name in previous_names:
             side = ctx.side(name)
             if side and side not in sides and name not in names:
-                names.insert(0, name)
+                if not shared_subject:
+                    names.insert(0, name)
                 sides.append(side)
     skip = [(e.start(), e.end()) for e in events]
     for side in group_sides(clause, skip):

@@ -406,6 +406,23 @@ def known_person(surface: str) -> KnownPerson | None:
     return None
 
 
+def _house_spelling(surface: str, known: str, words: Counter[str]) -> bool:
+    """Whether ``surface`` is how the article spells ``known``, not a slip (GUIDE §8).
+
+    A typo is written once among correct spellings; a transliteration ("Mikhailo"/"Mykhaylo")
+    is the outlet's style, used every time: each word that differs from the table's spelling
+    occurs at least twice in the article's names and more often than the table's word.
+    """
+    pairs = [
+        (mine, table)
+        for mine, table in zip(surface.split(), known.split(), strict=False)
+        if mine != table
+    ]
+    return bool(pairs) and all(
+        words[mine] >= 2 and words[mine] > words[table] for mine, table in pairs
+    )
+
+
 def _squeeze(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
 
@@ -442,10 +459,16 @@ def resolve(mentions: list[Mention]) -> dict[str, Person]:
     counts = Counter(m.surface for m in full)
     canonical: dict[str, str] = {}
     by_last: dict[str, list[str]] = {}  # last word -> canonical full names
+    words = Counter(word for m in mentions for word in m.surface.split())
     for surface, _ in counts.most_common():
         known = known_person(surface)
-        # A spelling that differs only in spaces or hyphens is kept as written (GUIDE §8).
-        if known is not None and _squeeze(known.name) != _squeeze(surface):
+        # A spelling that differs only in spaces or hyphens is kept as written (GUIDE §8), and
+        # so is the article's own transliteration (see _house_spelling); a slip is corrected.
+        if (
+            known is not None
+            and _squeeze(known.name) != _squeeze(surface)
+            and not _house_spelling(surface, known.name, words)
+        ):
             canonical[surface] = known.name
             continue
         parts = surface.split()
