@@ -31,6 +31,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from digest import antecedents
+from digest.facts import facts, same_facts
 from digest.standalone import ANAPHORIC, CAPTION, assess
 from digest.terms import count_rows
 
@@ -111,6 +112,9 @@ class Params:
     keep_lead: bool = False  # always pick the first sentence, unless it is furniture
     antecedents: bool = True  # pick a sentence only with those it needs (digest.antecedents)
     overlap: float = 0.5  # pass over a sentence sharing more than this share of both's terms
+    # Pass over a sentence stating the same names and times as a picked one (digest.facts)
+    # when their cosine is above this (1: off): the same fact in other words.
+    same_facts: float = 0.2
 
 
 DEFAULT = Params()
@@ -160,6 +164,8 @@ class Ranked:
     terms: np.ndarray | None = None
     # Furniture (captions, bylines, credits: digest.standalone's CAPTION factor).
     furniture: np.ndarray | None = None
+    # Names and times each sentence states (digest.facts), for redundancy on content.
+    facts: list[tuple[frozenset[str], frozenset[str]]] | None = None
 
 
 @_one_blas_thread
@@ -315,6 +321,9 @@ def _take(
             shared = ranked.terms @ ranked.terms[best]
             larger = np.maximum(sizes, sizes[best])
             open_ &= ~((larger > 0) & (shared > params.overlap * larger))
+        if ranked.facts is not None and params.same_facts < 1.0:
+            for i in np.flatnonzero(open_ & (sims >= params.same_facts)):
+                open_[i] = not same_facts(ranked.facts[i], ranked.facts[best])
         if not ranked.vectors[best].any():  # stop words only: no similarity to go by
             for i in np.flatnonzero(open_):
                 open_[i] = ranked.sentences[i] != ranked.sentences[best]
@@ -440,6 +449,7 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
         needs=antecedents.needs(doc, opens_back) if params.antecedents else None,
         terms=(vectors != 0).astype(np.float32),
         furniture=factors <= CAPTION,
+        facts=[facts(s) for s in doc] if params.same_facts < 1.0 else None,
     )
 
 
