@@ -17,9 +17,7 @@ _TIME = frozenset(
     "may june july august september october november december today yesterday tomorrow".split()
 )
 # Capitalised mid-sentence for grammar, not because they name something.
-_NOT_NAMES = frozenset(
-    "i i'm i've i'd i'll mr mrs ms dr prof sir the a an".split()
-)
+_NOT_NAMES = frozenset("i i'm i've i'd i'll mr mrs ms dr prof sir the a an".split())
 
 
 def facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
