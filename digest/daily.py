@@ -217,8 +217,7 @@ def _first_words(text: str) -> str:
 
 
 def _repeats(headline: str, sentence: str) -> bool:
-    """Whether ``sentence`` opens with the whole ``headline`` (made from it), case and
-    spacing aside."""
+    """Whether ``sentence`` opens with the whole ``headline``, case and spacing aside."""
     head = " ".join(headline.casefold().split()).rstrip(".…")
     return bool(head) and " ".join(sentence.casefold().split()).startswith(head)
 

@@ -13,11 +13,16 @@ import re
 
 _TOKEN = re.compile(r"[A-Za-z][\w'’.-]*|\d[\d,.:/]*")
 _TIME = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december today yesterday tomorrow".split()
+    (
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("january", "february", "march", "april", "may", "june", "july", "august"),
+        *("september", "october", "november", "december", "today", "yesterday", "tomorrow"),
+    )
 )
 # Capitalised mid-sentence for grammar, not because they name something.
-_NOT_NAMES = frozenset("i i'm i've i'd i'll mr mrs ms dr prof sir the a an".split())
+_NOT_NAMES = frozenset(
+    ("i", "i'm", "i've", "i'd", "i'll", "mr", "mrs", "ms", "dr", "prof", "sir", "the", "a", "an")
+)
 
 
 def facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -51,8 +56,11 @@ def facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
 def same_facts(
     first: tuple[frozenset[str], frozenset[str]], second: tuple[frozenset[str], frozenset[str]]
 ) -> bool:
-    """Whether two sentences state the same fact: one shared name and one shared time or figure
-    at least, and most of the shorter one's names and times shared."""
+    """Whether two sentences (their ``facts``) state the same fact.
+
+    They must share a name and a time or figure at least, and half of the facts of the one
+    stating fewer.
+    """
     names = first[0] & second[0]
     times = first[1] & second[1]
     if not names or not times:

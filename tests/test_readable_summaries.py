@@ -3,10 +3,10 @@
 import pytest
 
 from digest.antecedents import needs
+from digest.facts import facts, same_facts
 from digest.ranking import DEFAULT, SHORT, profile, rank, select
 from digest.rejoin import shown
 from digest.sentences import split_sentences
-from digest.facts import facts, same_facts
 from digest.standalone import GARBLED, VERBLESS, refers_back, standalone_factor
 from digest.summarize import summarize
 from digest.titles import TITLES, is_title
