@@ -71,10 +71,10 @@ _CREDIT_ONLY = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _WORD = re.compile(r"\w+")
-# Words glued by a broken page ("SeaTaiwan", "FilipinosIts"): a lower-case run, then a new
-# capitalised word with no space. Two lower-case letters before the capital spare "McDonald"
-# and "MacArthur"; a brand such as "PowerPoint" loses a little, once.
-_GLUED = re.compile(r"\b[A-Z]?[a-z]{3,}[A-Z][a-z]{2,}\b")
+# Words glued by a broken page ("FilipinosIts invasion"): a word run into a capitalised
+# function word with no space. Only function words: company names written in one ("WorldCom",
+# "DaimlerChrysler") are common in business news and must not lose.
+_GLUED = re.compile(r"\b[A-Za-z]*[a-z]{2}(?:Its|The|And|Their|His|Her|This|That|But|With|From)\b")
 # A function word capitalised mid-sentence before a lower-case word ("Russia And Its invasion",
 # "East And to persuade"): a machine translation or a headline pasted into the text. Names such
 # as "Department Of Justice" go on with a capital and are spared.
@@ -83,17 +83,20 @@ _CAPITAL_FUNCTION_WORD = re.compile(
 )
 # A short piece with no verb ("Controversial bilateral, regional and global issues.") is a
 # heading or the tail of a broken sentence. Without a tagger, a verb is: a form of be, have or
-# do, a modal, a word ending in -ed or -ing, or a common irregular past (general English).
+# do, a modal, a word ending in -ed or -ing, a common irregular verb (general English), or a
+# word ending in -s before a lower-case word or figure ("declines to", "owns 28%").
 _VERB = re.compile(
-    r"""\b(?:am|is|are|was|were|be|been|being|has|have|had|do|does|did|will|would|shall
+    r"""\b(?i:am|is|are|was|were|be|been|being|has|have|had|do|does|did|will|would|shall
       | should|can|could|may|might|must|said|says|say|told|tell|tells|got|get|gets|went|goes
       | go|made|make|makes|took|take|takes|came|come|comes|saw|see|sees|knew|know|knows|gave
       | give|gives|found|find|finds|thought|think|thinks|became|become|becomes|left|put|set
       | hit|cut|ran|run|runs|won|win|wins|lost|lose|loses|rose|rise|rises|fell|fall|falls
       | held|hold|holds|met|meet|meets|kept|keep|keeps|paid|pay|pays|bought|sold|sell|sells
       | brought|began|begin|begins|shown|spoke|grew|grow|grows|seem|seems|want|wants|need|needs
-      | \w{2,}(?:ed|ing))\b""",
-    re.IGNORECASE | re.VERBOSE,
+      | \w{2,}(?:ed|ing))\b
+    | \b[a-z]+[^s\W]s(?=\s+(?!and\b|or\b)[a-z0-9£$€])  # "declines to", "owns 28%"
+    """,
+    re.VERBOSE,
 )
 _VERBLESS_WORDS = 10  # longer pieces almost always hold a verb this list misses
 

@@ -165,7 +165,9 @@ def test_the_same_fact_in_other_words_is_not_picked_twice():
         "The dispute began when quotas for cod in northern waters were cut by a fifth.",
         "Fishing crews in both countries have protested at ports for several weeks.",
     ]
-    for params in (DEFAULT, SHORT):
+    # A digest's short summary (SHORT) applies the test; longer budgets (DEFAULT) do not.
+    assert SHORT.same_facts < 1.0 <= DEFAULT.same_facts
+    for params in (SHORT,):
         ranked = rank([doc], params=params)[0]
         # Under half of their words are shared: only the content test tells them apart.
         assert not _overlap_only(ranked, 0, 1)
@@ -184,10 +186,10 @@ def _overlap_only(ranked, a, b) -> bool:
     [
         ("Higher costs, lower wages and rural hospitals.", VERBLESS),
         ("The board said rising costs would close rural hospitals.", 1.0),
-        ("Fishing quotas were cut in the Arctic OceanNorway and beyond.", GARBLED),
+        ("Fishing quotas were cut in the Arctic OceanThe fleet stayed in port.", GARBLED),
         ("Ms Ode criticised the plan for its cost And to pensioners as well.", GARBLED),
         ("Ms Ode criticised the plan and its cost to pensioners as well.", 1.0),
-        ("Prices of the PlayStation fell after the launch.", GARBLED),  # a brand loses a little
+        ("Prices of the PlayStation fell after WorldCom sold it.", 1.0),  # names in one word
         ("Officials at the Department Of Justice declined to comment.", 1.0),
         ("McDonald and MacArthur signed the letter on behalf of the group.", 1.0),
     ],
