@@ -81,7 +81,7 @@ _GLUED = re.compile(r"\b[A-Za-z]*[a-z]{2}(?:Its|The|And|Their|His|Her|This|That|
 _CAPITAL_FUNCTION_WORD = re.compile(
     r"(?<=[\w,] )(?:And|Or|But|Its|Their|His|Her|With|Of|For|To|From|In|On|At|By)(?= [a-z])"
 )
-# A short piece with no verb ("Controversial bilateral, regional and global issues.") is a
+# A short list with no verb ("Controversial bilateral, regional and global issues.") is a
 # heading or the tail of a broken sentence. Without a tagger, a verb is: a form of be, have or
 # do, a modal, a word ending in -ed or -ing, a common irregular verb (general English), or a
 # word ending in -s before a lower-case word or figure ("declines to", "owns 28%").
@@ -99,6 +99,9 @@ _VERB = re.compile(
     re.VERBOSE,
 )
 _VERBLESS_WORDS = 10  # longer pieces almost always hold a verb this list misses
+# Only a list of things counts ("A, B and C."): a short statement whose verb the list above
+# misses ("Talks resume on March 10 in Geneva.") keeps its score.
+_LIST = re.compile(r"\b(?:and|or)\b")
 
 # Captions, bylines and prompts are never a summary; the rest only read worse out of context,
 # and stronger penalties for them cost ROUGE on BBC dev and CNN/DM validation alike. An opening
@@ -158,7 +161,7 @@ def assess(sentence: str) -> tuple[float, bool]:
         factor *= SHORT
     if _GLUED.search(text) or _CAPITAL_FUNCTION_WORD.search(text):
         factor *= GARBLED
-    if len(words) <= _VERBLESS_WORDS and not _VERB.search(text):
+    if len(words) <= _VERBLESS_WORDS and _LIST.search(text) and not _VERB.search(text):
         factor *= VERBLESS
     return factor, opens_back
 

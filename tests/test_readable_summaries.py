@@ -186,6 +186,7 @@ def _overlap_only(ranked, a, b) -> bool:
     [
         ("Higher costs, lower wages and rural hospitals.", VERBLESS),
         ("The board said rising costs would close rural hospitals.", 1.0),
+        ("Ferries resume on Monday in the northern ports.", 1.0),  # not a list: spared
         ("Fishing quotas were cut in the Arctic OceanThe fleet stayed in port.", GARBLED),
         ("Ms Ode criticised the plan for its cost And to pensioners as well.", GARBLED),
         ("Ms Ode criticised the plan and its cost to pensioners as well.", 1.0),
