@@ -17,6 +17,8 @@ How a sentence is scored (each part earned its place on bench/summarize.py):
 4. Selection: greedy MMR, so a second sentence repeating the first is passed over; a sentence
    opening with "He" or "But" loses its penalty once the sentence before it is picked; the
    budget is in sentences and in characters, whichever is hit first; output in document order.
+   In a short summary (SHORT) a sentence stating the same names and times as a picked one
+   (digest.facts) is passed over too, however different its words.
 """
 
 from __future__ import annotations
