@@ -162,6 +162,12 @@ def _stories(
         picked = select(ranked, sentences, max_chars, params=params)
         summary = tuple(shown(ranked.sentences[i]) for i in picked)
         headline = title or _first_words(summary[0] if summary else group[0].body)
+        if not title and summary and _repeats(headline, summary[0]):
+            # The headline was made from the first bullet: that bullet goes, the next pick fills
+            # its place, so an untitled story does not say its opening twice.
+            again = select(ranked, sentences + 1, max_chars, params=params)
+            summary = tuple(shown(ranked.sentences[i]) for i in again if i != picked[0])
+            summary = summary[:sentences]
         text = f"{headline}\n{' '.join(summary)}"
         dates = [a.published for a in group if a.published]
         stories.append(
@@ -208,6 +214,12 @@ def _first_words(text: str) -> str:
     if len(words) <= _FALLBACK_WORDS:
         return " ".join(words) or "(untitled)"
     return " ".join(words[:_FALLBACK_WORDS]) + "…"
+
+
+def _repeats(headline: str, sentence: str) -> bool:
+    """Whether ``sentence`` opens with the whole ``headline``, case and spacing aside."""
+    head = " ".join(headline.casefold().split()).rstrip(".…")
+    return bool(head) and " ".join(sentence.casefold().split()).startswith(head)
 
 
 def _outlet(source: SourceLink) -> str:

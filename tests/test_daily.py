@@ -140,6 +140,25 @@ def test_digest_of_the_seeds():
     assert beijing and result.stories[0] in beijing
 
 
+def test_an_untitled_story_does_not_repeat_its_headline():
+    body = (
+        "The city council approved a new tram line through the harbour district on Monday.\n\n"
+        "Construction is expected to start next spring and last about three years.\n\n"
+        "The line will link the harbour district with the central station and the university.\n\n"
+        "Local businesses welcomed the council vote, saying trams would bring more customers."
+    )
+    untitled = article(body, "https://local.example/tram", published=NOW - timedelta(hours=2))
+    story = build_digest([untitled], now=NOW).stories[0]
+    assert story.title == statement_headline(body)
+    assert len(story.summary) == 3  # the freed place goes to the next sentence
+    assert all(not s.startswith(story.title) for s in story.summary)
+    titled = build_digest(
+        [article(body, "https://local.example/t2", title="Tram line approved", published=NOW)],
+        now=NOW,
+    ).stories[0]
+    assert titled.summary[0].startswith("The city council approved")
+
+
 def test_best_headline_among_outlets_is_picked():
     original = seed_articles()[4]
     copy = second_outlet(original)

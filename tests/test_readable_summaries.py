@@ -3,10 +3,11 @@
 import pytest
 
 from digest.antecedents import needs
+from digest.facts import facts, same_facts
 from digest.ranking import DEFAULT, SHORT, profile, rank, select
 from digest.rejoin import shown
 from digest.sentences import split_sentences
-from digest.standalone import refers_back
+from digest.standalone import GARBLED, VERBLESS, refers_back, standalone_factor
 from digest.summarize import summarize
 from digest.titles import TITLES, is_title
 
@@ -122,6 +123,92 @@ def test_no_two_picked_sentences_say_the_same_thing():
         picked = select(rank([doc], params=params)[0], 3, params=params)
         assert not {0, 1} <= set(picked)
         assert len(picked) == 3
+
+
+def test_the_facts_a_sentence_states():
+    names, times = facts(
+        "On Monday, Ms Okafor told the Lagos Assembly 42 bills were passed in May."
+    )
+    assert names == {"okafor", "lagos", "assembly"}
+    assert times == {"monday", "42", "may"}
+    assert facts("The vote is today.")[0] == frozenset()  # the opening capital names nothing
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        (
+            "Lisbon and Oslo are set to sign a fisheries accord on Tuesday after talks.",
+            "Ministers from Portugal and Norway will meet on Tuesday in Oslo to sign it.",
+            True,
+        ),
+        (
+            "Lisbon and Oslo are set to sign a fisheries accord on Tuesday after talks.",
+            "Fish prices in Oslo fell sharply last year, traders said.",
+            False,  # a shared name, no shared day or figure
+        ),
+        (
+            "The vote in Nairobi is on Friday, with 12 parties, 300 seats and 8 regions open.",
+            "In Nairobi on Friday, Kenya's 2,000 observers and 47 counties wait for 9 results.",
+            False,  # most of the shorter one's facts are its own
+        ),
+    ],
+)
+def test_same_facts(first, second, same):
+    assert same_facts(facts(first), facts(second)) is same
+
+
+def test_the_same_fact_in_other_words_is_not_picked_twice():
+    doc = [
+        "Lisbon and Oslo are set to sign a fisheries accord on Tuesday to end a dispute over cod.",
+        "Ministers from Portugal and Norway will meet on Tuesday in Oslo to sign the new accord.",
+        "The dispute began when quotas for cod in northern waters were cut by a fifth.",
+        "Fishing crews in both countries have protested at ports for several weeks.",
+    ]
+    # A digest's short summary (SHORT) applies the test; longer budgets (DEFAULT) do not.
+    assert SHORT.same_facts < 1.0 <= DEFAULT.same_facts
+    ranked = rank([doc], params=SHORT)[0]
+    # Under half of their words are shared: only the content test tells them apart.
+    assert not _overlap_only(ranked, 0, 1)
+    picked = select(ranked, 3, params=SHORT)
+    assert not {0, 1} <= set(picked)
+    assert len(picked) == 3
+
+
+def _overlap_only(ranked, a, b) -> bool:
+    shared = float(ranked.terms[a] @ ranked.terms[b])
+    return shared > 0.5 * max(ranked.terms[a].sum(), ranked.terms[b].sum())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "factor"),
+    [
+        ("Higher costs, lower wages and rural hospitals.", VERBLESS),
+        ("The board said rising costs would close rural hospitals.", 1.0),
+        ("Ferries resume on Monday in the northern ports.", 1.0),  # not a list: spared
+        ("Fishing quotas were cut in the Arctic OceanThe fleet stayed in port.", GARBLED),
+        ("Ms Ode criticised the plan for its cost And to pensioners as well.", GARBLED),
+        ("Ms Ode criticised the plan and its cost to pensioners as well.", 1.0),
+        ("Prices of the PlayStation fell after WorldCom sold it.", 1.0),  # names in one word
+        ("Officials at the Department Of Justice declined to comment.", 1.0),
+        ("McDonald and MacArthur signed the letter on behalf of the group.", 1.0),
+    ],
+)
+def test_garbled_and_verbless_pieces(sentence, factor):
+    assert standalone_factor(sentence) == pytest.approx(factor)
+
+
+def test_clean_sentences_win_over_garbled_and_verbless_ones():
+    body = (
+        "Farmers in the valley marched on the capital on Monday to demand cheaper fuel.\n\n"
+        "Fuel prices, fertiliser costs and unpaid farm subsidies.\n\n"
+        "The marchers demanded lower fuel prices And Its subsidies for farm machineryand seeds.\n\n"
+        "Police said about two thousand farmers joined the march on fuel prices.\n\n"
+        "The agriculture minister promised to meet farm leaders about fuel prices this week."
+    )
+    summary = summarize(body, sentences=3)
+    assert summary[0].startswith("Farmers in the valley")
+    assert not any(s.startswith(("Fuel prices,", "The marchers")) for s in summary)
 
 
 def test_a_short_summary_keeps_the_lead_unless_it_is_furniture():
