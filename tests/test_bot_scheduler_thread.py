@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import scheduler as jobs
+from tests.discord_emulator.harness import ADMIN, bot_config, newsroom, running_bot
 
 SEEN: dict[str, list[int]] = {"job": []}
 
@@ -83,3 +84,40 @@ async def test_a_wakeup_during_processing_is_not_lost(tmp_path):
     finally:
         scheduler.shutdown(wait=False)
         await asyncio.sleep(0)
+
+
+async def test_setup_pause_and_resume_write_the_job_store_off_the_loop(monkeypatch, tmp_path):
+    async with (
+        newsroom(monkeypatch, channels=("news",)) as emulator,
+        running_bot(bot_config(tmp_path)) as bot,
+    ):
+        store = bot.scheduler._jobstores["default"]
+        loop_thread = threading.get_ident()
+        calls: list[tuple[str, int]] = []
+        for name in ("add_job", "update_job", "lookup_job"):
+            original = getattr(store, name)
+
+            def spy(*args, _name=name, _original=original, **kwargs):
+                calls.append((_name, threading.get_ident()))
+                return _original(*args, **kwargs)
+
+            monkeypatch.setattr(store, name, spy)
+        job_id = jobs.digest_job_id(emulator.guild)
+        reply = await emulator.command(
+            "parley setup",
+            guild_id=emulator.guild,
+            permissions=ADMIN,
+            channel=emulator.news,
+            time="08:00",
+            timezone="UTC",
+        )
+        assert "Daily digest set" in reply["content"], reply
+        assert bot.scheduler.get_job(job_id).next_run_time is not None
+        await emulator.command("parley pause", guild_id=emulator.guild, permissions=ADMIN)
+        assert bot.scheduler.get_job(job_id).next_run_time is None  # paused
+        reply = await emulator.command("parley resume", guild_id=emulator.guild, permissions=ADMIN)
+        assert "resumed" in reply["content"], reply
+        assert bot.scheduler.get_job(job_id).next_run_time is not None
+        written = [thread for name, thread in calls if name != "lookup_job"]
+        assert written, "the commands wrote no job"
+        assert loop_thread not in written
