@@ -56,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import ParleyBot, Tuning  # noqa: E402
 from bot.outbox import RetryPolicy  # noqa: E402
-from bot.scheduler import digest_job_id, schedule_digest, spread_second  # noqa: E402
+from bot.scheduler import digest_job_id, spread_second  # noqa: E402
 from digest.articles import article_from_text  # noqa: E402
 from digest.config import Config, DatabaseSettings, SourceSettings  # noqa: E402
 from digest.models import USER, Subscription  # noqa: E402
@@ -355,7 +355,7 @@ async def main(
     for guild_id in host.guild_ids:
         settings = GuildSettings(guild_id, host.channels[guild_id], due.strftime("%H:%M"), "UTC")
         await bot.db.run(bot_state.save_guild_settings, settings, now)
-        schedule_digest(bot.scheduler, settings)
+        await bot.schedule_guild(settings)  # as /parley setup does (the reconcile job knows it)
     topics = [*bot.vocabulary.tags, *WORDS]
     per_guild = subscriptions // guilds
     user = 10_000
