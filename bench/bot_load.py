@@ -54,15 +54,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import ParleyBot, Tuning  # noqa: E402
+from bot.app import ParleyBot  # noqa: E402
 from bot.outbox import RetryPolicy  # noqa: E402
 from bot.scheduler import digest_job_id, spread_second  # noqa: E402
+from bot.state import alerts as alert_state  # noqa: E402
+from bot.state import digest_outbox as outbox_state  # noqa: E402
+from bot.state import guilds as guild_state  # noqa: E402
+from bot.state import subscriptions as subscription_state  # noqa: E402
+from bot.state.records import POSTED, USER, GuildSettings, Subscription  # noqa: E402
+from bot.tuning import Tuning  # noqa: E402
 from digest.articles import article_from_text  # noqa: E402
 from digest.config import Config, DatabaseSettings, SourceSettings  # noqa: E402
-from digest.models import USER, Subscription  # noqa: E402
-from digest.store import bot_state  # noqa: E402
 from digest.store.articles import save_article  # noqa: E402
-from digest.store.bot_state import GuildSettings  # noqa: E402
 from tests.discord_emulator import Emulator  # noqa: E402
 from tests.discord_emulator.limits import route_of  # noqa: E402
 
@@ -354,7 +357,7 @@ async def main(
     due = now.replace(second=0, microsecond=0)
     for guild_id in host.guild_ids:
         settings = GuildSettings(guild_id, host.channels[guild_id], due.strftime("%H:%M"), "UTC")
-        await bot.db.run(bot_state.save_guild_settings, settings, now)
+        await bot.db.run(guild_state.save_guild_settings, settings, now)
         await bot.schedule_guild(settings)  # as /parley setup does (the reconcile job knows it)
     topics = [*bot.vocabulary.tags, *WORDS]
     per_guild = subscriptions // guilds
@@ -366,7 +369,7 @@ async def main(
             users.append(user)
             topic = topics[(index * per_guild + member) % len(topics)]
             await bot.db.run(
-                bot_state.add_subscription, Subscription(guild_id, USER, user, topic), now
+                subscription_state.add_subscription, Subscription(guild_id, USER, user, topic), now
             )
     closed = [u for u in users if u % round(1 / closed_share) == 0] if closed_share else []
     host.ask("close_dms", closed)
@@ -375,8 +378,9 @@ async def main(
     t = time.perf_counter()
     for article in made:  # stored directly: meeting extraction at ingestion is not measured here
         await bot.db.run(save_article, article)
+    followed = await bot.db.run(subscription_state.all_subscriptions)
     print(
-        f"{guilds} guilds, {len(await bot.db.run(bot_state.all_subscriptions))} subscriptions, "
+        f"{guilds} guilds, {len(followed)} subscriptions, "
         f"{articles} articles stored in {time.perf_counter() - t:.2f}s (setup, not measured)"
     )
 
@@ -400,7 +404,7 @@ async def main(
     digests_done = alerts_done = None
     while digests_done is None or alerts_done is None:
         await asyncio.sleep(0.05)
-        posted = await bot.db.run(bot_state.count_digests, bot_state.POSTED)
+        posted = await bot.db.run(outbox_state.count_digests, POSTED)
         if digests_done is None and posted == len(host.guild_ids):
             digests_done = time.perf_counter() - start
             print(f"  digests done at +{digests_done:.2f}s", flush=True)
@@ -413,18 +417,18 @@ async def main(
             break
     probe.stop()
     collections.stop()
-    deliveries = bot_state.delivered_alerts
+    deliveries = alert_state.delivered_alerts
     told = sum([len(await bot.db.run(deliveries, g)) for g in host.guild_ids])
-    pending = len(await bot.db.run(bot_state.pending_alerts))
+    pending = len(await bot.db.run(alert_state.pending_alerts))
     seen = host.ask("report")
     once, delivery, digest_messages = 0, [], 0
     for guild_id in host.guild_ids:
-        entry = await bot.db.run(bot_state.latest_digest, guild_id)
+        entry = await bot.db.run(outbox_state.latest_digest, guild_id)
         posted = seen["per_channel"][guild_id]
         ours = {shown for message_id, shown in posted if message_id in entry.message_ids}
         copies = [m for m, shown in posted if shown in ours and m not in entry.message_ids]
         landed = sum(1 for m, _ in posted if m in entry.message_ids)
-        if entry.state == bot_state.POSTED and landed == len(entry.message_ids) and not copies:
+        if entry.state == POSTED and landed == len(entry.message_ids) and not copies:
             once += 1
         digest_messages += landed
         due = fire + timedelta(seconds=spread_second(guild_id))

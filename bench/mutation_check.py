@@ -51,7 +51,12 @@ class Mutant:
 
 OUTBOX, SAFETY, RENDER = "bot/outbox.py", "digest/sources/safety.py", "bot/render.py"
 CHECK_LOOP = "    for address in {}:\n        reason = blocked_reason(address)\n"
-DM_SEND = "                allowed_mentions=NO_MENTIONS,\n                nonce={},\n"
+DM_SEND = "                    allowed_mentions=NO_MENTIONS,\n                    nonce={},\n"
+PORT_MATCH = (
+    "            if allowed == host and (\n"
+    "                port == allowed_port or (allowed_port is None and port in DEFAULT_PORTS)\n"
+    "            ):\n"
+)
 MUTANTS = [
     # --- the digest outbox resumes with the next unsent part -----------------------------
     Mutant("outbox-resends-from-first-part", "digest resume", OUTBOX,
@@ -61,7 +66,7 @@ MUTANTS = [
            "range(entry.next_part, len(entry.messages))",
            "range(entry.next_part + 1, len(entry.messages))", DELIVERY),
     Mutant("outbox-forgets-posted-parts", "digest resume", OUTBOX,
-           "            await self.db.run(bot_state.mark_part_posted, entry.id, message.id)\n",
+           "            await self.db.run(outbox_state.mark_part_posted, entry.id, found)\n",
            "", DELIVERY),
     Mutant("digest-nonce-removed", "digest resume", OUTBOX,
            'nonce=f"d{entry.id}p{index}"', "nonce=None", DELIVERY),
@@ -73,8 +78,8 @@ MUTANTS = [
     Mutant("alert-nonce-removed-from-dms", "alert nonce", OUTBOX,
            DM_SEND.format("nonce"), DM_SEND.format("None"), DELIVERY),
     Mutant("alert-nonce-removed-from-channel-posts", "alert nonce", OUTBOX,
-           "            allowed_mentions=mentions,\n            nonce=nonce,\n",
-           "            allowed_mentions=mentions,\n            nonce=None,\n", DELIVERY),
+           "                allowed_mentions=mentions,\n                nonce=nonce,\n",
+           "                allowed_mentions=mentions,\n                nonce=None,\n", DELIVERY),
     Mutant("alert-nonce-new-after-a-restart", "alert nonce", OUTBOX,
            'nonce = f"a{group.last_id}n{group.count}"',
            'nonce = f"a{group.last_id}n{group.count}t{asyncio.get_running_loop().time()}"',
@@ -91,15 +96,15 @@ MUTANTS = [
            + CHECK_LOOP.format("addresses"), ADDRESS),
     # --- allowed_hosts entries are host:port ----------------------------------------------
     Mutant("allowed-host-without-port", "allowed_hosts port", SAFETY,
-           'f"{host.lower()}:{port}" in self.allowed_hosts',
-           'host.lower() in {h.rsplit(":", 1)[0] for h in self.allowed_hosts}',
-           ADDRESS, issue=True),
+           PORT_MATCH, "            if allowed == host:\n", ADDRESS, issue=True),
     Mutant("allowed-host-any-port-prefix", "allowed_hosts port", SAFETY,
-           'f"{host.lower()}:{port}" in self.allowed_hosts',
-           'any(h.startswith(f"{host.lower()}:") for h in self.allowed_hosts)', ADDRESS),
+           'if entry.lower() == f"{host}:{port}":',
+           'if entry.lower().startswith(f"{host}:"):', ADDRESS),
+    Mutant("allowed-host-alone-opens-every-port", "allowed_hosts port", SAFETY,
+           "(allowed_port is None and port in DEFAULT_PORTS)", "allowed_port is None", ADDRESS),
     Mutant("allowed-host-case-sensitive", "allowed_hosts port", SAFETY,
-           'f"{host.lower()}:{port}" in self.allowed_hosts',
-           'f"{host}:{port}" in self.allowed_hosts', ADDRESS),
+           '        host = host.lower().strip("[]")\n', '        host = host.strip("[]")\n',
+           ADDRESS),
     # --- an IPv4-mapped IPv6 address is the IPv4 address ------------------------------------
     Mutant("ipv4-mapped-not-normalised", "IPv4-mapped", SAFETY,
            "        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1\n", "        pass\n",
@@ -121,8 +126,8 @@ MUTANTS = [
            '    return _LINE_START_MARKUP.sub(lambda m: m.group(1) + "\\\\" + m.group(2), text)\n',
            "    return text\n", ESCAPING),
     Mutant("link-text-unescaped", "escaping", RENDER,
-           '    return escape(text).replace("[", "(").replace("]", ")")\n',
-           '    return text.replace("[", "(").replace("]", ")")\n', ESCAPING),
+           '    escaped = escape(text).replace("\\\\[", "(").replace("\\\\]", ")")\n',
+           '    escaped = text.replace("\\\\[", "(").replace("\\\\]", ")")\n', ESCAPING),
     Mutant("digests-allow-mentions", "escaping", OUTBOX,
            "NO_MENTIONS = discord.AllowedMentions.none()",
            "NO_MENTIONS = discord.AllowedMentions.all()", ESCAPING),

@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -35,20 +35,29 @@ from bot import scheduler as jobs
 from bot.database import BotDatabase, with_own_connection
 from bot.errors import ParleyTree
 from bot.guard import GlobalPacer, InvalidRequestGuard
-from bot.outbox import TRANSIENT, AlertOutbox, DigestOutbox, RetryPolicy, Told, describe
-from bot.render import alert_payload, digest_payloads, paused_source_notice, safe_line
+from bot.outbox import TRANSIENT, AlertOutbox, DigestOutbox, Told, describe
+from bot.render import (
+    alert_payload,
+    digest_payloads,
+    local_minute,
+    paused_source_notice,
+    safe_line,
+)
+from bot.state import alerts as alert_state
+from bot.state import digest_outbox as outbox_state
+from bot.state import guilds as guild_state
+from bot.state import notes as bot_notes
+from bot.state.records import POSTED, GuildSettings, PendingAlerts
 from bot.token import Token
 from bot.topics import load_vocabulary
-from digest import store
+from bot.tuning import Tuning
 from digest.alerts import Vocabulary
 from digest.config import Config
-from digest.meetings.topics import extend_vocabulary
 from digest.models import Digest
-from digest.pipeline import ingest_files
 from digest.sources import registry as sources
 from digest.sources.poll import poll_due_sources
-from digest.store import bot_notes, bot_state
-from digest.store.bot_state import GuildSettings, Headline, PendingAlerts
+from digest.store import articles as article_store
+from digest.store.articles import Headline
 from digest.timeutil import utc_now
 
 log = logging.getLogger(__name__)
@@ -64,24 +73,6 @@ UNREACHABLE = (
     discord.DiscordServerError,
     discord.GatewayNotFound,  # what discord.py makes of any failed gateway lookup
 )
-
-
-@dataclass(frozen=True)
-class Tuning:
-    """Timings of the running bot; the defaults suit production, tests shrink them."""
-
-    guild_ready_timeout: float = 2.0
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    alert_seconds: float = 60.0
-    ingest_seconds: float | None = None  # None: the config's sources.poll_minutes
-    misfire_grace_seconds: int = 12 * 3600
-    alert_concurrency: int = 20
-    alert_page: int = 50  # subscribers whose pending alerts are read at a time
-    cpu_workers: int = 2  # worker processes (digests and alerts side by side); 0: threads
-    jobstore_url: str | None = None  # None: a "-jobs.db" file beside the Parley database
-    global_rate: float = 25.0  # own requests a second (Discord: 50; arrivals bunch, bench)
-    invalid_budget: int = 1000  # invalid answers in 10 min that hold deliveries (Discord: 10,000)
-    reconcile_seconds: float = 60.0  # how often the jobs process reads settings others wrote
 
 
 class ParleyBot(commands.AutoShardedBot):
@@ -226,7 +217,7 @@ class ParleyBot(commands.AutoShardedBot):
 
         The job store is SQLite: read and written in a thread, never on the event loop.
         """
-        found = await self.db.run(bot_state.all_guild_settings)
+        found = await self.db.run(guild_state.all_guild_settings)
         names = await asyncio.to_thread(self._ensure_jobs, found)
         self._scheduled.update(names)
 
@@ -251,10 +242,10 @@ class ParleyBot(commands.AutoShardedBot):
     async def reconcile_schedules(self) -> None:
         """Bring digest jobs in line with settings written by other processes (shards).
 
-        Only guilds whose schedule changed touch the job store: it is read and written on the
-        event loop, and looking up every guild's job each minute stalled it.
+        Only guilds whose schedule changed touch the job store (in a thread): looking up every
+        guild's job each minute, on the event loop as it then was, stalled it.
         """
-        for settings in await self.db.run(bot_state.all_guild_settings):
+        for settings in await self.db.run(guild_state.all_guild_settings):
             if self._scheduled.get(settings.guild_id) != jobs.job_name(settings):
                 await self.schedule_guild(settings)
 
@@ -360,7 +351,7 @@ class ParleyBot(commands.AutoShardedBot):
         Guilds due at the same minute usually share ``since`` and the same articles; one build
         serves them all (keyed by the newest article id, so new articles mean a new build).
         """
-        key = (since, tuple(topics), await self.db.run(bot_state.max_article_id))
+        key = (since, tuple(topics), await self.db.run(article_store.max_article_id))
         cached = self._digest_cache.get(key)
         if cached is None:
             settings = self.config.digest
@@ -393,13 +384,13 @@ class ParleyBot(commands.AutoShardedBot):
 
     async def post_scheduled_digest(self, guild_id: int) -> None:
         """Record this period's digest for a guild (once), then post it through the outbox."""
-        settings = await self.db.run(bot_state.get_guild_settings, guild_id)
+        settings = await self.db.run(guild_state.get_guild_settings, guild_id)
         if settings is None or settings.paused:
             log.info("digest for guild %s skipped: %s", guild_id, "paused" if settings else "unset")
             return
         now = self.now()
         period = jobs.digest_period(settings, now)
-        entry = await self.db.run(bot_state.get_outbox, guild_id, period)
+        entry = await self.db.run(outbox_state.get_outbox, guild_id, period)
         if entry is None:
             # Periods are bounded by scheduled moments, not by when jobs happened to run, so
             # guilds due at the same minute share one build (see build_digest).
@@ -408,13 +399,13 @@ class ParleyBot(commands.AutoShardedBot):
             # its articles to this one (record_digest supersedes it).
             since = settings.last_digest_at or moment - timedelta(days=1)
             # A digest still being posted (some parts out) will cover its own period.
-            started = await self.db.run(bot_state.started_coverage, guild_id)
+            started = await self.db.run(outbox_state.started_coverage, guild_id)
             if started is not None and started > since:
                 since = started
             digest = await self.build_digest(since, now)
             payloads = self._rendered(digest, settings.timezone)
             entry, _ = await self.db.run(
-                bot_state.record_digest,
+                outbox_state.record_digest,
                 guild_id=guild_id,
                 channel_id=settings.channel_id,
                 period=period,
@@ -424,7 +415,7 @@ class ParleyBot(commands.AutoShardedBot):
                 covers_until=moment,
             )
         self.spawn(self.off_loop(work.checkpoint, str(self.config.database_path)))
-        if entry.state == bot_state.POSTED:
+        if entry.state == POSTED:
             log.info("digest %s for guild %s already posted", period, guild_id)
             return
         await self.digests.deliver(entry)
@@ -435,7 +426,7 @@ class ParleyBot(commands.AutoShardedBot):
         now = self.now()
         folders = self.config.sources.folders
         if folders:
-            new = await asyncio.to_thread(_ingest_folders, self.config, folders, now)
+            new = await asyncio.to_thread(work.ingest_folders, self.config, folders, now)
             log.info("ingested folders: %d new article(s)", len(new))
         await self.db.run(sources.sync_config_sources, self.config.sources, now)
         await with_own_connection(
@@ -449,7 +440,7 @@ class ParleyBot(commands.AutoShardedBot):
         paused = await self.db.run(sources.paused_sources_to_announce)
         if not paused:
             return
-        guilds = await self.db.run(bot_state.all_guild_settings)
+        guilds = await self.db.run(guild_state.all_guild_settings)
         channels = [g.channel_id for g in guilds if not g.paused]
         for source in paused:
             text = paused_source_notice(source.url, source.last_error)
@@ -496,11 +487,11 @@ class ParleyBot(commands.AutoShardedBot):
         after: tuple[int, str, int] | None = None
         failed_in_a_row = 0
         while groups := await self.db.run(
-            bot_state.pending_alert_groups, self.tuning.alert_page, after=after
+            alert_state.pending_alert_groups, self.tuning.alert_page, after=after
         ):
             after = (groups[-1].guild_id, groups[-1].kind, groups[-1].target_id)
             ids = {d.article_id for g in groups for d in g.first}
-            heads = await self.db.run(bot_state.headlines, ids)
+            heads = await self.db.run(article_store.headlines, ids)
             results = await asyncio.gather(*(send(g, heads) for g in groups))
             told = [(t.group, t.via, t.message_id) for t in results if t is not None]
             # Marked per page, in the worker: a crash in between re-sends at most one page,
@@ -517,21 +508,6 @@ class ParleyBot(commands.AutoShardedBot):
                 break
         if total:
             log.info("alerts: %d of %d message(s) delivered", delivered, total)
-
-
-def local_minute(digest: Digest) -> str:
-    """The generation time to the minute: what a rendered digest header shows."""
-    return digest.generated_at.strftime("%Y-%m-%d %H:%M %z")
-
-
-def _ingest_folders(config: Config, folders: Sequence[str], now: datetime) -> list[int]:
-    # A worker thread needs its own connection: sqlite3 connections stay in their thread.
-    db = store.open_db(config.database_path)
-    try:
-        vocabulary = extend_vocabulary(config.topics.extra)
-        return ingest_files(db, folders, now, vocabulary=vocabulary).new_article_ids
-    finally:
-        db.close()
 
 
 def run_bot(config: Config, token: Token) -> None:

@@ -22,6 +22,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 import sqlite_utils
 
+from bot.state import open_db as open_bot_db
 from digest import store
 
 P = ParamSpec("P")
@@ -79,7 +80,7 @@ async def with_own_connection(
         return await task
 
     def in_thread() -> T:
-        db = store.open_db(path)
+        db = open_bot_db(path)
         try:
             return asyncio.run(run(db))
         finally:
@@ -98,6 +99,6 @@ async def with_own_connection(
 
 
 def _open_for_bot(path: Path) -> sqlite_utils.Database:
-    db = store.open_db(path)
+    db = open_bot_db(path)
     store.tune_for_long_running_writer(db)
     return db

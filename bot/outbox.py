@@ -1,6 +1,6 @@
 """Delivery that survives failures: digests and alerts are recorded before sending, then posted.
 
-A digest is recorded with its rendered messages (``bot_state.record_digest``); each message id is
+A digest is recorded with its rendered messages (``bot.state.digest_outbox``); each message id is
 stored the moment Discord accepts it, so a retry or a restart continues with the next message and
 never repeats one. When a send's outcome is unknown (a 5xx, a timeout, a lost connection, or a
 restart in the middle of one), the channel's recent messages are searched for that part before
@@ -26,9 +26,11 @@ import discord
 from bot.database import BotDatabase
 from bot.guard import RequestsHeld
 from bot.render import payload_embeds
-from digest.models import ROLE
-from digest.store import bot_notes, bot_state
-from digest.store.bot_state import Headline, OutboxEntry, PendingAlerts
+from bot.state import digest_outbox as outbox_state
+from bot.state import guilds as guild_state
+from bot.state import notes as bot_notes
+from bot.state.records import POSTED, RECORDED, ROLE, OutboxEntry, PendingAlerts
+from digest.store.articles import Headline
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +107,8 @@ class DigestOutbox:
         Returns True once everything is posted; False when it is left to the background
         retries (or refused for good). ``uncertain``: an earlier send may have gone through.
         """
-        if entry.id in self._in_flight or entry.state == bot_state.POSTED:
-            return entry.state == bot_state.POSTED
+        if entry.id in self._in_flight or entry.state == POSTED:
+            return entry.state == POSTED
         self._in_flight.add(entry.id)
         handed_over = False
         try:
@@ -134,9 +136,9 @@ class DigestOutbox:
         attempt = 0
         while attempts is None or attempt < attempts:
             attempt += 1
-            state = await self.db.run(bot_state.digest_state, entry.id)
-            if state != bot_state.RECORDED:  # posted by another run, or superseded
-                return state == bot_state.POSTED
+            state = await self.db.run(outbox_state.digest_state, entry.id)
+            if state != RECORDED:  # posted by another run, or superseded
+                return state == POSTED
             blocked = False
             try:
                 async with self._slots:
@@ -147,7 +149,7 @@ class DigestOutbox:
                 await self._note_blocked(entry, error)
             except discord.HTTPException as error:
                 if not is_transient(error) and error.status < 500:
-                    await self.db.run(bot_state.note_digest_failure, entry.id, describe(error))
+                    await self.db.run(outbox_state.note_digest_failure, entry.id, describe(error))
                     log.error(
                         "digest %s for guild %s refused by Discord: %s (kept as recorded)",
                         entry.period,
@@ -159,11 +161,11 @@ class DigestOutbox:
             except TRANSIENT as error:
                 failure, uncertain = error, uncertain or outcome_unknown(error)
             else:
-                await self.db.run(bot_state.mark_digest_posted, entry.id, self.clock())
+                await self.db.run(outbox_state.mark_digest_posted, entry.id, self.clock())
                 log.info("digest %s posted in guild %s", entry.period, entry.guild_id)
                 return True
-            await self.db.run(bot_state.note_digest_failure, entry.id, describe(failure))
-            entry = await self.db.run(bot_state.get_outbox_by_id, entry.id)
+            await self.db.run(outbox_state.note_digest_failure, entry.id, describe(failure))
+            entry = await self.db.run(outbox_state.get_outbox_by_id, entry.id)
             if not quick and time.monotonic() - started > self.policy.keep_trying:
                 log.error(
                     "digest %s for guild %s not posted after %.0f h; the next digest covers it",
@@ -222,8 +224,8 @@ class DigestOutbox:
                 found = message.id
             else:
                 log.info("digest %s part %d was posted already (%s)", entry.period, index, found)
-            await self.db.run(bot_state.mark_part_posted, entry.id, found)
-            entry = await self.db.run(bot_state.get_outbox_by_id, entry.id)
+            await self.db.run(outbox_state.mark_part_posted, entry.id, found)
+            entry = await self.db.run(outbox_state.get_outbox_by_id, entry.id)
             uncertain = False  # later parts were never sent
 
     async def _find_posted(
@@ -234,7 +236,7 @@ class DigestOutbox:
 
     async def resume_pending(self) -> int:
         """Deliver every digest left recorded by an earlier run; returns how many got posted."""
-        pending = await self.db.run(bot_state.pending_digests)
+        pending = await self.db.run(outbox_state.pending_digests)
         if pending:
             log.info("resuming %d recorded digest(s)", len(pending))
         # The last run may have died in the middle of a send: look before sending again.
@@ -363,7 +365,7 @@ class AlertOutbox:
         nonce: str | None,
         uncertain: bool = False,
     ) -> tuple[str | None, int | None]:
-        settings = await self.db.run(bot_state.get_guild_settings, batch.guild_id)
+        settings = await self.db.run(guild_state.get_guild_settings, batch.guild_id)
         if batch.kind == ROLE:
             if settings is None:
                 return None, None

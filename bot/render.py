@@ -19,7 +19,7 @@ import discord
 from discord.utils import escape_mentions
 
 from digest.models import Digest, Meeting, SourceLink, Story
-from digest.store.bot_state import Headline
+from digest.store.articles import Headline
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 TITLE = 256
@@ -454,3 +454,8 @@ def choices(values: Sequence[str], current: str = "") -> list[discord.app_comman
         discord.app_commands.Choice(name=clip(v, CHOICE_NAME), value=choice_value(v))
         for v in hits[:AUTOCOMPLETE_CHOICES]
     ]
+
+
+def local_minute(digest: Digest) -> str:
+    """The generation time to the minute: what a rendered digest header shows."""
+    return digest.generated_at.strftime("%Y-%m-%d %H:%M %z")

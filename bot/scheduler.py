@@ -25,7 +25,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import create_engine, event
 
-from digest.store.bot_state import GuildSettings
+from bot.state.records import GuildSettings
 
 log = logging.getLogger(__name__)
 

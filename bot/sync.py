@@ -11,8 +11,8 @@ from discord import app_commands
 
 from bot.database import BotDatabase
 from bot.outbox import TRANSIENT, describe
+from bot.state import meta as bot_meta
 from digest.config import BotSettings
-from digest.store import bot_state
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ async def sync_commands(
     The other scope's registrations are removed, or users would see every command twice:
     guild commands left from a development run, or global ones from a production run.
     """
-    before = stored_ids(await db.run(bot_state.get_meta, SYNCED_GUILDS))
+    before = stored_ids(await db.run(bot_meta.get_meta, SYNCED_GUILDS))
     dev = set(settings.dev_guild_ids)
     if settings.sync == "guild":
         for guild_id in settings.dev_guild_ids:
@@ -50,7 +50,7 @@ async def sync_commands(
         if app_id is not None:
             await http.bulk_upsert_guild_commands(app_id, guild_id, [])
             log.info("removed guild commands from %s", guild_id)
-    await db.run(bot_state.set_meta, SYNCED_GUILDS, ",".join(map(str, kept)))
+    await db.run(bot_meta.set_meta, SYNCED_GUILDS, ",".join(map(str, kept)))
 
 
 async def until_done(

@@ -3,7 +3,8 @@
 Each function is module-level with plain, picklable arguments and opens its own database
 connection (sqlite3 connections cannot cross threads or processes), so the event loop neither
 computes nor (un)pickles article bodies. Worker processes escape the GIL: a thread doing pure
-Python work would still stall the loop for whole switch intervals at a time.
+Python work would still stall the loop for whole switch intervals at a time. Folder ingestion
+(``ingest_folders``) is the exception: the bot's ingest job runs it in a thread.
 """
 
 from __future__ import annotations
@@ -20,12 +21,20 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
+from bot.routing import who_to_tell
+from bot.state import alerts as alert_state
+from bot.state import meta as bot_meta
+from bot.state import open_db as open_bot_db
+from bot.state import subscriptions as subscription_state
+from bot.state.records import PendingAlerts
 from digest import store
-from digest.alerts import TopicMatcher, Vocabulary, who_to_tell
+from digest.alerts import TopicMatcher, Vocabulary
+from digest.config import Config
+from digest.daily import build_digest
+from digest.meetings.topics import extend_vocabulary
 from digest.models import Digest
+from digest.pipeline import ingest_files
 from digest.store import articles as article_store
-from digest.store import bot_state
-from digest.stories import build_digest
 
 PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 
@@ -40,7 +49,7 @@ def digest_since(
     max_stories: int,
 ) -> Digest:
     """The digest of articles stored after ``since``; with ``topics``, only articles on them."""
-    db = store.open_db(db_path)
+    db = open_bot_db(db_path)
     try:
         articles = article_store.articles_since(db, since)
     finally:
@@ -68,19 +77,19 @@ def record_new_alerts(
     (articles examined, deliveries recorded). The first run only sets the cursor: the backlog
     is not news.
     """
-    db = store.open_db(db_path)
+    db = open_bot_db(db_path)
     try:
-        cursor = bot_state.get_meta(db, cursor_key)
+        cursor = bot_meta.get_meta(db, cursor_key)
         if cursor is None:
-            bot_state.set_meta(db, cursor_key, str(bot_state.max_article_id(db)))
+            bot_meta.set_meta(db, cursor_key, str(article_store.max_article_id(db)))
             return 0, 0
         examined = added = 0
-        while ids := bot_state.article_ids_after(db, int(cursor), limit=100):
+        while ids := article_store.article_ids_after(db, int(cursor), limit=100):
             articles = article_store.articles_by_ids(db, ids)
-            deliveries = who_to_tell(articles, bot_state.all_subscriptions(db), vocabulary)
-            added += bot_state.record_alerts(db, deliveries, now, pause=0.02)
+            deliveries = who_to_tell(articles, subscription_state.all_subscriptions(db), vocabulary)
+            added += alert_state.record_alerts(db, deliveries, now, pause=0.02)
             cursor = str(max(ids))
-            bot_state.set_meta(db, cursor_key, cursor)
+            bot_meta.set_meta(db, cursor_key, cursor)
             examined += len(ids)
         return examined, added
     finally:
@@ -89,23 +98,23 @@ def record_new_alerts(
 
 def mark_alerts_told(
     db_path: str | Path,
-    told: Sequence[tuple[bot_state.PendingAlerts, str, int | None]],
+    told: Sequence[tuple[PendingAlerts, str, int | None]],
     now: datetime,
 ) -> None:
     """Mark delivered alert groups posted, in a worker rather than the bot's database thread.
 
     Hundreds of rows each: in that thread they would hold up lookups and digests.
     """
-    db = store.open_db(db_path)
+    db = open_bot_db(db_path)
     try:
-        bot_state.mark_target_alerts_posted(db, told, now)
+        alert_state.mark_target_alerts_posted(db, told, now)
     finally:
         db.close()
 
 
 def checkpoint(db_path: str | Path) -> None:
     """Copy what the write-ahead log holds into the database file (off the event loop)."""
-    db = store.open_db(db_path)
+    db = open_bot_db(db_path)
     try:
         store.checkpoint(db)
     finally:
@@ -155,3 +164,14 @@ def _watch_parent(parent_pid: int) -> None:
 def warm_up() -> bool:
     """Import the heavy modules in a fresh worker before the first real job needs them."""
     return True
+
+
+def ingest_folders(config: Config, folders: Sequence[str], now: datetime) -> list[int]:
+    """Ingest text files of ``folders`` (run in a thread); returns the new articles' ids."""
+    # A worker thread needs its own connection: sqlite3 connections stay in their thread.
+    db = open_bot_db(config.database_path)
+    try:
+        vocabulary = extend_vocabulary(config.topics.extra)
+        return ingest_files(db, folders, now, vocabulary=vocabulary).new_article_ids
+    finally:
+        db.close()

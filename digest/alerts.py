@@ -1,4 +1,4 @@
-"""Topic alerts, as plain logic: which articles match which topics, and whom to tell.
+"""Topic alerts, as plain logic: which topics an article matches (whom to tell is the bot's).
 
 A topic is either a tag of the topic vocabulary (``digest.meetings.topics.Vocabulary``, the one
 type extraction and autocomplete use too) or a word or phrase a user typed, matched
@@ -10,15 +10,12 @@ are harmless and ``war`` does not match ``software``.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from digest.meetings.topics import WORD, BadTopic, Vocabulary, phrase_pattern
-from digest.models import AlertDelivery, Article, Subscription
+from digest.models import Article
 
-__all__ = [
-    "BadTopic", "TopicMatcher", "Vocabulary", "normalize_topic", "phrase_pattern", "who_to_tell",
-]  # fmt: skip
+__all__ = ["BadTopic", "TopicMatcher", "Vocabulary", "normalize_topic", "phrase_pattern"]
 
 MAX_TOPIC_CHARS = 100
 
@@ -62,34 +59,3 @@ class TopicMatcher:
         }
         found.update(topic for topic, pattern in self._tags.items() if pattern.search(text))
         return found
-
-
-def who_to_tell(
-    articles: Sequence[Article],
-    subscriptions: Sequence[Subscription],
-    vocabulary: Vocabulary | None = None,
-) -> list[AlertDelivery]:
-    """One delivery per (guild, user or role, article) whose topics the article matches.
-
-    When an article matches several topics a subscriber follows, the first in sorted order is
-    named, so the outcome does not depend on set order.
-    """
-    by_topic: dict[str, list[Subscription]] = defaultdict(list)
-    for subscription in subscriptions:
-        by_topic[subscription.topic].append(subscription)
-    if not by_topic or not articles:
-        return []
-    matcher = TopicMatcher(by_topic, vocabulary)
-    deliveries: list[AlertDelivery] = []
-    for article in articles:
-        assert article.id is not None, "alerts are computed for stored articles"
-        told: set[tuple[int, str, int]] = set()
-        for topic in sorted(matcher.matches(article)):
-            for sub in by_topic[topic]:
-                key = (sub.guild_id, sub.kind, sub.target_id)
-                if key not in told:
-                    told.add(key)
-                    deliveries.append(
-                        AlertDelivery(sub.guild_id, sub.kind, sub.target_id, article.id, topic)
-                    )
-    return deliveries

@@ -31,44 +31,26 @@ from datetime import datetime
 from digest import clean_captions as captions
 from digest import clean_meta
 from digest import clean_rules as rules
+from digest.clean_story import (
+    ASIDE,
+    CAPTION,
+    FURNITURE,
+    PROSE,
+    SECTION_END,
+    SENTENCE,
+    SHORT,
+    Unit,
+    paragraph_key,
+    story_span,
+)
 
-# Non-prose units allowed between two prose units of one story (share bars, ad slots).
-_MAX_GAP = 10
-# What one line between two paragraphs costs the run, in characters of prose.
-_GAP_COST = 40
 # Words in a line amid the story that ends no sentence and is taken for a video's or a
 # picture's title (shorter ones are subheads, longer ones sentences that lost a full stop).
 _TITLE_WORDS = (8, 25)
 _REPORTING_VERB = re.compile(r"\b(?:said|says|told|tells|according|added|adds)\b", re.I)
-# Prose under the readers' comments weighs this share, once this much prose stands above.
-_COMMENT_SHARE = 0.25
-_STORY_BEFORE_COMMENTS = 300
-# A run of prose past a block of furniture joins the story when the block has at most this
-# many lines and the run weighs at least this much, and this share of the core.
-_JOIN_GAP = 25
-_JOIN_MASS = 200
-_JOIN_SHARE = 0.1
-# An item of a list the story announces has this many words at least; this many lines of
-# furniture may sit between two items.
-_ITEM_WORDS = 2
-_ITEM_GAP = 2
-# Around the core, a line of furniture costs less: the story's edges are kept generously.
-_EXTEND_COST = 25
-# A short sentence beside the story counts for part of its length (it may be a teaser).
-_SENTENCE_SHARE = 0.5
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-
-PROSE, SENTENCE, FURNITURE, SECTION_END, ASIDE, SHORT, CAPTION = (
-    "prose",
-    "sentence",
-    "furniture",
-    "section_end",
-    "aside",
-    "short",
-    "caption",  # a picture's caption or credit, an embedded tweet, a player's label
-)
 
 
 @dataclass(frozen=True)
@@ -84,22 +66,11 @@ class CleanedText:
     captions: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Unit:
-    """One paragraph of the page: tidied text (photo credits off), list item or not, class."""
-
-    text: str
-    bullet: bool
-    kind: str
-    raw: str  # the line before photo credits came off (credits can name the site)
-    caption: bool  # a photo credit came off it
-
-
 def clean_article(raw: str) -> CleanedText:
     """Separate the story in ``raw`` from the page furniture around it."""
     units = _mark_comments([_classify(text, bullet) for text, bullet in _paragraphs(raw)])
     units = _mark_caption_repeats(units)
-    start, end, skipped = _story_span(units)
+    start, end, skipped = story_span(units)
     title, title_at = clean_meta.find_title(units, start)
     if title_at is not None and title_at >= start:
         # The run opened with the headline itself (a long one reads like prose).
@@ -206,12 +177,12 @@ def _unwrap(block: list[str]) -> list[str]:
 
 def _mark_caption_repeats(units: list[Unit]) -> list[Unit]:
     """A line that repeats a caption's words (a gallery shows each caption twice) is one too."""
-    keys = [_key(u.text) for u in units if u.kind == CAPTION and rules.words(u.text) >= 6]
+    keys = [paragraph_key(u.text) for u in units if u.kind == CAPTION and rules.words(u.text) >= 6]
     if not keys:
         return units
     marked = []
     for unit in units:
-        key = _key(unit.text)
+        key = paragraph_key(unit.text)
         # In full, or cut short, or with the caption's words first and a credit or more after.
         if unit.kind != CAPTION and any(
             key.startswith(seen) or (rules.words(key) >= 6 and seen.startswith(key))
@@ -260,200 +231,11 @@ def _classify(raw: str, bullet: bool) -> Unit:
     return Unit(text=text, bullet=bullet, kind=kind, raw=raw, caption=False)
 
 
-def _story_span(units: list[Unit]) -> tuple[int, int, frozenset[int]]:
-    """Index range [start, end) of the run of prose most likely to be the story.
-
-    Each prose paragraph adds its length, each line between paragraphs costs a little, so a
-    list of teasers (a paragraph, then its headline, byline and picture) weighs less than a
-    story told in consecutive paragraphs. A section-ending heading or a long stretch of
-    non-prose ends a run.
-    """
-    counts: dict[str, int] = {}
-    for unit in units:
-        key = _key(unit.text)
-        counts[key] = counts.get(key, 0) + 1
-    # A paragraph the page shows several times (a teaser, a caption) weighs as one.
-    weights = [len(unit.text) / counts[_key(unit.text)] for unit in units]
-    _discount_comments(units, weights)
-    runs = _runs(units, weights)
-    if not runs:
-        # No paragraph of running text at all: keep whatever reads as a sentence.
-        return 0, len(units), frozenset()
-    core_mass, start, end = max(runs)
-    # Around the core, the story goes on while what a stretch adds outweighs its lines of
-    # furniture at a lower cost: recall matters more than precision.
-    end = _extend(units, weights, end, range(end, len(units)))
-    start = _extend(units, weights, start, range(start - 1, -1, -1))
-    # A story split by a furniture block (a gallery, "Related", "Most read") goes on past it;
-    # the block itself is left out of the body.
-    skipped: set[int] = set()
-    while (run := _joining(units, runs, range(end, len(units)), core_mass)) is not None:
-        skipped.update(range(end, run[1]))
-        end = _extend(units, weights, run[2], range(run[2], len(units)))
-    while (run := _joining(units, runs[::-1], range(start), core_mass)) is not None:
-        skipped.update(range(run[2], start))
-        start = _extend(units, weights, run[1], range(run[1] - 1, -1, -1))
-    # A list the story announces ("Tour dates:") is the story's too, whatever its items' length.
-    end = _announced_list(units, end)
-    # Short closing or opening sentences next to the run belong to it ("He declined to comment.").
-    while end < len(units) and units[end].kind == SENTENCE:
-        end += 1
-    while start > 0 and units[start - 1].kind == SENTENCE:
-        start -= 1
-    return start, end, frozenset(skipped)
-
-
-def _announced_list(units: list[Unit], end: int) -> int:
-    """The story's end moved past the items of a list its last line announces with a colon.
-
-    Items are lines of two or more words; a few lines of furniture between them (a shop link,
-    a picture) are passed over, more end the list, as does a section end or the copyright line.
-    """
-    lead = next((i for i in range(end - 1, -1, -1) if units[i].kind != CAPTION), None)
-    if end < len(units) and units[end].kind in (SENTENCE, SHORT) and units[end].text.endswith(":"):
-        lead = end  # the lead-in line just past the story's last paragraph
-    if lead is None or not units[lead].text.endswith(":"):
-        return end
-    end = lead + 1
-    misses = 0
-    for index in range(end, len(units)):
-        unit = units[index]
-        if unit.kind in (SECTION_END, ASIDE) or rules.is_footer(unit.text):
-            break
-        if unit.kind in (PROSE, SENTENCE, SHORT) and rules.words(unit.text) >= _ITEM_WORDS:
-            end, misses = index + 1, 0
-        elif unit.kind != CAPTION:
-            misses += 1
-            if misses > _ITEM_GAP:
-                break
-    return end
-
-
-def _joining(
-    units: list[Unit], runs: list[tuple[float, int, int]], side: range, core: float
-) -> tuple[float, int, int] | None:
-    """The nearest run of prose on ``side`` of the story that goes on with it, if any.
-
-    Smaller runs on the way (a teaser's paragraph) count as part of the block between.
-    """
-    for run in runs:
-        if not (side.start <= run[1] and run[2] <= side.stop):
-            continue
-        gap = range(side.start, run[1]) if side.stop == len(units) else range(run[2], side.stop)
-        if len(gap) > _JOIN_GAP:
-            return None
-        if _joins(units, run, gap, core):
-            return run
-    return None
-
-
-def _joins(units: list[Unit], run: tuple[float, int, int], gap: range, core: float) -> bool:
-    """True when a run of prose past a block of furniture goes on with the story.
-
-    The block (a link box, a gallery, teasers under "Trending") is short and holds no
-    copyright line or readers' comments; the run weighs a share of the core and is made of
-    paragraphs.
-    """
-    mass, start, end = run
-    if len(gap) > _JOIN_GAP or mass < max(_JOIN_MASS, _JOIN_SHARE * core):
-        return False
-    # Paragraphs, not list items, make most of its lines (a related-links box is a list), and
-    # some follow each other (teasers alternate with their headlines).
-    lines = [
-        unit.kind == PROSE and not unit.bullet for unit in units[start:end] if unit.kind != CAPTION
-    ]
-    paragraphs = sum(lines)
-    adjacent = sum(1 for one, two in zip(lines, lines[1:], strict=False) if one and two)
-    if adjacent < 1 or 2 * paragraphs <= len(lines):
-        return False
-    return not any(
-        rules.is_footer(u.text)
-        or rules.opens_comments(u.text)
-        or (u.kind == FURNITURE and rules.names_comments(u.text))
-        for u in units[gap.start : gap.stop]
-    )
-
-
-def _discount_comments(units: list[Unit], weights: list[float]) -> None:
-    """Prose under the readers' comments weighs a fraction of a story's.
-
-    Only a comments heading with some prose above it counts: a menu's "Comments" link at the
-    top of the page opens nothing.
-    """
-    above = 0.0
-    for index, unit in enumerate(units):
-        if unit.kind == PROSE:
-            above += weights[index]
-        elif above >= _STORY_BEFORE_COMMENTS and rules.opens_comments(unit.text):
-            for after in range(index + 1, len(units)):
-                weights[after] *= _COMMENT_SHARE
-            return
-
-
-def _runs(units: list[Unit], weights: list[float]) -> list[tuple[float, int, int]]:
-    """Runs of prose as (mass, start, end), each line between paragraphs costing some."""
-    runs: list[tuple[float, int, int]] = []
-    start = 0
-    mass = 0.0
-    gap = 0
-    last = -1
-    for index, unit in enumerate(units):
-        if unit.kind == PROSE:
-            if last < 0 or gap > _MAX_GAP or mass - _GAP_COST * gap <= 0:
-                start, mass = index, 0.0
-                runs.append((0.0, index, index))
-            else:
-                mass -= _GAP_COST * gap
-            mass += weights[index]
-            last, gap = index, 0
-            if mass > runs[-1][0]:
-                runs[-1] = (mass, start, index + 1)
-        elif unit.kind == SECTION_END:
-            last, gap = -1, 0
-        elif unit.kind == ASIDE:
-            # A box of links may sit mid-story; the story resumes after a short one only.
-            gap += _MAX_GAP // 2
-        elif unit.kind not in (SENTENCE, CAPTION):
-            # Captions sit inside stories: they neither add nor cost.
-            gap += 1
-    return runs
-
-
-def _extend(units: list[Unit], weights: list[float], edge: int, steps: range) -> int:
-    """The story's edge moved along ``steps`` while each stretch adds more than it costs.
-
-    ``edge`` is the story's end (walking forward) or start (walking back); returns the new one.
-    """
-    forward = steps.step > 0
-    value = 0.0
-    gap = 0
-    for index in steps:
-        unit = units[index]
-        if unit.kind == SECTION_END or rules.is_footer(unit.text):
-            break  # comments, link lists, or the page's copyright line: the story is over
-        if unit.kind == CAPTION:
-            continue
-        if unit.kind == PROSE:
-            value += weights[index]
-            gap = 0
-        elif unit.kind == SENTENCE:
-            value += _SENTENCE_SHARE * weights[index]
-        else:
-            value -= _EXTEND_COST
-            gap += _MAX_GAP // 2 if unit.kind == ASIDE else 1
-            if gap > _MAX_GAP:
-                break
-        if value > 0 and unit.kind in (PROSE, SENTENCE):
-            edge = index + 1 if forward else index
-            value = 0.0
-    return edge
-
-
 def _body(
     units: list[Unit], start: int, end: int, title: str | None, skipped: frozenset[int]
 ) -> list[str]:
     """The story's paragraphs; repeats (also cut-short repeats) and the headline dropped."""
-    title_key = _key(title) if title else None
+    title_key = paragraph_key(title) if title else None
     keys: list[str] = []
     paragraphs: list[str] = []
     in_box = False
@@ -465,7 +247,7 @@ def _body(
         in_box = unit.kind == ASIDE or (in_box and unit.kind != PROSE)
         if in_box:
             continue
-        key = _key(unit.text)
+        key = paragraph_key(unit.text)
         if unit.kind not in (PROSE, SENTENCE, SHORT) or not key or key == title_key:
             continue
         if unit.kind == SHORT and clean_meta.is_header_line(unit.text):
@@ -524,7 +306,3 @@ def _repeat_of(key: str, keys: list[str]) -> int | None:
         if shorter.count(" ") >= 7 and longer.startswith(shorter):
             return index
     return None
-
-
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split()).rstrip(" .…")

@@ -58,6 +58,14 @@ _STAMP = re.compile(
     rf"|\b(?:{_MONTH})\.?\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTH})\w*\s+(?:19|20)\d{{2}}\b",
     re.I,
 )
+# A full date (day, month and year) inside a short line makes it a dateline.
+_FULL_DATE = re.compile(
+    rf"\b(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:{_MONTH})\w*\.?,?\s+(?:19|20)\d{{2}}\b"
+    r"|\b(?:19|20)\d{2}-\d{2}-\d{2}\b",
+    re.I,
+)
+_DATED_LINE_WORDS = 16
 _FRACTION = re.compile(r"(\d{1,2}:\d{2}:\d{2})\.\d+")
 
 _DOMAIN_IN_LINE = re.compile(r"\b([A-Za-z][\w-]*(?:\.[\w-]+)*\.[A-Za-z]{2,6})\b")
@@ -225,6 +233,35 @@ def _is_headline(unit: _Unit, allow_prose: bool = False) -> bool:
         and not _is_date_line(unit.text)
         and not _STAMP.search(unit.text)
         and (allow_prose or unit.kind != "prose")
+    )
+
+
+def content_words(text: str) -> set[str]:
+    """Content words cut to their first four letters (see ``_content_words``)."""
+    return _content_words(text)
+
+
+def states_date(text: str) -> bool:
+    """True for a line that states a date (a dateline, a byline with a date part).
+
+    "Posted by Jane Doe on November 19, 2019, 6:21 AM EST" too: a short line naming a full date.
+    """
+    return _date_in(text) is not None or (
+        rules.words(text) <= _DATED_LINE_WORDS and _FULL_DATE.search(text) is not None
+    )
+
+
+def is_anchor_headline(unit: _Unit) -> bool:
+    """True for a headline-shaped line (a capital first, no closing stop) over a date line."""
+    return (
+        not unit.bullet
+        and unit.kind in ("short", "sentence", "prose")
+        and 2 <= rules.words(unit.text) <= 30
+        and unit.text[:1].isupper()
+        and not unit.text.rstrip("\"'”’").endswith((".", ":", ",", ";", "…"))
+        and not rules.is_furniture(unit.text)
+        and not rules.is_byline(unit.text)
+        and not _STAMP.search(unit.text)
     )
 
 

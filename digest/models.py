@@ -99,32 +99,3 @@ class Meeting:
     sides: tuple[str, ...] = ()
     id: int | None = None
     sources: tuple[SourceLink, ...] = field(default=(), compare=False)
-
-
-# Who is told of an article (a user or a role) and how far along the telling is.
-USER, ROLE = "user", "role"
-RECORDED, POSTED = "recorded", "posted"
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """A user or a role following a topic in a guild."""
-
-    guild_id: int
-    kind: str  # USER or ROLE
-    target_id: int
-    topic: str
-
-
-@dataclass(frozen=True)
-class AlertDelivery:
-    """Telling one user or role in a guild about one article, because of one topic."""
-
-    guild_id: int
-    kind: str
-    target_id: int
-    article_id: int
-    topic: str
-    state: str = RECORDED
-    id: int | None = None
-    via: str | None = None

@@ -114,6 +114,13 @@ def test_allowed_hosts_entries_hold_their_port():
     assert not policy.permits_host("localhost", 80)
 
 
+def test_a_host_allowed_without_a_port_opens_only_the_web_ports():
+    policy = AddressPolicy(allowed_hosts=frozenset({"Feeds.Local"}))
+    assert policy.permits_host("feeds.local", 80) and policy.permits_host("feeds.local", 443)
+    assert not policy.permits_host("feeds.local", 8080)
+    assert not policy.permits_host("feeds.local", 22)
+
+
 async def test_an_allowed_host_opens_only_its_own_port(internal):
     other = HTTPServer(host="localhost", port=0)
     other.start()

@@ -1,4 +1,4 @@
-"""digest/alerts.py: topic matching as whole words, who to tell, batching. Plain functions."""
+"""digest/alerts.py: topic matching as whole words. Plain functions."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from digest.alerts import (
     Vocabulary,
     normalize_topic,
     phrase_pattern,
-    who_to_tell,
 )
-from digest.models import ROLE, USER, Article, Subscription
+from digest.models import Article
 
 
 def article(n: int, title: str, body: str = "") -> Article:
@@ -68,29 +67,6 @@ def test_tags_use_their_patterns_and_extra_phrases():
     assert matcher.matches(article(1, "New weapons sale approved")) == {"arms sales"}
     assert matcher.matches(article(2, "Semiconductor exports", "A chip plant")) == {"chips"}
     assert matcher.matches(article(3, "Chipmunks escape")) == set()
-
-
-def test_who_to_tell_once_per_target_and_article():
-    subs = [
-        Subscription(1, USER, 10, "tariffs"),
-        Subscription(1, USER, 10, "steel"),  # same user, two topics, one article
-        Subscription(1, ROLE, 20, "steel"),
-        Subscription(2, USER, 10, "steel"),  # same user, another guild: told there too
-        Subscription(1, USER, 11, "floods"),
-    ]
-    articles = [article(1, "Steel tariffs rise"), article(2, "Floods", "Rain and floods")]
-    deliveries = who_to_tell(articles, subs)
-    assert sorted((d.guild_id, d.kind, d.target_id, d.article_id, d.topic) for d in deliveries) == [
-        (1, ROLE, 20, 1, "steel"),
-        (1, USER, 10, 1, "steel"),
-        (1, USER, 11, 2, "floods"),
-        (2, USER, 10, 1, "steel"),
-    ]
-
-
-def test_who_to_tell_with_nothing():
-    assert who_to_tell([], [Subscription(1, USER, 1, "x")]) == []
-    assert who_to_tell([article(1, "x")], []) == []
 
 
 def test_one_vocabulary_type_serves_extraction_alerts_and_autocomplete():

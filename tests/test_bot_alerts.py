@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.state import alerts as alert_state
 from digest.pipeline import ingest_article
-from digest.store import bot_state
 from tests.discord_emulator import Focused
 from tests.discord_emulator.harness import (
     ADMIN,
@@ -54,7 +54,7 @@ async def test_subscribe_and_get_a_direct_message_once(emulator, tmp_path):
         description = dms[0]["embeds"][0]["description"]
         assert "Steel talks" in description and "Software" not in description
         assert emulator.dms_to(8) == []  # 'war' is not a whole word of 'warfare' or 'software'
-        assert [d.article_id for d in bot_state.delivered_alerts(db, emulator.guild)] == [1]
+        assert [d.article_id for d in alert_state.delivered_alerts(db, emulator.guild)] == [1]
 
 
 async def test_role_alert_pings_only_that_role_and_closed_dms_fall_back(emulator, tmp_path):
@@ -84,7 +84,7 @@ async def test_role_alert_pings_only_that_role_and_closed_dms_fall_back(emulator
         user_ping = by_content["<@9>"]
         assert user_ping["allowed_mentions"] == {"parse": [], "users": [9]}
         assert "@everyone" not in str(posted)
-        vias = {d.target_id: d.via for d in bot_state.delivered_alerts(db, emulator.guild)}
+        vias = {d.target_id: d.via for d in alert_state.delivered_alerts(db, emulator.guild)}
         assert vias == {emulator.readers: "channel", 9: "channel"}
 
 
@@ -102,7 +102,7 @@ async def test_many_articles_are_batched(emulator, tmp_path):
         assert embed["title"] == "12 new articles on your topics"
         assert embed["description"].count("Tariff story") == 10
         assert embed["description"].endswith("…and 2 more; /digest topic:tariffs shows them all")
-        assert len(bot_state.delivered_alerts(db, emulator.guild)) == 12
+        assert len(alert_state.delivered_alerts(db, emulator.guild)) == 12
 
 
 async def test_unsubscribe_subscriptions_and_topics(emulator, tmp_path):
@@ -137,12 +137,12 @@ async def test_alerts_left_recorded_are_delivered_once_after_a_restart(emulator,
         ingest_article(db, make_article(1, "Steel talks", TARIFF, datetime.now(UTC)))
         emulator.fail("POST", r"^/channels/\d+/messages$", 503, times=100)
         await bot.run_alerts()
-        assert len(bot_state.pending_alerts(db)) == 1
+        assert len(alert_state.pending_alerts(db)) == 1
     assert emulator.dms_to(7) == []
     emulator.faults.clear()
     async with running_bot(config) as bot:
         db = side_db(bot)
         await bot.run_alerts()
         await bot.run_alerts()
-        assert bot_state.pending_alerts(db) == []
+        assert alert_state.pending_alerts(db) == []
     assert len(emulator.dms_to(7)) == 1

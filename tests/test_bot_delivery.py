@@ -8,8 +8,11 @@ from dataclasses import replace
 import pytest
 
 from bot.outbox import RetryPolicy
+from bot.state import digest_outbox as outbox_state
+from bot.state import guilds as guild_state
+from bot.state import notes as bot_notes
+from bot.state.records import SUPERSEDED
 from digest.pipeline import ingest_article
-from digest.store import bot_notes, bot_state
 from tests.discord_emulator.harness import (
     ADMIN,
     FAST,
@@ -53,11 +56,11 @@ async def test_refused_digest_is_retried_told_once_and_covers_its_articles(emula
         ingest_article(db, make_article(1, "Steel tariff talks", BODY, bot.now()))
         await emulator.forbid_posting(emulator.news)
         await bot.post_scheduled_digest(emulator.guild)  # quick tries fail; retried later
-        entry = bot_state.latest_digest(db, emulator.guild)
-        await wait_until(lambda: bot_state.get_outbox_by_id(db, entry.id).attempts >= 5)
-        assert bot_state.get_outbox_by_id(db, entry.id).state == "recorded"
+        entry = outbox_state.latest_digest(db, emulator.guild)
+        await wait_until(lambda: outbox_state.get_outbox_by_id(db, entry.id).attempts >= 5)
+        assert outbox_state.get_outbox_by_id(db, entry.id).state == "recorded"
         # Coverage stays where it was: nothing was posted.
-        assert bot_state.get_guild_settings(db, emulator.guild).last_digest_at is None
+        assert guild_state.get_guild_settings(db, emulator.guild).last_digest_at is None
         # The owner was told once, however many tries failed; status shows the problem.
         [told] = emulator.dms_to(owner)
         assert "may not post" in told["content"] and len(told["content"]) <= 2000
@@ -67,10 +70,10 @@ async def test_refused_digest_is_retried_told_once_and_covers_its_articles(emula
         # Permission back: the running bot posts it, once, and coverage moves on.
         bot_id = int(emulator.bot_user["id"])
         await emulator.set_overwrite(emulator.news, bot_id, deny=0, member=True)
-        await wait_until(lambda: bot_state.get_outbox_by_id(db, entry.id).state == "posted")
-        posted = bot_state.get_outbox_by_id(db, entry.id)
+        await wait_until(lambda: outbox_state.get_outbox_by_id(db, entry.id).state == "posted")
+        posted = outbox_state.get_outbox_by_id(db, entry.id)
         assert len(emulator.messages_in(emulator.news)) == len(posted.message_ids) == 1
-        settings = bot_state.get_guild_settings(db, emulator.guild)
+        settings = guild_state.get_guild_settings(db, emulator.guild)
         assert settings.last_digest_at == posted.covers_until
         assert bot_notes.digest_problem(db, emulator.guild) is None
         assert len(emulator.dms_to(owner)) == 1
@@ -90,14 +93,14 @@ async def test_accepted_part_whose_answer_was_lost_is_not_posted_again_after_the
         emulator.fail("GET", route, 503, times=10_000)  # reading the channel fails too
         await bot.post_scheduled_digest(emulator.guild)
         assert len(emulator.messages_in(emulator.news)) == 1
-        assert bot_state.latest_digest(db, emulator.guild).message_ids == ()
+        assert outbox_state.latest_digest(db, emulator.guild).message_ids == ()
     # Down for longer than Discord remembers nonces.
     emulator.clock.advance(emulator.nonce_window + 60)
     emulator.faults.clear()
     async with running_bot(config, tuning=PATIENT) as bot:
         db = side_db(bot)
-        await wait_until(lambda: bot_state.pending_digests(db) == [])
-        entry = bot_state.latest_digest(db, emulator.guild)
+        await wait_until(lambda: outbox_state.pending_digests(db) == [])
+        entry = outbox_state.latest_digest(db, emulator.guild)
         assert entry.state == "posted"
     messages = emulator.messages_in(emulator.news)
     assert [int(m["id"]) for m in messages] == list(entry.message_ids)  # the first, found
@@ -108,8 +111,8 @@ async def test_digest_not_posted_by_the_next_period_is_covered_by_the_next_one(e
         db = side_db(bot)
         await setup_guild(emulator)
         ingest_article(db, make_article(1, "Steel tariff talks", BODY, bot.now()))
-        settings = bot_state.get_guild_settings(db, emulator.guild)
-        first, _ = bot_state.record_digest(
+        settings = guild_state.get_guild_settings(db, emulator.guild)
+        first, _ = outbox_state.record_digest(
             db,
             guild_id=emulator.guild,
             channel_id=settings.channel_id,
@@ -119,8 +122,8 @@ async def test_digest_not_posted_by_the_next_period_is_covered_by_the_next_one(e
             now=bot.now(),
         )
         await bot.post_scheduled_digest(emulator.guild)
-        await wait_until(lambda: bot_state.pending_digests(db) == [])
-        assert bot_state.digest_state(db, first.id) == bot_state.SUPERSEDED
+        await wait_until(lambda: outbox_state.pending_digests(db) == [])
+        assert outbox_state.digest_state(db, first.id) == SUPERSEDED
         texts = [m["content"] for m in emulator.messages_in(emulator.news)]
         assert "never posted" not in texts
         header = emulator.messages_in(emulator.news)[0]["embeds"][0]

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.render import EMBED_TOTAL, EMBEDS_PER_MESSAGE
+from bot.state import digest_outbox as outbox_state
 from digest.pipeline import ingest_article
-from digest.store import bot_state
 from tests.discord_emulator.harness import (
     ADMIN,
     bot_config,
@@ -90,15 +90,15 @@ async def test_scheduled_digest_arrives_once_in_the_right_channel(emulator, tmp_
         messages = await emulator.wait_for_messages(1, channel_id=emulator.news)
         await wait_until(
             lambda: (
-                bot_state.pending_digests(db) == []
-                and bot_state.latest_digest(db, emulator.guild) is not None
+                outbox_state.pending_digests(db) == []
+                and outbox_state.latest_digest(db, emulator.guild) is not None
             )
         )
         assert_valid_messages(messages)
         header = messages[0]["embeds"][0]
         assert header["title"].startswith("Parley digest")
         assert "from 2 articles" in header["description"]
-        entry = bot_state.latest_digest(db, emulator.guild)
+        entry = outbox_state.latest_digest(db, emulator.guild)
         assert entry.state == "posted"
         assert list(entry.message_ids) == [int(m["id"]) for m in messages]
         # A second firing in the same period posts nothing more.
@@ -137,7 +137,7 @@ async def test_rate_limit_and_server_errors_still_post_exactly_once(emulator, tm
         await bot.post_scheduled_digest(emulator.guild)
         statuses = [s for m, p, s in emulator.requests if m == "POST" and "/messages" in p]
         assert statuses[:3] == [429, 503, 503]
-        entry = bot_state.latest_digest(db, emulator.guild)
+        entry = outbox_state.latest_digest(db, emulator.guild)
         assert entry.state == "posted" and entry.attempts >= 2
         messages = emulator.messages_in(emulator.news)
         assert len(messages) == len(entry.message_ids)  # the lost answer did not cause a copy
@@ -152,14 +152,14 @@ async def test_restart_between_recorded_and_posted_posts_once(emulator, tmp_path
         add_articles(db, bot.now())
         emulator.fail("POST", r"^/channels/\d+/messages$", 503, times=100)
         await bot.post_scheduled_digest(emulator.guild)
-        entry = bot_state.latest_digest(db, emulator.guild)
+        entry = outbox_state.latest_digest(db, emulator.guild)
         assert entry.state == "recorded" and entry.attempts == 4
     assert emulator.messages_in(emulator.news) == []
     emulator.faults.clear()
     async with running_bot(config) as bot:
         db = side_db(bot)
-        await wait_until(lambda: bot_state.pending_digests(db) == [])
-        entry = bot_state.latest_digest(db, emulator.guild)
+        await wait_until(lambda: outbox_state.pending_digests(db) == [])
+        entry = outbox_state.latest_digest(db, emulator.guild)
         assert entry.state == "posted"
         await bot.post_scheduled_digest(emulator.guild)  # and the job firing again changes nothing
     assert len(emulator.messages_in(emulator.news)) == len(entry.message_ids) >= 1
@@ -180,8 +180,8 @@ async def test_digest_missed_while_down_is_posted_once_on_return(emulator, tmp_p
     async with running_bot(config) as bot:
         db = side_db(bot)
         await emulator.wait_for_messages(1, channel_id=emulator.news)
-        await wait_until(lambda: bot_state.pending_digests(db) == [])
-        entry = bot_state.latest_digest(db, emulator.guild)
+        await wait_until(lambda: outbox_state.pending_digests(db) == [])
+        entry = outbox_state.latest_digest(db, emulator.guild)
         assert entry.state == "posted"
         assert entry.period == due.date().isoformat()
         assert bot.scheduler.get_job(f"digest:{emulator.guild}").next_run_time > now
@@ -196,4 +196,4 @@ async def test_paused_guild_gets_no_digest(emulator, tmp_path):
         await emulator.command("parley pause", guild_id=emulator.guild, permissions=ADMIN)
         await bot.post_scheduled_digest(emulator.guild)
         assert emulator.messages_in(emulator.news) == []
-        assert bot_state.latest_digest(db, emulator.guild) is None
+        assert outbox_state.latest_digest(db, emulator.guild) is None

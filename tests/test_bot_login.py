@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.app import ParleyBot
-from digest.store import bot_state
+from bot.state import guilds as guild_state
 from tests.discord_emulator import Focused
 from tests.discord_emulator.harness import ADMIN, bot_config, newsroom, running_bot, side_db
 
@@ -70,7 +70,7 @@ async def test_setup_schedules_the_guild_digest_in_its_zone(emulator, tmp_path):
         )
         assert reply["flags"] & 64  # ephemeral
         assert "07:30 (Europe/Berlin)" in reply["content"]
-        settings = bot_state.get_guild_settings(db, emulator.guild)
+        settings = guild_state.get_guild_settings(db, emulator.guild)
         assert (settings.channel_id, settings.time, settings.timezone) == (
             news,
             "07:30",
@@ -98,7 +98,7 @@ async def test_setup_refuses_bad_values_ephemerally(emulator, tmp_path, options,
         )
         assert message in reply["content"]
         assert reply["flags"] & 64
-        assert bot_state.get_guild_settings(db, emulator.guild) is None
+        assert guild_state.get_guild_settings(db, emulator.guild) is None
 
 
 async def test_admin_commands_are_hidden_and_checked(emulator, tmp_path):
@@ -146,4 +146,4 @@ async def test_pause_resume_and_status(emulator, tmp_path):
         assert fields["Next digest"] == "none (paused)"
         await emulator.command("parley resume", guild_id=emulator.guild, permissions=ADMIN)
         assert bot.scheduler.get_job(f"digest:{emulator.guild}").next_run_time is not None
-        assert not bot_state.get_guild_settings(db, emulator.guild).paused
+        assert not guild_state.get_guild_settings(db, emulator.guild).paused

@@ -9,10 +9,11 @@ from dataclasses import replace
 
 import pytest
 
+from bot.state import alerts as alert_state
+from bot.state import guilds as guild_state
+from bot.state.records import GuildSettings
 from digest.pipeline import ingest_article
-from digest.store import bot_state
 from digest.store import sources as source_store
-from digest.store.bot_state import GuildSettings
 from digest.store.sources import Source
 from tests.discord_emulator.harness import (
     ADMIN,
@@ -43,7 +44,7 @@ async def test_a_refused_command_sync_is_retried_while_digests_run(emulator, tmp
     emulator.fail("PUT", r"^/applications/\d+/commands$", 400, times=3)
     async with running_bot(bot_config(tmp_path)) as bot:  # starts although the sync failed
         db = side_db(bot)
-        bot_state.save_guild_settings(
+        guild_state.save_guild_settings(
             db, GuildSettings(emulator.guild, emulator.news, "08:00", "UTC"), bot.now()
         )
         ingest_article(db, make_article(1, "Floods in the north", FLOODS, bot.now()))
@@ -114,7 +115,7 @@ async def test_closed_dms_are_remembered_until_the_user_comes_back(emulator, tmp
 
 
 def bot_state_dm_closed(db, user):
-    from digest.store import bot_notes
+    from bot.state import notes as bot_notes
 
     return bot_notes.dm_closed(db, user)
 
@@ -201,7 +202,7 @@ async def test_a_refusing_channel_holds_up_no_other_alert_and_is_not_retried_eac
         await bot.run_alerts()
         assert len(emulator.dms_to(7)) == 2
         assert emulator.invalid_requests() == refused  # the refusing channel waits its turn
-        pending = bot_state.pending_alert_groups(db, 10)
+        pending = alert_state.pending_alert_groups(db, 10)
         assert [(g.guild_id, g.kind) for g in pending] == [(emulator.guild, "role")]
 
 
@@ -222,4 +223,4 @@ async def test_an_alert_whose_answer_was_lost_is_not_sent_twice_without_the_nonc
         emulator.fail("POST", r"^/channels/\d+/messages$", 503, accept=True)  # answer lost
         await bot.run_alerts()
         assert len(emulator.dms_to(7)) == 1
-        assert bot_state.pending_alert_groups(db, 10) == []
+        assert alert_state.pending_alert_groups(db, 10) == []

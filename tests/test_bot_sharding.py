@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from bot.state import digest_outbox as outbox_state
 from digest.pipeline import ingest_article
-from digest.store import bot_state
 from tests.discord_emulator.harness import (
     ADMIN,
     FAST,
@@ -56,11 +56,11 @@ async def test_two_shard_processes_post_each_guilds_digest_once(monkeypatch, tmp
                 a.scheduler.modify_job(f"digest:{guild_id}", next_run_time=datetime.now(UTC))
             await wait_until(
                 lambda: all(
-                    (entry := bot_state.latest_digest(db, g)) is not None
+                    (entry := outbox_state.latest_digest(db, g)) is not None
                     and entry.state == "posted"
                     for g in guilds
                 )
             )
             for guild_id, channel in guilds.items():
-                entry = bot_state.latest_digest(db, guild_id)
+                entry = outbox_state.latest_digest(db, guild_id)
                 assert len(emu.messages_in(channel)) == len(entry.message_ids) == 1

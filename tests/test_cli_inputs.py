@@ -73,6 +73,14 @@ def ingested(cli):
 # --- item 4: a bad PARLEY_DB ----------------------------------------------------------------
 
 
+def test_a_database_in_folders_not_made_yet_is_created(cli, tmp_path):
+    # A fresh clone has no data/ folder: the default data/parley.db must still work.
+    path = tmp_path / "not" / "made" / "yet" / "parley.db"
+    status, out, err = cli("ingest", str(SEEDS), PARLEY_DB=str(path))
+    assert status == 0, err
+    assert path.is_file() and "new" in out
+
+
 def test_a_directory_as_database_is_one_line_and_nothing_is_written(cli, tmp_path):
     folder = tmp_path / "folder"
     folder.mkdir()

@@ -1,7 +1,10 @@
 """Delivery under the failures that slip past a happy path: a restart half way through a digest
 once Discord has forgotten its nonces, an answer lost on its way back, article text full of '@'.
 
-Each test asserts what the channel (or the DM) ends up holding, the way a reader sees it.
+Each test asserts what the channel (or the DM) ends up holding, the way a reader sees it. The
+bot looks among a channel's recent messages before resending after an unknown outcome; where
+reading them is refused, the nonce is all that stands between a retry and a duplicate, so those
+tests also check the nonce of every POST (the emulator's ``posted_bodies``).
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from dataclasses import replace
 import pytest
 
 from bot import render
+from bot.state import alerts as alert_state
+from bot.state import digest_outbox
 from digest.config import DigestSettings
 from digest.pipeline import ingest_article
-from digest.store import bot_state
+from digest.store.articles import Headline
 from tests.discord_emulator.harness import (
     ADMIN,
     bot_config,
@@ -97,13 +102,29 @@ async def test_a_two_part_digest_arrives_whole_and_in_order(emulator, tmp_path):
         await setup_guild(emulator)
         add_events(db, bot.now())
         await bot.post_scheduled_digest(emulator.guild)
-        entry = bot_state.latest_digest(db, emulator.guild)
+        entry = digest_outbox.latest_digest(db, emulator.guild)
         assert len(entry.messages) == 2 and entry.state == "posted"
     assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages)
 
 
-async def test_a_restart_after_part_one_posts_only_the_rest(emulator, tmp_path):
+def refuse_history(emulator) -> None:
+    """Reading recent messages is refused (403): the bot cannot look before resending."""
+    emulator.fail("GET", MESSAGES, 403, times=10_000)
+
+
+def nonces_posted(emulator, channel_id: int) -> list[str | None]:
+    """The nonce of every message POST Discord took in for a channel, in order; each must ask
+    Discord to enforce it (discord.py sets ``enforce_nonce`` with every nonce)."""
+    bodies = [body for channel, body in emulator.posted_bodies if channel == channel_id]
+    assert all(body.get("enforce_nonce") is True for body in bodies), bodies
+    return [body.get("nonce") for body in bodies]
+
+
+@pytest.mark.parametrize("history", ["readable", "refused"])
+async def test_a_restart_after_part_one_posts_only_the_rest(emulator, tmp_path, history):
     config = two_part_config(tmp_path)
+    if history == "refused":  # only what the bot recorded of part one keeps it from a repeat
+        refuse_history(emulator)
     async with running_bot(config) as bot:
         db = side_db(bot)
         await setup_guild(emulator)
@@ -119,16 +140,16 @@ async def test_a_restart_after_part_one_posts_only_the_rest(emulator, tmp_path):
         watcher = asyncio.ensure_future(fail_after_part_one())
         await bot.post_scheduled_digest(emulator.guild)
         await asyncio.wait_for(watcher, 60)
-        entry = bot_state.latest_digest(db, emulator.guild)
+        entry = digest_outbox.latest_digest(db, emulator.guild)
         assert len(entry.messages) == 2 and entry.state == "recorded"
     assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages[:1])
 
-    emulator.faults.clear()
+    emulator.faults = [f for f in emulator.faults if f.method == "GET"]
     forget_nonces(emulator)  # the bot stays down long enough for Discord to forget them
     async with running_bot(config) as bot:
         db = side_db(bot)
-        await wait_until(lambda: bot_state.pending_digests(db) == [])
-        assert bot_state.latest_digest(db, emulator.guild).state == "posted"
+        await wait_until(lambda: digest_outbox.pending_digests(db) == [])
+        assert digest_outbox.latest_digest(db, emulator.guild).state == "posted"
     # Part one once, part two once, in order.
     assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages)
 
@@ -154,7 +175,7 @@ async def test_a_lost_answer_to_an_alert_still_leaves_one_message(emulator, tmp_
         emulator.fail("POST", MESSAGES, 503, times=2, accept=True)
         await bot.run_alerts()
         await bot.run_alerts()
-        assert bot_state.pending_alerts(db) == []
+        assert alert_state.pending_alerts(db) == []
     statuses = [status for method, path, status in emulator.requests if re.match(MESSAGES, path)]
     assert statuses.count(503) == 2  # both answers really were lost
     assert len(emulator.dms_to(7)) == 1
@@ -179,8 +200,88 @@ async def test_a_lost_answer_and_a_restart_still_leave_one_alert(emulator, tmp_p
     async with running_bot(config) as bot:  # back within Discord's nonce window
         db = side_db(bot)
         await bot.run_alerts()
-        assert bot_state.pending_alerts(db) == []
+        assert alert_state.pending_alerts(db) == []
     assert len(emulator.dms_to(7)) == 1
+
+
+async def test_every_digest_part_carries_its_own_nonce_the_same_on_a_retry(emulator, tmp_path):
+    refuse_history(emulator)
+    async with running_bot(two_part_config(tmp_path)) as bot:
+        db = side_db(bot)
+        await setup_guild(emulator)
+        add_events(db, bot.now())
+        # Part one is taken but its answer lost; the bot cannot read the channel to see it,
+        # so it sends part one again: only the nonce keeps the channel from holding it twice.
+        emulator.fail("POST", MESSAGES, 503, times=1, accept=True)
+        await bot.post_scheduled_digest(emulator.guild)
+        entry = digest_outbox.latest_digest(db, emulator.guild)
+        assert len(entry.messages) == 2 and entry.state == "posted"
+    first, again, second = nonces_posted(emulator, emulator.news)
+    assert first and first == again and second and second != first
+    assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages)
+
+
+async def test_a_digest_part_resent_after_a_restart_keeps_its_nonce(emulator, tmp_path):
+    config = two_part_config(tmp_path)
+    refuse_history(emulator)
+    async with running_bot(config) as bot:
+        db = side_db(bot)
+        await setup_guild(emulator)
+        add_events(db, bot.now())
+        # Every post is taken but every answer lost until the bot goes down.
+        emulator.fail("POST", MESSAGES, 503, times=10_000, accept=True)
+        await bot.post_scheduled_digest(emulator.guild)
+        entry = digest_outbox.latest_digest(db, emulator.guild)
+        assert entry.state == "recorded" and not entry.message_ids
+    emulator.faults = [f for f in emulator.faults if f.method == "GET"]
+    async with running_bot(config) as bot:  # back within Discord's nonce window
+        db = side_db(bot)
+        await wait_until(lambda: digest_outbox.pending_digests(db) == [])
+    nonces = nonces_posted(emulator, emulator.news)
+    assert len(nonces) >= 3 and None not in nonces
+    assert len(set(nonces)) == 2  # one per part, however often it was sent
+    assert first_titles(emulator.messages_in(emulator.news)) == first_titles(entry.messages)
+
+
+async def subscribe_dm_and_role(emulator, bot) -> None:
+    await setup_guild(emulator)
+    await bot.run_alerts()  # the first run sets the cursor: the backlog is not news
+    await emulator.command("subscribe", guild_id=emulator.guild, user_id=7, topic="tariffs")
+    await emulator.command(
+        "subscribe",
+        guild_id=emulator.guild,
+        user_id=5,
+        permissions=ADMIN,
+        topic="tariffs",
+        role=emulator.readers,
+    )
+
+
+async def test_alerts_resent_unseen_keep_their_nonce_across_a_restart(emulator, tmp_path):
+    config = bot_config(tmp_path)
+    refuse_history(emulator)
+    async with running_bot(config) as bot:
+        db = side_db(bot)
+        await subscribe_dm_and_role(emulator, bot)
+        body = "Ministers met to discuss steel tariffs. The talks on tariffs resume next week."
+        ingest_article(db, make_article(1, "Steel tariff talks", body, bot.now()))
+        # Taken, but every answer lost, and no history to look in: each alert is sent again
+        # and again, and only its nonce keeps it one message.
+        emulator.fail("POST", MESSAGES, 503, times=10_000, accept=True)
+        await bot.run_alerts()
+        assert alert_state.pending_alerts(db) != []
+    emulator.faults = [f for f in emulator.faults if f.method == "GET"]
+    async with running_bot(config) as bot:
+        db = side_db(bot)
+        await bot.run_alerts()
+        assert alert_state.pending_alerts(db) == []
+    dm_channel = int(emulator.dm_channel(7)["id"])
+    for channel in (dm_channel, emulator.news):
+        nonces = nonces_posted(emulator, channel)
+        assert len(nonces) >= 2 and nonces[0] is not None and set(nonces) == {nonces[0]}
+    assert len(emulator.dms_to(7)) == 1
+    pings = [m for m in emulator.messages_in(emulator.news) if m["content"]]
+    assert [m["content"] for m in pings] == [f"<@&{emulator.readers}>"]
 
 
 @pytest.mark.parametrize("text", [AT_FORMS, *AT_FORMS.split()])
@@ -189,7 +290,7 @@ def test_escape_breaks_every_at_sign(text):
 
 
 def test_an_alert_breaks_every_at_sign_of_article_text():
-    article = bot_state.Headline(1, f"Breaking {AT_FORMS}", "https://news.example/1", AT_FORMS)
+    article = Headline(1, f"Breaking {AT_FORMS}", "https://news.example/1", AT_FORMS)
     payload = render.alert_payload([(article, "trade")], mention=None)
     assert LIVE_AT.search(json.dumps(payload, ensure_ascii=False)) is None
 

@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.state import alerts as alert_state
+from bot.state import digest_outbox as outbox_state
 from digest.pipeline import ingest_article
-from digest.store import bot_state
 from tests.discord_emulator.harness import (
     ADMIN,
     bot_config,
@@ -83,7 +84,7 @@ async def test_closed_dms_cost_one_refusal(emulator, tmp_path):
         for number in (1, 2, 3):
             ingest_article(db, make_article(number, f"Tariffs {number}", TARIFF, datetime.now(UTC)))
             await bot.run_alerts()
-        assert len(bot_state.delivered_alerts(db, emulator.guild)) == 3  # told, in the channel
+        assert len(alert_state.delivered_alerts(db, emulator.guild)) == 3  # told, in the channel
     assert emulator.invalid.by_status.get(403, 0) <= 1
 
 
@@ -97,14 +98,14 @@ async def test_a_lost_answer_then_an_outage_past_the_nonce_window_posts_once(emu
         emulator.fail("POST", MESSAGES, 503, times=100)  # then an outage...
         emulator.fail("GET", MESSAGES, 503, times=100)  # ...of reading the channel too
         await bot.post_scheduled_digest(emulator.guild)
-        assert bot_state.latest_digest(db, emulator.guild).state != "posted"
+        assert outbox_state.latest_digest(db, emulator.guild).state != "posted"
     assert len(emulator.messages_in(emulator.news)) == 1  # the part that did land
     emulator.faults.clear()
     emulator.clock.advance(emulator.nonce_window + 1)  # Discord has forgotten the nonce
     async with running_bot(config) as bot:
         db = side_db(bot)
-        await wait_until(lambda: bot_state.latest_digest(db, emulator.guild).state == "posted")
-        entry = bot_state.latest_digest(db, emulator.guild)
+        await wait_until(lambda: outbox_state.latest_digest(db, emulator.guild).state == "posted")
+        entry = outbox_state.latest_digest(db, emulator.guild)
     posted = emulator.messages_in(emulator.news)
     assert len(posted) == len(entry.message_ids)
     contents = [(m["content"], str(m["embeds"])) for m in posted]
@@ -144,12 +145,12 @@ async def test_two_shards_post_each_guilds_digest_once(monkeypatch, tmp_path):
                 bot.scheduler.modify_job(f"digest:{guild_id}", next_run_time=datetime.now(UTC))
 
             def all_posted():
-                entries = [bot_state.latest_digest(db, g) for g in guilds]
+                entries = [outbox_state.latest_digest(db, g) for g in guilds]
                 return all(e is not None and e.state == "posted" for e in entries)
 
             await wait_until(all_posted, timeout=60)
             for guild_id in guilds:
-                entry = bot_state.latest_digest(db, guild_id)
+                entry = outbox_state.latest_digest(db, guild_id)
                 assert entry.state == "posted"
                 assert len(emu.messages_in(emu.channel_id(guild_id))) == len(entry.message_ids)
         assert sorted(emu.identified_shards) == [(0, 2), (1, 2)]

@@ -11,7 +11,7 @@ import pytest
 
 from bot import render
 from digest.models import Digest, Location, Meeting, Participant, SourceLink, Story
-from digest.store.bot_state import Headline
+from digest.store.articles import Headline
 
 NOW = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -14,10 +14,12 @@ from bot import scheduler as jobs
 from bot.database import with_own_connection
 from bot.render import COLOUR, choices, clip, resolve_choice, safe_line, say, shown_url
 from bot.replies import defer, send, within_budget
+from bot.state import digest_outbox as outbox_state
+from bot.state import guilds as guild_state
+from bot.state import notes as bot_notes
+from bot.state.records import POSTED, GuildSettings
 from digest.errors import ParleyError
 from digest.sources import registry as sources
-from digest.store import bot_notes, bot_state
-from digest.store.bot_state import GuildSettings
 
 if TYPE_CHECKING:
     from bot.app import ParleyBot
@@ -79,7 +81,7 @@ class AdminCog(commands.GroupCog, group_name="parley"):
         return True
 
     async def _settings(self, guild_id: int) -> GuildSettings:
-        settings = await self.bot.db.run(bot_state.get_guild_settings, guild_id)
+        settings = await self.bot.db.run(guild_state.get_guild_settings, guild_id)
         if settings is None:
             raise NotSetUp(NotSetUp.__doc__)
         return settings
@@ -102,7 +104,7 @@ class AdminCog(commands.GroupCog, group_name="parley"):
         given_time = parse_time(time) if time else None  # bad input answered before deferring
         given_zone = parse_zone(timezone) if timezone else None
         await defer(interaction)
-        previous = await self.bot.db.run(bot_state.get_guild_settings, interaction.guild_id)
+        previous = await self.bot.db.run(guild_state.get_guild_settings, interaction.guild_id)
         settings = GuildSettings(
             guild_id=interaction.guild_id,
             channel_id=channel.id,
@@ -113,7 +115,7 @@ class AdminCog(commands.GroupCog, group_name="parley"):
             paused=previous.paused if previous else False,
             last_digest_at=previous.last_digest_at if previous else None,
         )
-        await self.bot.db.run(bot_state.save_guild_settings, settings, self.bot.now())
+        await self.bot.db.run(guild_state.save_guild_settings, settings, self.bot.now())
         next_at = await self.bot.schedule_guild(settings)
         when = _next(next_at) if next_at and not settings.paused else "paused (/parley resume)"
         await send(
@@ -140,10 +142,10 @@ class AdminCog(commands.GroupCog, group_name="parley"):
         embed.add_field(name="Channel", value=f"<#{settings.channel_id}>")
         embed.add_field(name="Time", value=f"{settings.time} ({settings.timezone})")
         embed.add_field(name="State", value="paused" if settings.paused else "active")
-        last = await self.bot.db.run(bot_state.latest_digest, interaction.guild_id)
+        last = await self.bot.db.run(outbox_state.latest_digest, interaction.guild_id)
         if last is None:
             last_text = "none yet"
-        elif last.state == bot_state.POSTED and last.posted_at:
+        elif last.state == POSTED and last.posted_at:
             last_text = f"{last.period}: posted {_next(last.posted_at)}"
         else:
             last_text = (
@@ -180,7 +182,7 @@ class AdminCog(commands.GroupCog, group_name="parley"):
         assert interaction.guild_id is not None
         await defer(interaction)
         settings = await self._settings(interaction.guild_id)
-        await self.bot.db.run(bot_state.set_paused, settings.guild_id, True)
+        await self.bot.db.run(guild_state.set_paused, settings.guild_id, True)
         await self.bot.schedule_guild(GuildSettings(**{**vars(settings), "paused": True}))
         await send(interaction, "Daily digest paused. /parley resume starts it again.")
 
@@ -190,7 +192,7 @@ class AdminCog(commands.GroupCog, group_name="parley"):
         assert interaction.guild_id is not None
         await defer(interaction)
         settings = await self._settings(interaction.guild_id)
-        await self.bot.db.run(bot_state.set_paused, settings.guild_id, False)
+        await self.bot.db.run(guild_state.set_paused, settings.guild_id, False)
         resumed = GuildSettings(**{**vars(settings), "paused": False})
         next_at = await self.bot.schedule_guild(resumed)
         await send(interaction, f"Daily digest resumed. Next: {_next(next_at)}.")

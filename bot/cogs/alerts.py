@@ -15,10 +15,11 @@ from discord.ext import commands
 
 from bot.render import COLOUR, FIELD_VALUE, choices, clip, echo, say
 from bot.replies import defer, send, within_budget
+from bot.state import subscriptions as subscription_state
+from bot.state.records import ROLE, USER, Subscription
 from digest.alerts import normalize_topic
 from digest.errors import ParleyError
-from digest.models import ROLE, USER, Subscription
-from digest.store import bot_state, meeting_search
+from digest.store import meeting_search
 
 if TYPE_CHECKING:
     from bot.app import ParleyBot
@@ -56,7 +57,9 @@ class AlertsCog(commands.Cog):
         """Get a message when a new article matches a topic."""
         subscription = self._subscription(interaction, topic, role)  # pure: bad input first
         await defer(interaction)
-        added = await self.bot.db.run(bot_state.add_subscription, subscription, self.bot.now())
+        added = await self.bot.db.run(
+            subscription_state.add_subscription, subscription, self.bot.now()
+        )
         who = f"<@&{role.id}>" if role else "You"
         kind = "a tag" if subscription.topic in self.bot.vocabulary else "matched as whole words"
         template = (
@@ -81,7 +84,7 @@ class AlertsCog(commands.Cog):
         """Stop alerts for a topic."""
         subscription = self._subscription(interaction, topic, role)
         await defer(interaction)
-        removed = await self.bot.db.run(bot_state.remove_subscription, subscription)
+        removed = await self.bot.db.run(subscription_state.remove_subscription, subscription)
         template = (
             "Unsubscribed from “{topic}”."
             if removed
@@ -95,7 +98,7 @@ class AlertsCog(commands.Cog):
             return []
         mine = await within_budget(
             self.bot.db.run(
-                bot_state.subscriptions_of, interaction.guild_id, USER, interaction.user.id
+                subscription_state.subscriptions_of, interaction.guild_id, USER, interaction.user.id
             ),
             [],
         )
@@ -107,7 +110,9 @@ class AlertsCog(commands.Cog):
         """List the topics you follow here, and the roles subscribed in this server."""
         assert interaction.guild_id is not None
         await defer(interaction)
-        everything = await self.bot.db.run(bot_state.guild_subscriptions, interaction.guild_id)
+        everything = await self.bot.db.run(
+            subscription_state.guild_subscriptions, interaction.guild_id
+        )
         mine = [
             s.topic for s in everything if s.kind == USER and s.target_id == interaction.user.id
         ]
@@ -128,7 +133,9 @@ class AlertsCog(commands.Cog):
         await defer(interaction)
         meetings = dict(await self.bot.db.run(meeting_search.topic_counts))
         followers: dict[str, int] = {}
-        for s in await self.bot.db.run(bot_state.guild_subscriptions, interaction.guild_id):
+        for s in await self.bot.db.run(
+            subscription_state.guild_subscriptions, interaction.guild_id
+        ):
             followers[s.topic] = followers.get(s.topic, 0) + 1
         names = sorted({*self.bot.vocabulary.tags, *followers})
         lines = [

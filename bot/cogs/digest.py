@@ -12,8 +12,8 @@ from discord.ext import commands
 
 from bot.inputs import parse_since
 from bot.render import choices, digest_embeds, echo, pack
+from bot.state import guilds as guild_state
 from digest.alerts import normalize_topic
-from digest.store import bot_state
 
 if TYPE_CHECKING:
     from bot.app import ParleyBot
@@ -38,7 +38,7 @@ class DigestCog(commands.Cog):
         # Answer Discord first: the settings read may queue behind a write waiting for a lock.
         await interaction.response.defer(ephemeral=True, thinking=True)
         settings = (
-            await self.bot.db.run(bot_state.get_guild_settings, interaction.guild_id)
+            await self.bot.db.run(guild_state.get_guild_settings, interaction.guild_id)
             if interaction.guild_id
             else None
         )

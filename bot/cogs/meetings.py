@@ -24,7 +24,8 @@ from bot.render import (
     resolve_choice,
 )
 from bot.replies import send, soon, within_budget
-from digest.store import bot_notes, meeting_search
+from bot.state import notes as bot_notes
+from digest.store import meeting_search
 from digest.store import meetings as meeting_store
 
 if TYPE_CHECKING:

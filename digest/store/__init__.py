@@ -1,9 +1,10 @@
 """Storage: the only place SQL lives. SQLite through sqlite-utils.
 
-Each component (articles, meetings, sources, bot state) keeps its tables in a module of its
-own with a named set of schema steps (``digest.store.schema``); ``open_db`` checks that the
-file is a Parley database (or a new one) before writing anything, then applies the missing
-steps of every component.
+Each news component (articles, meetings, sources) keeps its tables in a module of its own
+with a named set of schema steps (``digest.store.schema``); ``open_db`` checks that the file
+is a Parley database (or a new one) before writing anything, then applies the missing steps
+of every component. Other components sharing the file (the bot's delivery state) apply their
+own sets with the same mechanism after opening.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from digest.errors import StoreError
-from digest.store import articles, bot_state, meetings, schema, sources
+from digest.store import articles, meetings, schema, sources
 from digest.store.transactions import writing
 
 # Order matters: later components may reference earlier ones' tables.
@@ -23,15 +24,14 @@ MIGRATION_SETS: list[schema.Migrations] = [
     articles.MIGRATIONS,
     meetings.MIGRATIONS,
     sources.MIGRATIONS,
-    schema.from_steps("bot", bot_state.MIGRATIONS),
 ]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 # Before named steps, each component's step count was kept here; a file at the last counts
 # has exactly the schema of the creation steps, which are then recorded as applied.
 _POSITIONAL_TABLE = "schema_versions"
-_POSITIONAL_FINAL = {"articles": 1, "meetings": 5, "sources": 1, "bot": 2}
-_POSITIONAL_SQUASHED = {"articles": 1, "meetings": 1, "sources": 1, "bot": 2}
+_POSITIONAL_FINAL = {"articles": 1, "meetings": 5, "sources": 1}
+_POSITIONAL_SQUASHED = {"articles": 1, "meetings": 1, "sources": 1}
 
 
 def check_path(path: Path) -> None:
@@ -63,7 +63,11 @@ def check_path(path: Path) -> None:
 
 def _connect(path: Path) -> tuple[sqlite_utils.Database, bool]:
     """The database at ``path`` and whether it is open read-only (a file we may not write)."""
-    writable = os.access(path, os.W_OK) if path.exists() else os.access(path.parent, os.W_OK)
+    if path.exists():
+        writable = os.access(path, os.W_OK)
+    else:  # a new file: its folders are made, so the nearest one that exists must be writable
+        existing = next(parent for parent in path.absolute().parents if parent.exists())
+        writable = os.access(existing, os.W_OK)
     if writable:
         path.parent.mkdir(parents=True, exist_ok=True)
         return sqlite_utils.Database(path), False
@@ -91,11 +95,14 @@ def _foreign_tables(db: sqlite_utils.Database) -> list[str]:
 
 
 def _adopt_positional_record(db: sqlite_utils.Database, path: Path) -> None:
-    """Record a file made before named steps as having the creation steps applied."""
+    """Record a file made before named steps as having the news creation steps applied.
+
+    Rows of components this store does not own stay in the old table for their owner.
+    """
     if _POSITIONAL_TABLE not in db.table_names() or "_sqlite_migrations" in db.table_names():
         return
     versions = dict(db.execute(f"select component, version from {_POSITIONAL_TABLE}").fetchall())
-    if versions != _POSITIONAL_FINAL:
+    if {name: versions.get(name) for name in _POSITIONAL_FINAL} != _POSITIONAL_FINAL:
         raise StoreError(
             f"{path} was made by an older Parley whose schema cannot be upgraded; "
             "move it away and ingest again"
@@ -107,7 +114,12 @@ def _adopt_positional_record(db: sqlite_utils.Database, path: Path) -> None:
             for step in migrations.pending(db)[:count]:  # nothing is recorded yet: all
                 prefix(name=step.name)(lambda _db: None)
             prefix.apply(db)
-        db.execute(f"drop table {_POSITIONAL_TABLE}")
+        marks = ",".join("?" * len(_POSITIONAL_FINAL))
+        db.execute(
+            f"delete from {_POSITIONAL_TABLE} where component in ({marks})", list(_POSITIONAL_FINAL)
+        )
+        if not db.execute(f"select count(*) from {_POSITIONAL_TABLE}").fetchone()[0]:
+            db.execute(f"drop table {_POSITIONAL_TABLE}")
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -135,7 +147,8 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
             )
         if read_only:
             pending = schema.pending_names(db, MIGRATION_SETS)
-            if pending or _POSITIONAL_TABLE in db.table_names():
+            names = db.table_names()
+            if pending or (_POSITIONAL_TABLE in names and "_sqlite_migrations" not in names):
                 raise StoreError(f"{path} is read-only and its schema needs upgrading first")
         else:
             if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":

@@ -237,3 +237,40 @@ def search_articles(
     """
     rows = match_rows(db, sql, [query, limit, offset], query)
     return [SearchHit(_article(row), row["snippet"]) for row in rows]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What a notice of an article shows: title, location and site, no body."""
+
+    id: int
+    title: str | None
+    location: str
+    site: str | None
+
+
+def headlines(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, Headline]:
+    """Title, location and site of these articles, by id (bodies are not read)."""
+    wanted = sorted(set(ids))
+    found: dict[int, Headline] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(
+            f"select id, title, location, site from articles where id in ({marks})", chunk
+        ).fetchall()
+        found.update({row[0]: Headline(*row) for row in rows})
+    return found
+
+
+def article_ids_after(db: sqlite_utils.Database, after_id: int, limit: int = 5000) -> list[int]:
+    """Ids of articles stored after ``after_id``, ascending (the alert job's cursor)."""
+    rows = db.execute(
+        "select id from articles where id > ? order by id limit ?", [after_id, limit]
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def max_article_id(db: sqlite_utils.Database) -> int:
+    """The highest article id stored (0 when none)."""
+    return db.execute("select coalesce(max(id), 0) from articles").fetchone()[0]

@@ -23,10 +23,10 @@ from digest.store.meetings import (
     ID_MASK,
     KEY_SHIFT,
     STATUSES,
-    canonical_person,
     date_bounds,
     meetings_by_ids,
 )
+from digest.store.people import canonical_person
 
 MAX_LIMIT = 100
 

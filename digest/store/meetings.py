@@ -1,4 +1,4 @@
-"""Meetings, people, participations, topics, sides and sources; FTS5 over evidence.
+"""Meetings, participations, topics, sides and sources; FTS5 over evidence (people: ``people``).
 
 One row per real meeting: ``save_meetings`` merges what a new article reports into the
 meeting already stored (same people, dates within two days, or a planned meeting later
@@ -11,21 +11,20 @@ straight from an index.
 from __future__ import annotations
 
 import calendar
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlite_utils
 
 from digest.meetings.dedupe import Occasion, same_meeting
-from digest.meetings.gazetteer import gazetteer
-from digest.meetings.names import known_person
-from digest.models import Article, Location, Meeting, Participant
+from digest.models import Article, Location, Meeting
 from digest.store.meeting_records import (  # noqa: F401 - reading, re-exported from here
     get_meeting,
     meetings_by_ids,
     meetings_for_article,
 )
+from digest.store.people import canonical_person, name_key, save_person
+from digest.store.rows import get_row, insert_row, update_row
 from digest.store.schema import Migrations
 from digest.store.transactions import writing
 
@@ -166,17 +165,6 @@ def _create_text_index(db: sqlite_utils.Database) -> None:
 # --- small helpers -----------------------------------------------------------------------
 
 
-def name_key(name: str) -> str:
-    """A person's identity: lower case, letters and digits only."""
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
-
-
-def canonical_person(name: str) -> str:
-    """The canonical spelling of a well-known person's name (else the name as given)."""
-    known = known_person(name)
-    return known.name if known else name
-
-
 def date_bounds(value: str | None) -> tuple[str, str]:
     """First and last day a (partial) ISO date can mean; ("", "") when unknown."""
     if not value:
@@ -196,30 +184,8 @@ def _more_precise(first: str | None, second: str | None) -> bool:
     return len(first or "") > len(second or "")
 
 
-def _json(values: Iterable[str]) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
-
-
 # --- saving --------------------------------------------------------------------------------
-# Writes go through plain execute(): sqlite-utils' insert()/update() commit on their own,
-# and one commit (one fsync) per article, not per row, keeps ingestion fast.
-
-
-def _insert_row(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
-    columns = ", ".join(row)
-    marks = ", ".join("?" * len(row))
-    cursor = db.execute(f"insert into {table} ({columns}) values ({marks})", list(row.values()))
-    return cursor.lastrowid
-
-
-def _update_row(db: sqlite_utils.Database, table: str, row_id: int, values: dict[str, Any]) -> None:
-    if values:
-        assignments = ", ".join(f"{column} = ?" for column in values)
-        db.execute(f"update {table} set {assignments} where id = ?", [*values.values(), row_id])
-
-
-def _row(db: sqlite_utils.Database, table: str, row_id: int) -> dict[str, Any]:
-    return next(iter(db.query(f"select * from {table} where id = ?", [row_id])))
+# Writes go through plain execute() (digest.store.rows): one commit per article, not per row.
 
 
 def _article_day(article: Article) -> str | None:
@@ -329,7 +295,7 @@ def _insert(db: sqlite_utils.Database, article: Article, meeting: Meeting) -> in
     people_key, sides_key, _, _ = _signature(meeting)
     date_from, date_to = date_bounds(meeting.date)
     location = meeting.location or Location()
-    meeting_id = _insert_row(
+    meeting_id = insert_row(
         db,
         "meetings",
         {
@@ -362,7 +328,7 @@ def _link_details(
 ) -> None:
     date_from, date_to = dates
     for participant in meeting.participants:
-        person_id = _person(db, participant)
+        person_id = save_person(db, participant)
         exists = list(
             db.query(
                 "select 1 from participations where meeting_id = ? and person_id = ?",
@@ -370,7 +336,7 @@ def _link_details(
             )
         )
         if not exists:
-            _insert_row(
+            insert_row(
                 db,
                 "participations",
                 {
@@ -417,69 +383,8 @@ def _link_value(
     )
 
 
-def _person(db: sqlite_utils.Database, participant: Participant) -> int:
-    name = canonical_person(participant.name)
-    key = name_key(name)
-    rows = list(db.query("select * from people where name_key = ?", [key]))
-    if rows:
-        row = rows[0]
-        roles = json.loads(row["roles"] or "[]")
-        aliases = json.loads(row["aliases"] or "[]")
-        changed = False
-        if participant.role and participant.role not in roles:
-            roles.append(participant.role)
-            changed = True
-        if participant.name != name and participant.name not in aliases:
-            aliases.append(participant.name)
-            changed = True
-        if changed or (participant.side and not row["side"]):
-            _update_row(
-                db,
-                "people",
-                row["id"],
-                {
-                    "roles": _json(roles),
-                    "aliases": _json(aliases),
-                    "side": row["side"] or participant.side,
-                },
-            )
-        person_id = row["id"]
-    else:
-        person_id = _insert_row(
-            db,
-            "people",
-            {
-                "name": name,
-                "name_key": key,
-                "side": participant.side,
-                "roles": _json([participant.role] if participant.role else []),
-                "aliases": _json([participant.name] if participant.name != name else []),
-                "meeting_count": 0,
-            },
-        )
-    for alias in _aliases(name, participant.name):
-        db.execute(
-            "insert or ignore into person_aliases (alias, person_id) values (?, ?)",
-            [alias, person_id],
-        )
-    return person_id
-
-
-def _aliases(name: str, written: str) -> set[str]:
-    """Lookup keys for a person: full name, surname, each spelling seen, well-known aliases."""
-    keys = {name.casefold(), written.casefold()}
-    parts = name.split()
-    if len(parts) > 1:
-        keys.add(parts[-1].casefold())
-        keys.add(parts[0].casefold())  # Chinese and Korean names put the family name first
-    for alias, person in gazetteer().people.items():
-        if person.name == name:
-            keys.add(alias)
-    return {key for key in keys if len(key) >= 2}
-
-
 def _merge(db: sqlite_utils.Database, meeting_id: int, article: Article, meeting: Meeting) -> None:
-    row = _row(db, "meetings", meeting_id)
+    row = get_row(db, "meetings", meeting_id)
     update: dict[str, Any] = {}
     upgraded = _STATUS_RANK[meeting.status] > _STATUS_RANK[row["status"]]
     if upgraded:
@@ -500,7 +405,7 @@ def _merge(db: sqlite_utils.Database, meeting_id: int, article: Article, meeting
     if location and (not row["country"] or (location.city and not row["city"])):
         update["city"], update["country"] = location.city, location.country
     update["search_text"] = f"{row['search_text']}\n{meeting.evidence}"
-    _update_row(db, "meetings", meeting_id, update)
+    update_row(db, "meetings", meeting_id, update)
     dates = (update.get("date_from", row["date_from"]), update.get("date_to", row["date_to"]))
     status = update.get("status", row["status"])
     if "date_from" in update or "status" in update:

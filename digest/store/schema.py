@@ -1,38 +1,25 @@
 """Named schema steps per component, applied once each and recorded by name.
 
-Each component (articles, meetings, sources, and whatever else keeps tables in the same file)
-owns one ``sqlite_utils.Migrations`` set: a creation step, then later steps, each with a
-name. The record (sqlite-utils' ``_sqlite_migrations`` table) holds the names applied, so
-reordering or inserting a step never re-runs or skips another silently, as a position counter
-would. ``apply`` runs every pending step of every set under SQLite's write lock, so two
-processes opening a new file at once never both create the same tables, and it writes
-nothing when nothing is pending (a read-only database opens for reading).
+Each component (articles, meetings, sources; any other that keeps tables in the same file
+applies its own set the same way) owns one ``sqlite_utils.Migrations`` set: a creation step,
+then later steps, each with a name. The record (sqlite-utils' ``_sqlite_migrations`` table)
+holds the names applied, so reordering or inserting a step never re-runs or skips another
+silently, as a position counter would. ``apply`` runs every pending step of every set under
+SQLite's write lock, so two processes opening a new file at once never both create the same
+tables, and it writes nothing when nothing is pending (a read-only database opens for reading).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import sqlite_utils
 
 from digest.store.transactions import writing
 
-__all__ = ["Migrations", "Step", "apply", "applied_names", "from_steps", "pending_names"]
+__all__ = ["Migrations", "apply", "applied_names", "pending_names"]
 
 Migrations = sqlite_utils.Migrations
-Step = Callable[[sqlite_utils.Database], None]
-
-
-def from_steps(name: str, steps: Sequence[Step]) -> Migrations:
-    """A migration set named ``name`` of ``steps`` in order, each named after its function.
-
-    ``_create_tables`` becomes ``create_tables``. For a component that keeps its steps as a
-    plain list (it can adopt a named set later).
-    """
-    migrations = Migrations(name)
-    for step in steps:
-        migrations(name=step.__name__.lstrip("_"))(step)
-    return migrations
 
 
 def pending_names(db: sqlite_utils.Database, sets: Iterable[Migrations]) -> list[str]:

@@ -84,8 +84,8 @@ def ingest(state: CliState, paths: tuple[str, ...]) -> None:
 
 def current_digest(state: CliState, since: datetime | None, now: datetime) -> Digest:
     """The digest of articles ingested after ``since``, built with the configured sizes."""
+    from digest.daily import build_digest
     from digest.store import articles as article_store
-    from digest.stories import build_digest
 
     settings = state.config.digest
     return build_digest(

@@ -98,6 +98,9 @@ class Emulator(Gateway, Interactions, RestRoutes):
         self.closed_dms: set[int] = set()  # users who refuse direct messages
         self._dms: dict[int, dict[str, Any]] = {}  # user id: their DM channel with the bot
         self.messages: list[dict[str, Any]] = []
+        # The body of every message POST Discord took in, nonce and all (one per attempt, even
+        # when the nonce made it a no-op or the answer was then lost): channel id, body.
+        self.posted_bodies: list[tuple[int, dict[str, Any]]] = []
         self._nonces: dict[tuple[int, str], tuple[float, dict[str, Any]]] = {}
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from bot.app import ParleyBot, Tuning
+from bot.app import ParleyBot
 from bot.outbox import RetryPolicy
-from digest import store
+from bot.state import open_db as open_bot_db
+from bot.tuning import Tuning
 from digest.config import BotSettings, Config, DatabaseSettings, SourceSettings
 from digest.models import Article
 from digest.timeutil import utc_now
@@ -79,7 +80,7 @@ def side_db(bot: ParleyBot) -> sqlite_utils.Database:
     The bot's connection lives in its database thread; a test reads and writes beside it,
     as another process would.
     """
-    db = store.open_db(bot.config.database_path)
+    db = open_bot_db(bot.config.database_path)
     _SIDE_CONNECTIONS.setdefault(id(bot), []).append(db)
     return db
 

@@ -284,6 +284,7 @@ class RestRoutes:
         if channel["type"] == 1 and int(channel["recipient_id"]) in self.closed_dms:
             raise refuse(403, 50007, "Cannot send messages to this user")
         body = self._checked(await self._body(request))
+        self.posted_bodies.append((channel_id, body))  # every accepted POST, duplicates too
         nonce = body.get("nonce")
         now = self.clock()
         if nonce and body.get("enforce_nonce"):

@@ -1,4 +1,4 @@
-"""Grouping articles into stories, multi-article summaries, and story ranking."""
+"""digest/stories.py and digest/daily.py: grouping into stories, summaries, ranking."""
 
 import hashlib
 import json
@@ -9,8 +9,9 @@ import pytest
 
 from digest.articles import article_from_text
 from digest.clean_headline import statement_headline
+from digest.daily import build_digest, importance
 from digest.models import Article, SourceLink, Story
-from digest.stories import build_digest, group_articles, importance
+from digest.stories import group_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

@@ -1,6 +1,6 @@
 """What the bot remembers besides deliveries: guild problems, closed DMs, /meetings queries.
 
-Tables are created by ``bot_state``'s migrations (one schema component for the bot).
+Tables are created by ``bot.state.schema`` (one schema component for the bot).
 """
 
 from __future__ import annotations
