@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import gc
 import json
 import logging
@@ -43,7 +44,9 @@ import resource
 import statistics
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -53,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import ParleyBot  # noqa: E402
 from bot.outbox import RetryPolicy  # noqa: E402
-from bot.scheduler import digest_job_id, schedule_digest, spread_second  # noqa: E402
+from bot.scheduler import digest_job_id, spread_second  # noqa: E402
 from bot.state import alerts as alert_state  # noqa: E402
 from bot.state import digest_outbox as outbox_state  # noqa: E402
 from bot.state import guilds as guild_state  # noqa: E402
@@ -112,12 +115,14 @@ class LoopProbe:
         self.interval, self.worst, self._task = interval, 0.0, None
         self.lags: list[float] = []
         self.slow: list[tuple[float, float]] = []  # (seconds since start, lag) over 100 ms
-        self.origin = time.perf_counter()
+        self.origin = self.beat = time.perf_counter()
         self.peak_anonymous = 0.0
+        self.stacks: collections.Counter[str] = collections.Counter()  # --trace-stalls
+        self._watching = False
 
     async def _run(self) -> None:
         while True:
-            start = time.perf_counter()
+            start = self.beat = time.perf_counter()
             await asyncio.sleep(self.interval)
             lag = time.perf_counter() - start - self.interval
             self.lags.append(lag)
@@ -131,11 +136,46 @@ class LoopProbe:
         ordered = sorted(self.lags)
         return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
-    def start(self) -> None:
+    def start(self, trace: bool = False) -> None:
         self._task = asyncio.create_task(self._run())
+        if trace:
+            self._watching = True
+            loop_thread = threading.get_ident()
+            threading.Thread(target=self._watch, args=(loop_thread,), daemon=True).start()
 
     def stop(self) -> None:
         self._task.cancel()
+        self._watching = False
+
+    def _watch(self, loop_thread: int, every: float = 0.01) -> None:
+        """Every 10 ms while the probe is over 100 ms late, note where the loop thread is.
+
+        A stack inside the selector means the loop was waiting for the CPU or the GIL (other
+        threads' innermost frames are noted then), anything else is work on the loop.
+        """
+        while self._watching:
+            time.sleep(every)
+            if time.perf_counter() - self.beat < 0.1 + self.interval:
+                continue
+            frames = sys._current_frames()
+            where = traceback.format_stack(frames[loop_thread], limit=14)
+            key = "".join(where)
+            if "selectors.py" in where[-1]:
+                names = {t.ident: t.name for t in threading.enumerate()}
+                busy = [
+                    f"{names.get(ident, ident)}: {traceback.format_stack(frame, limit=1)[0]}"
+                    for ident, frame in frames.items()
+                    if ident not in (loop_thread, threading.get_ident())
+                ]
+                key = "loop thread in the selector; other threads:\n" + "".join(busy)
+            self.stacks[key] += 1
+
+    def report_stacks(self, top: int = 6) -> None:
+        """Print where the loop thread was during stalls, most sampled first."""
+        total = sum(self.stacks.values())
+        print(f"stall samples (every 10 ms while over 100 ms late): {total}")
+        for key, count in self.stacks.most_common(top):
+            print(f"--- {count} samples (~{count * 10} ms):\n{key}")
 
 
 def make_articles(count: int, now: datetime) -> list:
@@ -318,7 +358,7 @@ async def main(
     for guild_id in host.guild_ids:
         settings = GuildSettings(guild_id, host.channels[guild_id], due.strftime("%H:%M"), "UTC")
         await bot.db.run(guild_state.save_guild_settings, settings, now)
-        schedule_digest(bot.scheduler, settings)
+        await bot.schedule_guild(settings)  # as /parley setup does (the reconcile job knows it)
     topics = [*bot.vocabulary.tags, *WORDS]
     per_guild = subscriptions // guilds
     user = 10_000
@@ -353,7 +393,7 @@ async def main(
         at = fire + timedelta(seconds=spread_second(guild_id))
         bot.scheduler.modify_job(digest_job_id(guild_id), next_run_time=at)
     probe = LoopProbe()
-    probe.start()
+    probe.start(trace)
     collections = GcWatch()
     collections.start()
     rss_before = peak_rss_mb()
@@ -453,6 +493,8 @@ async def main(
         f"the process's own memory (anonymous, without the database's mapped file pages) "
         f"peaked at {probe.peak_anonymous:.0f} MB"
     )
+    if trace:
+        probe.report_stacks()
     alerts.cancel()
     await bot.close()
     runner.cancel()

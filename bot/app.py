@@ -213,13 +213,22 @@ class ParleyBot(commands.AutoShardedBot):
         )
 
     async def schedule_all(self) -> None:
-        """(Re)create every job from the database: digests per guild, ingest, alerts."""
-        for settings in await self.db.run(guild_state.all_guild_settings):
+        """(Re)create every job from the database: digests per guild, ingest, alerts.
+
+        The job store is SQLite: read and written in a thread, never on the event loop.
+        """
+        found = await self.db.run(guild_state.all_guild_settings)
+        names = await asyncio.to_thread(self._ensure_jobs, found)
+        self._scheduled.update(names)
+
+    def _ensure_jobs(self, found: Sequence[GuildSettings]) -> dict[int, str]:
+        names = {}
+        for settings in found:
             # Keep a stored job as it is: replacing it would move a missed run to tomorrow.
             job = self.scheduler.get_job(jobs.digest_job_id(settings.guild_id))
             if job is None:
                 job = jobs.schedule_digest(self.scheduler, settings)
-            self._scheduled[settings.guild_id] = job.name
+            names[settings.guild_id] = job.name
         ingest = self.tuning.ingest_seconds or self.config.sources.poll_minutes * 60
         jobs.schedule_interval(self.scheduler, jobs.INGEST_JOB, jobs.ingest_job, ingest)
         jobs.schedule_interval(
@@ -228,21 +237,23 @@ class ParleyBot(commands.AutoShardedBot):
         jobs.schedule_interval(
             self.scheduler, jobs.RECONCILE_JOB, jobs.reconcile_job, self.tuning.reconcile_seconds
         )
+        return names
 
     async def reconcile_schedules(self) -> None:
         """Bring digest jobs in line with settings written by other processes (shards).
 
-        Only guilds whose schedule changed touch the job store: it is read and written on the
-        event loop, and looking up every guild's job each minute stalled it.
+        Only guilds whose schedule changed touch the job store (in a thread): looking up every
+        guild's job each minute, on the event loop as it then was, stalled it.
         """
         for settings in await self.db.run(guild_state.all_guild_settings):
             if self._scheduled.get(settings.guild_id) != jobs.job_name(settings):
-                self.schedule_guild(settings)
+                await self.schedule_guild(settings)
 
-    def schedule_guild(self, settings: GuildSettings) -> datetime | None:
+    async def schedule_guild(self, settings: GuildSettings) -> datetime | None:
         """(Re)schedule a guild's digest here, or leave it to the jobs process; its next time."""
-        if self.runs_jobs:
-            self._scheduled[settings.guild_id] = jobs.schedule_digest(self.scheduler, settings).name
+        if self.runs_jobs:  # the job store is SQLite: written in a thread, not on the loop
+            job = await asyncio.to_thread(jobs.schedule_digest, self.scheduler, settings)
+            self._scheduled[settings.guild_id] = job.name
         return None if settings.paused else jobs.next_fire_time(settings, self.now())
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:

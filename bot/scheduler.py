@@ -12,12 +12,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import create_engine, event
@@ -100,6 +103,81 @@ async def reconcile_job() -> None:
     await _current().reconcile_schedules()
 
 
+class LoopExecutor(AsyncIOExecutor):
+    """APScheduler's asyncio executor, safe to hand jobs to from the job-store thread."""
+
+    def _do_submit_job(self, job: Any, run_times: list[datetime]) -> None:
+        # Tasks may only be created on the loop's own thread.
+        self._eventloop.call_soon_threadsafe(super()._do_submit_job, job, run_times)
+
+
+class OffLoopScheduler(AsyncIOScheduler):
+    """An AsyncIOScheduler whose job-store work runs in a thread of its own.
+
+    On each wakeup APScheduler reads the due jobs and writes every fired job's next run time:
+    SQLite reads, writes and commits (plus unpickling the jobs). On the event loop that took
+    70-200 ms a wakeup on a busy machine (bench/bot_load.py --trace-stalls), and with 200
+    guilds' digests fired one second apart it stalled the loop every second of the minute.
+    Here the loop only starts the jobs (``LoopExecutor``) and keeps the timer.
+    """
+
+    _busy = False
+    _again = False
+    _store_thread: ThreadPoolExecutor | None = None
+
+    def wakeup(self) -> None:
+        """Process due jobs in the job-store thread (callable from any thread)."""
+        if self._eventloop is not None:
+            self._eventloop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:
+        self._stop_timer()
+        if self._busy:  # a wakeup during processing: process again right after
+            self._again = True
+            return
+        if self.state == STATE_STOPPED or self._eventloop is None:
+            return
+        if self._store_thread is None:
+            self._store_thread = ThreadPoolExecutor(1, thread_name_prefix="parley-jobs")
+        self._busy, self._again = True, False
+        done = self._store_thread.submit(self._process_jobs)
+        done.add_done_callback(
+            lambda finished: (
+                self._eventloop is not None
+                and self._eventloop.call_soon_threadsafe(self._processed, finished)
+            )
+        )
+
+    def _processed(self, finished: Future) -> None:
+        self._busy = False
+        if self.state == STATE_STOPPED or self._eventloop is None:
+            return
+        try:
+            wait_seconds = finished.result()
+        except Exception:  # keep scheduling: look again shortly
+            log.exception("processing scheduled jobs failed")
+            wait_seconds = float(self.jobstore_retry_interval)
+        if self._again:
+            self._wake()
+        else:
+            self._start_timer(wait_seconds)
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop the scheduler, then its job-store thread (both on the loop, in that order)."""
+        loop = self._eventloop
+        super().shutdown(wait)
+        if loop is not None:
+            loop.call_soon_threadsafe(self._stop_store_thread)
+
+    def _stop_store_thread(self) -> None:
+        if self._store_thread is not None:
+            self._store_thread.shutdown(wait=False)
+            self._store_thread = None
+
+    def _create_default_executor(self) -> LoopExecutor:
+        return LoopExecutor()
+
+
 def _jobstore(url: str) -> SQLAlchemyJobStore:
     engine = create_engine(url)
     if url.startswith("sqlite"):
@@ -117,8 +195,8 @@ def _jobstore(url: str) -> SQLAlchemyJobStore:
 
 
 def build_scheduler(jobstore_url: str, misfire_grace_seconds: int) -> AsyncIOScheduler:
-    """An AsyncIOScheduler on a persistent job store; start it inside the running loop."""
-    return AsyncIOScheduler(
+    """A scheduler on a persistent job store, its store work off the loop; start it in the loop."""
+    return OffLoopScheduler(
         jobstores={"default": _jobstore(jobstore_url)},
         job_defaults={
             "coalesce": True,

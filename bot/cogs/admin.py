@@ -116,7 +116,7 @@ class AdminCog(commands.GroupCog, group_name="parley"):
             last_digest_at=previous.last_digest_at if previous else None,
         )
         await self.bot.db.run(guild_state.save_guild_settings, settings, self.bot.now())
-        next_at = self.bot.schedule_guild(settings)
+        next_at = await self.bot.schedule_guild(settings)
         when = _next(next_at) if next_at and not settings.paused else "paused (/parley resume)"
         await send(
             interaction,
@@ -183,7 +183,7 @@ class AdminCog(commands.GroupCog, group_name="parley"):
         await defer(interaction)
         settings = await self._settings(interaction.guild_id)
         await self.bot.db.run(guild_state.set_paused, settings.guild_id, True)
-        self.bot.schedule_guild(GuildSettings(**{**vars(settings), "paused": True}))
+        await self.bot.schedule_guild(GuildSettings(**{**vars(settings), "paused": True}))
         await send(interaction, "Daily digest paused. /parley resume starts it again.")
 
     @app_commands.command()
@@ -193,7 +193,8 @@ class AdminCog(commands.GroupCog, group_name="parley"):
         await defer(interaction)
         settings = await self._settings(interaction.guild_id)
         await self.bot.db.run(guild_state.set_paused, settings.guild_id, False)
-        next_at = self.bot.schedule_guild(GuildSettings(**{**vars(settings), "paused": False}))
+        resumed = GuildSettings(**{**vars(settings), "paused": False})
+        next_at = await self.bot.schedule_guild(resumed)
         await send(interaction, f"Daily digest resumed. Next: {_next(next_at)}.")
 
     @source.command(name="add")
