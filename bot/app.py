@@ -19,7 +19,7 @@ import asyncio
 import gc
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -151,37 +151,34 @@ class ParleyBot(commands.AutoShardedBot):
         A wrong token (LoginFailure) is not retried. Later outages are discord.py's to ride
         out: it reconnects the gateway with backoff.
         """
-        attempt = 0
-        while True:
-            try:
-                await super().login(token)
-                return
-            except UNREACHABLE as error:
-                attempt += 1
-                wait = self.tuning.retry.delay(attempt)
-                log.warning(
-                    "cannot reach Discord (%s); trying again in %.0f s",
-                    safe_line(f"{type(error).__name__}: {error}", 200),
-                    wait,
-                )
-                await connection.drop_http_session(self.http)
-                await asyncio.sleep(wait)
+        await self._until_reachable("Discord", lambda: super(ParleyBot, self).login(token))
 
     async def launch_shards(self) -> None:
         """Ask Discord for the gateway and connect the shards; retried while it is unreachable."""
+        await self._until_reachable(
+            "Discord's gateway", lambda: super(ParleyBot, self).launch_shards(), fresh_session=False
+        )
+
+    async def _until_reachable(
+        self, what: str, attempt_once: Callable[[], Awaitable[None]], *, fresh_session: bool = True
+    ) -> None:
+        """Run ``attempt_once`` until it gets through, with a warning and a backoff per failure."""
         attempt = 0
         while True:
             try:
-                await super().launch_shards()
+                await attempt_once()
                 return
             except UNREACHABLE as error:
                 attempt += 1
                 wait = self.tuning.retry.delay(attempt)
                 log.warning(
-                    "cannot reach Discord's gateway (%s); trying again in %.0f s",
+                    "cannot reach %s (%s); trying again in %.0f s",
+                    what,
                     safe_line(f"{type(error).__name__}: {error}", 200),
                     wait,
                 )
+                if fresh_session:  # a failed login leaves a half-open HTTP session behind
+                    await connection.drop_http_session(self.http)
                 await asyncio.sleep(wait)
 
     async def setup_hook(self) -> None:
