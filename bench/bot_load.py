@@ -57,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 from bot.app import ParleyBot  # noqa: E402
 from bot.outbox import RetryPolicy  # noqa: E402
 from bot.scheduler import digest_job_id, spread_second  # noqa: E402
+from bot.settings import BotConfig  # noqa: E402
 from bot.state import alerts as alert_state  # noqa: E402
 from bot.state import digest_outbox as outbox_state  # noqa: E402
 from bot.state import guilds as guild_state  # noqa: E402
@@ -64,7 +65,7 @@ from bot.state import subscriptions as subscription_state  # noqa: E402
 from bot.state.records import POSTED, USER, GuildSettings, Subscription  # noqa: E402
 from bot.tuning import Tuning  # noqa: E402
 from digest.articles import article_from_text  # noqa: E402
-from digest.config import Config, DatabaseSettings, SourceSettings  # noqa: E402
+from digest.config import DatabaseSettings, SourceSettings  # noqa: E402
 from digest.store.articles import save_article  # noqa: E402
 from tests.discord_emulator import Emulator  # noqa: E402
 from tests.discord_emulator.limits import route_of  # noqa: E402
@@ -335,7 +336,7 @@ async def main(
     discord.http.Route.BASE = host.url + "/api/v10"
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(host.gateway_url)
     workdir = Path(tempfile.mkdtemp(prefix="parley-bench-"))
-    config = Config(
+    config = BotConfig(
         database=DatabaseSettings(path=str(workdir / "parley.db")),
         sources=SourceSettings(folders=()),
     )

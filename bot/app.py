@@ -43,6 +43,7 @@ from bot.render import (
     paused_source_notice,
     safe_line,
 )
+from bot.settings import BotConfig
 from bot.state import alerts as alert_state
 from bot.state import digest_outbox as outbox_state
 from bot.state import guilds as guild_state
@@ -52,7 +53,6 @@ from bot.token import Token
 from bot.topics import load_vocabulary
 from bot.tuning import Tuning
 from digest.alerts import Vocabulary
-from digest.config import Config
 from digest.models import Digest
 from digest.sources import registry as sources
 from digest.sources.poll import poll_due_sources
@@ -80,7 +80,7 @@ class ParleyBot(commands.AutoShardedBot):
 
     def __init__(
         self,
-        config: Config,
+        config: BotConfig,
         *,
         tuning: Tuning | None = None,
         clock: Callable[[], datetime] = utc_now,
@@ -507,7 +507,7 @@ class ParleyBot(commands.AutoShardedBot):
             log.info("alerts: %d of %d message(s) delivered", delivered, total)
 
 
-def run_bot(config: Config, token: Token) -> None:
+def run_bot(config: BotConfig, token: Token) -> None:
     """Run the bot until interrupted (blocking); logging is left as the caller configured it."""
     bot = ParleyBot(config)
     bot.run(token.value, log_handler=None)

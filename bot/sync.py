@@ -11,8 +11,8 @@ from discord import app_commands
 
 from bot.database import BotDatabase
 from bot.outbox import TRANSIENT, describe
+from bot.settings import BotSettings
 from bot.state import meta as bot_meta
-from digest.config import BotSettings
 
 log = logging.getLogger(__name__)
 

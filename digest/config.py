@@ -1,8 +1,10 @@
 """Settings: one frozen, typed Config, loaded from TOML with defaults for every key.
 
 No file is needed (the demo runs on the defaults). ``PARLEY_CONFIG`` names the file and
-``PARLEY_DB`` overrides the database path. The Discord token is never read here: it comes
-from the environment only (see ``bot.token``), so a config file can be shared safely.
+``PARLEY_DB`` overrides the database path. Only the news sections live here; a front end
+adds its own by subclassing Config (the bot's ``[bot]`` section is ``bot.settings``), and
+the loader reads whichever kind it is given. Secrets are refused in every section: the
+Discord token comes from the environment only, so a config file can be shared safely.
 """
 
 from __future__ import annotations
@@ -76,19 +78,6 @@ class TopicSettings:
 
 
 @dataclass(frozen=True)
-class BotSettings:
-    """Discord-side switches (the token is not here: it comes from DISCORD_TOKEN)."""
-
-    sync: str = "global"
-    dev_guild_ids: tuple[int, ...] = ()
-    # Sharding: 0 asks Discord how many shards; shard_ids () runs them all in this process.
-    shard_count: int = 0
-    shard_ids: tuple[int, ...] = ()
-    # Exactly one process runs the scheduler, ingestion and alerts (the others only answer).
-    jobs: bool = True
-
-
-@dataclass(frozen=True)
 class Config:
     """Everything Parley is told, typed and immutable."""
 
@@ -96,7 +85,6 @@ class Config:
     sources: SourceSettings = field(default_factory=SourceSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     topics: TopicSettings = field(default_factory=TopicSettings)
-    bot: BotSettings = field(default_factory=BotSettings)
 
     @property
     def database_path(self) -> Path:
@@ -108,6 +96,12 @@ class Config:
         """The configured time zone."""
         return ZoneInfo(self.digest.timezone)
 
+    def check(self) -> None:
+        """Refuse values no setting can mean (a subclass checks its own sections too)."""
+        _check_values(self)
+
+
+C = typing.TypeVar("C", bound=Config)
 
 SECRET_KEYS = {"token", "discord_token", "bot_token"}
 
@@ -229,22 +223,12 @@ def _check_values(config: Config) -> None:
         ) from None
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", config.digest.time):
         raise ConfigError(f"digest.time must be HH:MM (24-hour), not {config.digest.time!r}")
-    if config.bot.sync not in ("global", "guild"):
-        raise ConfigError(f"bot.sync must be 'global' or 'guild', not {config.bot.sync!r}")
-    shards = config.bot.shard_count
-    if shards < 0:
-        raise ConfigError(f"bot.shard_count must be 0 (ask Discord) or more, not {shards}")
-    if config.bot.shard_ids and not shards:
-        raise ConfigError("bot.shard_ids needs bot.shard_count: the total across all processes")
-    for shard in config.bot.shard_ids:
-        if not 0 <= shard < shards:
-            raise ConfigError(f"bot.shard_ids: {shard} is not between 0 and {shards - 1}")
 
 
-def parse_config(data: Mapping[str, Any]) -> Config:
-    """Build a Config from parsed TOML, reporting the first wrong key, type or value."""
-    sections = {f.name: f.type for f in fields(Config)}
-    hints = typing.get_type_hints(Config)
+def parse_config(data: Mapping[str, Any], kind: type[C] = Config) -> C:  # type: ignore[assignment]
+    """Build a ``kind`` of Config from parsed TOML, reporting the first wrong key, type or value."""
+    sections = {f.name: f.type for f in fields(kind)}
+    hints = typing.get_type_hints(kind)
     values = {}
     for name, table in data.items():
         _refuse_secret(name, name)
@@ -253,12 +237,16 @@ def parse_config(data: Mapping[str, Any]) -> Config:
                 f"unknown section [{name}]; expected one of: {', '.join(sorted(sections))}"
             )
         values[name] = _section(name, hints[name], table)
-    config = Config(**values)
-    _check_values(config)
+    config = kind(**values)
+    config.check()
     return config
 
 
-def load_config(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
+def load_config(
+    path: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    kind: type[C] = Config,  # type: ignore[assignment]
+) -> C:
     """Load ``path``, else ``$PARLEY_CONFIG``, else the defaults; then apply env overrides."""
     environ = os.environ if environ is None else environ
     chosen = path or environ.get("PARLEY_CONFIG")
@@ -273,7 +261,7 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
             raise ConfigError(f"config file {file} cannot be read: {error}") from None
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"config file {file} is not valid TOML: {error}") from None
-    config = parse_config(data)
+    config = parse_config(data, kind)
     if environ.get("PARLEY_DB"):
         config = replace(config, database=replace(config.database, path=environ["PARLEY_DB"]))
     if environ.get("PARLEY_ALLOW_PRIVATE_NETWORKS", "").lower() in ("1", "true", "yes"):

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from digest.config import Config, load_config
+from bot.settings import BotConfig
+from digest.config import load_config
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -18,14 +19,17 @@ class CliState:
     """Lazily loaded config and database, shared by the commands of one invocation."""
 
     config_path: str | None = None
-    _config: Config | None = None
+    _config: BotConfig | None = None
     _db: sqlite_utils.Database | None = field(default=None, repr=False)
 
     @property
-    def config(self) -> Config:
-        """The configuration (loaded on first use, so --help needs no config)."""
+    def config(self) -> BotConfig:
+        """The configuration (loaded on first use, so --help needs no config).
+
+        Every command reads the bot's kind, so one file serves ``parley run`` and the rest.
+        """
         if self._config is None:
-            self._config = load_config(self.config_path)
+            self._config = load_config(self.config_path, kind=BotConfig)
         return self._config
 
     @property

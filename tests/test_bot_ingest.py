@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from digest.config import BotSettings, Config, DatabaseSettings, SourceSettings
+from bot.settings import BotConfig, BotSettings
+from digest.config import DatabaseSettings, SourceSettings
 from digest.store import sources as source_store
 from digest.store.sources import Source
 from tests.discord_emulator.harness import ADMIN, FAST, bot_config, newsroom, running_bot, side_db
@@ -30,7 +31,7 @@ async def emulator(monkeypatch):
 async def test_ingest_job_reads_folders_alerts_and_announces_paused_sources(emulator, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    config = Config(
+    config = BotConfig(
         database=DatabaseSettings(path=str(tmp_path / "parley.db")),
         sources=SourceSettings(folders=(str(inbox),)),
         bot=BotSettings(),

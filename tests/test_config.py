@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import BotConfig, BotSettings
 from digest.config import Config, load_config, parse_config
 from digest.errors import ConfigError
 
@@ -19,7 +20,16 @@ def test_no_file_gives_the_defaults():
 
 
 def test_example_file_documents_the_defaults():
-    assert load_config(ROOT / "config.example.toml", environ={}) == Config()
+    assert load_config(ROOT / "config.example.toml", environ={}, kind=BotConfig) == BotConfig()
+
+
+def test_the_news_settings_know_nothing_of_discord():
+    """[bot] is read only by the bot's kind of config; the news loader refuses it."""
+    with pytest.raises(ConfigError, match=r"unknown section \[bot\]"):
+        parse_config({"bot": {"sync": "guild"}})
+    config = parse_config({"bot": {"sync": "guild", "dev_guild_ids": [7]}}, BotConfig)
+    assert config.bot == BotSettings(sync="guild", dev_guild_ids=(7,))
+    assert isinstance(load_config(environ={"PARLEY_DB": "x.db"}, kind=BotConfig), BotConfig)
 
 
 def test_values_are_read_and_lists_become_tuples(tmp_path):
@@ -69,6 +79,9 @@ def test_config_is_immutable():
         ({"sources": {"allow_private_networks": 1}}, "must be true or false"),
         ({"bot": {"sync": "sometimes"}}, "bot.sync must be 'global' or 'guild'"),
         ({"bot": {"token": "abc"}}, "set the DISCORD_TOKEN environment variable"),
+        ({"bot": {"shard_ids": [0]}}, "bot.shard_ids needs bot.shard_count"),
+        ({"bot": {"shard_count": 2, "shard_ids": [2]}}, "bot.shard_ids: 2 is not between 0 and 1"),
+        ({"digest": {"token": "abc"}}, "set the DISCORD_TOKEN environment variable"),
         ({"database": "x.db"}, "[database] must be a table"),
         ({"sources": {"timeout_seconds": 0}}, "sources.timeout_seconds must be more than 0"),
         ({"sources": {"max_redirects": -1}}, "sources.max_redirects must be 0 or more"),
@@ -76,7 +89,7 @@ def test_config_is_immutable():
 )
 def test_wrong_key_type_or_value_names_the_key(data, message):
     with pytest.raises(ConfigError) as error:
-        parse_config(data)
+        parse_config(data, BotConfig)
     assert message in str(error.value)
 
 

@@ -15,9 +15,10 @@ import sqlite_utils
 
 from bot.app import ParleyBot
 from bot.outbox import RetryPolicy
+from bot.settings import BotConfig, BotSettings
 from bot.state import open_db as open_bot_db
 from bot.tuning import Tuning
-from digest.config import BotSettings, Config, DatabaseSettings, SourceSettings
+from digest.config import DatabaseSettings, SourceSettings
 from digest.models import Article
 from digest.timeutil import utc_now
 from tests.discord_emulator.emulator import Emulator
@@ -34,9 +35,9 @@ ADMIN = 1 << 5  # Manage Server
 _SIDE_CONNECTIONS: dict[int, list[sqlite_utils.Database]] = {}
 
 
-def bot_config(tmp_path: Path, **bot: object) -> Config:
+def bot_config(tmp_path: Path, **bot: object) -> BotConfig:
     """A config whose database lives under ``tmp_path`` and which reads no folders."""
-    return Config(
+    return BotConfig(
         database=DatabaseSettings(path=str(tmp_path / "parley.db")),
         sources=SourceSettings(folders=()),
         bot=BotSettings(**bot),  # type: ignore[arg-type]
@@ -45,7 +46,7 @@ def bot_config(tmp_path: Path, **bot: object) -> Config:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    config: Config,
+    config: BotConfig,
     *,
     tuning: Tuning = FAST,
     clock: Callable[[], datetime] = utc_now,
