@@ -136,12 +136,16 @@ _LEADING_CREDIT = re.compile(
     r"^\((?:photo|image|picture|pic|credit|file\s+photo)s?\b[^()]{0,80}\)\s*", re.I
 )
 _TRAILING_CREDIT = re.compile(
-    r"""\s*\((?:[^()]{0,60}\b(?:photos?|image|pictures?|credit|file)\b[^()]{0,60}
-             |[^()/]{1,60}/[^()]{1,60})\)\s*$
-      | (?<=[.!?])\s*\([^()]{2,60}\)\s*$  # a bracket after the full stop: "(Associated Press)"
-    """,
+    r"""\s*\((?:[^()]{0,60}\b(?:photos?|image|pictures?|credit|file|source|courtesy)\b[^()]{0,60}
+             |[^()/]{1,60}/[^()]{1,60})\)\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A bracket after the full stop that names who made the picture or the text: "(Associated
+# Press)", "(AFP)", "(Jane Doe)" — a name, not an aside of the story ("(The family denies it.)",
+# "(More)", "(see here)").
+_BRACKET_AFTER_STOP = re.compile(r"(?<=[.!?])\s*\(([^()]{2,60})\)\s*$")
+_NAME_WORD = r"(?:[A-Z][\w.'’&-]*|of|the|and|for|de|du|van|von|&)"
+_NAME_WORDS = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}$")
 # "... Credit: STR/AFP", "... Photo: Hau Dinh, AP / Copyright 2019 The Associated Press."
 _CREDIT_TAIL = re.compile(r"\s+(?:credit|photo(?:graph)?|picture|image)s?\s*:\s*(.{1,160})$", re.I)
 _RIGHTS = re.compile(r"copyright|©|rights\s+reserved", re.I)
@@ -196,6 +200,11 @@ _AGE = re.compile(
 def is_footer(text: str) -> bool:
     """True for the page's copyright line, after which no story goes on."""
     return words(text) <= 30 and bool(_FOOTER.search(text))
+
+
+def is_placeholder(text: str) -> bool:
+    """True for an image's or an embed's placeholder a text dump prints: "[photo-1024x768]"."""
+    return _PLACEHOLDER.match(text) is not None
 
 
 def is_furniture(text: str) -> bool:
@@ -289,10 +298,24 @@ def strip_leading_credit(text: str) -> str:
     return _LEADING_CREDIT.sub("", text, count=1).strip()
 
 
+def _names_someone(text: str) -> bool:
+    """True for a bracket's words that name a person or an agency.
+
+    Two or more capitalised words, or one in capitals ("AP", "AFP"); a lone "More" is a link.
+    """
+    words = text.split()
+    if not _NAME_WORDS.match(text.strip()) or text.rstrip()[-1:] in ".!?":
+        return False
+    return len(words) >= 2 or (text.isupper() and len(text) >= 2)
+
+
 def strip_credits(text: str) -> str:
     """Remove a photo credit before or after a caption, keeping the caption's words."""
     text = strip_leading_credit(text)
     text = _TRAILING_CREDIT.sub("", text, count=1)
+    bracket = _BRACKET_AFTER_STOP.search(text)
+    if bracket and _names_someone(bracket.group(1)):
+        text = text[: bracket.start()]
     tail = _CREDIT_TAIL.search(text)
     if tail and ("." not in tail.group(1) or _RIGHTS.search(tail.group(1))):
         text = text[: tail.start()]
