@@ -10,7 +10,8 @@ figures, the CPU time per page (median and mean of the cleaning call only; the m
 shared, so read them as orders of magnitude), and the pages with the lowest F1.
 
 ``--titles`` checks headlines against the gold titles of the meetings sets (the corpus pages
-and the seeds) and against the cleaning set's URL slugs. ``--compare`` adds, on the same
+and the seeds) and against the cleaning set's URL slugs, and publication dates against the
+dates in the URLs. ``--compare`` adds, on the same
 text: the whole page unchanged (the recall ceiling) and jusText's paragraph classification
 (each line of the dump given to it as one paragraph).
 """
@@ -25,6 +26,8 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from contextlib import suppress
+from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlparse
@@ -141,6 +144,34 @@ def slug_agreement(truth: dict[str, dict], titles: dict[str, str | None]) -> Non
     print(f"headline agrees with the URL slug on {agree}/{counted} pages ({missing} without one)")
 
 
+URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
+
+
+def date_agreement(truth: dict[str, dict], dates: dict[str, datetime | None]) -> None:
+    """How often the publication date found is the date in the page's URL (/2019/11/18/).
+
+    Only pages whose URL carries a full date count; a day either side is agreement (the
+    page's time zone may move the date).
+    """
+    agree = counted = missing = 0
+    for key, gold in truth.items():
+        match = URL_DATE.search(urlparse(gold["url"]).path)
+        if not match:
+            continue
+        with suppress(ValueError):
+            stated = date(*(int(part) for part in match.groups()))
+            counted += 1
+            found = dates.get(key)
+            if found is None:
+                missing += 1
+            else:
+                agree += abs((found.date() - stated).days) <= 1
+    print(
+        f"publication date agrees with the URL's date on {agree}/{counted} pages"
+        f" ({missing} without one)"
+    )
+
+
 def title_check(pairs: list[tuple[Path, Path]]) -> None:
     """Headlines against the gold titles of the meetings sets (corpus pages and seeds)."""
     right = 0
@@ -186,7 +217,9 @@ def main() -> None:
         predictions = {key: {"articleBody": body} for key, body in bodies.items()}
         args.dump.write_text(json.dumps(predictions, ensure_ascii=False), encoding="utf-8")
     if args.titles:
-        slug_agreement(truth, {key: clean_article(raw).title for key, raw in pages.items()})
+        cleaned = {key: clean_article(raw) for key, raw in pages.items()}
+        slug_agreement(truth, {key: page.title for key, page in cleaned.items()})
+        date_agreement(truth, {key: page.published for key, page in cleaned.items()})
         evals = args.set.parent
         pairs = gold_pairs(evals / "meetings-corpus-gold", evals / "meetings-corpus")
         pairs += gold_pairs(evals / "meetings-dev", REPO / "seeds")

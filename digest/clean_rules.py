@@ -99,7 +99,8 @@ _SECTION_END = re.compile(
       | topics? | tags? | galleries | follow(?:\s+\w+){0,3} | share(?:\s+this)?
       | about\s+us | contact\s+us | discover\s+more | explore(?:\s+more)?
       | (?:up\s+)?next(?:\s+(?:story|article|post))? | previous\s+(?:story|article|post)
-    )$""",
+      | \(\d+\)\s*comments?
+    )\s*:?$""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Headings of a box of links, which sites also drop into the middle of a story ("Related").

@@ -3,9 +3,12 @@ and lists under a dated headline, dates in other languages, image placeholders i
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from digest.clean import clean_article
+from digest.clean_dates import date_languages
 from digest.clean_rules import strip_credits
 
 STORY = (
@@ -41,3 +44,52 @@ def test_a_story_paragraph_ending_in_a_bracketed_aside_stays():
     result = clean_article(page)
     assert aside in result.body
     assert aside not in result.captions
+
+
+@pytest.mark.parametrize(
+    ("line", "language"),
+    [
+        ("sexta-feira, 3 de maio de 2029 às 20:13", "pt"),
+        ("Montag, 3. Juni 2029", "de"),
+        ("jueves, 12 de abril de 2029", "es"),
+        ("Mardi 19 novembre 2029, 10:12", "fr"),
+    ],
+)
+def test_date_lines_in_other_languages_are_read_with_dateparsers_words(line, language):
+    assert language in date_languages(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Tabela do campeonato 2029", "Os resultados de 2029", "Top 10 players of 2029", "2029"],
+)
+def test_lines_that_only_hold_a_year_are_not_date_lines(line):
+    assert date_languages(line) == ()
+
+
+def test_a_portuguese_date_line_gives_the_publication_date():
+    page = (
+        "Ministros reúnem-se em Oslo para retomar as negociações da pesca\n\n"
+        "quinta-feira, 3 de maio de 2029 às 14:05\n\n"
+        "Os ministros dos Negócios Estrangeiros da Noruega e da Islândia reuniram-se em Oslo na "
+        "segunda-feira para retomar as negociações sobre as quotas de pesca, disseram fontes "
+        "oficiais.\n\n"
+        "Os dois ministros passaram três horas juntos e acordaram voltar a reunir-se em "
+        "Reiquiavique no próximo mês, disse um porta-voz.\n"
+    )
+    result = clean_article(page)
+    assert result.published == datetime(2029, 5, 3, 14, 5, tzinfo=UTC)
+    assert result.body.startswith("Os ministros")
+
+
+@pytest.mark.parametrize("heading", ["Tags:", "Topics:", "(42) Comments"])
+def test_a_heading_with_a_colon_or_a_count_ends_the_story(heading):
+    after = (
+        "Readers across the region have shared their views on the fishing talks in the comments "
+        "below this article, and many of them disagree strongly with the ministers.\n"
+    )
+    result = clean_article(
+        "Ministers meet in Oslo to restart fisheries talks\n\n" + STORY + heading + "\n\n" + after
+    )
+    assert "Readers across the region" not in result.body
+    assert "spokesman for the Norwegian ministry" in result.body
