@@ -168,6 +168,17 @@ def opens_comments(text: str) -> bool:
     return is_comment_header(text) or (ends_section(text) and bool(_COMMENTS_HEADING.search(text)))
 
 
+# The heading of the tags or topics under an article: the story does not go on past it.
+_TAGS_HEADING = re.compile(
+    r"^(?:tags?|topics?|categor(?:y|ies)|filed\s+under|posted\s+in)\s*:?$", re.I
+)
+
+
+def closes_story(text: str) -> bool:
+    """True for the heading of an article's tags or topics ("Tags", "Filed under:")."""
+    return _TAGS_HEADING.match(text) is not None
+
+
 def names_comments(text: str) -> bool:
     """True for a short line about readers' comments ("Leave a Reply Cancel reply")."""
     return words(text) <= 6 and bool(_COMMENTS_HEADING.search(text))

@@ -235,6 +235,7 @@ def _joins(units: list[Unit], run: tuple[float, int, int], gap: range, core: flo
         return False
     return not any(
         rules.is_footer(u.text)
+        or rules.closes_story(u.text)
         or rules.opens_comments(u.text)
         or (u.kind == FURNITURE and rules.names_comments(u.text))
         for u in units[gap.start : gap.stop]

@@ -93,3 +93,87 @@ def test_a_heading_with_a_colon_or_a_count_ends_the_story(heading):
     )
     assert "Readers across the region" not in result.body
     assert "spokesman for the Norwegian ministry" in result.body
+
+
+ROUNDS = [(3, "Oslo"), (10, "Bergen"), (17, "Tromsø"), (24, "Stavanger"), (31, "Trondheim")]
+ROUNDS += [(7, "Bodø"), (14, "Ålesund"), (21, "Molde")]
+CALENDAR = [f"Round {i}: {day} May – {city}" for i, (day, city) in enumerate(ROUNDS, 1)]
+SIDEBAR = [
+    "Read our weekly column on the state of motor racing in the Nordic countries, written by "
+    "our senior correspondent, who has covered the sport for thirty years.",
+    "Click the picture above to see how the drivers rank this season after every race of the "
+    "championship and in the overall standings of the year.",
+    "Find the times of every practice session and race of the season, with the television "
+    "channels that show them live and the weather at each track.",
+    "Listen to the latest episode of our podcast, in which three of our writers talk through "
+    "everything that happened on and off the track this week.",
+]
+
+
+def test_a_calendar_under_its_dated_headline_is_the_story_not_the_heavier_sidebar():
+    page = (
+        "Motor racing\n\nNordic Rally Calendar 2029\n\nMonday, 8 January 2029 at 10:15\n\n"
+        "Share this\n\nThe Nordic Rally calendar for 2029:\n\n"
+        + "\n\n".join(CALENDAR)
+        + "\n\n* Dates may change.\n\nTags\n\nrally, nordic, calendar\n\n"
+        + "\n\n".join(SIDEBAR)
+        + "\n\n© 2029 Rally News. All rights reserved.\n"
+    )
+    result = clean_article(page)
+    assert result.title == "Nordic Rally Calendar 2029"
+    assert result.body.split("\n\n") == [
+        "The Nordic Rally calendar for 2029:",
+        *CALENDAR,
+        "* Dates may change.",
+    ]
+
+
+def test_standings_between_two_paragraphs_of_the_story_stay_in_it():
+    standings = [
+        f"{rank} {name} {points} {wins}"
+        for rank, name, points, wins in [
+            (1, "Jane Roe", 5040, 5),
+            (2, "John Doe", 5035, 7),
+            (3, "Ann Lee", 5033, 4),
+            (4, "Per Berg", 5027, 6),
+            (5, "Kim Holm", 2380, 2),
+            (6, "Eva Lind", 2339, 1),
+            (7, "Ola Dahl", 2339, 1),
+        ]
+    ]
+    opening = (
+        "Jane Roe won the Nordic championship on Sunday by five points after a season-long duel "
+        "with John Doe that was only settled in the final race in Molde."
+    )
+    closing = (
+        "The top four drivers keep their seats for next season, the organisers said, while the "
+        "rest of the field will be confirmed in the spring."
+    )
+    page = (
+        "Roe takes the Nordic title by five points\n\nSunday, 21 May 2029\n\n"
+        + opening
+        + "\n\nFinal standings:\n\nPos Driver Points Wins\n\n"
+        + "\n\n".join(standings)
+        + "\n\n"
+        + closing
+        + "\n"
+    )
+    body = clean_article(page).body
+    assert all(row in body for row in standings)
+    assert body.startswith(opening) and body.endswith(closing)
+
+
+def test_a_teaser_list_of_headlines_and_dates_is_not_a_table():
+    teasers = []
+    for day in range(10, 17):
+        teasers += [f"Ministers to meet again over quotas in round {day}", f"May {day}, 2029"]
+    page = (
+        "Ministers meet in Oslo to restart fisheries talks\n\n"
+        + STORY
+        + "More news\n\n"
+        + "\n\n".join(teasers)
+        + "\n"
+    )
+    body = clean_article(page).body
+    assert "round 12" not in body
+    assert "spokesman for the Norwegian ministry" in body
