@@ -47,7 +47,7 @@ _WEAK_START = re.compile(
       | promoted | trending | recommended | menu | search | loading | print | e-?mail
       | whatsapp | watch\s*: | listen\s*: | video\s*: | terms\s+(?:of|and) | privacy
       | premium | upgrade | login | logout | my\s+account | most\s+(?:read|popular|viewed|shared)
-      | more\s+from | copyright
+      | more\s+from | copyright | (?:the\s+)?(?:story|article|text)\s+continues\s+(?:below|after)
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -282,8 +282,9 @@ def _runs(units: list[Unit], weights: list[float]) -> list[tuple[float, int, int
         elif unit.kind == ASIDE:
             # A box of links may sit mid-story; the story resumes after a short one only.
             gap += _MAX_GAP // 2
-        elif unit.kind not in (SENTENCE, CAPTION):
-            # Captions sit inside stories: they neither add nor cost.
+        elif unit.kind not in (SENTENCE, CAPTION) and not rules.is_placeholder(unit.text):
+            # Captions and pictures ("[photo-1024x768]") sit inside stories: they neither add
+            # nor cost.
             gap += 1
     return runs
 

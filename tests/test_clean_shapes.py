@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from digest.clean import clean_article
+from digest.clean_captions import is_aside
 from digest.clean_dates import date_languages
-from digest.clean_rules import strip_credits
+from digest.clean_rules import is_furniture, strip_credits
 
 STORY = (
     "The foreign ministers of Norway and Iceland met in Oslo on Monday to restart talks on "
@@ -177,3 +178,42 @@ def test_a_teaser_list_of_headlines_and_dates_is_not_a_table():
     body = clean_article(page).body
     assert "round 12" not in body
     assert "spokesman for the Norwegian ministry" in body
+
+
+def test_pictures_between_the_steps_of_a_story_do_not_split_it():
+    steps = [
+        "First open the settings of the program from the menu at the top of its window.",
+        "Then choose the tab called shortcuts and find the line for starting the program.",
+        "Clear the key combination in that line and press the button to apply it.",
+        "Finally restart the computer so that the old combination is released for good.",
+    ]
+    opening = (
+        "A program that starts itself with a key combination can get in the way of other "
+        "programs that use the same keys, and its own settings offer no way to change it.\n\n"
+        "There is a simple way around this in the properties of its shortcut, which takes a "
+        "minute and needs no extra software at all.\n\n"
+    )
+    # A picture for each step and an ad slot: more lines than a story's run may skip.
+    pictures = "\n\n" + "".join(f"[step-{n}]\n\n[INS::INS]\n\n" for n in range(1, 7))
+    page = (
+        "How to stop a program starting on a key combination\n\n2029-05-03\n\n"
+        + opening
+        + pictures.join(["\n\n".join(steps[:2]), "\n\n".join(steps[2:])])
+        + "\n\nTags\n\nsoftware\n"
+    )
+    body = clean_article(page).body
+    assert all(step in body for step in steps)
+    assert "[step-1]" not in body
+
+
+@pytest.mark.parametrize(
+    "line", ["Jane Roe Submitted photo", "The old bridge in 1950. Courtesy photo", "Family photo"]
+)
+def test_credits_said_in_words_are_asides(line):
+    assert is_aside(line)
+
+
+def test_story_continues_below_is_not_the_storys_line():
+    assert is_furniture("Story continues below gallery")
+    assert is_furniture("Article continues below advertisement")
+    assert not is_furniture("The story continues below the surface, the author said.")
