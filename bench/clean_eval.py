@@ -12,8 +12,8 @@ shared, so read them as orders of magnitude), and the pages with the lowest F1.
 ``--titles`` checks headlines against the gold titles of the meetings sets (the corpus pages
 and the seeds) and against the cleaning set's URL slugs, and publication dates against the
 dates in the URLs. ``--compare`` adds, on the same
-text: the whole page unchanged (the recall ceiling) and jusText's paragraph classification
-(each line of the dump given to it as one paragraph).
+text: the whole page unchanged (the recall ceiling), jusText's paragraph classification and
+trafilatura's extraction (each line of the dump given to them as one paragraph).
 """
 
 from __future__ import annotations
@@ -74,6 +74,17 @@ def justext_body(raw: str) -> str:
     page = "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
     paragraphs = justext.justext(page, justext.get_stoplist("English"))
     return "\n\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def trafilatura_body(raw: str) -> str:
+    """trafilatura's main text, each line of the text dump given to it as a paragraph."""
+    import html
+
+    import trafilatura
+
+    lines = [html.escape(line.strip()) for line in raw.splitlines() if line.strip()]
+    page = "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
+    return trafilatura.extract(page, include_comments=False, include_tables=True) or ""
 
 
 def run(pages: dict[str, str], extract: Callable[[str], str]) -> tuple[dict[str, str], list[float]]:
@@ -199,7 +210,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="the cleaning set's folder")
     parser.add_argument("--worst", type=int, default=15, help="how many worst pages to list")
-    parser.add_argument("--compare", action="store_true", help="also the whole text and jusText")
+    parser.add_argument("--compare", action="store_true", help="other extractors too")
     parser.add_argument("--dump", type=Path, help="write the cleaner's bodies as score.py input")
     parser.add_argument(
         "--titles", action="store_true", help="also headlines against the meetings sets' gold"
@@ -229,6 +240,10 @@ def main() -> None:
         report("whole text", truth, whole, whole_seconds, scorer, 0)
         justext_bodies, justext_seconds = run(pages, justext_body)
         report("jusText on the text's lines", truth, justext_bodies, justext_seconds, scorer, 0)
+        trafilatura_bodies, trafilatura_seconds = run(pages, trafilatura_body)
+        report(
+            "trafilatura on the lines", truth, trafilatura_bodies, trafilatura_seconds, scorer, 0
+        )
 
 
 if __name__ == "__main__":
