@@ -53,6 +53,7 @@ _ROW_BLOCK = 6
 _ROW_WORDS = (2, 15)
 _REPORTING_VERB = re.compile(r"\b(?:said|says|told|tells|according|added|adds)\b", re.I)
 
+_INNER_SENTENCE = re.compile(r"[a-z][.!?][\"'”’]?\s+[A-Z\"“‘']")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
@@ -299,6 +300,8 @@ def _title_shaped(text: str) -> bool:
         and not text.endswith((":", ",", ";"))
         # Reported speech is the story's, even when its full stop was lost.
         and not _REPORTING_VERB.search(text)
+        # A headline holds no full sentence before its end ("Why? Because, … *Sharks circle*").
+        and not _INNER_SENTENCE.search(text)
     )
 
 

@@ -217,3 +217,13 @@ def test_story_continues_below_is_not_the_storys_line():
     assert is_furniture("Story continues below gallery")
     assert is_furniture("Article continues below advertisement")
     assert not is_furniture("The story continues below the surface, the author said.")
+
+
+def test_a_paragraph_of_two_sentences_without_a_last_stop_is_not_a_video_title():
+    line = "Why meet now? Because the quotas run out in May and neither side wants a fish war"
+    page = "Ministers meet in Oslo to restart fisheries talks\n\n" + STORY.replace(
+        "\n\nThe two", f"\n\n{line}\n\nThe two", 1
+    )
+    result = clean_article(page)
+    assert line in result.body.split("\n\n")
+    assert line not in result.captions
