@@ -37,6 +37,8 @@ _ANCHOR_REACH = 8
 _ANCHOR_SHARED = 0.3
 _ANCHOR_SHARE = 0.1
 _ANCHOR_WORDS = 3
+# How many units into the heaviest run a headline block is looked for.
+_ANCHOR_DEPTH = 30
 # Around the core, a line of furniture costs less: the story's edges are kept generously.
 _EXTEND_COST = 25
 # A short sentence beside the story counts for part of its length (it may be a teaser).
@@ -137,16 +139,14 @@ def _anchored_core(
 
 
 def _anchor_of(units: list[Unit], run: tuple[float, int, int]) -> int | None:
-    """The headline of a headline block above the run's first paragraph, if any.
+    """The headline of the first headline block over a paragraph in the run's opening, if any.
 
-    A long headline or a deck reads as prose, so the run may open with them; the block is
-    looked for above each of those and above the first paragraph proper, not further down.
+    A long headline or a deck reads as prose, and so do menus a dump prints as one long line,
+    so the run may open with them; a headline over a date line among the run's first units
+    is where its story starts (measured: 25 to 100 units give the same figures).
     """
-    for index in range(run[1], min(run[2], run[1] + _ANCHOR_REACH)):
-        if units[index].kind != PROSE:
-            continue
-        at = _anchor_above(units, index)
-        if at is not None or not clean_meta.is_anchor_headline(units[index]):
+    for index in range(run[1], min(run[2], run[1] + _ANCHOR_DEPTH)):
+        if units[index].kind == PROSE and (at := _anchor_above(units, index)) is not None:
             return at
     return None
 

@@ -227,3 +227,22 @@ def test_a_paragraph_of_two_sentences_without_a_last_stop_is_not_a_video_title()
     result = clean_article(page)
     assert line in result.body.split("\n\n")
     assert line not in result.captions
+
+
+def test_menus_printed_as_long_lines_above_the_headline_stay_out():
+    menus = [
+        "Latest News World Politics Business Markets Technology Science Health Sport Culture "
+        "Travel Opinion Weather Podcasts Video Newsletters Events Jobs Archive",
+        "Regions Europe Americas Asia Africa Middle East Oceania Nordic Countries Arctic Baltic "
+        "North Sea Atlantic Islands Coastal Towns Fishing Ports Harbours",
+        "Topics Fisheries Quotas Shipping Energy Climate Oceans Trade Diplomacy Defence Elections "
+        "Parliaments Courts Police Education Transport Housing Rankings Research Companies "
+        "Marketing Events Awards Jobs Showcase Report Card Best of Breed Partner Programs Data",
+    ]
+    page = (
+        "\n\n".join(menus) + "\n\nMinisters meet in Oslo to restart fisheries talks\n\n"
+        "By Jane Roe, May 3, 2029\n\n" + STORY
+    )
+    result = clean_article(page)
+    assert result.title == "Ministers meet in Oslo to restart fisheries talks"
+    assert result.body.startswith("The foreign ministers of Norway and Iceland")
