@@ -219,9 +219,23 @@ def is_placeholder(text: str) -> bool:
     return _PLACEHOLDER.match(text) is not None
 
 
+# A bar of links a dump prints on one line: "Home | News | Sport | Weather | Contact".
+_LINK_BAR = re.compile(r"\s[|•·]\s")
+_LINK_BAR_PARTS = 4
+_LINK_WORDS = 6
+
+
+def is_link_bar(text: str) -> bool:
+    """True for a line of four or more short items separated by bars or dots."""
+    parts = _LINK_BAR.split(text)
+    return len(parts) >= _LINK_BAR_PARTS and max(words(part) for part in parts) <= _LINK_WORDS
+
+
 def is_furniture(text: str) -> bool:
     """True for a line that belongs to the page rather than the story."""
     n = words(text)
+    if is_link_bar(text):
+        return True
     if _SYMBOLS_ONLY.match(text) or _PLACEHOLDER.match(text) or _URL.match(text):
         return True
     if _COUNTER.match(text) or _DOMAIN.match(text) or _BREADCRUMB.match(text):

@@ -246,3 +246,17 @@ def test_menus_printed_as_long_lines_above_the_headline_stay_out():
     result = clean_article(page)
     assert result.title == "Ministers meet in Oslo to restart fisheries talks"
     assert result.body.startswith("The foreign ministers of Norway and Iceland")
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("Home | News | Sport | Weather | Contact us", True),
+        ("Oslo Solutions | Harbour Services Oslo | Fishing Fleet Oslo | Port Authority", True),
+        ("Stocks: A | B | C | D | E | F", True),
+        ("By Jane Roe | May 3, 2029 | 14:01", False),
+        ("Quotas, boats and prices: what the Oslo talks mean | Analysis", False),
+    ],
+)
+def test_a_bar_of_four_or_more_short_links_is_furniture(line, furniture):
+    assert is_furniture(line) is furniture
