@@ -113,6 +113,9 @@ _ASIDE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# What a heading may trail: "You may also like...", "Related:".
+_HEADING_TAIL = re.compile(r"\s*(?:\.{3}|…|:)$")
+
 _COUNTER = re.compile(
     r"^(?:views?|reads?|hits|likes?|shares?|comments?)\s*:?\s*[\d,.]+\s*[km]?$", re.I
 )
@@ -257,12 +260,14 @@ def is_furniture(text: str) -> bool:
 
 def ends_section(text: str) -> bool:
     """True for a heading after which the page shows comments, link lists or footers."""
-    return words(text) <= 6 and not ends_sentence(text) and bool(_SECTION_END.match(text))
+    heading = _HEADING_TAIL.sub("", text)
+    return words(heading) <= 6 and not ends_sentence(heading) and bool(_SECTION_END.match(heading))
 
 
 def opens_aside(text: str) -> bool:
-    """True for the heading of a box of links ("Related stories"), mid-story or after it."""
-    return words(text) <= 6 and not ends_sentence(text) and bool(_ASIDE.match(text))
+    """True for the heading of a box of links ("Related stories", "You may also like...")."""
+    heading = _HEADING_TAIL.sub("", text)
+    return words(heading) <= 6 and not ends_sentence(heading) and bool(_ASIDE.match(heading))
 
 
 def is_prose(text: str) -> bool:

@@ -260,3 +260,23 @@ def test_menus_printed_as_long_lines_above_the_headline_stay_out():
 )
 def test_a_bar_of_four_or_more_short_links_is_furniture(line, furniture):
     assert is_furniture(line) is furniture
+
+
+@pytest.mark.parametrize("heading", ["You may also like...", "Related:", "Most popular…"])
+def test_a_link_box_heading_trailing_dots_or_a_colon_still_opens_the_box(heading):
+    teasers = [
+        "Who will win the fishing quota fight in 2030?",
+        "Fishermen in Bergen want a bigger share of the herring catch",
+        "Iceland's fleet returns to port after a record season at sea",
+    ]
+    page = (
+        "Ministers meet in Oslo to restart fisheries talks\n\n"
+        + STORY
+        + heading
+        + "\n\n"
+        + "\n\n".join(teasers)
+        + "\n"
+    )
+    body = clean_article(page).body
+    assert not any(teaser in body for teaser in teasers)
+    assert "spokesman for the Norwegian ministry" in body
