@@ -48,6 +48,7 @@ _CREDIT_PHRASE = re.compile(
     r"\b(?:submitted|courtesy|contributed|staff|file|handout|family)\s+(?:photo|image|picture)s?\.?$",
     re.IGNORECASE,
 )
+_CREDIT_PHRASE_HINT = re.compile(r"(?:photo|image|picture)s?\.?$", re.IGNORECASE)
 _CREDIT_REACH = 160
 # Where someone stands in the picture: "Esper, left, and ...", "Joseph Yun (R) answers".
 _POSITION = re.compile(
@@ -92,7 +93,7 @@ def is_caption(text: str) -> bool:
     """True for a picture's caption or credit: a credit at its start or end, or its opening."""
     if _CAPTION_START.match(text) or _CREDIT_ONLY.match(text) or _POSITION.search(text):
         return True
-    if _CREDIT_PHRASE.search(text[-_CREDIT_REACH:]):
+    if _CREDIT_PHRASE_HINT.search(text[-12:]) and _CREDIT_PHRASE.search(text[-_CREDIT_REACH:]):
         return True
     leading = _LEADING_AGENCY.match(text)
     if leading and len(text) - leading.end() >= 20:

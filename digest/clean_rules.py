@@ -230,6 +230,8 @@ _LINK_WORDS = 6
 
 def is_link_bar(text: str) -> bool:
     """True for a line of four or more short items separated by bars or dots."""
+    if "|" not in text and "•" not in text and "·" not in text:
+        return False
     parts = _LINK_BAR.split(text)
     return len(parts) >= _LINK_BAR_PARTS and max(words(part) for part in parts) <= _LINK_WORDS
 
@@ -260,14 +262,19 @@ def is_furniture(text: str) -> bool:
 
 def ends_section(text: str) -> bool:
     """True for a heading after which the page shows comments, link lists or footers."""
-    heading = _HEADING_TAIL.sub("", text)
+    heading = _heading(text)
     return words(heading) <= 6 and not ends_sentence(heading) and bool(_SECTION_END.match(heading))
 
 
 def opens_aside(text: str) -> bool:
     """True for the heading of a box of links ("Related stories", "You may also like...")."""
-    heading = _HEADING_TAIL.sub("", text)
+    heading = _heading(text)
     return words(heading) <= 6 and not ends_sentence(heading) and bool(_ASIDE.match(heading))
+
+
+def _heading(text: str) -> str:
+    """A heading's words without the dots or colon it may trail."""
+    return _HEADING_TAIL.sub("", text) if text.endswith((".", "…", ":")) else text
 
 
 def is_prose(text: str) -> bool:

@@ -153,9 +153,7 @@ def _anchor_of(units: list[Unit], run: tuple[float, int, int]) -> int | None:
 
 def _anchor_above(units: list[Unit], start: int) -> int | None:
     """Index of a headline over a date line just above ``start`` that shares its words."""
-    opening = clean_meta.content_words(
-        " ".join(u.text for u in units[start : start + 2] if u.kind == PROSE)
-    )
+    opening: set[str] | None = None  # the run's opening words, read when first needed
     dated = False
     for index in range(start - 1, max(-1, start - 1 - _ANCHOR_REACH), -1):
         unit = units[index]
@@ -163,6 +161,10 @@ def _anchor_above(units: list[Unit], start: int) -> int | None:
             dated = True
             continue
         if dated and clean_meta.is_anchor_headline(unit):
+            if opening is None:
+                opening = clean_meta.content_words(
+                    " ".join(u.text for u in units[start : start + 2] if u.kind == PROSE)
+                )
             words = clean_meta.content_words(unit.text)
             shared = len(words & opening)
             if len(words) >= _ANCHOR_WORDS and shared >= _ANCHOR_SHARED * len(words):
