@@ -41,7 +41,8 @@ _ANCHOR_WORDS = 3
 _ANCHOR_DEPTH = 30
 # Around the core, a line of furniture costs less: the story's edges are kept generously.
 _EXTEND_COST = 25
-# A short sentence beside the story counts for part of its length (it may be a teaser).
+# A short sentence or a list item beside the story counts for part of its length (it may be a
+# teaser, or a link in a box of related stories).
 _SENTENCE_SHARE = 0.5
 
 PROSE, SENTENCE, FURNITURE, SECTION_END, ASIDE, SHORT, CAPTION = (
@@ -306,7 +307,8 @@ def _extend(units: list[Unit], weights: list[float], edge: int, steps: range) ->
         if unit.kind == CAPTION:
             continue
         if unit.kind == PROSE:
-            value += weights[index]
+            # A list item beside the story may be a link box's (a related story's headline).
+            value += _SENTENCE_SHARE * weights[index] if unit.bullet else weights[index]
             gap = 0
         elif unit.kind == SENTENCE:
             value += _SENTENCE_SHARE * weights[index]

@@ -280,3 +280,18 @@ def test_a_link_box_heading_trailing_dots_or_a_colon_still_opens_the_box(heading
     body = clean_article(page).body
     assert not any(teaser in body for teaser in teasers)
     assert "spokesman for the Norwegian ministry" in body
+
+
+def test_a_list_of_related_stories_right_after_the_story_stays_out():
+    related = [
+        "Norway and the EU agree new herring quotas for the next three years.",
+        "Iceland's fishing fleet returns to port after a record summer season.",
+        "Fishermen in Bergen protest against the new rules on mackerel nets.",
+    ]
+    boxes = "".join(
+        f"Fisheries\n\nMay {n}, 2029\n\n• {line}\n\n" for n, line in enumerate(related, 1)
+    )
+    page = "Ministers meet in Oslo to restart fisheries talks\n\n" + STORY + boxes
+    body = clean_article(page).body
+    assert not any(line in body for line in related)
+    assert "spokesman for the Norwegian ministry" in body
