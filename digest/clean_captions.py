@@ -78,6 +78,7 @@ _PLAYER = re.compile(
     r"^(?:video|watch(?:\s+now)?|now\s+playing|up\s+next|play(?:\s+video)?|duration|gallery)\s*[:|–—-]"
     r"|^\d+\s+of\s+\d+$|^\d{1,2}:\d{2}(?::\d{2})?$|^.{0,80}\bvideo\s+transcript\b"
     r"|^.{0,200}[^\d\s:]\d{1,2}:\d{2}$"  # a video title, its duration glued on: "...TV1:27"
+    r"|^.{0,200}\(\d{1,2}:\d{2}(?::\d{2})?\)$"  # or in brackets: "... the forest? (3:04)"
     r"|^(?:view|see)\s+all\s*\(?\d+\)?(?:\s+(?:photos|images|pictures))?$|^\d+\s+(?:photos|images|pictures)$",
     re.IGNORECASE,
 )

@@ -207,9 +207,15 @@ def test_pictures_between_the_steps_of_a_story_do_not_split_it():
 
 
 @pytest.mark.parametrize(
-    "line", ["Jane Roe Submitted photo", "The old bridge in 1950. Courtesy photo", "Family photo"]
+    "line",
+    [
+        "Jane Roe Submitted photo",
+        "The old bridge in 1950. Courtesy photo",
+        "Family photo",
+        "How do the fishing boats find the herring? (3:04)",
+    ],
 )
-def test_credits_said_in_words_are_asides(line):
+def test_credits_said_in_words_and_video_durations_are_asides(line):
     assert is_aside(line)
 
 
