@@ -10,9 +10,10 @@ figures, the CPU time per page (median and mean of the cleaning call only; the m
 shared, so read them as orders of magnitude), and the pages with the lowest F1.
 
 ``--titles`` checks headlines against the gold titles of the meetings sets (the corpus pages
-and the seeds) and against the cleaning set's URL slugs. ``--compare`` adds, on the same
-text: the whole page unchanged (the recall ceiling) and jusText's paragraph classification
-(each line of the dump given to it as one paragraph).
+and the seeds) and against the cleaning set's URL slugs, and publication dates against the
+dates in the URLs. ``--compare`` adds, on the same
+text: the whole page unchanged (the recall ceiling), jusText's paragraph classification and
+trafilatura's extraction (each line of the dump given to them as one paragraph).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from contextlib import suppress
+from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlparse
@@ -71,6 +74,17 @@ def justext_body(raw: str) -> str:
     page = "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
     paragraphs = justext.justext(page, justext.get_stoplist("English"))
     return "\n\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def trafilatura_body(raw: str) -> str:
+    """trafilatura's main text, each line of the text dump given to it as a paragraph."""
+    import html
+
+    import trafilatura
+
+    lines = [html.escape(line.strip()) for line in raw.splitlines() if line.strip()]
+    page = "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
+    return trafilatura.extract(page, include_comments=False, include_tables=True) or ""
 
 
 def run(pages: dict[str, str], extract: Callable[[str], str]) -> tuple[dict[str, str], list[float]]:
@@ -141,6 +155,34 @@ def slug_agreement(truth: dict[str, dict], titles: dict[str, str | None]) -> Non
     print(f"headline agrees with the URL slug on {agree}/{counted} pages ({missing} without one)")
 
 
+URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
+
+
+def date_agreement(truth: dict[str, dict], dates: dict[str, datetime | None]) -> None:
+    """How often the publication date found is the date in the page's URL (/2019/11/18/).
+
+    Only pages whose URL carries a full date count; a day either side is agreement (the
+    page's time zone may move the date).
+    """
+    agree = counted = missing = 0
+    for key, gold in truth.items():
+        match = URL_DATE.search(urlparse(gold["url"]).path)
+        if not match:
+            continue
+        with suppress(ValueError):
+            stated = date(*(int(part) for part in match.groups()))
+            counted += 1
+            found = dates.get(key)
+            if found is None:
+                missing += 1
+            else:
+                agree += abs((found.date() - stated).days) <= 1
+    print(
+        f"publication date agrees with the URL's date on {agree}/{counted} pages"
+        f" ({missing} without one)"
+    )
+
+
 def title_check(pairs: list[tuple[Path, Path]]) -> None:
     """Headlines against the gold titles of the meetings sets (corpus pages and seeds)."""
     right = 0
@@ -168,7 +210,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="the cleaning set's folder")
     parser.add_argument("--worst", type=int, default=15, help="how many worst pages to list")
-    parser.add_argument("--compare", action="store_true", help="also the whole text and jusText")
+    parser.add_argument("--compare", action="store_true", help="other extractors too")
     parser.add_argument("--dump", type=Path, help="write the cleaner's bodies as score.py input")
     parser.add_argument(
         "--titles", action="store_true", help="also headlines against the meetings sets' gold"
@@ -186,7 +228,9 @@ def main() -> None:
         predictions = {key: {"articleBody": body} for key, body in bodies.items()}
         args.dump.write_text(json.dumps(predictions, ensure_ascii=False), encoding="utf-8")
     if args.titles:
-        slug_agreement(truth, {key: clean_article(raw).title for key, raw in pages.items()})
+        cleaned = {key: clean_article(raw) for key, raw in pages.items()}
+        slug_agreement(truth, {key: page.title for key, page in cleaned.items()})
+        date_agreement(truth, {key: page.published for key, page in cleaned.items()})
         evals = args.set.parent
         pairs = gold_pairs(evals / "meetings-corpus-gold", evals / "meetings-corpus")
         pairs += gold_pairs(evals / "meetings-dev", REPO / "seeds")
@@ -196,6 +240,10 @@ def main() -> None:
         report("whole text", truth, whole, whole_seconds, scorer, 0)
         justext_bodies, justext_seconds = run(pages, justext_body)
         report("jusText on the text's lines", truth, justext_bodies, justext_seconds, scorer, 0)
+        trafilatura_bodies, trafilatura_seconds = run(pages, trafilatura_body)
+        report(
+            "trafilatura on the lines", truth, trafilatura_bodies, trafilatura_seconds, scorer, 0
+        )
 
 
 if __name__ == "__main__":

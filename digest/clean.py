@@ -47,8 +47,13 @@ from digest.clean_story import (
 # Words in a line amid the story that ends no sentence and is taken for a video's or a
 # picture's title (shorter ones are subheads, longer ones sentences that lost a full stop).
 _TITLE_WORDS = (8, 25)
+# A block of this many lines in a row, each of a few words with a number, is a table or a dated
+# list (measured: 5 to 8 lines and 12 to 25 words give the same figures on the cleaning set).
+_ROW_BLOCK = 6
+_ROW_WORDS = (2, 15)
 _REPORTING_VERB = re.compile(r"\b(?:said|says|told|tells|according|added|adds)\b", re.I)
 
+_INNER_SENTENCE = re.compile(r"[a-z][.!?][\"'”’]?\s+[A-Z\"“‘']")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
@@ -70,6 +75,7 @@ def clean_article(raw: str) -> CleanedText:
     """Separate the story in ``raw`` from the page furniture around it."""
     units = _mark_comments([_classify(text, bullet) for text, bullet in _paragraphs(raw)])
     units = _mark_caption_repeats(units)
+    units = _mark_rows(units)
     start, end, skipped = story_span(units)
     title, title_at = clean_meta.find_title(units, start)
     if title_at is not None and title_at >= start:
@@ -294,6 +300,8 @@ def _title_shaped(text: str) -> bool:
         and not text.endswith((":", ",", ";"))
         # Reported speech is the story's, even when its full stop was lost.
         and not _REPORTING_VERB.search(text)
+        # A headline holds no full sentence before its end ("Why? Because, … *Sharks circle*").
+        and not _INNER_SENTENCE.search(text)
     )
 
 
@@ -306,3 +314,43 @@ def _repeat_of(key: str, keys: list[str]) -> int | None:
         if shorter.count(" ") >= 7 and longer.startswith(shorter):
             return index
     return None
+
+
+def _is_row(unit: Unit) -> bool:
+    return (
+        unit.kind in (SHORT, SENTENCE)
+        and not unit.bullet
+        and unit.text[:1].isalnum()  # "* Section 1": a list marker the dump kept
+        and _ROW_WORDS[0] <= rules.words(unit.text) <= _ROW_WORDS[1]
+        and any(c.isdigit() for c in unit.text)
+    )
+
+
+def _mark_rows(units: list[Unit]) -> list[Unit]:
+    """Rows of a table or of a dated list count as the story's prose when they come in a block.
+
+    Standings, a tour's dates, a race calendar: lines of a few words with numbers, several in a
+    row, are what such a story is made of ("1 Jane Roe 5040 5 1", "June 9 – Oslo @ Arena").
+    Menus and link lists are bullets or carry no numbers; a teaser list alternates a long
+    headline and a short date.
+    """
+    marked = list(units)
+    index = 0
+    while index < len(units):
+        end = index
+        while end < len(units) and _is_row(units[end]):
+            end += 1
+        if end - index >= _ROW_BLOCK and not _alternates(units[index:end]):
+            for row in range(index, end):
+                marked[row] = replace(units[row], kind=PROSE)
+        index = max(end, index + 1)
+    return marked
+
+
+def _alternates(block: list[Unit]) -> bool:
+    """True for lines of two alternating shapes: a teaser's headline, then its date."""
+    sizes = [rules.words(unit.text) for unit in block]
+    uneven = sum(
+        1 for one, two in zip(sizes, sizes[1:], strict=False) if max(one, two) > 2 * min(one, two)
+    )
+    return 2 * uneven >= len(sizes) - 1

@@ -43,6 +43,12 @@ _CREDIT_ONLY = re.compile(
     rf"^(?:(?i:photo(?:graph)?s?|images?|pictures?|credit|source)\s*(?:(?i:by)\b|:)\s*)?"
     rf"(?:{_NAME}\s*[,/|]\s*)*{_CREDIT}(?:\s*[,/|]\s*[\w.'’ -]{{1,40}})*\.?$"
 )
+# A credit said in words at the caption's end: "Jane Roe Submitted photo", "... Courtesy photo".
+_CREDIT_PHRASE = re.compile(
+    r"\b(?:submitted|courtesy|contributed|staff|file|handout|family)\s+(?:photo|image|picture)s?\.?$",
+    re.IGNORECASE,
+)
+_CREDIT_PHRASE_HINT = re.compile(r"(?:photo|image|picture)s?\.?$", re.IGNORECASE)
 _CREDIT_REACH = 160
 # Where someone stands in the picture: "Esper, left, and ...", "Joseph Yun (R) answers".
 _POSITION = re.compile(
@@ -72,6 +78,7 @@ _PLAYER = re.compile(
     r"^(?:video|watch(?:\s+now)?|now\s+playing|up\s+next|play(?:\s+video)?|duration|gallery)\s*[:|–—-]"
     r"|^\d+\s+of\s+\d+$|^\d{1,2}:\d{2}(?::\d{2})?$|^.{0,80}\bvideo\s+transcript\b"
     r"|^.{0,200}[^\d\s:]\d{1,2}:\d{2}$"  # a video title, its duration glued on: "...TV1:27"
+    r"|^.{0,200}\(\d{1,2}:\d{2}(?::\d{2})?\)$"  # or in brackets: "... the forest? (3:04)"
     r"|^(?:view|see)\s+all\s*\(?\d+\)?(?:\s+(?:photos|images|pictures))?$|^\d+\s+(?:photos|images|pictures)$",
     re.IGNORECASE,
 )
@@ -86,6 +93,8 @@ _REPORTING = re.compile(
 def is_caption(text: str) -> bool:
     """True for a picture's caption or credit: a credit at its start or end, or its opening."""
     if _CAPTION_START.match(text) or _CREDIT_ONLY.match(text) or _POSITION.search(text):
+        return True
+    if _CREDIT_PHRASE_HINT.search(text[-12:]) and _CREDIT_PHRASE.search(text[-_CREDIT_REACH:]):
         return True
     leading = _LEADING_AGENCY.match(text)
     if leading and len(text) - leading.end() >= 20:

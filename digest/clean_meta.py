@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Protocol
 
+from digest import clean_dates
 from digest import clean_rules as rules
 from digest import clean_zones as zones
 
@@ -241,6 +242,7 @@ def content_words(text: str) -> set[str]:
     return _content_words(text)
 
 
+@lru_cache(maxsize=8192)
 def states_date(text: str) -> bool:
     """True for a line that states a date (a dateline, a byline with a date part).
 
@@ -274,6 +276,7 @@ def _is_meta(unit: _Unit) -> bool:
     return rules.is_byline(unit.text) or _date_in(unit.text) is not None
 
 
+@lru_cache(maxsize=8192)
 def _date_in(text: str) -> str | None:
     """The date a line states when the line is a date, or a byline with a date part."""
     if _is_date_line(text):
@@ -285,9 +288,12 @@ def _date_in(text: str) -> str | None:
 
 
 def _is_date_line(text: str) -> bool:
-    if len(text) > 70 or not _HAS_YEAR.search(text) or not _HAS_MONTH.search(text):
+    if len(text) > 70 or not _HAS_YEAR.search(text):
         return False
-    return _is_dateish(text)
+    if _HAS_MONTH.search(text) and _is_dateish(text):
+        return True
+    # In another language: "sexta-feira, 22 de outubro de 2010 às 20:13".
+    return bool(clean_dates.date_languages(_DATE_LABEL.sub("", text)))
 
 
 def _is_dateish(text: str) -> bool:
@@ -312,7 +318,11 @@ def _parse_date(text: str) -> datetime | None:
     import dateparser  # slow to import; only pages with a date line pay for it
 
     text = _FRACTION.sub(r"\1", text.replace("•", " ").replace("|", " "))
-    return dateparser.parse(text, languages=["en"], settings=_DATEPARSER_SETTINGS)
+    moment = dateparser.parse(text, languages=["en"], settings=_DATEPARSER_SETTINGS)
+    foreign = clean_dates.date_languages(text) if moment is None else ()
+    if foreign:
+        moment = dateparser.parse(text, languages=list(foreign), settings=_DATEPARSER_SETTINGS)
+    return moment
 
 
 def _site_from_domain(units: Sequence[_Unit]) -> str | None:

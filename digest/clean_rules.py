@@ -47,7 +47,7 @@ _WEAK_START = re.compile(
       | promoted | trending | recommended | menu | search | loading | print | e-?mail
       | whatsapp | watch\s*: | listen\s*: | video\s*: | terms\s+(?:of|and) | privacy
       | premium | upgrade | login | logout | my\s+account | most\s+(?:read|popular|viewed|shared)
-      | more\s+from | copyright
+      | more\s+from | copyright | (?:the\s+)?(?:story|article|text)\s+continues\s+(?:below|after)
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -99,7 +99,8 @@ _SECTION_END = re.compile(
       | topics? | tags? | galleries | follow(?:\s+\w+){0,3} | share(?:\s+this)?
       | about\s+us | contact\s+us | discover\s+more | explore(?:\s+more)?
       | (?:up\s+)?next(?:\s+(?:story|article|post))? | previous\s+(?:story|article|post)
-    )$""",
+      | \(\d+\)\s*comments?
+    )\s*:?$""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Headings of a box of links, which sites also drop into the middle of a story ("Related").
@@ -111,6 +112,9 @@ _ASIDE = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+# What a heading may trail: "You may also like...", "Related:".
+_HEADING_TAIL = re.compile(r"\s*(?:\.{3}|…|:)$")
 
 _COUNTER = re.compile(
     r"^(?:views?|reads?|hits|likes?|shares?|comments?)\s*:?\s*[\d,.]+\s*[km]?$", re.I
@@ -136,12 +140,16 @@ _LEADING_CREDIT = re.compile(
     r"^\((?:photo|image|picture|pic|credit|file\s+photo)s?\b[^()]{0,80}\)\s*", re.I
 )
 _TRAILING_CREDIT = re.compile(
-    r"""\s*\((?:[^()]{0,60}\b(?:photos?|image|pictures?|credit|file)\b[^()]{0,60}
-             |[^()/]{1,60}/[^()]{1,60})\)\s*$
-      | (?<=[.!?])\s*\([^()]{2,60}\)\s*$  # a bracket after the full stop: "(Associated Press)"
-    """,
+    r"""\s*\((?:[^()]{0,60}\b(?:photos?|image|pictures?|credit|file|source|courtesy)\b[^()]{0,60}
+             |[^()/]{1,60}/[^()]{1,60})\)\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A bracket after the full stop that names who made the picture or the text: "(Associated
+# Press)", "(AFP)", "(Jane Doe)" — a name, not an aside of the story ("(The family denies it.)",
+# "(More)", "(see here)").
+_BRACKET_AFTER_STOP = re.compile(r"(?<=[.!?])\s*\(([^()]{2,60})\)\s*$")
+_NAME_WORD = r"(?:[A-Z][\w.'’&-]*|of|the|and|for|de|du|van|von|&)"
+_NAME_WORDS = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}$")
 # "... Credit: STR/AFP", "... Photo: Hau Dinh, AP / Copyright 2019 The Associated Press."
 _CREDIT_TAIL = re.compile(r"\s+(?:credit|photo(?:graph)?|picture|image)s?\s*:\s*(.{1,160})$", re.I)
 _RIGHTS = re.compile(r"copyright|©|rights\s+reserved", re.I)
@@ -161,6 +169,17 @@ _COMMENTS_HEADING = re.compile(
 def opens_comments(text: str) -> bool:
     """True for the heading or first header of the readers' comments under a story."""
     return is_comment_header(text) or (ends_section(text) and bool(_COMMENTS_HEADING.search(text)))
+
+
+# The heading of the tags or topics under an article: the story does not go on past it.
+_TAGS_HEADING = re.compile(
+    r"^(?:tags?|topics?|categor(?:y|ies)|filed\s+under|posted\s+in)\s*:?$", re.I
+)
+
+
+def closes_story(text: str) -> bool:
+    """True for the heading of an article's tags or topics ("Tags", "Filed under:")."""
+    return _TAGS_HEADING.match(text) is not None
 
 
 def names_comments(text: str) -> bool:
@@ -198,9 +217,30 @@ def is_footer(text: str) -> bool:
     return words(text) <= 30 and bool(_FOOTER.search(text))
 
 
+def is_placeholder(text: str) -> bool:
+    """True for an image's or an embed's placeholder a text dump prints: "[photo-1024x768]"."""
+    return _PLACEHOLDER.match(text) is not None
+
+
+# A bar of links a dump prints on one line: "Home | News | Sport | Weather | Contact".
+_LINK_BAR = re.compile(r"\s[|•·]\s")
+_LINK_BAR_PARTS = 4
+_LINK_WORDS = 6
+
+
+def is_link_bar(text: str) -> bool:
+    """True for a line of four or more short items separated by bars or dots."""
+    if "|" not in text and "•" not in text and "·" not in text:
+        return False
+    parts = _LINK_BAR.split(text)
+    return len(parts) >= _LINK_BAR_PARTS and max(words(part) for part in parts) <= _LINK_WORDS
+
+
 def is_furniture(text: str) -> bool:
     """True for a line that belongs to the page rather than the story."""
     n = words(text)
+    if is_link_bar(text):
+        return True
     if _SYMBOLS_ONLY.match(text) or _PLACEHOLDER.match(text) or _URL.match(text):
         return True
     if _COUNTER.match(text) or _DOMAIN.match(text) or _BREADCRUMB.match(text):
@@ -222,12 +262,19 @@ def is_furniture(text: str) -> bool:
 
 def ends_section(text: str) -> bool:
     """True for a heading after which the page shows comments, link lists or footers."""
-    return words(text) <= 6 and not ends_sentence(text) and bool(_SECTION_END.match(text))
+    heading = _heading(text)
+    return words(heading) <= 6 and not ends_sentence(heading) and bool(_SECTION_END.match(heading))
 
 
 def opens_aside(text: str) -> bool:
-    """True for the heading of a box of links ("Related stories"), mid-story or after it."""
-    return words(text) <= 6 and not ends_sentence(text) and bool(_ASIDE.match(text))
+    """True for the heading of a box of links ("Related stories", "You may also like...")."""
+    heading = _heading(text)
+    return words(heading) <= 6 and not ends_sentence(heading) and bool(_ASIDE.match(heading))
+
+
+def _heading(text: str) -> str:
+    """A heading's words without the dots or colon it may trail."""
+    return _HEADING_TAIL.sub("", text) if text.endswith((".", "…", ":")) else text
 
 
 def is_prose(text: str) -> bool:
@@ -289,10 +336,24 @@ def strip_leading_credit(text: str) -> str:
     return _LEADING_CREDIT.sub("", text, count=1).strip()
 
 
+def _names_someone(text: str) -> bool:
+    """True for a bracket's words that name a person or an agency.
+
+    Two or more capitalised words, or one in capitals ("AP", "AFP"); a lone "More" is a link.
+    """
+    words = text.split()
+    if not _NAME_WORDS.match(text.strip()) or text.rstrip()[-1:] in ".!?":
+        return False
+    return len(words) >= 2 or (text.isupper() and len(text) >= 2)
+
+
 def strip_credits(text: str) -> str:
     """Remove a photo credit before or after a caption, keeping the caption's words."""
     text = strip_leading_credit(text)
     text = _TRAILING_CREDIT.sub("", text, count=1)
+    bracket = _BRACKET_AFTER_STOP.search(text)
+    if bracket and _names_someone(bracket.group(1)):
+        text = text[: bracket.start()]
     tail = _CREDIT_TAIL.search(text)
     if tail and ("." not in tail.group(1) or _RIGHTS.search(tail.group(1))):
         text = text[: tail.start()]
