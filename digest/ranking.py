@@ -34,7 +34,7 @@ from threadpoolctl import ThreadpoolController
 
 from digest import antecedents
 from digest.facts import facts, same_facts
-from digest.standalone import ANAPHORIC, CAPTION, assess
+from digest.standalone import ANAPHORIC, CAPTION, assess, byline_author
 from digest.terms import count_rows
 
 __all__ = [
@@ -471,6 +471,9 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
         scores *= 1.0 + params.title_weight * (vectors @ title)
     assessed = [assess(s) for s in doc]
     factors = np.fromiter((factor for factor, _ in assessed), dtype=float, count=n)
+    for i in range(1, n):  # "By ." then "Ray Massey, Transport Editor .": both furniture
+        if len(doc[i - 1]) < 8 and factors[i - 1] <= CAPTION and byline_author(doc[i - 1], doc[i]):
+            factors[i] = CAPTION
     opens_back = np.fromiter((back for _, back in assessed), dtype=bool, count=n)
     opens_back[1:] &= pos[1:] == pos[:-1] + 1  # the one before is its own antecedent
     opens_back[0] = False

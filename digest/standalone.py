@@ -70,6 +70,27 @@ _CREDIT_ONLY = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A page's time stamp or byline, cut into pieces by the splitter where the page put dots
+# between its fields ("By .", "PUBLISHED: .", "19:31 EST, 19 September 2013 .", "| . UPDATED:
+# .", "Last updated at 5:15 PM on 3rd January 2012 ."): nothing but stamp words, times, dates
+# and separators, or a bare "By". Common page furniture on news sites (general knowledge of
+# their layouts); a digest must never lead with it. Possessive quantifiers: the pieces and
+# their separators cannot be re-cut on failure.
+_STAMP_WORD = r"(?i:(?:last\s++|first\s++)?(?:updated|published|posted|modified|created))"
+_MERIDIEM = r"\s*+(?i:[ap]\.?\s?m\b\.?)"
+_CLOCK = rf"\d{{1,2}}(?:[:.]\d{{2}}(?:{_MERIDIEM})?+|{_MERIDIEM})(?:\s++[A-Z]{{2,4}}\b)?+"
+_DAY = r"\d{1,2}(?i:st|nd|rd|th)?+"
+_CALENDAR = (
+    rf"(?:{_WEEKDAY},?\s++)?+(?:{_DAY}\s++{_MONTH},?\s++\d{{4}}|{_MONTH}\s++{_DAY},?\s++\d{{4}})"
+)
+_STAMP = re.compile(
+    rf"^[\W_]*+(?:(?:{_STAMP_WORD}|{_CALENDAR}|{_CLOCK}|(?i:at|on))(?!\w)[\s,.:;|\-–—]*+)++$"
+)
+_STAMP_FIELD = re.compile(rf"{_STAMP_WORD}|\d")
+_BARE_BY = re.compile(r"^\W*(?i:by)\W*$")
+# A name line: a name and maybe a role, every word capitalised but a few joining ones
+# ("Ray Massey, Transport Editor ."); after a bare "By" it is the byline's author.
+_JOINING = frozenset(("and", "of", "the", "for", "in", "at", "&"))
 _WORD = re.compile(r"\w+")
 # Words glued by a broken page ("FilipinosIts invasion"): a word run into a capitalised
 # function word with no space. Only function words: company names written in one ("WorldCom",
@@ -156,6 +177,8 @@ def assess(sentence: str) -> tuple[float, bool]:
         or _BYLINE.match(text)
         or _DATELINE_ONLY.match(text)
         or _CREDIT_ONLY.match(text)
+        or _BARE_BY.match(text)
+        or (_STAMP.match(text) and _STAMP_FIELD.search(text))
     ):
         return CAPTION, False
     factor = 1.0
@@ -173,6 +196,17 @@ def assess(sentence: str) -> tuple[float, bool]:
     if len(words) <= _VERBLESS_WORDS and _LIST.search(text) and not _VERB.search(text):
         factor *= VERBLESS
     return factor, opens_back
+
+
+def byline_author(before: str, sentence: str) -> bool:
+    """Whether ``sentence`` is the author of a byline cut after its "By" (``before``).
+
+    "By ." then "Ray Massey, Transport Editor .": a short line of capitalised words only.
+    """
+    if not _BARE_BY.match(before):
+        return False
+    words = [w for w in sentence.replace(",", " ").split() if any(c.isalpha() for c in w)]
+    return 0 < len(words) <= 8 and all(w[0].isupper() or w in _JOINING for w in words)
 
 
 def _garbled(text: str) -> bool:
