@@ -27,6 +27,7 @@ _QUOTE_LEAD_IN = re.compile(r"\b(?:added|said|says|told|explained|continued|wrot
 _CAPTION_START = re.compile(
     r"""^\W*(?:
         (?:photo|image|picture|video|caption|graphic|credit|source|watch|listen)s?\s*[:|-]
+      | (?:left|right|above|below|top|bottom|inset|main\ picture)\s*:  # where the photo is
       | scroll\ down|click\ here|read\ more|read\ also|see\ also|advertisement
       | related(?:\ (?:stories|articles|news|coverage|content))?\s*[:|-]
       | sign\ up|subscribe|follow\ us|share\ this|copy\ link|leave\ a\ (?:reply|comment)
