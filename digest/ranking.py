@@ -103,8 +103,6 @@ class Params:
     lead_growth: float = 2.0  # lead weight scales with (sentences per article / 20) ** growth
     length_power: float = 0.5  # score multiplied by (words / median words) ** power ...
     length_cap: float = 1.0  # ... with the ratio capped here: only short sentences lose (0: no cap)
-    # The first this many sentences of an article lose nothing for being short (0: none).
-    length_spares: float = 0.0
     long_words: float = 35.0  # beyond this many words, score times long_words / words (0: off)
     number: float = 1.1  # factor for a sentence stating a figure (a count, an amount, a date)
     title_weight: float = 0.25  # score multiplied by 1 + weight * cosine(sentence, headline)
@@ -128,11 +126,7 @@ DEFAULT = Params()
 # Tuned on BBC dev and CNN/DM validation only (issue #16: human references come first).
 # Its same-fact test (digest.facts) costs nothing there; on BBC @ref (DEFAULT) it cost 0.2 R-2,
 # as machine-made references repeat facts (issue #16, continued).
-# A short sentence among the first three keeps its score (``length_spares``): a lead sentence
-# is replaced when it is furniture, needs what is not picked, repeats a pick, or says less
-# (less central), not for its length; with it the lead weight could fall from 3 to 2 (issue
-# #16, round 3: CNN/DM validation +0.02/+0.01/+0.06 over Lead-3, BBC dev @3 +0.2 R-2).
-SHORT = Params(keep_lead=True, lead=2.0, lead_decay=3.0, same_facts=0.2, length_spares=3.0)
+SHORT = Params(keep_lead=True, lead=3.0, lead_decay=3.0, same_facts=0.2)
 SHORT_BUDGET = 3  # sentences: at most this many use SHORT
 
 
@@ -470,8 +464,6 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
     ratio = np.maximum(words, 1.0) / max(float(np.median(words)), 1.0)
     if params.length_cap:
         ratio = np.minimum(ratio, params.length_cap)
-    if params.length_spares:
-        ratio = np.where(pos < params.length_spares, np.maximum(ratio, 1.0), ratio)
     scores *= ratio**params.length_power
     if params.long_words:  # a very long sentence is hard to read in a digest, and rarely the gist
         scores *= np.minimum(1.0, params.long_words / np.maximum(words, 1.0))

@@ -1,7 +1,5 @@
 """Summaries a reader trusts: whole datelines and quotes, no dangling or repeated sentences."""
 
-from dataclasses import replace
-
 import pytest
 
 from digest.antecedents import needs
@@ -279,23 +277,3 @@ def test_a_byline_cut_into_pieces_never_leads_a_summary():
     assert byline_author("By .", "Nora Quill, Transport Editor .")
     assert not byline_author("The minister spoke.", "Nora Quill, Transport Editor .")
     assert not byline_author("By .", "Nora Quill said the fines were unfair.")
-
-
-def test_a_short_lead_sentence_keeps_its_score_in_a_short_summary():
-    body = (
-        "The city council voted on Tuesday to close three libraries in the north next spring. "
-        "Three libraries will close. "
-        "Library staff said the closures would leave readers without a library near home. "
-        "Council members said the budget for libraries and parks had been cut for a third year. "
-        "Three pools will close. "
-        "Parents said the council had not asked readers before it voted on the budget this week."
-    )
-    sentences = split_sentences(body)
-    assert (
-        sentences[1] == "Three libraries will close." and sentences[4] == "Three pools will close."
-    )
-    spared = rank([sentences], params=SHORT)[0].scores
-    plain = rank([sentences], params=replace(SHORT, length_spares=0.0))[0].scores
-    assert spared[1] > plain[1]  # among the first three: not cut for its length
-    assert spared[4] == pytest.approx(plain[4])  # later: cut as before
-    assert spared[0] == pytest.approx(plain[0])  # long enough: nothing to spare
