@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
@@ -460,8 +461,10 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
     per_article = n / max(int(np.count_nonzero(pos == 0)), 1)
     lead = params.lead * (per_article / 20.0) ** params.lead_growth
     scores = centrality * (1.0 + lead * np.exp(-pos / params.lead_decay))
-    words = np.fromiter((len(s.split()) for s in doc), dtype=float, count=n)
-    ratio = np.maximum(words, 1.0) / max(float(np.median(words)), 1.0)
+    counts = [float(len(s.split())) for s in doc]
+    words = np.array(counts)
+    # statistics.median: numpy's value, without its overhead on a few dozen numbers.
+    ratio = np.maximum(words, 1.0) / max(statistics.median(counts), 1.0)
     if params.length_cap:
         ratio = np.minimum(ratio, params.length_cap)
     scores *= ratio**params.length_power
@@ -500,6 +503,8 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
 def _teleport(pos: np.ndarray, params: Params) -> np.ndarray:
     """PageRank's teleport vector: uniform, with a share on the opening sentences."""
     n = len(pos)
+    if not params.teleport:  # the plain uniform vector, without the arithmetic
+        return np.full(n, 1.0 / n)
     lead = np.exp(-pos / params.teleport_decay)
     return (1.0 - params.teleport) / n + params.teleport * lead / lead.sum()
 

@@ -173,7 +173,7 @@ def assess(sentence: str) -> tuple[float, bool]:
     if (
         _CAPTION_START.match(text)
         or _CAPTION_END.search(text[-30:])
-        or _CAPTION_POSE.search(text)
+        or (_may_pose(text) and _CAPTION_POSE.search(text))
         or _CAPTION_DATE.search(text)
         or _BYLINE.match(text)
         or _DATELINE_ONLY.match(text)
@@ -208,6 +208,11 @@ def byline_author(before: str, sentence: str) -> bool:
         return False
     words = [w for w in sentence.replace(",", " ").split() if any(c.isalpha() for c in w)]
     return 0 < len(words) <= 8 and all(w[0].isupper() or w in _JOINING for w in words)
+
+
+def _may_pose(text: str) -> bool:
+    """What every _CAPTION_POSE match needs: two commas, a bracket or "pictured"."""
+    return "(" in text or text.count(",") > 1 or "ictured" in text.lower()
 
 
 def _garbled(text: str) -> bool:
