@@ -2,7 +2,7 @@
 
 import pytest
 
-from digest.antecedents import needs
+from digest.antecedents import Needs, needs
 from digest.facts import facts, same_facts
 from digest.ranking import DEFAULT, SHORT, profile, rank, select
 from digest.rejoin import shown
@@ -101,6 +101,9 @@ def test_what_a_sentence_needs():
     opens_back = [refers_back(s) for s in sentences]
     opens_back[0] = False
     assert needs(sentences, opens_back) == [(), (), (0,), (2,), (3,), ()]
+    # Read lazily, up to the sentence asked about, in any order: the same answers.
+    lazy = Needs(sentences, opens_back)
+    assert [lazy[i] for i in (3, 0, 5, 2, 4, 1)] == [(2,), (), (), (0,), (3,), ()]
 
 
 def test_a_sentence_comes_with_what_it_refers_to_or_not_at_all():
