@@ -28,7 +28,9 @@ back to one it left out, and two sentences saying the same thing. After the tabl
 each target baseline (TextRank, Luhn, LexRank and Lead on BBC; Lead-3 on CNN/DM) on R-1, R-2
 and R-Lsum, with 95% paired bootstrap intervals; then one speed line, digest.summarize_many end
 to end on the first 300 BBC articles in one process, timed in turns with sumy TextRank on the
-same articles (so the ratio holds on a busy machine), and over 2 worker processes.
+same articles (so the ratio holds on a busy machine), and over 2 worker processes; then one
+splitting line: digest.sentences' layer over syntok against plain syntok on the same articles
+(ms per article, in turns), and how many articles get the same sentences from both.
 sumy is fed our sentences through its document model with a plain regex word tokenizer (its own
 Tokenizer would need NLTK data downloads).
 """
@@ -59,12 +61,14 @@ from sumy.summarizers.luhn import LuhnSummarizer
 from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words
+from syntok import segmenter
+from syntok.tokenizer import Tokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from digest.ranking import DEFAULT, NEWS, Params, profile, rank, select  # noqa: E402
 from digest.rejoin import shown  # noqa: E402
-from digest.sentences import split_sentences  # noqa: E402
+from digest.sentences import split_sentences, syntok_sentences  # noqa: E402
 from digest.standalone import refers_back  # noqa: E402
 from digest.summarize import summarize_many  # noqa: E402
 from digest.terms import tokens  # noqa: E402
@@ -363,6 +367,40 @@ def speed_against_textrank(
     return len(rows) / ours_time, len(rows) / textrank_time, multi
 
 
+# As digest.sentences builds its own (syntok's abbreviations then hold the English titles it adds
+# for the whole process, so both sides split with the same knowledge).
+_SYNTOK_TOKENIZER = Tokenizer(replace_not_contraction=False)
+
+
+def _plain_syntok(text: str) -> list[str]:
+    """syntok's own sentences, paragraph by paragraph, without digest.sentences' shortcuts."""
+    out = []
+    for _, paragraph in segmenter.preprocess_with_offsets(text):
+        for sentence in segmenter.segment(iter(list(_SYNTOK_TOKENIZER.tokenize(paragraph)))):
+            if sentence:
+                end = sentence[-1].offset + len(sentence[-1].value)
+                piece = paragraph[sentence[0].offset : end].strip()
+                if piece:
+                    out.append(piece)
+    return out
+
+
+def splitter_against_plain_syntok(rows: list[dict]) -> tuple[float, float, int]:
+    """Milliseconds per article: digest.sentences' layer over syntok (before re-joining) and
+    plain syntok, timed in turns on the first SPEED_SAMPLE rows (best of 5 each); and
+    how many of those articles get the very same sentences from both (issue #16 asked whether
+    the layer earns its keep)."""
+    texts = [r["text"] for r in rows[:SPEED_SAMPLE]]
+    layer, plain = best_times_interleaved(
+        [
+            lambda: [syntok_sentences(t) for t in texts],
+            lambda: [_plain_syntok(t) for t in texts],
+        ]
+    )
+    same = sum(syntok_sentences(t) == _plain_syntok(t) for t in texts)
+    return 1000 * layer / len(texts), 1000 * plain / len(texts), same
+
+
 def parse_params(pairs: list[str]) -> Params:
     fields = {}
     for pair in pairs:
@@ -430,6 +468,7 @@ def main(argv: list[str] | None = None) -> None:
     if "bbc" in sets and "ours" in methods:
         speed_rows = bbc_rows(args.data, args.bbc_split)[: args.limit]
         speeds = speed_against_textrank(speed_rows, 3, params)
+        splitting = splitter_against_plain_syntok(speed_rows)
     header = ("set @ budget", "method", "n", "R-1", "R-2", "R-Lsum", "art/s", "alone/s")
     print(
         "\nROUGE F1 x100. BBC: only `ours` reads the headline (sumy has no use for one); CNN/DM"
@@ -462,6 +501,12 @@ def main(argv: list[str] | None = None) -> None:
             f" @3, timed in turns with TextRank (best of 5 each): 1 process {single:.0f} art/s,"
             f" TextRank {textrank:.0f} art/s ({single / textrank:.1f}x);"
             f" 2 worker processes {multi:.0f} art/s"
+        )
+        layer, plain, same = splitting
+        print(
+            f"sentence splitting, same articles: digest.sentences' layer {layer:.2f} ms/article,"
+            f" plain syntok {plain:.2f} ms/article ({plain / layer:.1f}x slower);"
+            f" the same sentences for {same} of {min(SPEED_SAMPLE, len(speed_rows))}"
         )
 
 

@@ -14,9 +14,9 @@ All rules are about English news prose in general, none about a particular text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-__all__ = ["needs"]
+__all__ = ["Needs", "needs"]
 
 # A person's full name: two or three capitalised words (Jean-Luc, O'Brien, McDonald), maybe
 # with a particle ("Ursula von der Leyen").
@@ -54,8 +54,29 @@ def needs(sentences: Sequence[str], opens_back: Sequence[bool]) -> list[tuple[in
     ``opens_back[i]`` says whether sentence i opens with a pronoun or connective (and has a
     sentence before it in its own article); callers pass digest.standalone's reading.
     """
+    return list(_each_need(sentences, opens_back))
+
+
+class Needs:
+    """:func:`needs`, read up to the furthest sentence asked for and no further.
+
+    A short summary asks about a few sentences near the opening: the rest of a long article
+    need not be read for names.
+    """
+
+    def __init__(self, sentences: Sequence[str], opens_back: Sequence[bool]) -> None:
+        self._found: list[tuple[int, ...]] = []
+        self._rest = _each_need(sentences, opens_back)
+
+    def __getitem__(self, index: int) -> tuple[int, ...]:
+        while len(self._found) <= index:
+            self._found.append(next(self._rest))
+        return self._found[index]
+
+
+def _each_need(sentences: Sequence[str], opens_back: Sequence[bool]) -> Iterator[tuple[int, ...]]:
+    """The needs of each sentence in turn (see :func:`needs`)."""
     introduced: dict[str, int] = {}  # a name's word -> sentence where the full name first came
-    out: list[tuple[int, ...]] = []
     for i, sentence in enumerate(sentences):
         wanted: set[int] = set()
         if i > 0 and (opens_back[i] or _bare_quote(sentence)):
@@ -76,8 +97,7 @@ def needs(sentences: Sequence[str], opens_back: Sequence[bool]) -> list[tuple[in
                 first = introduced.get(word)
                 if first is not None and first < i and word not in full_words:
                     wanted.add(first)
-        out.append(tuple(sorted(wanted)))
-    return out
+        yield tuple(sorted(wanted))
 
 
 def _bare_quote(sentence: str) -> bool:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
@@ -34,7 +35,7 @@ from threadpoolctl import ThreadpoolController
 
 from digest import antecedents
 from digest.facts import facts, same_facts
-from digest.standalone import ANAPHORIC, CAPTION, assess
+from digest.standalone import ANAPHORIC, CAPTION, assess, byline_author
 from digest.terms import count_rows
 
 __all__ = [
@@ -151,6 +152,24 @@ NEWS = Params(
 )
 
 
+class _Facts:
+    """digest.facts of a text's sentences, each worked out when first asked for.
+
+    A summary compares only the sentences close to its few picks: reading every sentence's
+    facts up front was a third of the summariser's time.
+    """
+
+    def __init__(self, sentences: Sequence[str]) -> None:
+        self._sentences = sentences
+        self._known: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+
+    def __getitem__(self, index: int) -> tuple[frozenset[str], frozenset[str]]:
+        found = self._known.get(index)
+        if found is None:
+            found = self._known[index] = facts(self._sentences[index])
+        return found
+
+
 @dataclass(frozen=True)
 class Ranked:
     """A text's sentences with their scores and pairwise similarities."""
@@ -163,13 +182,14 @@ class Ranked:
     # above 1 for one opening with "He" or "But", whose antecedent is then in the summary.
     relief: np.ndarray | None = None
     # Earlier sentences each one needs beside it (digest.antecedents); None: none needed.
-    needs: list[tuple[int, ...]] | None = None
+    needs: antecedents.Needs | None = None
     # Which of the text's terms each sentence uses (stop words aside), for the overlap test.
     terms: np.ndarray | None = None
     # Furniture (captions, bylines, credits: digest.standalone's CAPTION factor).
     furniture: np.ndarray | None = None
-    # Names and times each sentence states (digest.facts), for redundancy on content.
-    facts: list[tuple[frozenset[str], frozenset[str]]] | None = None
+    # Names and times each sentence states (digest.facts), for redundancy on content; read
+    # only for the few sentences close to a pick, so worked out on first use.
+    facts: _Facts | None = None
 
 
 @_one_blas_thread
@@ -246,6 +266,7 @@ def select(
             or (max_chars is not None and used + extra - (0 if chosen else 1) > max_chars)
             or any(not open_[i] for i in group if i != best)
             or _overlapping(ranked, group, params)
+            or _same_facts_as_picked(ranked, group, chosen, params)
         ):
             open_[best] = False
             continue
@@ -263,6 +284,26 @@ def _overlapping(ranked: Ranked, group: list[int], params: Params) -> bool:
     larger = np.maximum(sizes[:, None], sizes[None, :])
     np.fill_diagonal(shared, 0.0)
     return bool(((larger > 0) & (shared > params.overlap * larger)).any())
+
+
+def _same_facts_as_picked(
+    ranked: Ranked, group: list[int], chosen: list[int], params: Params
+) -> bool:
+    """Whether a sentence of ``group`` states the same facts as a picked one (digest.facts).
+
+    Only when their cosine reaches ``params.same_facts``.
+
+    Asked only of the sentence about to be picked (and what it needs), not of every sentence
+    once a pick is made: the same choice, with facts read for a few sentences instead of all.
+    """
+    if ranked.facts is None or params.same_facts >= 1.0 or not chosen:
+        return False
+    for picked in chosen:
+        sims = _similarities(ranked, picked)
+        for i in group:
+            if sims[i] >= params.same_facts and same_facts(ranked.facts[i], ranked.facts[picked]):
+                return True
+    return False
 
 
 def _lead(ranked: Ranked) -> int | None:
@@ -325,9 +366,6 @@ def _take(
             shared = ranked.terms @ ranked.terms[best]
             larger = np.maximum(sizes, sizes[best])
             open_ &= ~((larger > 0) & (shared > params.overlap * larger))
-        if ranked.facts is not None and params.same_facts < 1.0:
-            for i in np.flatnonzero(open_ & (sims >= params.same_facts)):
-                open_[i] = not same_facts(ranked.facts[i], ranked.facts[best])
         if not ranked.vectors[best].any():  # stop words only: no similarity to go by
             for i in np.flatnonzero(open_):
                 open_[i] = ranked.sentences[i] != ranked.sentences[best]
@@ -423,8 +461,10 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
     per_article = n / max(int(np.count_nonzero(pos == 0)), 1)
     lead = params.lead * (per_article / 20.0) ** params.lead_growth
     scores = centrality * (1.0 + lead * np.exp(-pos / params.lead_decay))
-    words = np.fromiter((len(s.split()) for s in doc), dtype=float, count=n)
-    ratio = np.maximum(words, 1.0) / max(float(np.median(words)), 1.0)
+    counts = [float(len(s.split())) for s in doc]
+    words = np.array(counts)
+    # statistics.median: numpy's value, without its overhead on a few dozen numbers.
+    ratio = np.maximum(words, 1.0) / max(statistics.median(counts), 1.0)
     if params.length_cap:
         ratio = np.minimum(ratio, params.length_cap)
     scores *= ratio**params.length_power
@@ -434,6 +474,9 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
         scores *= 1.0 + params.title_weight * (vectors @ title)
     assessed = [assess(s) for s in doc]
     factors = np.fromiter((factor for factor, _ in assessed), dtype=float, count=n)
+    for i in range(1, n):  # "By ." then "Ray Massey, Transport Editor .": both furniture
+        if len(doc[i - 1]) < 8 and factors[i - 1] <= CAPTION and byline_author(doc[i - 1], doc[i]):
+            factors[i] = CAPTION
     opens_back = np.fromiter((back for _, back in assessed), dtype=bool, count=n)
     opens_back[1:] &= pos[1:] == pos[:-1] + 1  # the one before is its own antecedent
     opens_back[0] = False
@@ -450,16 +493,18 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
         similarity,
         vectors,
         relief,
-        needs=antecedents.needs(doc, opens_back) if params.antecedents else None,
+        needs=antecedents.Needs(doc, opens_back) if params.antecedents else None,
         terms=(vectors != 0).astype(np.float32),
         furniture=factors <= CAPTION,
-        facts=[facts(s) for s in doc] if params.same_facts < 1.0 else None,
+        facts=_Facts(doc) if params.same_facts < 1.0 else None,
     )
 
 
 def _teleport(pos: np.ndarray, params: Params) -> np.ndarray:
     """PageRank's teleport vector: uniform, with a share on the opening sentences."""
     n = len(pos)
+    if not params.teleport:  # the plain uniform vector, without the arithmetic
+        return np.full(n, 1.0 / n)
     lead = np.exp(-pos / params.teleport_decay)
     return (1.0 - params.teleport) / n + params.teleport * lead / lead.sum()
 

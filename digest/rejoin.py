@@ -22,6 +22,7 @@ _DASH = r"(?:--|[-\u2013\u2014])"
 _DATELINE = re.compile(
     r"^(?:[A-Z][\w.'’-]*(?:[ ,]+[\w.'’-]+){0,4}\s*)?\([A-Z][^()]{0,30}\)\s*" + _DASH + r"?$"
 )
+_DATELINE_ENDS = ")-\u2013\u2014"  # a dateline ends with its bracket or dash: a cheap first test
 _STARTS_WITH_DASH = re.compile(r"^" + _DASH + r"\s")
 # What a summary leaves out at a sentence's start: the dateline with its dash, a capitals-only
 # dateline with a dash ("WASHINGTON —"), or a stray dash.
@@ -63,7 +64,7 @@ def rejoin(paragraph: str, pieces: list[str]) -> list[str]:
         start, end = spans[i]
         text = paragraph[start:end]
         j = i
-        if _DATELINE.match(text) and i + 1 < len(spans):
+        if text[-1:] in _DATELINE_ENDS and i + 1 < len(spans) and _DATELINE.match(text):
             following = paragraph[spans[i + 1][0] : spans[i + 1][1]]
             if _STARTS_WITH_DASH.match(following) or text.endswith(("-", "\u2013", "\u2014")):
                 j = i + 1
@@ -81,7 +82,7 @@ def rejoin(paragraph: str, pieces: list[str]) -> list[str]:
             text = paragraph[start:end]
         if (
             j + 1 < len(spans)
-            and _CLOSES_QUOTE.search(text)
+            and _CLOSES_QUOTE.search(text, max(len(text) - 2, 0))
             and _ATTRIBUTION.match(paragraph[spans[j + 1][0] : spans[j + 1][1]])
         ):
             j += 1

@@ -65,7 +65,9 @@ _NOT_PLAIN = State.abbreviations | State.roman_numerals | {"no", "No", "NO"}
 _SURE_END = regex.compile("(?<=[0-9A-Za-z])[.!?;][" + _QUOTES + "]?(?=\\s)")
 _LAST_SPACE = regex.compile("(?r)\\s")
 _BRACKETS = "".join(sorted(State.opening_brackets | State.closing_brackets))
-_ANY_BRACKET = regex.compile("[" + regex.escape(_BRACKETS) + "]")
+# Plain `re` where a pattern is only literal characters: the same matches, and `regex` scans
+# for a character class an order of magnitude slower (a tenth of the splitting time here).
+_ANY_BRACKET = re.compile("[" + re.escape(_BRACKETS) + "]")
 # "(...)" after a space, at most 50 characters (so at most 50 tokens: syntok looks that far for
 # the closing bracket) and under its 70-character skipping length, with no bracket inside.
 _SHORT_GROUP = regex.compile("(?<=\\s)\\([^" + regex.escape(_BRACKETS) + "\\u200b]{0,48}\\)")

@@ -71,8 +71,12 @@ def count_rows(
     term_ids: dict[str, int] = {}
     occurrences: list[int] = []
     lengths: list[int] = []
-    for text in texts:
-        terms = [term_ids.setdefault(t, len(term_ids)) for t in tokens(text, pattern)]
+    for text in texts:  # tokens(), inlined: this loop runs for every sentence of a batch
+        terms = [
+            term_ids.setdefault(t, len(term_ids))
+            for t in pattern.findall(text.lower())
+            if t not in STOP_WORDS
+        ]
         occurrences += terms
         lengths.append(len(terms))
     if not occurrences:

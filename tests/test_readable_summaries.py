@@ -2,12 +2,19 @@
 
 import pytest
 
-from digest.antecedents import needs
+from digest.antecedents import Needs, needs
 from digest.facts import facts, same_facts
 from digest.ranking import DEFAULT, SHORT, profile, rank, select
 from digest.rejoin import shown
 from digest.sentences import split_sentences
-from digest.standalone import GARBLED, VERBLESS, refers_back, standalone_factor
+from digest.standalone import (
+    CAPTION,
+    GARBLED,
+    VERBLESS,
+    byline_author,
+    refers_back,
+    standalone_factor,
+)
 from digest.summarize import summarize
 from digest.titles import TITLES, is_title
 
@@ -94,6 +101,9 @@ def test_what_a_sentence_needs():
     opens_back = [refers_back(s) for s in sentences]
     opens_back[0] = False
     assert needs(sentences, opens_back) == [(), (), (0,), (2,), (3,), ()]
+    # Read lazily, up to the sentence asked about, in any order: the same answers.
+    lazy = Needs(sentences, opens_back)
+    assert [lazy[i] for i in (3, 0, 5, 2, 4, 1)] == [(2,), (), (), (0,), (3,), ()]
 
 
 def test_a_sentence_comes_with_what_it_refers_to_or_not_at_all():
@@ -224,3 +234,49 @@ def test_a_short_summary_keeps_the_lead_unless_it_is_furniture():
     assert summary[0].startswith("The central bank raised")
     assert all(not s.startswith("Photo") for s in summary)
     assert profile(3) is SHORT and profile(4) is DEFAULT
+
+
+@pytest.mark.parametrize(
+    ("sentence", "furniture"),
+    [
+        ("By .", True),
+        ("PUBLISHED: .", True),
+        ("| . UPDATED: .", True),
+        ("19:31 EST, 19 September 2013 .", True),
+        ("Last updated at 5:15 PM on 3rd January 2012 .", True),
+        (
+            "Published on Monday, March 3, 2014 at 9.30am. Updated: 10:31 a.m. ET, Sept. 19, 2013.",
+            True,
+        ),
+        ("Updated at 3pm.", True),
+        ("At 10.30am the ferry left the harbour with 300 passengers.", False),
+        ("The deal was signed on 19 September 2013.", False),
+        ("Published in 2012, the report sold ten thousand copies.", False),
+        ("On Monday .", False),  # no stamp word, time or full date: only a short piece
+    ],
+)
+def test_page_time_stamps_and_bylines_are_furniture(sentence, furniture):
+    assert (standalone_factor(sentence) <= CAPTION) is furniture
+
+
+def test_a_byline_cut_into_pieces_never_leads_a_summary():
+    body = (
+        "By . Nora Quill, Transport Editor . PUBLISHED: . 19:31 EST, 19 September 2013 . | . "
+        "UPDATED: . 19:32 EST, 19 September 2013 . The number of parking fines issued on a Sunday "
+        "has doubled since a dozen towns introduced seven-day patrols. Figures show the fines went "
+        "up by a third in a year across the towns. Scroll down for video . The towns say the "
+        "patrols keep roads clear for residents and shoppers at weekends. Motoring groups said the "
+        "fines were a tax on drivers who visit town centres on Sundays."
+    )
+    sentences = split_sentences(body)
+    assert sentences[:2] == ["By .", "Nora Quill, Transport Editor ."]  # what the page gives
+    ranked = rank([sentences], params=SHORT)[0]
+    assert ranked.furniture is not None and ranked.furniture[:6].all()
+    assert not ranked.furniture[6:8].any()
+    summary = summarize(body, sentences=3)
+    assert summary[0].startswith("The number of parking fines")
+    assert not any(s.startswith(("By", "Nora", "PUBLISHED", "|", "19:3")) for s in summary)
+    # A name line counts as the byline's author only right after a bare "By".
+    assert byline_author("By .", "Nora Quill, Transport Editor .")
+    assert not byline_author("The minister spoke.", "Nora Quill, Transport Editor .")
+    assert not byline_author("By .", "Nora Quill said the fines were unfair.")
