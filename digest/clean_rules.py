@@ -84,7 +84,7 @@ _REUSE = re.compile(
 )
 _REUSE_TERMS = re.compile(
     r"""\b(?:
-        (?:may|must|shall)\s+not\s+be | cannot\s+be | permitted | allowed | prohibited | forbidden
+        (?:may|must|shall)\s+not\s+be | permitted | allowed | prohibited | forbidden
       | without\s+(?:the\s+)?(?:(?:prior|express|explicit|written)\s+)+(?:consent|permission)
       | permission\s+(?:of|from) | only\s+(?:with|if|when) | (?:hyper)?link
     )\b""",

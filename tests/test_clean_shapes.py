@@ -326,6 +326,7 @@ def test_reprint_permission_notices_are_furniture(line):
         "Police said the harbour office keys had been copied before the break-in.",
         "The court found that the film had been reproduced without permission, the studio said.",
         "Fishing is prohibited in the bay until May, the ministry said.",
+        "The recordings can only be sold to collectors and cannot be copied, the family said.",
     ],
 )
 def test_story_sentences_about_copying_are_not_reprint_notices(line):
