@@ -36,8 +36,8 @@ _LEADING_AGENCY = re.compile(
     rf"^{_CREDIT}\s+(?!(?:News|Television|TV|Radio|Breakingviews|Businessweek|Agency|Wire|"
     rf"Service|Intelligence|Markets?|Images)\b)(?=[A-Z\"“‘'])"
 )
-# At the end, after the caption's last sentence ("... in Tokyo. Reuters") or joined by a
-# slash ("... Tokyo, Japan REUTERS/Jane Doe"), so "the company told Reuters." stays.
+# At the end, after the caption's last sentence ("... in Lisbon. Reuters") or joined by a
+# slash ("... Lisbon, Portugal REUTERS/Jane Doe"), so "the company told Reuters." stays.
 _TRAILING_AGENCY = re.compile(
     rf"(?:[.!?\"”’)]\s*|\s[-–—|]\s*){_CREDIT}\s*\.?\s*$"
     rf"|\s(?:{_NAME}\s*/\s*{_AGENCY}|{_AGENCY}\s*/\s*{_NAME})(?:\s*/\s*[\w.'’ -]{{1,40}})*\s*$"
