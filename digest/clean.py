@@ -300,7 +300,7 @@ def _title_shaped(text: str) -> bool:
         and not text.endswith((":", ",", ";"))
         # Reported speech is the story's, even when its full stop was lost.
         and not _REPORTING_VERB.search(text)
-        # A headline holds no full sentence before its end ("Why? Because, … *Sharks circle*").
+        # A headline holds no full sentence before its end ("What now? Nothing, … *Gulls wait*").
         and not _INNER_SENTENCE.search(text)
     )
 

@@ -1,4 +1,4 @@
-"""Date lines in other languages ("sexta-feira, 22 de outubro de 2010 às 20:13").
+"""Date lines in other languages ("quinta-feira, 7 de março de 2030 às 09:45").
 
 The words come from dateparser's own translation data (month and weekday names, the little
 words it skips, am/pm), so every language dateparser reads is covered and no word is chosen

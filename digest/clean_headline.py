@@ -2,7 +2,7 @@
 
 The story's first sentence states the news. When it is short it is the headline as it is;
 when it is long, its main clause is: the words before the first comma that opens a
-subordinate or participial clause ("..., as part of its efforts to ...", "..., saying ...").
+subordinate or participial clause ("..., in a bid to ...", "..., saying ...").
 A sentence is never cut at an arbitrary word, so the headline always reads as a statement.
 """
 
@@ -24,7 +24,7 @@ _CLAUSE_OPENERS = (
 )
 _OPENER = re.compile(rf",\s+(?:{'|'.join(_CLAUSE_OPENERS.split())})\b", re.IGNORECASE)
 _DASH = re.compile(r"\s+[—–-]\s+")
-# A wire dateline before the statement: "BEIJING (AFP) - ", "OTTAWA, April 3 - ".
+# A wire dateline before the statement: "LISBON (AFP) - ", "OTTAWA, April 3 - ".
 _DATELINE = re.compile(
     r"^(?:[A-Z][\w.'’/-]*(?:\s+[A-Z][\w.'’/-]*){0,3},?\s*\([^)]{1,30}\)"
     r"|[A-Z][A-Z .,'’/-]{1,40}(?:,\s+\w+\s+\d{1,2})?)\s*[—–-]\s+"

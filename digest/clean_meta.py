@@ -2,7 +2,7 @@
 
 ``digest.clean`` finds where the story starts; the headline, byline and dateline sit just
 above it. Dates far above the headline (a masthead clock) or inside the story (a caption's
-"Friday, April 26, 2024") are not publication dates, so only the lines from just above the
+"Tuesday, March 4, 2031") are not publication dates, so only the lines from just above the
 headline down to the story's first paragraph are searched.
 """
 
@@ -70,18 +70,18 @@ _DATED_LINE_WORDS = 16
 _FRACTION = re.compile(r"(\d{1,2}:\d{2}:\d{2})\.\d+")
 
 _DOMAIN_IN_LINE = re.compile(r"\b([A-Za-z][\w-]*(?:\.[\w-]+)*\.[A-Za-z]{2,6})\b")
-_SITE_CLAIM = re.compile(r"©|\(c\)|copyright|all rights reserved|hyperlink to|source\s*:", re.I)
+_SITE_CLAIM = re.compile(r"©|\(c\)|copyright|all rights reserved|source\s*:", re.I)
 _COMMON_HOSTS = re.compile(
     r"(?:^|\.)(?:twitter|facebook|instagram|youtube|google|t|x|telegram|whatsapp|linkedin|"
     r"pinterest|apple|tiktok)\.[a-z]+$",
     re.I,
 )
 _MASTHEAD = re.compile(r"^(?:The\s+)?[A-Za-z][A-Za-z.&'’ -]{1,40}$")
-# A photo credit naming a person and the outlet they shoot for: "(Wu Zhiyi / China Daily)".
+# A photo credit naming a person and the outlet they shoot for: "(Lena Marsh / Harbour Times)".
 _OUTLET_CREDIT = re.compile(
     r"\(\s*([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*/\s*([A-Z][\w.&'’ -]{1,40}?)\s*\)"
 )
-# A wire dateline naming the agency: "Beijing (AFP) –", "TOKYO (Reuters) -".
+# A wire dateline naming the agency: "Lisbon (AFP) –", "NAIROBI (Reuters) -".
 _DATELINE_AGENCY = re.compile(r"^[A-Z][\w .,'’-]{1,40}?\(([A-Z][\w.& ]{1,20})\)\s*[-–—]")
 
 _DATEPARSER_SETTINGS = {
@@ -163,7 +163,7 @@ _TOKEN = re.compile(r"[^\W_]{2,}")
 def _content_words(text: str) -> set[str]:
     """Content words cut to their first four letters, a crude stem.
 
-    "Turkish" meets "Turkey" and "evacuated" meets "evacuate"; enough for a headline's words.
+    "Norwegian" meets "Norway" and "negotiated" meets "negotiate"; enough for a headline's words.
     """
     return {w[:4] for w in (t.casefold() for t in _TOKEN.findall(text)) if w not in _STOP}
 
@@ -188,7 +188,7 @@ def find_published(
     if title_at is None:
         first = max(0, start - 3)
     else:
-        # Date and byline lines right above the headline belong to it ("11-MAR-1987", "By X").
+        # Date and byline lines right above the headline belong to it ("04-FEB-1991", "By X").
         first = title_at
         while first > 0 and title_at - first < 3 and _is_meta(units[first - 1]):
             first -= 1
@@ -246,7 +246,7 @@ def content_words(text: str) -> set[str]:
 def states_date(text: str) -> bool:
     """True for a line that states a date (a dateline, a byline with a date part).
 
-    "Posted by Jane Doe on November 19, 2019, 6:21 AM EST" too: a short line naming a full date.
+    "Posted by Priya Nair on March 9, 2031, 8:15 AM EST" too: a short line naming a full date.
     """
     return _date_in(text) is not None or (
         rules.words(text) <= _DATED_LINE_WORDS and _FULL_DATE.search(text) is not None
@@ -281,7 +281,7 @@ def _date_in(text: str) -> str | None:
     """The date a line states when the line is a date, or a byline with a date part."""
     if _is_date_line(text):
         return text
-    # "By Jane Doe | June 6, 2023 | 14:01 BST": keep the parts that are dates or times.
+    # "By Priya Nair | March 9, 2031 | 08:15 BST": keep the parts that are dates or times.
     parts = [part for part in _PARTS.split(text) if _is_dateish(part)]
     joined = " ".join(parts)
     return joined if parts and _is_date_line(joined) else None
@@ -292,7 +292,7 @@ def _is_date_line(text: str) -> bool:
         return False
     if _HAS_MONTH.search(text) and _is_dateish(text):
         return True
-    # In another language: "sexta-feira, 22 de outubro de 2010 às 20:13".
+    # In another language: "quinta-feira, 7 de março de 2030 às 09:45".
     return bool(clean_dates.date_languages(_DATE_LABEL.sub("", text)))
 
 
@@ -329,7 +329,8 @@ def _site_from_domain(units: Sequence[_Unit]) -> str | None:
     standalone = None
     for unit in units:
         text = unit.text
-        if _SITE_CLAIM.search(text) and rules.words(text) <= 25:
+        claim = _SITE_CLAIM.search(text) or rules.is_reprint_notice(text)
+        if claim and rules.words(text) <= 25:
             for match in _DOMAIN_IN_LINE.finditer(text):
                 if not _COMMON_HOSTS.search(match.group(1)):
                     return match.group(1)

@@ -40,7 +40,7 @@ _STRONG_START = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # Weak ones are furniture only on a line that is not a sentence ("Share", "Print",
-# "Subscribe - 30 days free"), so "Share prices fell on Monday." survives.
+# "Subscribe - first month free"), so "Share prices fell on Monday." survives.
 _WEAK_START = re.compile(
     r"""^(?:
         share | related | register | subscribe | newsletter | advertisement | sponsored
@@ -65,7 +65,7 @@ _FURNITURE_ANYWHERE = re.compile(
       | share\s+(?:it|this)?\s*(?:on|via|with)\s+(?:social|facebook|twitter|your)
       | follow\s+us\s+on | (?:join|find)\s+us\s+on | contributed\s+to\s+this\s+report
       | (?:turn\s+off|disabl\w*|pause)\s+your\s+ad\s*-?\s*block | whitelist\s+(?:us|our)
-      | you(?:'|’)re\s+(?:using\s+an?\s+)?ad\s*-?\s*block | use\s+of\s+materials
+      | you(?:'|’)re\s+(?:using\s+an?\s+)?ad\s*-?\s*block
       | views?\s*:\s*[\d,.]+k?$ | sign\s+up\s+(?:for\s+(?:our|free)|now|today|here)
       | subscribe\s+(?:to\s+our|now|today|here) | click\s+here
       | for\s+more\s+(?:news|stories)\s+(?:from|like)
@@ -73,6 +73,35 @@ _FURNITURE_ANYWHERE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A reprint-permission notice: a site says on what terms its material may be copied ("This
+# material may not be reprinted without the prior written permission of Example Media",
+# "Reproduction is allowed only with a link to example.com"). Both parts must be on the line,
+# an act of copying and a condition on it, so "The magazine reprinted the letter." stays.
+_REUSE = re.compile(
+    r"\b(?:reproduc(?:e[sd]?|ing|tion)|reprint(?:s|ed|ing)?|republish(?:e[sd]|ing)?|republication"
+    r"|redistribut(?:e[sd]?|ing|ion)|copying|copied)\b",
+    re.IGNORECASE,
+)
+_REUSE_TERMS = re.compile(
+    r"""\b(?:
+        (?:may|must|shall)\s+not\s+be | permitted | allowed | prohibited | forbidden
+      | without\s+(?:the\s+)?(?:(?:prior|express|explicit|written)\s+)+(?:consent|permission)
+      | permission\s+(?:of|from) | only\s+(?:with|if|when) | (?:hyper)?link
+    )\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_REPRINT_WORDS = 40
+
+
+def is_reprint_notice(text: str) -> bool:
+    """True for a site's notice on the terms of copying its material ("may not be reprinted")."""
+    return (
+        words(text) <= _REPRINT_WORDS
+        and _REUSE.search(text) is not None
+        and _REUSE_TERMS.search(text) is not None
+    )
+
+
 # A sign-up or app promo: its subject, said to the reader ("you", "our") or as an order
 # ("Subscribe to ..."), so a story sentence about a newsletter or an app stays.
 _PROMO = re.compile(
@@ -135,7 +164,7 @@ _BYLINE = re.compile(
 )
 
 # Photo credits around captions: "(Photo : Getty Images) Text", "Text (AP Photo/Name)",
-# "Text (Name / Agency)", "Text Credit: STR/AFP".
+# "Text (Name / Agency)", "Text Credit: Jane Roe/EPA".
 _LEADING_CREDIT = re.compile(
     r"^\((?:photo|image|picture|pic|credit|file\s+photo)s?\b[^()]{0,80}\)\s*", re.I
 )
@@ -150,14 +179,14 @@ _TRAILING_CREDIT = re.compile(
 _BRACKET_AFTER_STOP = re.compile(r"(?<=[.!?])\s*\(([^()]{2,60})\)\s*$")
 _NAME_WORD = r"(?:[A-Z][\w.'’&-]*|of|the|and|for|de|du|van|von|&)"
 _NAME_WORDS = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}$")
-# "... Credit: STR/AFP", "... Photo: Hau Dinh, AP / Copyright 2019 The Associated Press."
+# "... Credit: Jane Roe/EPA", "... Photo: Lena Marsh, AP / Copyright 2031 The Associated Press."
 _CREDIT_TAIL = re.compile(r"\s+(?:credit|photo(?:graph)?|picture|image)s?\s*:\s*(.{1,160})$", re.I)
 _RIGHTS = re.compile(r"copyright|©|rights\s+reserved", re.I)
-# The toggle of a collapsible caption: "... nation. less", "... relations ... more".
+# The toggle of a collapsible caption: "... harbour. less", "... the port ... more".
 _TOGGLE = re.compile(r"(?:(?<=[.!?\"”’])\s+|\s*(?:…|\.{3})\s*)(?:more|less)$", re.I)
 
 
-# The header of a reader's comment: "jdoe says:", "Jane on May 3, 2019 at 4:47 pm said:".
+# The header of a reader's comment: "jdoe says:", "Priya on March 9, 2031 at 8:15 am said:".
 _COMMENT_HEADER = re.compile(r"^\S.{0,80}\b(?:says|said|wrote)\s*:$", re.I)
 
 
@@ -204,9 +233,9 @@ def ends_sentence(text: str) -> bool:
     return bool(_TERMINAL.search(text))
 
 
-# A page's footer: its copyright line ("© 2019 CBS Interactive Inc. All Rights Reserved.").
+# A page's footer: its copyright line ("© 2031 Example Media Ltd. All Rights Reserved.").
 _FOOTER = re.compile(r"^(?:©|\(c\)|copyright\b).{0,20}\d{4}|all\s+rights\s+reserved", re.I)
-# A teaser's age in a list of links: "32M ago", "updated 16M ago", "2 hours ago".
+# A teaser's age in a list of links: "45M ago", "updated 5M ago", "2 hours ago".
 _AGE = re.compile(
     r"^(?:updated\s+)?\d+\s*(?:[smhd]|mins?|minutes?|hrs?|hours?|days?|weeks?)\s+ago$", re.I
 )
@@ -254,6 +283,8 @@ def is_furniture(text: str) -> bool:
     if _WEAK_START.match(text) and (n <= 2 or not ends_sentence(text)):
         return True
     if n <= 40 and _FURNITURE_ANYWHERE.search(text):
+        return True
+    if is_reprint_notice(text):
         return True
     if n <= 40 and _PROMO.search(text) and _TO_READER.search(text):
         return True
@@ -310,7 +341,7 @@ def is_unpunctuated_sentence(text: str) -> bool:
 
 
 def is_byline(text: str) -> bool:
-    """True for an author line ("By X and Y", "Robert Burns, AP National Security Writer")."""
+    """True for an author line ("By X and Y", "Lena Marsh, AP Diplomatic Writer")."""
     return words(text) <= 14 and not ends_sentence(text) and bool(_BYLINE.search(text))
 
 

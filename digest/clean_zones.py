@@ -1,6 +1,6 @@
 """Ambiguous time-zone abbreviations in a page's date line, read by the page's country.
 
-"11:06am IST" is India's time on an Indian page, Ireland's on an Irish one and Israel's on an
+"9:40am IST" is India's time on an Indian page, Ireland's on an Irish one and Israel's on an
 Israeli one; a date parser picks one reading for all pages. Here each ambiguous abbreviation
 has its readings, each with the country that uses it; the page's own evidence (its site's
 country domain, else which of those countries it names far more often) picks one. With no
@@ -54,7 +54,7 @@ AMBIGUOUS: dict[str, tuple[Reading, ...]] = {
     "AST": (_ATLANTIC, _ARABIA),
     "GST": (_GULF,),  # also South Georgia's, which publishes no news
 }
-# After a time ("11:06am ist", "14:01 (BST)"), in any case.
+# After a time ("9:40am ist", "08:15 (BST)"), in any case.
 _ABBREVIATION = re.compile(rf"(?<=[\dmM.])\s*\(?({'|'.join(AMBIGUOUS)})\b\)?", re.IGNORECASE)
 # How far the most-named country must lead the next one for its reading to be taken.
 _LEAD = 2

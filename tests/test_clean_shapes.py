@@ -50,7 +50,7 @@ def test_a_story_paragraph_ending_in_a_bracketed_aside_stays():
 @pytest.mark.parametrize(
     ("line", "language"),
     [
-        ("sexta-feira, 3 de maio de 2029 às 20:13", "pt"),
+        ("sexta-feira, 3 de maio de 2029 às 18:40", "pt"),
         ("Montag, 3. Juni 2029", "de"),
         ("jueves, 12 de abril de 2029", "es"),
         ("Mardi 19 novembre 2029, 10:12", "fr"),
@@ -212,7 +212,7 @@ def test_pictures_between_the_steps_of_a_story_do_not_split_it():
         "Jane Roe Submitted photo",
         "The old bridge in 1950. Courtesy photo",
         "Family photo",
-        "How do the fishing boats find the herring? (3:04)",
+        "How do the fishing boats find the herring? (2:41)",
     ],
 )
 def test_credits_said_in_words_and_video_durations_are_asides(line):
@@ -301,3 +301,48 @@ def test_a_list_of_related_stories_right_after_the_story_stays_out():
     body = clean_article(page).body
     assert not any(line in body for line in related)
     assert "spokesman for the Norwegian ministry" in body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This material may not be reprinted, broadcast or redistributed without the prior "
+        "written permission of Fjord Media.",
+        "Reproduction of articles and photos is allowed only with a link to fjordnews.no",
+        "No part of this site may be reproduced without the written permission of the publisher.",
+        "Republishing our stories is permitted with credit and a hyperlink.",
+        "Copying of site content is prohibited.",
+    ],
+)
+def test_reprint_permission_notices_are_furniture(line):
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Copying without a condition on it, or a condition without copying: story sentences.
+        "The magazine reprinted the minister's letter in full on Monday.",
+        "Police said the harbour office keys had been copied before the break-in.",
+        "The court found that the film had been reproduced without permission, the studio said.",
+        "Fishing is prohibited in the bay until May, the ministry said.",
+        "The recordings can only be sold to collectors and cannot be copied, the family said.",
+    ],
+)
+def test_story_sentences_about_copying_are_not_reprint_notices(line):
+    assert not is_furniture(line)
+
+
+def test_a_reprint_notice_leaves_the_body_and_names_the_site():
+    notice = "Reproduction of articles and photos is allowed only with a link to fjordnews.no"
+    page = (
+        "Ministers meet in Oslo to restart fisheries talks\n\n"
+        + STORY
+        + "Iceland's minister said the talks had been frank but useful.\n\n"
+        + notice
+        + "\n"
+    )
+    result = clean_article(page)
+    assert notice not in result.body
+    assert "spokesman for the Norwegian ministry" in result.body
+    assert result.site == "fjordnews.no"
