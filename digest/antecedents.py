@@ -6,8 +6,8 @@ what it points back to (digest.ranking.select), or not at all:
   sentence before it;
 - a quotation with no speaker of its own ('"We will not give in."') needs the sentence before
   it, which names the speaker or leads in to the quote;
-- a bare surname ("Wang said") needs the sentence that introduced the person in full ("Chinese
-  Foreign Minister Wang Yi"), unless it names them in full itself.
+- a bare surname ("Okafor said") needs the sentence that introduced the person in full ("Nigerian
+  Foreign Minister Ada Okafor"), unless it names them in full itself.
 All rules are about English news prose in general, none about a particular text.
 """
 

@@ -1,8 +1,8 @@
 """The facts a sentence states, for judging redundancy on content rather than wording.
 
-Two sentences can say the same thing in different words ("Beijing and Washington are set to
-hold a meeting on Thursday" / "Officials from China and the United States will meet on
-Thursday in Washington"): they share under half of their words, yet name the same place and
+Two sentences can say the same thing in different words ("Ottawa and Canberra plan to hold
+talks on Tuesday" / "Officials from Canada and Australia will sit down on Tuesday in
+Ottawa"): they share under half of their words, yet name the same place and
 the same day. ``facts`` collects what a reader would check: names (capitalised words inside
 the sentence), days and months, and figures. The word lists are general English knowledge.
 """

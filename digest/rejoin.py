@@ -2,12 +2,12 @@
 
 syntok cuts at every terminal and before an opening bracket, which splits things a reader
 takes as one sentence:
-- a wire dateline from its story: "TOKYO (Reuters)" | "- Japan's economy shrank.";
+- a wire dateline from its story: "OSLO (Reuters)" | "- Norway's economy grew.";
 - a quotation of several sentences: '"We will win.' | 'We must fight," she said.';
 - a quotation from its bare attribution: '"We must act now."' | 'Smith said.'
 Pieces are re-joined as the slice of the paragraph they came from, so sentences stay verbatim.
 A dateline stays with its sentence (it is part of the article) but :func:`shown` leaves it out
-of a summary, where "TOKYO (Reuters) -" or a stray leading dash reads as noise.
+of a summary, where "OSLO (Reuters) -" or a stray leading dash reads as noise.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 __all__ = ["rejoin", "shown"]
 
 _DASH = r"(?:--|[-\u2013\u2014])"
-# "TOKYO (Reuters)", "London (CNN)", "(CNN)", "WASHINGTON, May 3 (AP)": up to four words, the
+# "OSLO (Reuters)", "London (CNN)", "(CNN)", "WASHINGTON, May 3 (AP)": up to four words, the
 # first capitalised, then an agency or outlet in brackets.
 _DATELINE = re.compile(
     r"^(?:[A-Z][\w.'’-]*(?:[ ,]+[\w.'’-]+){0,4}\s*)?\([A-Z][^()]{0,30}\)\s*" + _DASH + r"?$"

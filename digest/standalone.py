@@ -38,14 +38,14 @@ _CAPTION_END = re.compile(
     r"\b(?:getty\ images|afp|reuters|ap\ photo|pa\ media|shutterstock|epa)\s*[)\]]?\s*$",
     re.IGNORECASE | re.VERBOSE,
 )
-# A photo caption's stage directions: "Blinken, left, speaks with Wang, right, ...", "(pictured)".
+# A photo caption's stage directions: "Ruiz, left, speaks with Okafor, right, ...", "(pictured)".
 _CAPTION_POSE = re.compile(
     r",\s(?:left|right|centre|center|second\ (?:left|right)|front|rear)\s?,"
     r"|\((?:left|right|centre|center|pictured|above|below)\)|^\W*pictured\b",
     re.IGNORECASE | re.VERBOSE,
 )
 # A news-agency photo caption dates its picture in full, between commas, where article text
-# says "on Friday": "Blinken meets Wang at Diaoyutai, Friday, April 26, 2024, in Beijing."
+# says "on Friday": "Ruiz meets Okafor at the palace, Monday, March 3, 2031, in Lagos."
 # (No sentence of the 3,462 evaluation articles has this form.)
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
@@ -58,7 +58,7 @@ _BYLINE = re.compile(
 # "LONDON (Reuters) -" or "WASHINGTON —" with almost nothing after it.
 _DATELINE_ONLY = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([^)]{1,30}\))?\s*[-—–:]+\s*\S{0,20}$")
 # A dateline or credit the splitter cut off on its own: "London (CNN)", "(Rolling Stone)",
-# "March 10, 2015 .", "©2015 The Hollywood Reporter.", "All rights reserved." The first form
+# "March 10, 2015 .", "©2031 The Example Herald.", "All rights reserved." The first form
 # also takes a bare list entry ("Howard Webb (South Yorkshire)"), no summary either. Its words
 # are possessive (*+): plain ones let the engine cut a long first word into up to four "words"
 # every possible way before failing, which made this one pattern 2/3 of assess's time.
@@ -93,7 +93,7 @@ _BARE_BY = re.compile(r"^\W*(?i:by)\W*$")
 # ("Ray Massey, Transport Editor ."); after a bare "By" it is the byline's author.
 _JOINING = frozenset(("and", "of", "the", "for", "in", "at", "&"))
 _WORD = re.compile(r"\w+")
-# Words glued by a broken page ("FilipinosIts invasion"): a word run into a capitalised
+# Words glued by a broken page ("VotersIts plan"): a word run into a capitalised
 # function word with no space. Only function words: company names written in one ("WorldCom",
 # "DaimlerChrysler") are common in business news and must not lose.
 _GLUED = re.compile(r"\b[A-Za-z]*[a-z]{2}(?:Its|The|And|Their|His|Her|This|That|But|With|From)\b")
@@ -102,8 +102,8 @@ _GLUED = re.compile(r"\b[A-Za-z]*[a-z]{2}(?:Its|The|And|Their|His|Her|This|That|
 # of assess's time on sentences that almost never hold one.
 _GLUED_WORD = re.compile(r"(?:Its|The|And|Their|His|Her|This|That|But|With|From)\b")
 _TWO_LOWER = re.compile(r"[a-z]{2}")
-# A function word capitalised mid-sentence before a lower-case word ("Russia And Its invasion",
-# "East And to persuade"): a machine translation or a headline pasted into the text. Names such
+# A function word capitalised mid-sentence before a lower-case word ("Spain And Its budget",
+# "North And to agree"): a machine translation or a headline pasted into the text. Names such
 # as "Department Of Justice" go on with a capital and are spared.
 _CAPITAL_FUNCTION_WORD = re.compile(
     r"(?<=[\w,] )(?:And|Or|But|Its|Their|His|Her|With|Of|For|To|From|In|On|At|By)(?= [a-z])"
@@ -112,7 +112,7 @@ _CAPITAL_FUNCTION_WORD = re.compile(
 _SPACED_FUNCTION_WORD = re.compile(
     r" (?:And|Or|But|Its|Their|His|Her|With|Of|For|To|From|In|On|At|By) [a-z]"
 )
-# A short list with no verb ("Controversial bilateral, regional and global issues.") is a
+# A short list with no verb ("Important economic, social and cultural matters.") is a
 # heading or the tail of a broken sentence. Without a tagger, a verb is: a form of be, have or
 # do, a modal, a word ending in -ed or -ing, a common irregular verb (general English), or a
 # word ending in -s before a lower-case word or figure ("declines to", "owns 28%").

@@ -25,7 +25,7 @@ def summarize(
 ) -> list[str]:
     """The best sentences of ``text``, verbatim and in document order, within a budget.
 
-    A sentence opening with a dateline ("TOKYO (Reuters) - ") is shown without it.
+    A sentence opening with a dateline ("OSLO (Reuters) - ") is shown without it.
     At most ``sentences`` sentences and at most ``max_chars`` characters in all (counting one
     joining space between sentences), whichever is hit first; a sentence longer than the
     character budget is passed over for a shorter one. ``title`` (the headline), when known,
