@@ -360,3 +360,47 @@ def test_a_second_meeting_verb_keeps_the_subject_but_not_the_first_counterpart()
         ["Amos Kiptoo", "King Osric", "Queen Maren"],
         ["Amos Kiptoo", "Rolf Becker"],
     ]
+
+
+def test_mentions_of_one_running_negotiation_are_one_record_dated_by_its_start():
+    found = meetings(
+        "NAIROBI, May 10 - Kenya's talks with the International Monetary Fund on a new loan "
+        "have stalled over fuel subsidies, officials said. The IMF team, led by deputy "
+        "director Rolf Becker, is due to conclude its talks with the government on May 17. "
+        "The IMF mission arrived in Nairobi on April 29 and its talks with the government have "
+        "taken longer than planned."
+    )
+    assert [(m["status"], m["date"], people(m)) for m in found] == [
+        ("held", "2024-04-29", [("Rolf Becker", "International Monetary Fund")])
+    ]
+    assert set(found[0]["sides"]) == {"Kenya", "International Monetary Fund"}
+
+
+def test_talks_under_way_between_other_sides_are_another_negotiation():
+    found = meetings(
+        "Kenya's talks with Uganda on a new pipeline have stalled, officials said. Separately, "
+        "Chile's talks with Peru on fishing rights have made progress, a Chilean official said."
+    )
+    assert sorted(tuple(sorted(m["sides"])) for m in found) == [
+        ("Chile", "Peru"),
+        ("Kenya", "Uganda"),
+    ]
+
+
+def test_talks_planned_for_later_are_not_a_running_negotiation():
+    found = meetings(
+        "Kenya's talks with Uganda on a pipeline have stalled, officials said. Kenyan and "
+        "Ugandan ministers will hold new talks in Kampala in June."
+    )
+    assert sorted((m["status"], m["date"]) for m in found) == [
+        ("held", None),
+        ("planned", "2024-06"),
+    ]
+
+
+def test_the_team_led_by_a_person_gives_the_person_its_side():
+    found = meetings(
+        "NAIROBI, May 10 - The IMF team, led by deputy director Rolf Becker, is due to conclude "
+        "its talks with the government on May 17."
+    )
+    assert [people(m) for m in found] == [[("Rolf Becker", "International Monetary Fund")]]

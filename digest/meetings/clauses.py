@@ -147,6 +147,36 @@ _PROSPECT = re.compile(
 )
 
 
+# Talks under way (GUIDE §3, one record per meeting however often it is mentioned): "the
+# current talks", "talks with the fund have stalled", "its negotiations are dragging on";
+# and talks coming to their end: "is due to conclude its talks on May 3".
+_NEGOTIATION = r"(?:talks|negotiations|consultations)"
+_UNDER_WAY = re.compile(
+    rf"\b(?:current|ongoing|on-going|continuing|protracted)\s+(?:[\w-]+\s+){{0,2}}?{_NEGOTIATION}\b"
+    rf"|\b{_NEGOTIATION}\b[^.;:\"“”]{{0,120}}?\b(?:have|has)\s+(?:\w+ly\s+)?(?!been\s+"
+    r"(?:scheduled|planned|set|called|postponed|arranged|announced)\b)\w+"
+    rf"|\b{_NEGOTIATION}\s+(?:are|is)\s+(?:still\s+)?(?:continuing|dragging|under way|going on)\b",
+    re.IGNORECASE,
+)
+_ENDING = re.compile(
+    r"\b(?:conclude[sd]?|concluding|end(?:s|ed|ing)?|wind(?:s|ing)? up|wound up|"
+    rf"wrap(?:s|ped|ping)? up|complete[sd]?|finish(?:es|ed)?)"
+    rf"\s+(?:its|their|the|his|her)\s+(?:[\w-]+\s+)?{_NEGOTIATION}\b",
+    re.IGNORECASE,
+)
+
+
+def continuing(clause: str, status: str) -> tuple[bool, bool]:
+    """Whether the clause is about a negotiation already going on, and about its end.
+
+    A planned meeting counts only when the clause says how it ends: "talks have been
+    scheduled" is a new meeting, "is due to conclude its talks" the end of a running one.
+    """
+    ends = _ENDING.search(clause) is not None
+    under_way = status != "planned" and _UNDER_WAY.search(clause) is not None
+    return under_way or ends, ends
+
+
 def _guessed(clause: str) -> bool:
     """True when a meeting word is only a possibility ("could lead to a summit"), GUIDE §2."""
     return any(

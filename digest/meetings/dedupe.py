@@ -55,6 +55,8 @@ class Occasion:
     visit_host: str | None = None
     loose: bool = False  # a one-person mention with no date or place of its own
     length: str | None = None  # stated duration, "40 minute"
+    ongoing: bool = False  # talks reported as under way or ending (one running negotiation)
+    sides: frozenset[str] = frozenset()
 
 
 def same_meeting(first: Occasion, second: Occasion, *, slack_days: int = 2) -> bool:
@@ -70,6 +72,8 @@ def same_meeting(first: Occasion, second: Occasion, *, slack_days: int = 2) -> b
     if first.event is not None and second.event is not None:
         a, b = first.event.lower(), second.event.lower()
         return a in b or b in a
+    if first.ongoing and second.ongoing:
+        return _one_negotiation(first.sides, second.sides)
     if (first.kind == "visit") != (second.kind == "visit"):
         return False
     if first.kind == "visit" and first.visit_host != second.visit_host:
@@ -98,6 +102,17 @@ def same_meeting(first: Occasion, second: Occasion, *, slack_days: int = 2) -> b
     )
 
 
+def _one_negotiation(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Two mentions of talks under way are one negotiation when their sides agree.
+
+    "Chile's talks with the fund have stalled" and "the fund's mission is due to conclude
+    its talks on May 3" are one; talks of Chile with Peru and of Chile with Bolivia are not.
+    """
+    if not first or not second:
+        return False
+    return first <= second or second <= first or len(first & second) >= 2
+
+
 def occasion(candidate: Candidate) -> Occasion:
     """The identity of an in-article record."""
     return Occasion(
@@ -109,6 +124,8 @@ def occasion(candidate: Candidate) -> Occasion:
         visit_host=candidate.visit_host,
         loose=not candidate.explicit_date and candidate.location is None,
         length=stated_length(candidate.evidence) if candidate.kind == "call" else None,
+        ongoing=candidate.ongoing and candidate.event is None,
+        sides=frozenset(candidate.sides),
     )
 
 
@@ -123,7 +140,9 @@ def stated_length(sentence: str) -> str | None:
 def absorb(into: Candidate, other: Candidate) -> None:
     """Fold ``other`` into ``into``: the most specific date and place, every side and topic."""
     into.folded += [other.position, *other.folded]
-    if dates.precision(other.date) > dates.precision(into.date):
+    if into.ongoing and other.ongoing:
+        _date_negotiation(into, other)
+    elif dates.precision(other.date) > dates.precision(into.date):
         into.date, into.date_text = other.date, other.date_text
     elif into.date_text is None and other.date_text:
         into.date_text = other.date_text
@@ -146,6 +165,17 @@ def absorb(into: Candidate, other: Candidate) -> None:
         into.status = other.status
     if into.kind == "talks" and other.kind in ("summit", "call", "consultation"):
         into.kind = other.kind
+
+
+def _date_negotiation(into: Candidate, other: Candidate) -> None:
+    """A running negotiation is dated by its first day (GUIDE §3), never by its end."""
+    starts = [c for c in (into, other) if c.date and not c.ends]
+    if starts:
+        first = min(starts, key=lambda c: (-dates.precision(c.date), c.date))
+        into.date, into.date_text = first.date, first.date_text
+    elif into.ends:
+        into.date, into.date_text = None, None
+    into.ends = False
 
 
 def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:

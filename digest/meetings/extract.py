@@ -21,6 +21,7 @@ from digest.meetings.clauses import (
     FUTURE,
     QUOTE,
     Reading,
+    continuing,
     read_clause,
     split_clauses,
     status_of,
@@ -223,11 +224,14 @@ def _candidates(ctx: Context, reading: Reading) -> list[Candidate]:
     clause, start, names, sides = reading.clause, reading.start, reading.names, reading.sides
     results = _visit_candidates(ctx, side_of_person, (clause, start), names, base)
     if (len(sides) >= 2 or reading.org_session) and not reading.only_visit:
+        ongoing, ends = continuing(clause, reading.status)
         meeting = Candidate(
             participants=names,
             sides=list(sides),
             kind=reading.kind,
             location=reading.location,
+            ongoing=ongoing and reading.kind in ("talks", "consultation", "other"),
+            ends=ends,
             **base,
         )
         results += separate_meetings(meeting, clause, side_of_person) or [meeting]

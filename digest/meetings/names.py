@@ -183,8 +183,8 @@ def _mention(text: str, segment: list[tuple[str, int]]) -> Mention:
 
 
 _LED_BY = re.compile(
-    r"\b([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+(?:team|mission|delegation)\s*,?\s+(?:was\s+)?led\s+by"
-    r"\s+(?:[\w.'’-]+\s+){0,6}$"
+    r"\b(?:[Tt]he\s+)?((?!The\b)[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+(?:team|mission|delegation)"
+    r"\s*,?\s+(?:was\s+)?led\s+by\s+(?:[\w.'’-]+\s+){0,6}$"
 )
 _LEADS = re.compile(
     r",?\s+(?:who\s+(?:also\s+)?)?(?:represent(?:s|ed|ing)?|le(?:d|ads|ading)|head(?:s|ed|ing)?)"
