@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from digest.meetings import extract_meetings, meetings_json
 from digest.meetings.dedupe import Occasion, same_meeting, stated_length
+from digest.meetings.sides import event_sides
 from digest.models import Article
 
 
@@ -404,3 +405,19 @@ def test_the_team_led_by_a_person_gives_the_person_its_side():
         "its talks with the government on May 17."
     )
     assert [people(m) for m in found] == [[("Rolf Becker", "International Monetary Fund")]]
+
+
+def test_a_summit_named_by_its_city_is_the_summit_of_the_group_the_text_names():
+    found = meetings(
+        "Finance ministers of the Group of Seven will hold talks on currencies next week. "
+        "Officials said the plan may not be made final until the Nairobi Summit in July."
+    )
+    assert [(m["kind"], m["sides"], m["location"]) for m in found] == [
+        ("summit", ["Group of Seven"], {"city": "Nairobi", "country": "Kenya"})
+    ]
+
+
+def test_the_city_in_an_event_name_is_its_venue_not_a_side():
+    assert event_sides("Nairobi Summit") == []
+    assert event_sides("Kenya Summit") == ["Kenya"]
+    assert event_sides("ASEAN Summit") == ["Association of Southeast Asian Nations"]

@@ -19,6 +19,7 @@ from digest.meetings.records import (
     drop_unplaced_events,
     fold_unnamed,
     inherit_within_trip,
+    side_unsided_summits,
     sideline_attendance,
 )
 from digest.meetings.topics import Vocabulary
@@ -45,6 +46,7 @@ def extract_meetings(
     records = drop_unions(records)
     records = drop_covered_visits(records)
     records = drop_unplaced_events(records)
+    side_unsided_summits(records, context)
     inherit_within_trip(records, context)
     sideline_attendance(records, context)
     attach_topics(records, candidates, context, vocabulary, budget)

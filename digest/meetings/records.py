@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from digest.meetings.context import Candidate, Context
 from digest.meetings.dedupe import NEAR, absorb, people_key
+from digest.meetings.sides import summit_holders
 
 
 def _near(records: list[Candidate], index: int) -> list[Candidate]:
@@ -212,3 +214,28 @@ def sideline_attendance(records: list[Candidate], context: Context) -> None:
                 side = context.side(name)
                 if side and side not in event.sides:
                     event.sides.append(side)
+
+
+# How many sentences either side of an unsided summit are searched for its organisation.
+SUMMIT_REACH = 40
+
+
+def side_unsided_summits(records: list[Candidate], context: Context) -> None:
+    """A summit named only by its place belongs to the summit-holding group the text names.
+
+    "... the Group of Seven. ... proposals outlined at the Lima Summit": the G7's summit.
+    The nearest such organisation before the summit is taken, else the nearest after it.
+    """
+    starts = [start for start, _, _ in context.spans]
+    for record in records:
+        if record.event is None or record.sides or record.kind != "summit":
+            continue
+        here = bisect_right(starts, record.position) - 1
+        before = range(here, max(-1, here - SUMMIT_REACH), -1)
+        after = range(here + 1, min(len(starts), here + SUMMIT_REACH))
+        for index in (*before, *after):
+            start, end, _ = context.spans[index]
+            holders = summit_holders(context.text[start:end])
+            if holders:
+                record.sides.append(holders[-1] if index <= here else holders[0])
+                break
