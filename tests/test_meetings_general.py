@@ -421,3 +421,19 @@ def test_the_city_in_an_event_name_is_its_venue_not_a_side():
     assert event_sides("Nairobi Summit") == []
     assert event_sides("Kenya Summit") == ["Kenya"]
     assert event_sides("ASEAN Summit") == ["Association of Southeast Asian Nations"]
+
+
+def test_a_gapped_second_visitor_is_a_second_visit_with_its_own_date():
+    found = meetings(
+        "LONDON, May 10 - Chile's President Ana Soto arrives on Monday. There were two earlier "
+        "visits by Peruvian kings. King Osric visited in 1967 and King Aldo in 1981."
+    )
+    visits = [m for m in found if m["kind"] == "visit"]
+    britain = {"city": None, "country": "United Kingdom"}
+    assert [(m["date"], m["status"], people(m), m["location"]) for m in visits] == [
+        ("1967", "mentioned", [("King Osric", "Peru")], britain),
+        ("1981", "mentioned", [("King Aldo", "Peru")], britain),
+    ]
+    # without a date of its own the second name is not a gapped visit
+    found = meetings("LONDON, May 10 - King Osric of Peru visited in 1967 with King Aldo.")
+    assert [people(m) for m in found if m["kind"] == "visit"] == [[("King Osric", "Peru")]]

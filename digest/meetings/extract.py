@@ -223,6 +223,10 @@ def _candidates(ctx: Context, reading: Reading) -> list[Candidate]:
     }
     clause, start, names, sides = reading.clause, reading.start, reading.names, reading.sides
     results = _visit_candidates(ctx, side_of_person, (clause, start), names, base)
+    for visit in results:  # a visitor's side found by the visit rule replaces a guess
+        for name in visit.participants:
+            if ctx.side(name) is None and visit.sides[0] != reading.inferred.get(name):
+                reading.inferred[name] = visit.sides[0]
     if (len(sides) >= 2 or reading.org_session) and not reading.only_visit:
         ongoing, ends = continuing(clause, reading.status)
         meeting = Candidate(
@@ -345,10 +349,17 @@ def _visit_candidates(
             )
         )
     if not results and ctx.dateline and re.search(r"\bvisit(?:ed|s)?\b(?!\s+to)", clause):
-        # "the king visited in 1990" under a dateline: a visit to the dateline's country.
+        # "the king visited in 1990" under a dateline: a visit to the dateline's country;
+        # "A visited in 1990 and B in 2001": B's visit too, with its own date (gapping).
         host = ctx.dateline[1]
-        for name in names[:1]:
-            side = side_of(name)
+        first_side = None
+        for name, own in [(n, base) for n in names[:1]] + _gapped(ctx, clause, start, names, base):
+            # A visitor is from elsewhere: with no side stated, the first visitor's (gapping
+            # keeps the subject's kind), else the foreign side the text was last about.
+            side = ctx.side(name) or first_side
+            if side is None:
+                side = next((s for s in reversed(ctx.recent_sides) if s != host), None)
+            first_side = first_side or side
             if side and side != host:
                 results.append(
                     Candidate(
@@ -357,10 +368,43 @@ def _visit_candidates(
                         kind="visit",
                         location=(None, host),
                         visit_host=host,
-                        **base,
+                        **own,
                     )
                 )
     return results
+
+
+def _gapped(
+    ctx: Context, clause: str, start: int, names: list[str], base: dict
+) -> list[tuple[str, dict]]:
+    """The people of a gapped second visit: "A visited in 1990 and B in 2001".
+
+    The verb is left out after "and" and B comes with a date of their own: a second occasion.
+    """
+    found = []
+    for mention in ctx.mentions_in(start, start + len(clause)):
+        if mention.name not in names[1:]:
+            continue
+        before = ctx.text[max(start, mention.start - 40) : mention.start]
+        after = ctx.text[mention.end : start + len(clause)]
+        titled = re.search(r"\band\s+(?:[A-Z][\w.]*\s+){0,3}$", before)
+        if not titled or not re.match(r"\s+(?:in|on|last)\b", after):
+            continue
+        dated = dates_in(ctx, mention.end, mention.end + 30, "past")
+        if not dated or dated[0].start > 4:
+            continue
+        mention_date = dated[0]
+        value = mention_date.value
+        status = status_of(after, "past", mention_date, value, ctx.anchor)
+        own = {
+            **base,
+            "status": status,
+            "date": value,
+            "date_text": mention_date.text.strip().rstrip(".,"),
+            "position": mention.start,
+        }
+        found.append((mention.name, own))
+    return found
 
 
 def _event_candidates(
