@@ -437,3 +437,15 @@ def test_a_gapped_second_visitor_is_a_second_visit_with_its_own_date():
     # without a date of its own the second name is not a gapped visit
     found = meetings("LONDON, May 10 - King Osric of Peru visited in 1967 with King Aldo.")
     assert [people(m) for m in found if m["kind"] == "visit"] == [[("King Osric", "Peru")]]
+
+
+def test_meetings_of_two_organisations_are_a_session_of_both():
+    found = meetings(
+        "WASHINGTON, May 10 - Kenyan Finance Minister Amos Kiptoo met Chilean Finance Minister "
+        "Ana Soto today. These talks form part of this week's meetings of the International "
+        "Monetary Fund and the World Bank."
+    )
+    sessions = [m for m in found if not m["participants"]]
+    assert [(m["kind"], m["sides"], m["date"]) for m in sessions] == [
+        ("other", ["International Monetary Fund", "World Bank"], "2024-05")
+    ]

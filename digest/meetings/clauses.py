@@ -443,9 +443,11 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     if "United Nations Security Council" in org_session and "United Nations" in org_session:
         org_session.remove("United Nations")
     is_org_session = bool(org_session) and re.search(
-        r"\b(?:meet|meets|meeting|session|summit|gather)\b", clause, re.I
+        r"\b(?:meet|meets|meeting|meetings|session|summit|gather)\b", clause, re.I
     )
-    if is_org_session and len(sides) < 2 and org_session[0] not in sides:
+    if is_org_session and not sides:  # "the meetings of the IMF and the World Bank"
+        sides += org_session
+    elif is_org_session and len(sides) < 2 and org_session[0] not in sides:
         sides.append(org_session[0])
     # A clause whose only meeting word is a visit word reports a visit, not a meeting
     # (a visit to a leader's grave is not a meeting with the leader).
