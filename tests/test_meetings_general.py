@@ -449,3 +449,12 @@ def test_meetings_of_two_organisations_are_a_session_of_both():
     assert [(m["kind"], m["sides"], m["date"]) for m in sessions] == [
         ("other", ["International Monetary Fund", "World Bank"], "2024-05")
     ]
+
+
+def test_portfolios_listed_before_a_title_are_not_topics():
+    text = (
+        "Chilean President Ana Soto, accompanied by her agriculture, oil and health {}, will "
+        "hold talks with Kenyan President Amos Kiptoo in Nairobi on Monday."
+    )
+    assert [m["topics"] for m in meetings(text.format("ministers"))] == [[]]
+    assert set(meetings(text.format("experts"))[0]["topics"]) >= {"oil", "health"}
