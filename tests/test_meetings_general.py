@@ -458,3 +458,17 @@ def test_portfolios_listed_before_a_title_are_not_topics():
     )
     assert [m["topics"] for m in meetings(text.format("ministers"))] == [[]]
     assert set(meetings(text.format("experts"))[0]["topics"]) >= {"oil", "health"}
+
+
+def test_an_international_conference_hosting_sideline_talks_is_an_event_of_its_own():
+    found = meetings(
+        "Chile's Foreign Ministry said Chilean Foreign Minister Ana Soto is scheduled for talks "
+        "with her Peruvian counterpart, Luis Mamani, on Friday on the sidelines of an "
+        "international conference on fisheries in Lima."
+    )
+    assert sorted((m["kind"], m["status"], m["date"], len(m["participants"])) for m in found) == [
+        ("other", "planned", "2024-05-17", 2),
+        ("talks", "planned", "2024-05-17", 2),
+    ]
+    # with no sides of its own and no meeting on its sidelines, it is not a meeting
+    assert meetings("Experts met at an international conference on fisheries in Lima.") == []

@@ -121,7 +121,7 @@ _GROUP_TAIL = (
 )
 EVENT = re.compile(
     r"\b(?:[Tt]he|[Aa]n?)\s+(?:(?P<year>(?:19|20)\d\d)\s+)?"
-    r"(?P<name>(?:[A-Z][\w.'’-]*\s+){0,5}?(?:\([A-Z0-9-]+\)\s+)?)"
+    r"(?P<name>(?:international\s+)?(?:[A-Z][\w.'’-]*\s+){0,5}?(?:\([A-Z0-9-]+\)\s+)?)"
     rf"(?:(?P<noun>[Ss]ummit|[Cc]onference)(?P<tail>{_GROUP_TAIL})?"
     rf"|(?P<meeting>meeting)(?P<meeting_tail>{_GROUP_TAIL}))"
 )

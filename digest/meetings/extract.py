@@ -423,12 +423,18 @@ def _event_candidates(
         noun = event.group("noun") or event.group("meeting")
         tail = event.group("tail") or event.group("meeting_tail") or ""
         name = (event.group("name") + noun + tail).strip()
-        if not re.search(r"[A-Z]", event.group("name") + tail) and not event_sides(name):
+        # "an international conference on X" is an event by its nature (GUIDE §3)
+        international = name.lower().startswith("international conference")
+        if (
+            not re.search(r"[A-Z]", event.group("name") + tail)
+            and not event_sides(name)
+            and not international
+        ):
             continue
         own_sides = [ctx.country(s) for s in event_sides(name)]
         organisations = gazetteer().organisations
         if noun.lower() == "conference" and not (
-            set(own_sides) & organisations or len(own_sides) >= 2
+            set(own_sides) & organisations or len(own_sides) >= 2 or international
         ):
             continue
         window_start = max(0, event.start() - 40)
@@ -455,7 +461,10 @@ def _event_candidates(
         if place is None:
             found_place = place_at(event.group("name"))  # "the Lima Summit"
             place = found_place[1] if found_place else None
-        if not own_sides and place is None:
+        # an unnamed international conference needs its sides: the clause's, or those of
+        # the meeting on its sidelines
+        sided = len(sides) >= 2 or re.search(r"\b(?:sidelines?|margins?) of\b", clause)
+        if not own_sides and (place is None or international) and not (international and sided):
             continue
         leaders = [n for n in names if ctx.people[n].is_leader]
         leaders = leaders if len({side_of(n) for n in leaders}) >= 2 else []

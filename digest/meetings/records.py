@@ -130,7 +130,8 @@ def drop_unplaced_events(records: list[Candidate]) -> list[Candidate]:
     """An event named only by its place ("the Hong Kong summit") defers to a record there."""
     keep = []
     for index, record in enumerate(records):
-        if not (record.event and not record.sides and record.location):
+        named_by_place = record.location and (record.location[0] or "") in (record.event or "")
+        if not (record.event and not record.sides and record.location and named_by_place):
             keep.append(record)
             continue
         shared = any(
@@ -208,6 +209,10 @@ def sideline_attendance(records: list[Candidate], context: Context) -> None:
                 continue
             if event.position != other.position and event.position not in other.folded:
                 continue  # not the meeting of the sentence that names the sidelines
+            if event.date is None and other.date:  # under way when its sidelines are
+                event.date, event.date_text = other.date, other.date_text
+                event.status = other.status
+            event.location = event.location or other.location
             for name in other.participants:
                 if name not in event.participants:
                     event.participants.append(name)
