@@ -472,3 +472,28 @@ def test_an_international_conference_hosting_sideline_talks_is_an_event_of_its_o
     ]
     # with no sides of its own and no meeting on its sidelines, it is not a meeting
     assert meetings("Experts met at an international conference on fisheries in Lima.") == []
+
+
+def test_leaders_who_meet_ahead_of_a_summit_attend_it_ministers_are_not_implied():
+    text = (
+        "Italian {0} Carla Rossi met German {1} Hans Weber in Paris on Monday. The Paris "
+        "talks covered trade ahead of an EU summit in Brussels later in the week."
+    )
+    found = meetings(text.format("Prime Minister", "Chancellor"))
+    summit = [m for m in found if m["status"] == "planned"]
+    assert [(people(m), m["sides"]) for m in summit] == [
+        (
+            [("Carla Rossi", "Italy"), ("Hans Weber", "Germany")],
+            ["European Union", "Italy", "Germany"],
+        )
+    ]
+    found = meetings(text.format("Foreign Minister", "Foreign Minister"))
+    assert [m["participants"] for m in found if m["status"] == "planned"] == [[]]
+
+
+def test_entering_a_union_is_membership():
+    found = meetings(
+        "Italian Prime Minister Carla Rossi met German Chancellor Hans Weber in Paris on Monday "
+        "to talk about Serbia entering the EU."
+    )
+    assert "eu membership" in found[0]["topics"]

@@ -19,6 +19,7 @@ from digest.meetings.records import (
     drop_unplaced_events,
     fold_unnamed,
     inherit_within_trip,
+    prelude_attendance,
     side_unsided_summits,
     sideline_attendance,
 )
@@ -49,6 +50,7 @@ def extract_meetings(
     side_unsided_summits(records, context)
     inherit_within_trip(records, context)
     sideline_attendance(records, context)
+    prelude_attendance(records, context)
     attach_topics(records, candidates, context, vocabulary, budget)
     if budget.spent_at is not None:
         log.warning(

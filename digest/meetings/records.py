@@ -221,6 +221,43 @@ def sideline_attendance(records: list[Candidate], context: Context) -> None:
                     event.sides.append(side)
 
 
+# Leaders' talks "ahead of" a summit prepare it together: "The talks in Lima came ahead of an
+# EU summit", "A met B on Monday before the Harbour Summit".
+_AHEAD_OF = re.compile(
+    r"\b(?:ahead of|in advance of|in preparation for|to prepare for|before)\s+(?:an?|the|this|"
+    r"next|Monday's|Tuesday's|Wednesday's|Thursday's|Friday's|Saturday's|Sunday's)\b",
+    re.IGNORECASE,
+)
+_BACK_REFERENCE = re.compile(
+    r"^\s*(?:The|These|Those|Their|Both)\b[^.;]{0,40}?\b(?:talks|meeting|meetings|discussions)\b"
+)
+
+
+def prelude_attendance(records: list[Candidate], context: Context) -> None:
+    """Leaders who meet ahead of a summit attend it (GUIDE §8, people clearly implied).
+
+    The meeting is the one of the summit's own sentence, or the one a sentence opening with
+    "The talks ..." refers back to (the nearest earlier meeting).
+    """
+    for index, event in enumerate(records):
+        if event.event is None or event.kind != "summit" or not _AHEAD_OF.search(event.evidence):
+            continue
+        near = [o for o in _near(records, index) if o.event is None and o.kind != "visit"]
+        same = [o for o in near if event.position == o.position or event.position in o.folded]
+        if not same and _BACK_REFERENCE.match(event.evidence):
+            earlier = [o for o in near if o.position < event.position and o.participants]
+            same = earlier[-1:]
+        for other in same:
+            if other.kind != "summit":  # leaders of two sides or more (GUIDE §5)
+                continue
+            for name in other.participants:
+                if name not in event.participants:
+                    event.participants.append(name)
+                side = context.side(name)
+                if side and side not in event.sides:
+                    event.sides.append(side)
+
+
 # How many sentences either side of an unsided summit are searched for its organisation.
 SUMMIT_REACH = 40
 
