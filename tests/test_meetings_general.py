@@ -497,3 +497,19 @@ def test_entering_a_union_is_membership():
         "to talk about Serbia entering the EU."
     )
     assert "eu membership" in found[0]["topics"]
+
+
+def test_the_press_present_with_a_weekday_is_a_coming_meeting():
+    # published on Friday 10 May 2024
+    found = meetings("Kenyan President Amos Kiptoo meets Chilean President Ana Soto on Wednesday.")
+    assert [(m["status"], m["date"]) for m in found] == [("planned", "2024-05-15")]
+    found = meetings("Kenyan President Amos Kiptoo met Chilean President Ana Soto on Wednesday.")
+    assert [(m["status"], m["date"]) for m in found] == [("held", "2024-05-08")]
+    # a trip that sets out on a weekday is the coming visit its talks belong to
+    found = meetings(
+        "NAIROBI, May 10 - Kenyan President Amos Kiptoo sets out Wednesday on a visit to Lima. "
+        "Kiptoo will hold talks with Peruvian President Luis Mamani there on Thursday."
+    )
+    assert [(m["kind"], m["status"], m["location"]) for m in found] == [
+        ("summit", "planned", {"city": "Lima", "country": "Peru"})
+    ]

@@ -69,11 +69,18 @@ NEGATIVE = re.compile(
     r"agreed to (?:begin|start|open|hold) (?:talks|a dialogue|negotiations))\b",
     re.IGNORECASE,
 )
+# The press's present for a coming trip or meeting: "sets out Wednesday", "meets her on Friday".
+_PRESENT_FUTURE = (
+    r"(?:sets (?:out|off)|leaves|departs|travels|flies|heads|arrives|visits|meets|hosts)"
+    r"(?:\s+[\w.'’-]+){0,6}?\s+(?:on\s+|next\s+)?"
+    r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+)
+PRESENT_FUTURE = re.compile(rf"{_PRESENT_FUTURE}\b", re.IGNORECASE)
 FUTURE = re.compile(
     r"\b(?:will|would|shall|'ll|is to|are to|to hold|to meet|due|scheduled|expected|"
     r"plans? to|planned|planning to|set to|going to|next|tomorrow|"
     r"upcoming|later (?:today|this|in|on)|begins?|ahead|could|might|(?-i:may)|in time for|"
-    r"before (?:an?|the) )\b",
+    rf"before (?:an?|the) |{_PRESENT_FUTURE})\b",
     re.IGNORECASE,
 )
 FUTURE_AFTER = re.compile(
@@ -225,7 +232,7 @@ def tense_of(clause: str, trigger: int | None = None) -> str | None:
         return "future" if FUTURE.search(QUOTE.sub(" ", clause)) else "past"
     before = QUOTE.sub(" ", clause[max(0, trigger - 110) : trigger])
     after = QUOTE.sub(" ", clause[trigger : trigger + 80])
-    if FUTURE.search(before) or FUTURE_AFTER.search(after[:60]):
+    if FUTURE.search(before) or FUTURE_AFTER.search(after[:60]) or PRESENT_FUTURE.match(after):
         return "future"
     return "past"
 
