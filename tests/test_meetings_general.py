@@ -513,3 +513,33 @@ def test_the_press_present_with_a_weekday_is_a_coming_meeting():
     assert [(m["kind"], m["status"], m["location"]) for m in found] == [
         ("summit", "planned", {"city": "Lima", "country": "Peru"})
     ]
+
+
+def test_a_call_named_by_its_owner_takes_only_that_phrase_s_people_and_date():
+    found = meetings(
+        "Kenyan President Amos Kiptoo spoke by phone with Chilean President Ana Soto on May 2. "
+        "Rivera's arrival follows the testimony on Tuesday of three officials, including a "
+        "diplomat who described Kiptoo's call with Soto as improper."
+    )
+    assert [(m["kind"], m["status"], m["date"], len(m["participants"])) for m in found] == [
+        ("call", "mentioned", "2024-05-02", 2)
+    ]
+
+
+def test_a_later_mention_of_the_same_day_meeting_naming_fewer_people_is_the_same_meeting():
+    found = meetings(
+        "Kenyan Trade Minister Amos Kiptoo testified about a May 2 meeting in Lima with Chilean "
+        "Trade Minister Ana Soto and Peruvian Trade Minister Luis Mamani. Another official gave "
+        "his own account of the May 2 meeting to say Soto did discuss tariffs with Mamani."
+    )
+    assert [(m["date"], len(m["participants"])) for m in found] == [("2024-05-02", 3)]
+    first = Occasion(frozenset({"a", "b"}), "2024-05-02", "talks", status="mentioned")
+    assert same_meeting(
+        first, Occasion(frozenset({"b"}), "2024-05-02", "talks", status="mentioned")
+    )
+    assert not same_meeting(first, Occasion(frozenset({"b"}), "2024-05-02", "call", status="held"))
+    # across articles (no status) the people must still agree
+    assert not same_meeting(
+        Occasion(frozenset({"a", "b"}), "2024-05-02", "talks"),
+        Occasion(frozenset({"b"}), "2024-05-02", "talks"),
+    )

@@ -360,6 +360,14 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         if trigger is None:
             return None, names
         names = _people_in(ctx, start, end)
+    owned = _owned_call(ctx, clause, start, trigger.start())
+    if owned is not None:  # "... who described Kiptoo's call with Soto": that phrase only
+        start, end = owned
+        clause = ctx.text[start:end]
+        trigger = TRIGGER.search(clause)
+        if trigger is None:
+            return None, names
+        names = _people_in(ctx, start, end)
     evidence = " ".join(ctx.text[sentence_span[0] : sentence_span[1]].split())
     for name in _described(ctx, clause, start):
         if name not in names:
@@ -483,6 +491,28 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         kind=_kind(clause, names, sides, ctx, side_of_person),
     )
     return reading, names
+
+
+# A call named by its owner and counterpart inside a longer clause: "Kiptoo's call with Soto".
+_OWNED_CALL = re.compile(
+    rf"(?:'s|’s)\s+(?:(?:{_MONTH_NAMES} \d{{1,2}}|\w+day)\s+)?(?:(?:phone|telephone)\s+)?"
+    r"call\s+with\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,4}"
+)
+
+
+def _owned_call(ctx: Context, clause: str, start: int, trigger: int) -> tuple[int, int] | None:
+    """The span of "Kiptoo's call with Soto" when that phrase is the clause's meeting word.
+
+    Its people are the owner and the counterpart, its date only one the phrase gives; the
+    rest of the clause ("his testimony on Tuesday", the people who described it) is not it.
+    """
+    for match in _OWNED_CALL.finditer(clause):
+        if not match.start() <= trigger < match.end():
+            continue
+        owners = [m for m in ctx.mentions_in(start, start + match.start()) if m.name]
+        if owners and owners[-1].end == start + match.start():
+            return owners[-1].start, start + match.end()
+    return None
 
 
 def _pick_date(

@@ -93,12 +93,32 @@ def same_meeting(first: Occasion, second: Occasion, *, slack_days: int = 2) -> b
         return False
     if first.people == second.people:
         return True
+    if (first.people < second.people or second.people < first.people) and _same_day_mention(
+        first, second
+    ):
+        return True
     lone = second if len(second.people) == 1 else first if len(first.people) == 1 else None
     return (
         lone is not None
         and lone.loose
         and first.status == second.status
         and (first.people < second.people or second.people < first.people)
+    )
+
+
+def _same_day_mention(first: Occasion, second: Occasion) -> bool:
+    """Two mentions in one article of a meeting of the same kind on the same stated day.
+
+    "He testified about a May 3 meeting with A and B ... B's account of the May 3 meeting":
+    when one record's people are among the other's, the second mention names fewer of them.
+    """
+    return (
+        first.status is not None
+        and first.status == second.status
+        and first.kind == second.kind
+        and first.date is not None
+        and len(first.date) == 10
+        and first.date == second.date
     )
 
 
@@ -161,8 +181,12 @@ def absorb(into: Candidate, other: Candidate) -> None:
     for topic in other.topics:
         if topic not in into.topics:
             into.topics.append(topic)
-    if _STATUS_RANK[other.status] > _STATUS_RANK[into.status] and other.status != "planned":
+    # an undated mention ("X's call with Y") does not overrule the status a dated one gave
+    specific = other.explicit_date or not into.explicit_date
+    higher = _STATUS_RANK[other.status] > _STATUS_RANK[into.status]
+    if higher and other.status != "planned" and specific:
         into.status = other.status
+    into.explicit_date = into.explicit_date or other.explicit_date
     if into.kind == "talks" and other.kind in ("summit", "call", "consultation"):
         into.kind = other.kind
 
