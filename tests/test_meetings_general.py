@@ -543,3 +543,24 @@ def test_a_later_mention_of_the_same_day_meeting_naming_fewer_people_is_the_same
         Occasion(frozenset({"a", "b"}), "2024-05-02", "talks"),
         Occasion(frozenset({"b"}), "2024-05-02", "talks"),
     )
+
+
+def test_an_unnamed_delegation_s_visit_is_its_country_s_visit():
+    found = meetings("Chinese officials will visit Nairobi next week to discuss a railway loan.")
+    assert [(m["kind"], m["status"], m["sides"], m["participants"]) for m in found] == [
+        ("visit", "planned", ["China", "Kenya"], [])
+    ]
+
+
+def test_met_a_on_one_day_and_b_on_another_is_two_meetings():
+    text = (
+        "Kenyan Foreign Minister Amos Kiptoo met Chilean Foreign Minister Ana Soto {}and Peruvian "
+    )
+    text += "Foreign Minister Luis Mamani on Tuesday."
+    found = meetings(text.format("on Monday "))
+    assert [(m["date"], [p for p, _ in people(m)]) for m in found] == [
+        ("2024-05-06", ["Amos Kiptoo", "Ana Soto"]),
+        ("2024-05-07", ["Amos Kiptoo", "Luis Mamani"]),
+    ]
+    # one date for both counterparts: one occasion
+    assert [len(m["participants"]) for m in meetings(text.format(""))] == [3]

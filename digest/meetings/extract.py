@@ -38,7 +38,7 @@ from digest.meetings.places import (
     place_at,
     visited_places,
 )
-from digest.meetings.sides import event_sides
+from digest.meetings.sides import event_sides, group_sides
 from digest.models import Article
 from digest.sentences import split_sentences
 
@@ -238,7 +238,11 @@ def _candidates(ctx: Context, reading: Reading) -> list[Candidate]:
             ends=ends,
             **base,
         )
-        results += separate_meetings(meeting, clause, side_of_person) or [meeting]
+        gapped = _gapped(ctx, clause, start, names, base, reading.tense or "past")
+        if len(names) >= 3 and gapped:  # "met A on Monday and B on Tuesday": two occasions
+            results += _split_gapped(meeting, gapped, side_of_person)
+        else:
+            results += separate_meetings(meeting, clause, side_of_person) or [meeting]
     results += _event_candidates(
         ctx,
         clause,
@@ -335,6 +339,9 @@ def _visit_candidates(
             senders = [ctx.country(s) for s in all_sides(clause[: sender.start()])]
             visitor_side = next((s for s in reversed(senders) if s != host), visitor_side)
             visitor, before = None, []
+        if visitor is None:  # "a Chinese delegation visited Lima": an unnamed party's visit
+            groups = [ctx.country(g) for g in group_sides(clause[:position])]
+            visitor_side = next((g for g in reversed(groups) if g != host), visitor_side)
         if visitor_side is None or visitor_side == host:  # a visit is by one side to another
             continue
         party = [n for n in dict.fromkeys(before) if side_of(n) == visitor_side]
@@ -374,8 +381,28 @@ def _visit_candidates(
     return results
 
 
+def _split_gapped(
+    meeting: Candidate, gapped: list[tuple[str, dict]], side_of: Callable[[str], str | None]
+) -> list[Candidate]:
+    """The meeting without its gapped counterparts, and one meeting with each of them."""
+    host = meeting.participants[0]
+    apart = {name for name, _ in gapped}
+    first = meeting.copy()
+    first.participants = [n for n in meeting.participants if n not in apart]
+    first.sides = list(dict.fromkeys(s for n in first.participants if (s := side_of(n))))
+    out = [first] if len({side_of(n) for n in first.participants}) >= 2 else []
+    for name, own in gapped:
+        sides = [s for s in (side_of(host), side_of(name)) if s]
+        if len(set(sides)) < 2:
+            continue
+        out.append(
+            replace(meeting, participants=[host, name], sides=sides, topics=[], folded=[], **own)
+        )
+    return out or [meeting]
+
+
 def _gapped(
-    ctx: Context, clause: str, start: int, names: list[str], base: dict
+    ctx: Context, clause: str, start: int, names: list[str], base: dict, tense: str = "past"
 ) -> list[tuple[str, dict]]:
     """The people of a gapped second visit: "A visited in 1990 and B in 2001".
 
@@ -390,12 +417,15 @@ def _gapped(
         titled = re.search(r"\band\s+(?:[A-Z][\w.]*\s+){0,3}$", before)
         if not titled or not re.match(r"\s+(?:in|on|last)\b", after):
             continue
-        dated = dates_in(ctx, mention.end, mention.end + 30, "past")
+        dated = dates_in(ctx, mention.end, mention.end + 30, tense)
         if not dated or dated[0].start > 4:
+            continue
+        previous = ctx.previous_named(mention)  # the first conjunct has a date of its own too
+        if previous is None or not dates_in(ctx, previous.end, mention.start, tense):
             continue
         mention_date = dated[0]
         value = mention_date.value
-        status = status_of(after, "past", mention_date, value, ctx.anchor)
+        status = status_of(after, tense, mention_date, value, ctx.anchor)
         own = {
             **base,
             "status": status,
