@@ -564,3 +564,24 @@ def test_met_a_on_one_day_and_b_on_another_is_two_meetings():
     ]
     # one date for both counterparts: one occasion
     assert [len(m["participants"]) for m in meetings(text.format(""))] == [3]
+
+
+def test_called_with_a_person_as_its_object_is_a_phone_call():
+    for text in (
+        "Kenyan President Amos Kiptoo called Chilean President Ana Soto on Tuesday.",
+        "Kenyan President Amos Kiptoo called his Chilean counterpart, Ana Soto, on Tuesday.",
+    ):
+        assert [(m["kind"], m["date"]) for m in meetings(text)] == [("call", "2024-05-07")]
+    for text in (
+        "Kenyan President Amos Kiptoo called Chilean demands unfair on Tuesday.",
+        "Kenyan President Amos Kiptoo called Chilean President Ana Soto a liar on Tuesday.",
+        "Kenyan President Amos Kiptoo called on Chile to lift its tariffs.",
+    ):
+        assert meetings(text) == []
+
+
+def test_ministers_of_a_group_gathered_somewhere_are_the_group_s_talks():
+    found = meetings("Foreign ministers of the G20 gathered in Lima on Wednesday.")
+    assert [(m["kind"], m["sides"], m["date"]) for m in found] == [
+        ("talks", ["Group of 20"], "2024-05-08")
+    ]

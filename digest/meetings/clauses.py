@@ -35,7 +35,10 @@ TRIGGER = re.compile(
     r"by (?:phone|telephone)|(?:phone|telephone) (?:conversation|talks)|video call|"
     r"videoconference|spoke (?:by (?:phone|telephone) )?(?:to|with)|speaks (?:to|with)|"
     r"visit|visits|visited|visiting|trip|stops? in|conference with|mission to|"
-    r"went to|travell?ed to|(?:will|to) see|session|gather|shak(?:e|es|ing) hands|shook hands|"
+    r"went to|travell?ed to|(?:will|to) see|session|gather(?:s|ed|ing)?|shak(?:e|es|ing) hands|"
+    r"shook hands|"
+    # "X called President Y": the verb with a person as its object is a phone call
+    r"called(?=\s+(?:his|her|their)\s+(?:\w+\s+)?counterpart|\s+[A-Z])|"
     # the noun "call" with its date or owner: "the July 25 call", "Kiptoo's Friday call"
     rf"{_CALL_NOUN}|{_COMMITMENTS_MADE}|"
     r"(?:sent|sends|send|dispatched|dispatches) (?:a|an|its|their) (?:[\w-]+ ){0,2}?"
@@ -47,7 +50,7 @@ ENCOUNTER = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|talks|discussions|discussed|negotiations|"
     r"consultations?|summit|co-chair|escort\w*|greeted|received|hosted|phone|telephone|"
     r"phoned|telephoned|(?:phone|telephone|video) call|call with|videoconference|spoke|speaks|"
-    rf"conference|see|session|gather|hands|{_CALL_NOUN}|{_COMMITMENTS_MADE})\b",
+    rf"conference|see|session|gather\w*|hands|called|{_CALL_NOUN}|{_COMMITMENTS_MADE})\b",
     re.IGNORECASE,
 )
 # Meetings that did not or may not happen, and habitual or generic contact (GUIDE §2).
@@ -349,14 +352,14 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     """The clause's reading (None without a real meeting word) and the people it names."""
     start, end = span
     clause = ctx.text[start:end]
-    trigger = TRIGGER.search(clause)
+    trigger = _first_trigger(ctx, clause, start)
     names = _people_in(ctx, start, end)
     if trigger is None or NEGATIVE.search(clause) or _guessed(clause):
         return None, names
     reporting = REPORTING.search(clause)
     if reporting and reporting.end() < trigger.start():
         start, clause = start + reporting.end(), clause[reporting.end() :]
-        trigger = TRIGGER.search(clause)
+        trigger = _first_trigger(ctx, clause, start)
         if trigger is None:
             return None, names
         names = _people_in(ctx, start, end)
@@ -364,7 +367,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     if owned is not None:  # "... who described Kiptoo's call with Soto": that phrase only
         start, end = owned
         clause = ctx.text[start:end]
-        trigger = TRIGGER.search(clause)
+        trigger = _first_trigger(ctx, clause, start)
         if trigger is None:
             return None, names
         names = _people_in(ctx, start, end)
@@ -458,7 +461,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     if "United Nations Security Council" in org_session and "United Nations" in org_session:
         org_session.remove("United Nations")
     is_org_session = bool(org_session) and re.search(
-        r"\b(?:meet|meets|meeting|meetings|session|summit|gather)\b", clause, re.I
+        r"\b(?:meet|meets|meeting|meetings|session|summit|gather\w*)\b", clause, re.I
     )
     if is_org_session and not sides:  # "the meetings of the IMF and the World Bank"
         sides += org_session
@@ -488,7 +491,11 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         sentence_start=sentence_span[0],
         org_session=bool(is_org_session),
         only_visit=only_visit,
-        kind=_kind(clause, names, sides, ctx, side_of_person),
+        kind=(
+            "call"
+            if trigger.group(0).lower() == "called"
+            else _kind(clause, names, sides, ctx, side_of_person)
+        ),
     )
     return reading, names
 
@@ -512,6 +519,26 @@ def _owned_call(ctx: Context, clause: str, start: int, trigger: int) -> tuple[in
         owners = [m for m in ctx.mentions_in(start, start + match.start()) if m.name]
         if owners and owners[-1].end == start + match.start():
             return owners[-1].start, start + match.end()
+    return None
+
+
+def _first_trigger(ctx: Context, clause: str, start: int) -> re.Match[str] | None:
+    """The clause's first meeting word; "called" only with a person as its object.
+
+    "Kiptoo called President Soto" is a phone call; "Kiptoo called Kenyan demands unfair" is not.
+    """
+    for match in TRIGGER.finditer(clause):
+        if match.group(0).lower() != "called":
+            return match
+        after = start + match.end()
+        person = next((m for m in ctx.mentions_in(after, after + 60) if m.name), None)
+        if person is not None and ctx.people[person.name].official:
+            between = ctx.text[after : person.start]
+            titled = re.fullmatch(r"\s+(?:(?:his|her|their)\s+)?(?:[\w.'’-]+,?\s+){0,4}", between)
+            plain = re.search(r"[a-z]{3,}\s+[a-z]{3,}", between) and "counterpart" not in between
+            named_as = re.match(r",?\s+(?:a|an)\s", ctx.text[person.end : person.end + 5])
+            if titled and not plain and not named_as:  # not "called President Soto a liar"
+                return match
     return None
 
 
