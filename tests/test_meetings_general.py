@@ -585,3 +585,20 @@ def test_ministers_of_a_group_gathered_somewhere_are_the_group_s_talks():
     assert [(m["kind"], m["sides"], m["date"]) for m in found] == [
         ("talks", ["Group of 20"], "2024-05-08")
     ]
+
+
+def test_the_two_leaders_are_the_pair_just_named():
+    found = meetings(
+        "Kenyan President Amos Kiptoo met Chilean President Ana Soto in Lima on Monday. "
+        "The two leaders also spoke by phone on Thursday."
+    )
+    assert [(m["kind"], m["date"], [p for p, _ in people(m)]) for m in found] == [
+        ("summit", "2024-05-06", ["Amos Kiptoo", "Ana Soto"]),
+        ("call", "2024-05-09", ["Amos Kiptoo", "Ana Soto"]),
+    ]
+    # two people of one side are not a pair of sides
+    found = meetings(
+        "Kenyan President Amos Kiptoo thanked Kenyan Finance Minister Rose Wanjiru on Monday. "
+        "The two leaders also spoke by phone on Thursday."
+    )
+    assert found == []

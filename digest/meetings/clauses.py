@@ -375,6 +375,8 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     for name in _described(ctx, clause, start):
         if name not in names:
             names.insert(0, name)
+    if not names and _THE_TWO.search(clause[: trigger.start()]):
+        names = _last_pair(ctx, start)  # "The two leaders spoke by phone": the pair just named
     named_before = any(m.name in names for m in ctx.mentions_in(start, start + trigger.start()))
     pronoun = not named_before and _PRONOUN_BEFORE.search(clause[: trigger.start()])
     subject = (
@@ -520,6 +522,29 @@ def _owned_call(ctx: Context, clause: str, start: int, trigger: int) -> tuple[in
         if owners and owners[-1].end == start + match.start():
             return owners[-1].start, start + match.end()
     return None
+
+
+# "The two leaders", "both ministers": the pair the text has just named.
+_THE_TWO = re.compile(
+    r"\b(?:the two|both)\s+(?:[\w-]+\s+){0,2}?(?:leaders|ministers|presidents|premiers|"
+    r"prime ministers|heads of state|heads of government|officials|diplomats|envoys|men|women|"
+    r"counterparts|monarchs|secretaries|chancellors)\b",
+    re.IGNORECASE,
+)
+# How far back "the two leaders" looks for the pair (characters, about two sentences).
+PAIR_LOOKBACK = 400
+
+
+def _last_pair(ctx: Context, start: int) -> list[str]:
+    """The last two people named before ``start``, when they are of two different sides."""
+    pair: list[str] = []
+    for mention in reversed(ctx.mentions_in(max(0, start - PAIR_LOOKBACK), start)):
+        if mention.name and mention.name not in pair and ctx.people[mention.name].official:
+            pair.insert(0, mention.name)
+            if len(pair) == 2:
+                break
+    sides = {ctx.side(n) for n in pair}
+    return pair if len(pair) == 2 and None not in sides and len(sides) == 2 else []
 
 
 def _first_trigger(ctx: Context, clause: str, start: int) -> re.Match[str] | None:
