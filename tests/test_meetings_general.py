@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from digest.meetings import extract_meetings, meetings_json
 from digest.meetings.dedupe import Occasion, same_meeting, stated_length
+from digest.meetings.clauses import continuing
 from digest.meetings.sides import event_sides
 from digest.models import Article
 
@@ -602,3 +603,14 @@ def test_the_two_leaders_are_the_pair_just_named():
         "The two leaders also spoke by phone on Thursday."
     )
     assert found == []
+
+
+def test_talks_under_way_are_told_by_their_own_verb_not_by_a_later_clause():
+    assert continuing("its talks with the government have taken longer than planned", "held")
+    assert continuing("the current talks with the fund", "held") == (True, False)
+    assert continuing("is due to conclude its talks on May 17", "planned") == (True, True)
+    assert continuing("After talks with Chile, Kenya has agreed to cut tariffs", "held") == (
+        False,
+        False,
+    )
+    assert continuing("New talks have been scheduled for June", "held") == (False, False)

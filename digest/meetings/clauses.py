@@ -163,7 +163,7 @@ _PROSPECT = re.compile(
 _NEGOTIATION = r"(?:talks|negotiations|consultations)"
 _UNDER_WAY = re.compile(
     rf"\b(?:current|ongoing|on-going|continuing|protracted)\s+(?:[\w-]+\s+){{0,2}}?{_NEGOTIATION}\b"
-    rf"|\b{_NEGOTIATION}\b[^.;:\"“”]{{0,120}}?\b(?:have|has)\s+(?:\w+ly\s+)?(?!been\s+"
+    rf"|\b{_NEGOTIATION}\b[^.;:,\"“”]{{0,120}}?\b(?:have|has)\s+(?:\w+ly\s+)?(?!been\s+"
     r"(?:scheduled|planned|set|called|postponed|arranged|announced)\b)\w+"
     rf"|\b{_NEGOTIATION}\s+(?:are|is)\s+(?:still\s+)?(?:continuing|dragging|under way|going on)\b",
     re.IGNORECASE,
