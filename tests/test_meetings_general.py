@@ -7,7 +7,7 @@ role and demonym alone.
 from datetime import UTC, datetime
 
 from digest.meetings import extract_meetings, meetings_json
-from digest.meetings.clauses import continuing
+from digest.meetings.cues import continuing
 from digest.meetings.dedupe import Occasion, same_meeting, stated_length
 from digest.meetings.sides import event_sides
 from digest.models import Article

@@ -17,17 +17,9 @@ from datetime import date
 
 from digest.meetings import dates
 from digest.meetings.budget import Budget
-from digest.meetings.clauses import (
-    FUTURE,
-    QUOTE,
-    Reading,
-    continuing,
-    read_clause,
-    split_clauses,
-    status_of,
-    tense_of,
-)
+from digest.meetings.clauses import Reading, read_clause, status_of
 from digest.meetings.context import Candidate, Context, dates_in
+from digest.meetings.cues import FUTURE, QUOTE, continuing, split_clauses, tense_of
 from digest.meetings.gazetteer import gazetteer, place_of
 from digest.meetings.names import find_mentions, resolve
 from digest.meetings.places import (
@@ -36,9 +28,9 @@ from digest.meetings.places import (
     historical,
     location_in,
     place_at,
-    visited_places,
 )
-from digest.meetings.sides import event_sides, group_sides
+from digest.meetings.sides import event_sides
+from digest.meetings.visits import gapped, split_gapped, visit_candidates
 from digest.models import Article
 from digest.sentences import split_sentences
 
@@ -222,7 +214,7 @@ def _candidates(ctx: Context, reading: Reading) -> list[Candidate]:
         "explicit_date": mention is not None,
     }
     clause, start, names, sides = reading.clause, reading.start, reading.names, reading.sides
-    results = _visit_candidates(ctx, side_of_person, (clause, start), names, base)
+    results = visit_candidates(ctx, side_of_person, (clause, start), names, base)
     for visit in results:  # a visitor's side found by the visit rule replaces a guess
         for name in visit.participants:
             if ctx.side(name) is None and visit.sides[0] != reading.inferred.get(name):
@@ -238,9 +230,9 @@ def _candidates(ctx: Context, reading: Reading) -> list[Candidate]:
             ends=ends,
             **base,
         )
-        gapped = _gapped(ctx, clause, start, names, base, reading.tense or "past")
-        if len(names) >= 3 and gapped:  # "met A on Monday and B on Tuesday": two occasions
-            results += _split_gapped(meeting, gapped, side_of_person)
+        apart = gapped(ctx, clause, start, names, base, reading.tense or "past")
+        if len(names) >= 3 and apart:  # "met A on Monday and B on Tuesday": two occasions
+            results += split_gapped(meeting, apart, side_of_person)
         else:
             results += separate_meetings(meeting, clause, side_of_person) or [meeting]
     results += _event_candidates(
@@ -310,131 +302,6 @@ def _split_by_neighbours(
         split = separate_meetings(candidate, nearby, side_of)
         out += split + ([candidate] if group or not split else [])
     return out
-
-
-# An unnamed envoy or delegation sent by a country ("Chile sent a special envoy to Lima").
-_SENT = re.compile(
-    r"\b(?:sent|sends|send|dispatched|dispatches) (?:a|an|its|their) (?:[\w-]+ ){0,2}?"
-    r"(?:envoy|envoys|delegation|emissary) to\b",
-    re.IGNORECASE,
-)
-
-
-def _visit_candidates(
-    ctx: Context,
-    side_of: Callable[[str], str | None],
-    where: tuple[str, int],
-    names: list[str],
-    base: dict,
-) -> list[Candidate]:
-    clause, start = where
-    results: list[Candidate] = []
-    for position, place in visited_places(clause):
-        host = ctx.country(place[1])
-        before = [m.name for m in ctx.mentions_in(start, start + position) if m.name in names]
-        visitor = before[-1] if before else (names[0] if names else None)
-        visitor_side = side_of(visitor) if visitor else None
-        sender = _SENT.search(clause[: position + 40])
-        if sender:  # "Chile sent an envoy to Lima": Chile's unnamed envoy, not who sent it
-            senders = [ctx.country(s) for s in all_sides(clause[: sender.start()])]
-            visitor_side = next((s for s in reversed(senders) if s != host), visitor_side)
-            visitor, before = None, []
-        if visitor is None:  # "a Chinese delegation visited Lima": an unnamed party's visit
-            groups = [ctx.country(g) for g in group_sides(clause[:position])]
-            visitor_side = next((g for g in reversed(groups) if g != host), visitor_side)
-        if visitor_side is None or visitor_side == host:  # a visit is by one side to another
-            continue
-        party = [n for n in dict.fromkeys(before) if side_of(n) == visitor_side]
-        results.append(
-            Candidate(
-                participants=party or ([visitor] if visitor else []),
-                sides=[s for s in (visitor_side, host) if s],
-                kind="visit",
-                location=(place[0], host),
-                visit_host=host,
-                **base,
-            )
-        )
-    if not results and ctx.dateline and re.search(r"\bvisit(?:ed|s)?\b(?!\s+to)", clause):
-        # "the king visited in 1990" under a dateline: a visit to the dateline's country;
-        # "A visited in 1990 and B in 2001": B's visit too, with its own date (gapping).
-        host = ctx.dateline[1]
-        first_side = None
-        for name, own in [(n, base) for n in names[:1]] + _gapped(ctx, clause, start, names, base):
-            # A visitor is from elsewhere: with no side stated, the first visitor's (gapping
-            # keeps the subject's kind), else the foreign side the text was last about.
-            side = ctx.side(name) or first_side
-            if side is None:
-                side = next((s for s in reversed(ctx.recent_sides) if s != host), None)
-            first_side = first_side or side
-            if side and side != host:
-                results.append(
-                    Candidate(
-                        participants=[name],
-                        sides=[side, host],
-                        kind="visit",
-                        location=(None, host),
-                        visit_host=host,
-                        **own,
-                    )
-                )
-    return results
-
-
-def _split_gapped(
-    meeting: Candidate, gapped: list[tuple[str, dict]], side_of: Callable[[str], str | None]
-) -> list[Candidate]:
-    """The meeting without its gapped counterparts, and one meeting with each of them."""
-    host = meeting.participants[0]
-    apart = {name for name, _ in gapped}
-    first = meeting.copy()
-    first.participants = [n for n in meeting.participants if n not in apart]
-    first.sides = list(dict.fromkeys(s for n in first.participants if (s := side_of(n))))
-    out = [first] if len({side_of(n) for n in first.participants}) >= 2 else []
-    for name, own in gapped:
-        sides = [s for s in (side_of(host), side_of(name)) if s]
-        if len(set(sides)) < 2:
-            continue
-        out.append(
-            replace(meeting, participants=[host, name], sides=sides, topics=[], folded=[], **own)
-        )
-    return out or [meeting]
-
-
-def _gapped(
-    ctx: Context, clause: str, start: int, names: list[str], base: dict, tense: str = "past"
-) -> list[tuple[str, dict]]:
-    """The people of a gapped second visit: "A visited in 1990 and B in 2001".
-
-    The verb is left out after "and" and B comes with a date of their own: a second occasion.
-    """
-    found = []
-    for mention in ctx.mentions_in(start, start + len(clause)):
-        if mention.name not in names[1:]:
-            continue
-        before = ctx.text[max(start, mention.start - 40) : mention.start]
-        after = ctx.text[mention.end : start + len(clause)]
-        titled = re.search(r"\band\s+(?:[A-Z][\w.]*\s+){0,3}$", before)
-        if not titled or not re.match(r"\s+(?:in|on|last)\b", after):
-            continue
-        dated = dates_in(ctx, mention.end, mention.end + 30, tense)
-        if not dated or dated[0].start > 4:
-            continue
-        previous = ctx.previous_named(mention)  # the first conjunct has a date of its own too
-        if previous is None or not dates_in(ctx, previous.end, mention.start, tense):
-            continue
-        mention_date = dated[0]
-        value = mention_date.value
-        status = status_of(after, tense, mention_date, value, ctx.anchor)
-        own = {
-            **base,
-            "status": status,
-            "date": value,
-            "date_text": mention_date.text.strip().rstrip(".,"),
-            "position": mention.start,
-        }
-        found.append((mention.name, own))
-    return found
 
 
 def _event_candidates(
