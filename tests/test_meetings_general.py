@@ -614,3 +614,20 @@ def test_talks_under_way_are_told_by_their_own_verb_not_by_a_later_clause():
         False,
     )
     assert continuing("New talks have been scheduled for June", "held") == (False, False)
+
+
+def test_a_would_in_what_was_reported_after_a_meeting_does_not_make_it_planned():
+    found = meetings(
+        "Kenyan President Amos Kiptoo told reporters after meeting Chilean President Ana Soto "
+        "that trade would grow."
+    )
+    assert [m["status"] for m in found] == ["held"]
+
+
+def test_sides_named_as_the_subject_pair_and_ministers_of_one_union():
+    found = meetings("The European Union and China held their annual summit in Lima on Friday.")
+    assert [m["sides"] for m in found] == [["European Union", "China"]]
+    found = meetings("Ministers from the 27 EU member states met in Lima on Tuesday.")
+    assert [(m["kind"], m["sides"], m["date"]) for m in found] == [
+        ("talks", ["European Union"], "2024-05-07")
+    ]

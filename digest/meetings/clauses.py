@@ -265,7 +265,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     if "United Nations Security Council" in org_session and "United Nations" in org_session:
         org_session.remove("United Nations")
     is_org_session = bool(org_session) and re.search(
-        r"\b(?:meet|meets|meeting|meetings|session|summit|gather\w*)\b", clause, re.I
+        r"\b(?:meet|meets|met|meeting|meetings|session|summit|gather\w*)\b", clause, re.I
     )
     if is_org_session and not sides:  # "the meetings of the IMF and the World Bank"
         sides += org_session

@@ -225,6 +225,7 @@ def tense_of(clause: str, trigger: int | None = None) -> str | None:
         return "future" if FUTURE.search(QUOTE.sub(" ", clause)) else "past"
     before = QUOTE.sub(" ", clause[max(0, trigger - 110) : trigger])
     after = QUOTE.sub(" ", clause[trigger : trigger + 80])
+    after = re.split(r"\bthat\s", after)[0]  # "after meeting X that trade would grow": reported
     if FUTURE.search(before) or FUTURE_AFTER.search(after[:60]) or PRESENT_FUTURE.match(after):
         return "future"
     return "past"

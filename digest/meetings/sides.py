@@ -38,7 +38,7 @@ def group_sides(clause: str, skip: list[tuple[int, int]] = ()) -> list[str]:
         rf"(?:{GROUP_NOUNS})\b",
         rf"\b(?:between|from|with)\s+(?:the\s+)?({_CAP}(?:\s+{_CAP})*)\s+and\s+(?:the\s+)?"
         rf"({_CAP}(?:\s+{_CAP})*)",
-        rf"(?:^|\bsaid\s+|\bthat\s+)\s*(?:the\s+)?({_CAP}(?:\s+{_CAP})?)\s+and\s+(?:the\s+)?"
+        rf"(?:^|\bsaid\s+|\bthat\s+)\s*(?:[Tt]he\s+)?({_CAP}(?:\s+{_CAP})?)\s+and\s+(?:the\s+)?"
         rf"({_CAP}(?:\s+{_CAP})?)\s+"
         r"(?:are|will|to|have|had|held|agreed|were)\b",
         r"\b([A-Z][\w.]*)-([A-Z][\w.]*)\s+(?:\w+\s+)?(?:talks|summit|meeting|consultations?|"
