@@ -631,3 +631,8 @@ def test_sides_named_as_the_subject_pair_and_ministers_of_one_union():
     assert [(m["kind"], m["sides"], m["date"]) for m in found] == [
         ("talks", ["European Union"], "2024-05-07")
     ]
+
+
+def test_an_organisation_s_own_people_meeting_staff_is_not_a_session():
+    assert meetings("NATO Secretary General Rolf Becker gathered staff in Lima on Monday.") == []
+    assert meetings("IMF economists met on Monday to review the forecast.") == []

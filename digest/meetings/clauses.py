@@ -264,8 +264,11 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         org_session = [s for s in all_sides(sentence) if s in organisations]
     if "United Nations Security Council" in org_session and "United Nations" in org_session:
         org_session.remove("United Nations")
-    is_org_session = bool(org_session) and re.search(
-        r"\b(?:meet|meets|met|meeting|meetings|session|summit|gather\w*)\b", clause, re.I
+    # "the G20's foreign ministers gathered", "EU ministers met": the body's members, unnamed
+    members_met = not names and _MEMBERS_MET.search(clause)
+    is_org_session = bool(org_session) and (
+        re.search(r"\b(?:meet|meets|meeting|meetings|session|summit)\b", clause, re.I)
+        or members_met
     )
     if is_org_session and not sides:  # "the meetings of the IMF and the World Bank"
         sides += org_session
@@ -308,6 +311,13 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
 _OWNED_CALL = re.compile(
     rf"(?:'s|’s)\s+(?:(?:{MONTH_NAMES} \d{{1,2}}|\w+day)\s+)?(?:(?:phone|telephone)\s+)?"
     r"call\s+with\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,4}"
+)
+
+
+_MEMBERS_MET = re.compile(
+    r"\b(?:ministers|leaders|heads of (?:state|government)|member states|members|delegates|"
+    r"representatives|envoys)\b[^.;]{0,60}?\b(?:met|gather(?:s|ed|ing)?)\b",
+    re.IGNORECASE,
 )
 
 
