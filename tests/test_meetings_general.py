@@ -576,6 +576,7 @@ def test_called_with_a_person_as_its_object_is_a_phone_call():
     for text in (
         "Kenyan President Amos Kiptoo called Chilean demands unfair on Tuesday.",
         "Kenyan President Amos Kiptoo called Chilean President Ana Soto a liar on Tuesday.",
+        "Kenyan President Amos Kiptoo called Chilean President Ana Soto's plan unfair on Monday.",
         "Kenyan President Amos Kiptoo called on Chile to lift its tariffs.",
     ):
         assert meetings(text) == []

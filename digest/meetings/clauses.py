@@ -373,8 +373,9 @@ def _first_trigger(ctx: Context, clause: str, start: int) -> re.Match[str] | Non
             between = ctx.text[after : person.start]
             titled = re.fullmatch(r"\s+(?:(?:his|her|their)\s+)?(?:[\w.'’-]+,?\s+){0,4}", between)
             plain = re.search(r"[a-z]{3,}\s+[a-z]{3,}", between) and "counterpart" not in between
-            named_as = re.match(r",?\s+(?:a|an)\s", ctx.text[person.end : person.end + 5])
-            if titled and not plain and not named_as:  # not "called President Soto a liar"
+            # not "called President Soto a liar", "called President Soto's plan unfair"
+            named_as = re.match(r",?\s+(?:a|an)\s|['’]s?\b", ctx.text[person.end : person.end + 5])
+            if titled and not plain and not named_as:
                 return match
     return None
 
