@@ -535,7 +535,12 @@ def test_a_later_mention_of_the_same_day_meeting_naming_fewer_people_is_the_same
     )
     assert [(m["date"], len(m["participants"])) for m in found] == [("2024-05-02", 3)]
     first = Occasion(frozenset({"a", "b"}), "2024-05-02", "talks", status="mentioned")
-    assert same_meeting(
+    fewer = Occasion(
+        frozenset({"b"}), "2024-05-02", "talks", status="mentioned", back_reference=True
+    )
+    assert same_meeting(first, fewer)
+    # without "the May 2 meeting", a same-day record of fewer people may be another meeting
+    assert not same_meeting(
         first, Occasion(frozenset({"b"}), "2024-05-02", "talks", status="mentioned")
     )
     assert not same_meeting(first, Occasion(frozenset({"b"}), "2024-05-02", "call", status="held"))

@@ -375,9 +375,19 @@ def _first_trigger(ctx: Context, clause: str, start: int) -> re.Match[str] | Non
             plain = re.search(r"[a-z]{3,}\s+[a-z]{3,}", between) and "counterpart" not in between
             # not "called President Soto a liar", "called President Soto's plan unfair"
             named_as = re.match(r",?\s+(?:a|an)\s|['’]s?\b", ctx.text[person.end : person.end + 5])
-            if titled and not plain and not named_as:
+            told = _CALL_DETAIL.match(ctx.text[person.end : person.end + 80])
+            if titled and not plain and not named_as and told:
                 return match
     return None
+
+
+# What follows the person called when it is a phone call: when, why or how ("called X on
+# Tuesday", "called X to congratulate him", "called X by phone"), maybe after an apposition.
+_CALL_DETAIL = re.compile(
+    r"\s*(?:,[^,]{0,40},\s*|,\s*)?(?:on\s+\w+|today|yesterday|tonight|last\s+\w+|this\s+\w+|"
+    r"earlier|late\s+\w+|by\s+(?:phone|telephone)|from\s+|to\s+(?:discuss|congratulate|thank|"
+    r"express|offer|talk|invite|brief|ask|urge|convey|wish|seek|voice|reassure|update|inform))\b"
+)
 
 
 def _pick_date(

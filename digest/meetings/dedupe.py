@@ -29,6 +29,14 @@ _LENGTH = re.compile(
 )
 
 
+# A meeting named by its date, as a text refers back to it: "the July 10 meeting", "that
+# Friday call", "Monday's talks".
+_DATED_REFERENCE = re.compile(
+    r"\b(?:the|that|this)\s+(?:[A-Z][a-z]+\s+\d{1,2}|\w+day)\s+(?:meeting|talks|call|"
+    r"conversation|summit|session)\b|\b\w+day['’]s\s+(?:meeting|talks|call|summit|session)\b"
+)
+
+
 @lru_cache(maxsize=4096)
 def _norm(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
@@ -55,6 +63,7 @@ class Occasion:
     visit_host: str | None = None
     loose: bool = False  # a one-person mention with no date or place of its own
     length: str | None = None  # stated duration, "40 minute"
+    back_reference: bool = False  # "the May 3 meeting": a meeting named by its date
     ongoing: bool = False  # talks reported as under way or ending (one running negotiation)
     sides: frozenset[str] = frozenset()
 
@@ -110,10 +119,13 @@ def _same_day_mention(first: Occasion, second: Occasion) -> bool:
     """Two mentions in one article of a meeting of the same kind on the same stated day.
 
     "He testified about a May 3 meeting with A and B ... B's account of the May 3 meeting":
-    when one record's people are among the other's, the second mention names fewer of them.
+    when one record's people are among the other's and the one naming fewer refers back to
+    the meeting by its date, it is a second mention of it.
     """
+    fewer = first if len(first.people) < len(second.people) else second
     return (
-        first.status is not None
+        fewer.back_reference
+        and first.status is not None
         and first.status == second.status
         and first.kind == second.kind
         and first.date is not None
@@ -145,6 +157,7 @@ def occasion(candidate: Candidate) -> Occasion:
         loose=not candidate.explicit_date and candidate.location is None,
         length=stated_length(candidate.evidence) if candidate.kind == "call" else None,
         ongoing=candidate.ongoing and candidate.event is None,
+        back_reference=_DATED_REFERENCE.search(candidate.evidence) is not None,
         sides=frozenset(candidate.sides),
     )
 
