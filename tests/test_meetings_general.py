@@ -642,3 +642,16 @@ def test_sides_named_as_the_subject_pair_and_ministers_of_one_union():
 def test_an_organisation_s_own_people_meeting_staff_is_not_a_session():
     assert meetings("NATO Secretary General Rolf Becker gathered staff in Lima on Monday.") == []
     assert meetings("IMF economists met on Monday to review the forecast.") == []
+
+
+def test_a_leader_s_ministers_who_hold_talks_are_the_named_ministers_of_those_portfolios():
+    text = (
+        "Kenyan President Amos Kiptoo will be accompanied by his finance and defence ministers, "
+        "who will hold talks with their Chilean counterparts."
+    )
+    named = " Kenyan Finance Minister Rose Wanjiru is expected to discuss debt."
+    assert [(people(m), m["sides"]) for m in meetings(text + named)] == [
+        ([("Rose Wanjiru", "Kenya")], ["Kenya", "Chile"])
+    ]
+    # none of them named: the two sides' talks, the leader is not among them
+    assert [(m["participants"], m["sides"]) for m in meetings(text)] == [([], ["Kenya", "Chile"])]

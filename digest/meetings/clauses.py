@@ -194,6 +194,11 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     tense = tense_of(clause, trigger.start())
     events = list(EVENT.finditer(clause))
     sides: list[str] = []
+    entourage = _ENTOURAGE.search(clause[: trigger.start()])
+    if entourage and names:  # "X, accompanied by his oil and trade ministers, who will hold talks"
+        leader_side = ctx.side(names[0])
+        names = _ministers_of(ctx, leader_side, entourage.group(1))
+        sides = [leader_side] if leader_side else []
     for name in names:
         side = ctx.side(name)
         if side and side not in sides:
@@ -319,6 +324,28 @@ _MEMBERS_MET = re.compile(
     r"representatives|envoys)\b[^.;]{0,60}?\b(?:met|gather(?:s|ed|ing)?)\b",
     re.IGNORECASE,
 )
+
+
+# A leader's ministers who hold talks of their own: "X will be accompanied by his trade, oil
+# and health ministers, who will hold talks with their British counterparts".
+_ENTOURAGE = re.compile(
+    r"\b(?:accompanied|joined) by (?:his|her|their) ((?:[\w-]+,\s+)*[\w-]+(?:,?\s+and\s+[\w-]+)?)"
+    r"\s+ministers,?\s+who\b",
+    re.IGNORECASE,
+)
+
+
+def _ministers_of(ctx: Context, side: str | None, portfolios: str) -> list[str]:
+    """The article's named ministers of ``side`` for the listed portfolios ("oil, trade")."""
+    words = [w for w in re.findall(r"[\w-]+", portfolios.lower()) if w != "and"]
+    found = []
+    for name, person in ctx.people.items():
+        if not person.official or side is None or ctx.side(name) != side:
+            continue
+        titles = " ".join(person.roles).lower()
+        if any(re.search(rf"\b{re.escape(w)}\b[\w\s-]{{0,20}}\bminister", titles) for w in words):
+            found.append(name)
+    return found
 
 
 def _owned_call(ctx: Context, clause: str, start: int, trigger: int) -> tuple[int, int] | None:
