@@ -655,3 +655,13 @@ def test_a_leader_s_ministers_who_hold_talks_are_the_named_ministers_of_those_po
     ]
     # none of them named: the two sides' talks, the leader is not among them
     assert [(m["participants"], m["sides"]) for m in meetings(text)] == [([], ["Kenya", "Chile"])]
+
+
+def test_travel_to_a_place_is_a_visit_by_its_near_subject_only():
+    found = meetings("Kenyan Foreign Minister Amos Kiptoo will travel to Lima next week.")
+    assert [(m["kind"], m["status"], m["sides"]) for m in found] == [
+        ("visit", "planned", ["Kenya", "Peru"])
+    ]
+    quoted = '"I have signed with Kenyan President Amos Kiptoo," said Soto, who will travel '
+    quoted += "to Lima."
+    assert meetings(quoted) == []

@@ -25,7 +25,8 @@ TRIGGER = re.compile(
     r"by (?:phone|telephone)|(?:phone|telephone) (?:conversation|talks)|video call|"
     r"videoconference|spoke (?:by (?:phone|telephone) )?(?:to|with)|speaks (?:to|with)|"
     r"visit|visits|visited|visiting|trip|stops? in|conference with|mission to|"
-    r"went to|travell?ed to|(?:will|to) see|session|gather(?:s|ed|ing)?|shak(?:e|es|ing) hands|"
+    r"went to|travell?ed to|travel to|travels to|travell?ing to|(?:flew|flies|fly) to|"
+    r"(?:will|to) see|session|gather(?:s|ed|ing)?|shak(?:e|es|ing) hands|"
     r"shook hands|"
     # "X called President Y": the verb with a person as its object is a phone call
     r"called(?=\s+(?:his|her|their)\s+(?:\w+\s+)?counterpart|\s+[A-Z])|"

@@ -22,6 +22,20 @@ _SENT = re.compile(
 )
 
 
+# Verbs of travel say less than "visit": who travels must be the verb's near subject.
+_TRAVEL = re.compile(
+    r"(?:will |to |would )?(?:travel|travels|travell?ing|flew|flies|fly) to\b", re.I
+)
+
+
+def _subject_of_travel(ctx: Context, mentioned: list, verb: int) -> bool:
+    """True when the last person named before a travel verb is its subject, close before it."""
+    if not mentioned:
+        return False
+    between = ctx.text[mentioned[-1].end : verb]
+    return len(between) <= 80 and not re.search(r"[\"“”]|\bsaid\b|\bsays\b", between)
+
+
 def visit_candidates(
     ctx: Context,
     side_of: Callable[[str], str | None],
@@ -37,7 +51,12 @@ def visit_candidates(
     results: list[Candidate] = []
     for position, place in visited_places(clause):
         host = ctx.country(place[1])
-        before = [m.name for m in ctx.mentions_in(start, start + position) if m.name in names]
+        mentioned = [m for m in ctx.mentions_in(start, start + position) if m.name in names]
+        if _TRAVEL.match(clause, position) and not _subject_of_travel(
+            ctx, mentioned, start + position
+        ):
+            continue  # "... with Kiptoo," said Soto, who will travel to Lima: not his trip
+        before = [m.name for m in mentioned]
         visitor = before[-1] if before else (names[0] if names else None)
         visitor_side = side_of(visitor) if visitor else None
         sender = _SENT.search(clause[: position + 40])
