@@ -665,3 +665,10 @@ def test_travel_to_a_place_is_a_visit_by_its_near_subject_only():
     quoted = '"I have signed with Kenyan President Amos Kiptoo," said Soto, who will travel '
     quoted += "to Lima."
     assert meetings(quoted) == []
+
+
+def test_a_demonym_after_for_is_the_person_s_side_not_part_of_a_title():
+    found = meetings(
+        "Kenyan President Amos Kiptoo hosted a dinner for Chilean President Ana Soto on Monday."
+    )
+    assert [people(m) for m in found] == [[("Amos Kiptoo", "Kenya"), ("Ana Soto", "Chile")]]

@@ -240,6 +240,8 @@ def _describe(text: str, mention: Mention) -> None:
             governed = i - size >= 0 and tokens[i - size].lower() in ("for", "to", "on", "the")
             if governed and tokens[i - size].lower() == "the":
                 governed = i - size - 1 >= 0 and tokens[i - size - 1].lower() in ("for", "to")
+            if governed and size == 1 and low in gaz.demonyms and role_tokens:
+                governed = False  # "a dinner for Chilean President X": an adjective, his side
             if governed:  # "envoy to the United Nations": the place is part of the title
                 role_tokens[:0] = tokens[i - size + 1 : i + 1]
             else:
