@@ -672,3 +672,25 @@ def test_a_demonym_after_for_is_the_person_s_side_not_part_of_a_title():
         "Kenyan President Amos Kiptoo hosted a dinner for Chilean President Ana Soto on Monday."
     )
     assert [people(m) for m in found] == [[("Amos Kiptoo", "Kenya"), ("Ana Soto", "Chile")]]
+
+
+def test_arriving_somewhere_for_a_visit_is_a_visit_there_covered_by_its_coming_talks():
+    found = meetings("Chilean President Ana Soto arrived in Nairobi on Monday for a state visit.")
+    assert [(m["kind"], m["location"], m["date"]) for m in found] == [
+        ("visit", {"city": "Nairobi", "country": "Kenya"}, "2024-05-06")
+    ]
+    assert meetings("Chilean President Ana Soto arrived in Nairobi from Lima on Monday.") == []
+    text = (
+        "Kenyan envoy Amos Kiptoo arrived in Chile on Wednesday for a visit. Kiptoo is scheduled "
+        "to hold talks with Chilean Foreign Minister Ana Soto on {}."
+    )
+    # talks a few days into the visit are its meeting; talks weeks later belong to another trip
+    assert [m["kind"] for m in meetings(text.format("Monday"))] == ["talks"]
+    assert [m["kind"] for m in meetings(text.format("May 30"))] == ["visit", "talks"]
+
+
+def test_who_attends_an_event_takes_part_in_it():
+    found = meetings("Kenyan President Amos Kiptoo will attend the G20 summit in Lima next month.")
+    assert [(people(m), m["sides"]) for m in found] == [
+        ([("Amos Kiptoo", "Kenya")], ["Group of 20", "Kenya"])
+    ]

@@ -304,6 +304,9 @@ def _split_by_neighbours(
     return out
 
 
+_ATTENDS = re.compile(r"\battend(?:s|ed|ing)?\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
 def _event_candidates(
     ctx: Context,
     clause: str,
@@ -365,6 +368,8 @@ def _event_candidates(
             continue
         leaders = [n for n in names if ctx.people[n].is_leader]
         leaders = leaders if len({side_of(n) for n in leaders}) >= 2 else []
+        if _ATTENDS.search(clause[: event.start()]):  # "X will attend the G20 summit"
+            leaders = list(names)
         results.append(
             Candidate(
                 participants=leaders,

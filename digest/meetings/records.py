@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from digest.meetings import dates
 from digest.meetings.context import Candidate, Context
 from digest.meetings.dedupe import NEAR, absorb, people_key
 from digest.meetings.sides import summit_holders
@@ -113,6 +114,7 @@ def drop_covered_visits(records: list[Candidate]) -> list[Candidate]:
                 and (
                     (other.location and other.location[1] == record.visit_host)
                     or (record.visit_host in other.sides and other.status == record.status)
+                    or (record.visit_host in other.sides and _coming_in_visit(record, other))
                 )
             ]
             for other in covering:
@@ -124,6 +126,16 @@ def drop_covered_visits(records: list[Candidate]) -> list[Candidate]:
                 continue
         keep.append(record)
     return keep
+
+
+def _coming_in_visit(visit: Candidate, meeting: Candidate) -> bool:
+    """A meeting still ahead during a visit under way: "arrived on Tuesday ... talks on Friday"."""
+    if visit.status != "held" or meeting.status != "planned" or not visit.date:
+        return False
+    if meeting.date is None:
+        return True
+    apart = dates.days_apart(visit.date, meeting.date)
+    return apart is not None and meeting.date >= visit.date and apart <= 7
 
 
 def drop_unplaced_events(records: list[Candidate]) -> list[Candidate]:
