@@ -366,11 +366,10 @@ def test_a_second_meeting_verb_keeps_the_subject_but_not_the_first_counterpart()
 
 def test_mentions_of_one_running_negotiation_are_one_record_dated_by_its_start():
     found = meetings(
-        "NAIROBI, May 10 - Kenya's talks with the International Monetary Fund on a new loan "
-        "have stalled over fuel subsidies, officials said. The IMF team, led by deputy "
-        "director Rolf Becker, is due to conclude its talks with the government on May 17. "
-        "The IMF mission arrived in Nairobi on April 29 and its talks with the government have "
-        "taken longer than planned."
+        "NAIROBI, May 10 - Negotiations between Kenya and the International Monetary Fund "
+        "over a new loan have stalled, officials said. Rolf Becker, who heads the IMF "
+        "delegation, said the team would wrap up its negotiations with Kenya on May 17. The "
+        "IMF delegation opened its current negotiations with Kenya in Nairobi on April 29."
     )
     assert [(m["status"], m["date"], people(m)) for m in found] == [
         ("held", "2024-04-29", [("Rolf Becker", "International Monetary Fund")])
@@ -402,8 +401,8 @@ def test_talks_planned_for_later_are_not_a_running_negotiation():
 
 def test_the_team_led_by_a_person_gives_the_person_its_side():
     found = meetings(
-        "NAIROBI, May 10 - The IMF team, led by deputy director Rolf Becker, is due to conclude "
-        "its talks with the government on May 17."
+        "NAIROBI, May 10 - The IMF delegation, led by deputy director Rolf Becker, will wrap up "
+        "its negotiations with Kenya on May 17."
     )
     assert [people(m) for m in found] == [[("Rolf Becker", "International Monetary Fund")]]
 
@@ -426,25 +425,25 @@ def test_the_city_in_an_event_name_is_its_venue_not_a_side():
 
 def test_a_gapped_second_visitor_is_a_second_visit_with_its_own_date():
     found = meetings(
-        "LONDON, May 10 - Chile's President Ana Soto arrives on Monday. There were two earlier "
-        "visits by Peruvian kings. King Osric visited in 1967 and King Aldo in 1981."
+        "LONDON, May 10 - Chile's President Ana Soto arrives on Monday. Two Peruvian kings "
+        "came before her. King Osric visited in 1974 and King Aldo in 1990."
     )
     visits = [m for m in found if m["kind"] == "visit"]
     britain = {"city": None, "country": "United Kingdom"}
     assert [(m["date"], m["status"], people(m), m["location"]) for m in visits] == [
-        ("1967", "mentioned", [("King Osric", "Peru")], britain),
-        ("1981", "mentioned", [("King Aldo", "Peru")], britain),
+        ("1974", "mentioned", [("King Osric", "Peru")], britain),
+        ("1990", "mentioned", [("King Aldo", "Peru")], britain),
     ]
     # without a date of its own the second name is not a gapped visit
-    found = meetings("LONDON, May 10 - King Osric of Peru visited in 1967 with King Aldo.")
+    found = meetings("LONDON, May 10 - King Osric of Peru visited in 1974 with King Aldo.")
     assert [people(m) for m in found if m["kind"] == "visit"] == [[("King Osric", "Peru")]]
 
 
 def test_meetings_of_two_organisations_are_a_session_of_both():
     found = meetings(
         "WASHINGTON, May 10 - Kenyan Finance Minister Amos Kiptoo met Chilean Finance Minister "
-        "Ana Soto today. These talks form part of this week's meetings of the International "
-        "Monetary Fund and the World Bank."
+        "Ana Soto today. Both are in town for the spring meetings of the International "
+        "Monetary Fund and the World Bank this week."
     )
     sessions = [m for m in found if not m["participants"]]
     assert [(m["kind"], m["sides"], m["date"]) for m in sessions] == [
@@ -454,11 +453,12 @@ def test_meetings_of_two_organisations_are_a_session_of_both():
 
 def test_portfolios_listed_before_a_title_are_not_topics():
     text = (
-        "Chilean President Ana Soto, accompanied by her agriculture, oil and health {}, will "
+        "Chilean President Ana Soto, accompanied by her agriculture, fisheries and health {}, "
+        "will "
         "hold talks with Kenyan President Amos Kiptoo in Nairobi on Monday."
     )
     assert [m["topics"] for m in meetings(text.format("ministers"))] == [[]]
-    assert set(meetings(text.format("experts"))[0]["topics"]) >= {"oil", "health"}
+    assert set(meetings(text.format("experts"))[0]["topics"]) >= {"agriculture", "health"}
 
 
 def test_an_international_conference_hosting_sideline_talks_is_an_event_of_its_own():
@@ -506,9 +506,9 @@ def test_the_press_present_with_a_weekday_is_a_coming_meeting():
     assert [(m["status"], m["date"]) for m in found] == [("planned", "2024-05-15")]
     found = meetings("Kenyan President Amos Kiptoo met Chilean President Ana Soto on Wednesday.")
     assert [(m["status"], m["date"]) for m in found] == [("held", "2024-05-08")]
-    # a trip that sets out on a weekday is the coming visit its talks belong to
+    # a trip that starts on a weekday is the coming visit its talks belong to
     found = meetings(
-        "NAIROBI, May 10 - Kenyan President Amos Kiptoo sets out Wednesday on a visit to Lima. "
+        "NAIROBI, May 10 - Kenyan President Amos Kiptoo leaves Wednesday on a visit to Lima. "
         "Kiptoo will hold talks with Peruvian President Luis Mamani there on Thursday."
     )
     assert [(m["kind"], m["status"], m["location"]) for m in found] == [
@@ -519,8 +519,8 @@ def test_the_press_present_with_a_weekday_is_a_coming_meeting():
 def test_a_call_named_by_its_owner_takes_only_that_phrase_s_people_and_date():
     found = meetings(
         "Kenyan President Amos Kiptoo spoke by phone with Chilean President Ana Soto on May 2. "
-        "Rivera's arrival follows the testimony on Tuesday of three officials, including a "
-        "diplomat who described Kiptoo's call with Soto as improper."
+        "A report published on Tuesday quotes three officials, including a diplomat who "
+        "said Kiptoo's call with Soto had gone badly."
     )
     assert [(m["kind"], m["status"], m["date"], len(m["participants"])) for m in found] == [
         ("call", "mentioned", "2024-05-02", 2)
@@ -529,9 +529,9 @@ def test_a_call_named_by_its_owner_takes_only_that_phrase_s_people_and_date():
 
 def test_a_later_mention_of_the_same_day_meeting_naming_fewer_people_is_the_same_meeting():
     found = meetings(
-        "Kenyan Trade Minister Amos Kiptoo testified about a May 2 meeting in Lima with Chilean "
-        "Trade Minister Ana Soto and Peruvian Trade Minister Luis Mamani. Another official gave "
-        "his own account of the May 2 meeting to say Soto did discuss tariffs with Mamani."
+        "Kenyan Trade Minister Amos Kiptoo described a May 2 meeting in Lima with Chilean "
+        "Trade Minister Ana Soto and Peruvian Trade Minister Luis Mamani. A second official "
+        "recalled that the May 2 meeting ended when Soto raised tariffs with Mamani."
     )
     assert [(m["date"], len(m["participants"])) for m in found] == [("2024-05-02", 3)]
     first = Occasion(frozenset({"a", "b"}), "2024-05-02", "talks", status="mentioned")
@@ -612,9 +612,9 @@ def test_the_two_leaders_are_the_pair_just_named():
 
 
 def test_talks_under_way_are_told_by_their_own_verb_not_by_a_later_clause():
-    assert continuing("its talks with the government have taken longer than planned", "held")
-    assert continuing("the current talks with the fund", "held") == (True, False)
-    assert continuing("is due to conclude its talks on May 17", "planned") == (True, True)
+    assert continuing("the negotiations with ministers have dragged on", "held")
+    assert continuing("the ongoing talks with the fund", "held") == (True, False)
+    assert continuing("will wrap up its negotiations on May 17", "planned") == (True, True)
     assert continuing("After talks with Chile, Kenya has agreed to cut tariffs", "held") == (
         False,
         False,
@@ -646,8 +646,8 @@ def test_an_organisation_s_own_people_meeting_staff_is_not_a_session():
 
 def test_a_leader_s_ministers_who_hold_talks_are_the_named_ministers_of_those_portfolios():
     text = (
-        "Kenyan President Amos Kiptoo will be accompanied by his finance and defence ministers, "
-        "who will hold talks with their Chilean counterparts."
+        "Kenyan President Amos Kiptoo will be joined by his finance and energy ministers, "
+        "who will meet their Chilean counterparts."
     )
     named = " Kenyan Finance Minister Rose Wanjiru is expected to discuss debt."
     assert [(people(m), m["sides"]) for m in meetings(text + named)] == [

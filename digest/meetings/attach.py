@@ -19,7 +19,7 @@ _DISCUSSION = re.compile(
     re.IGNORECASE,
 )
 
-# Portfolios listed before a title are titles too: "his trade, oil and health ministers".
+# Portfolios listed before a title are titles too: "her fisheries, energy and health ministers".
 _PORTFOLIOS = re.compile(
     r"\b(?:[\w-]+,\s+)*[\w-]+,?\s+and\s+[\w-]+\s+"
     r"(?:ministers|ministries|secretaries|commissioners|spokesmen)\b",

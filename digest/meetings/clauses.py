@@ -326,8 +326,8 @@ _MEMBERS_MET = re.compile(
 )
 
 
-# A leader's ministers who hold talks of their own: "X will be accompanied by his trade, oil
-# and health ministers, who will hold talks with their British counterparts".
+# A leader's ministers who hold talks of their own: "X will be joined by her finance and
+# energy ministers, who will meet their Peruvian counterparts".
 _ENTOURAGE = re.compile(
     r"\b(?:accompanied|joined) by (?:his|her|their) ((?:[\w-]+,\s+)*[\w-]+(?:,?\s+and\s+[\w-]+)?)"
     r"\s+ministers,?\s+who\b",

@@ -63,7 +63,7 @@ NEGATIVE = re.compile(
     r"agreed to (?:begin|start|open|hold) (?:talks|a dialogue|negotiations))\b",
     re.IGNORECASE,
 )
-# The press's present for a coming trip or meeting: "sets out Wednesday", "meets her on Friday".
+# The press's present for a coming trip or meeting: "leaves Wednesday", "meets her on Friday".
 _PRESENT_FUTURE = (
     r"(?:sets (?:out|off)|leaves|departs|travels|flies|heads|arrives|visits|meets|hosts)"
     r"(?:\s+[\w.'’-]+){0,6}?\s+(?:on\s+|next\s+)?"
@@ -149,8 +149,8 @@ _PROSPECT = re.compile(
 
 
 # Talks under way (GUIDE §3, one record per meeting however often it is mentioned): "the
-# current talks", "talks with the fund have stalled", "its negotiations are dragging on";
-# and talks coming to their end: "is due to conclude its talks on May 3".
+# ongoing negotiations", "the talks have stalled", "its negotiations are dragging on"; and
+# talks coming to their end: "will wrap up its negotiations on May 3".
 _NEGOTIATION = r"(?:talks|negotiations|consultations)"
 _UNDER_WAY = re.compile(
     rf"\b(?:current|ongoing|on-going|continuing|protracted)\s+(?:[\w-]+\s+){{0,2}}?{_NEGOTIATION}\b"
@@ -171,7 +171,7 @@ def continuing(clause: str, status: str) -> tuple[bool, bool]:
     """Whether the clause is about a negotiation already going on, and about its end.
 
     A planned meeting counts only when the clause says how it ends: "talks have been
-    scheduled" is a new meeting, "is due to conclude its talks" the end of a running one.
+    scheduled" is a new meeting, "will wrap up its negotiations" the end of a running one.
     """
     ends = _ENDING.search(clause) is not None
     under_way = status != "planned" and _UNDER_WAY.search(clause) is not None

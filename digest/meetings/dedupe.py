@@ -29,7 +29,7 @@ _LENGTH = re.compile(
 )
 
 
-# A meeting named by its date, as a text refers back to it: "the July 10 meeting", "that
+# A meeting named by its date, as a text refers back to it: "the May 3 meeting", "that
 # Friday call", "Monday's talks".
 _DATED_REFERENCE = re.compile(
     r"\b(?:the|that|this)\s+(?:[A-Z][a-z]+\s+\d{1,2}|\w+day)\s+(?:meeting|talks|call|"
@@ -137,8 +137,8 @@ def _same_day_mention(first: Occasion, second: Occasion) -> bool:
 def _one_negotiation(first: frozenset[str], second: frozenset[str]) -> bool:
     """Two mentions of talks under way are one negotiation when their sides agree.
 
-    "Chile's talks with the fund have stalled" and "the fund's mission is due to conclude
-    its talks on May 3" are one; talks of Chile with Peru and of Chile with Bolivia are not.
+    "Negotiations between Chile and the IMF have stalled" and "the IMF delegation will wrap
+    up its negotiations on May 3" are one; Chile's with Peru and Chile's with Bolivia are not.
     """
     if not first or not second:
         return False

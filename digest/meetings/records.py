@@ -139,7 +139,7 @@ def _coming_in_visit(visit: Candidate, meeting: Candidate) -> bool:
 
 
 def drop_unplaced_events(records: list[Candidate]) -> list[Candidate]:
-    """An event named only by its place ("the Hong Kong summit") defers to a record there."""
+    """An event named only by its place ("the Lima summit") defers to a record there."""
     keep = []
     for index, record in enumerate(records):
         named_by_place = record.location and (record.location[0] or "") in (record.event or "")
@@ -233,8 +233,8 @@ def sideline_attendance(records: list[Candidate], context: Context) -> None:
                     event.sides.append(side)
 
 
-# Leaders' talks "ahead of" a summit prepare it together: "The talks in Lima came ahead of an
-# EU summit", "A met B on Monday before the Harbour Summit".
+# Leaders' talks "ahead of" a summit prepare it together: "The Lima talks were held in advance
+# of the Harbour Summit", "A met B on Monday before the Harbour Summit".
 _AHEAD_OF = re.compile(
     r"\b(?:ahead of|in advance of|in preparation for|to prepare for|before)\s+(?:an?|the|this|"
     r"next|Monday's|Tuesday's|Wednesday's|Thursday's|Friday's|Saturday's|Sunday's)\b",

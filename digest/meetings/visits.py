@@ -1,4 +1,4 @@
-"""Visits a clause reports, and gapped second occasions ("A visited in 1967 and B in 1981").
+"""Visits a clause reports, and gapped second occasions ("A visited in 1990 and B in 2001").
 
 ``extract`` calls these while building a clause's candidates.
 """
