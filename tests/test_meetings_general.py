@@ -7,7 +7,9 @@ role and demonym alone.
 from datetime import UTC, datetime
 
 from digest.meetings import extract_meetings, meetings_json
+from digest.meetings.cues import continuing
 from digest.meetings.dedupe import Occasion, same_meeting, stated_length
+from digest.meetings.sides import event_sides
 from digest.models import Article
 
 
@@ -359,4 +361,336 @@ def test_a_second_meeting_verb_keeps_the_subject_but_not_the_first_counterpart()
     assert names == [
         ["Amos Kiptoo", "King Osric", "Queen Maren"],
         ["Amos Kiptoo", "Rolf Becker"],
+    ]
+
+
+def test_mentions_of_one_running_negotiation_are_one_record_dated_by_its_start():
+    found = meetings(
+        "NAIROBI, May 10 - Negotiations between Kenya and the International Monetary Fund "
+        "over a new loan have stalled, officials said. Rolf Becker, who heads the IMF "
+        "delegation, said the team would wrap up its negotiations with Kenya on May 17. The "
+        "IMF delegation opened its current negotiations with Kenya in Nairobi on April 29."
+    )
+    assert [(m["status"], m["date"], people(m)) for m in found] == [
+        ("held", "2024-04-29", [("Rolf Becker", "International Monetary Fund")])
+    ]
+    assert set(found[0]["sides"]) == {"Kenya", "International Monetary Fund"}
+
+
+def test_talks_under_way_between_other_sides_are_another_negotiation():
+    found = meetings(
+        "Kenya's talks with Uganda on a new pipeline have stalled, officials said. Separately, "
+        "Chile's talks with Peru on fishing rights have made progress, a Chilean official said."
+    )
+    assert sorted(tuple(sorted(m["sides"])) for m in found) == [
+        ("Chile", "Peru"),
+        ("Kenya", "Uganda"),
+    ]
+
+
+def test_talks_planned_for_later_are_not_a_running_negotiation():
+    found = meetings(
+        "Kenya's talks with Uganda on a pipeline have stalled, officials said. Kenyan and "
+        "Ugandan ministers will hold new talks in Kampala in June."
+    )
+    assert sorted((m["status"], m["date"]) for m in found) == [
+        ("held", None),
+        ("planned", "2024-06"),
+    ]
+
+
+def test_the_team_led_by_a_person_gives_the_person_its_side():
+    found = meetings(
+        "NAIROBI, May 10 - The IMF delegation, led by deputy director Rolf Becker, will wrap up "
+        "its negotiations with Kenya on May 17."
+    )
+    assert [people(m) for m in found] == [[("Rolf Becker", "International Monetary Fund")]]
+
+
+def test_a_summit_named_by_its_city_is_the_summit_of_the_group_the_text_names():
+    found = meetings(
+        "Finance ministers of the Group of Seven will hold talks on currencies next week. "
+        "Officials said the plan may not be made final until the Nairobi Summit in July."
+    )
+    assert [(m["kind"], m["sides"], m["location"]) for m in found] == [
+        ("summit", ["Group of Seven"], {"city": "Nairobi", "country": "Kenya"})
+    ]
+
+
+def test_the_city_in_an_event_name_is_its_venue_not_a_side():
+    assert event_sides("Nairobi Summit") == []
+    assert event_sides("Kenya Summit") == ["Kenya"]
+    assert event_sides("ASEAN Summit") == ["Association of Southeast Asian Nations"]
+
+
+def test_a_gapped_second_visitor_is_a_second_visit_with_its_own_date():
+    found = meetings(
+        "LONDON, May 10 - Chile's President Ana Soto arrives on Monday. Two Peruvian kings "
+        "came before her. King Osric visited in 1974 and King Aldo in 1990."
+    )
+    visits = [m for m in found if m["kind"] == "visit"]
+    britain = {"city": None, "country": "United Kingdom"}
+    assert [(m["date"], m["status"], people(m), m["location"]) for m in visits] == [
+        ("1974", "mentioned", [("King Osric", "Peru")], britain),
+        ("1990", "mentioned", [("King Aldo", "Peru")], britain),
+    ]
+    # without a date of its own the second name is not a gapped visit
+    found = meetings("LONDON, May 10 - King Osric of Peru visited in 1974 with King Aldo.")
+    assert [people(m) for m in found if m["kind"] == "visit"] == [[("King Osric", "Peru")]]
+
+
+def test_meetings_of_two_organisations_are_a_session_of_both():
+    found = meetings(
+        "WASHINGTON, May 10 - Kenyan Finance Minister Amos Kiptoo met Chilean Finance Minister "
+        "Ana Soto today. Both are in town for the spring meetings of the International "
+        "Monetary Fund and the World Bank this week."
+    )
+    sessions = [m for m in found if not m["participants"]]
+    assert [(m["kind"], m["sides"], m["date"]) for m in sessions] == [
+        ("other", ["International Monetary Fund", "World Bank"], "2024-05")
+    ]
+
+
+def test_portfolios_listed_before_a_title_are_not_topics():
+    text = (
+        "Chilean President Ana Soto, accompanied by her agriculture, fisheries and health {}, "
+        "will "
+        "hold talks with Kenyan President Amos Kiptoo in Nairobi on Monday."
+    )
+    assert [m["topics"] for m in meetings(text.format("ministers"))] == [[]]
+    assert set(meetings(text.format("experts"))[0]["topics"]) >= {"agriculture", "health"}
+
+
+def test_an_international_conference_hosting_sideline_talks_is_an_event_of_its_own():
+    found = meetings(
+        "Chile's Foreign Ministry said Chilean Foreign Minister Ana Soto is scheduled for talks "
+        "with her Peruvian counterpart, Luis Mamani, on Friday on the sidelines of an "
+        "international conference on fisheries in Lima."
+    )
+    assert sorted((m["kind"], m["status"], m["date"], len(m["participants"])) for m in found) == [
+        ("other", "planned", "2024-05-17", 2),
+        ("talks", "planned", "2024-05-17", 2),
+    ]
+    # with no sides of its own and no meeting on its sidelines, it is not a meeting
+    assert meetings("Experts met at an international conference on fisheries in Lima.") == []
+
+
+def test_leaders_who_meet_ahead_of_a_summit_attend_it_ministers_are_not_implied():
+    text = (
+        "Italian {0} Carla Rossi met German {1} Hans Weber in Paris on Monday. The Paris "
+        "talks covered trade ahead of an EU summit in Brussels later in the week."
+    )
+    found = meetings(text.format("Prime Minister", "Chancellor"))
+    summit = [m for m in found if m["status"] == "planned"]
+    assert [(people(m), m["sides"]) for m in summit] == [
+        (
+            [("Carla Rossi", "Italy"), ("Hans Weber", "Germany")],
+            ["European Union", "Italy", "Germany"],
+        )
+    ]
+    found = meetings(text.format("Foreign Minister", "Foreign Minister"))
+    assert [m["participants"] for m in found if m["status"] == "planned"] == [[]]
+
+
+def test_entering_a_union_is_membership():
+    found = meetings(
+        "Italian Prime Minister Carla Rossi met German Chancellor Hans Weber in Paris on Monday "
+        "to talk about Serbia entering the EU."
+    )
+    assert "eu membership" in found[0]["topics"]
+
+
+def test_the_press_present_with_a_weekday_is_a_coming_meeting():
+    # published on Friday 10 May 2024
+    found = meetings("Kenyan President Amos Kiptoo meets Chilean President Ana Soto on Wednesday.")
+    assert [(m["status"], m["date"]) for m in found] == [("planned", "2024-05-15")]
+    found = meetings("Kenyan President Amos Kiptoo met Chilean President Ana Soto on Wednesday.")
+    assert [(m["status"], m["date"]) for m in found] == [("held", "2024-05-08")]
+    # a trip that starts on a weekday is the coming visit its talks belong to
+    found = meetings(
+        "NAIROBI, May 10 - Kenyan President Amos Kiptoo leaves Wednesday on a visit to Lima. "
+        "Kiptoo will hold talks with Peruvian President Luis Mamani there on Thursday."
+    )
+    assert [(m["kind"], m["status"], m["location"]) for m in found] == [
+        ("summit", "planned", {"city": "Lima", "country": "Peru"})
+    ]
+
+
+def test_a_call_named_by_its_owner_takes_only_that_phrase_s_people_and_date():
+    found = meetings(
+        "Kenyan President Amos Kiptoo spoke by phone with Chilean President Ana Soto on May 2. "
+        "A report published on Tuesday quotes three officials, including a diplomat who "
+        "said Kiptoo's call with Soto had gone badly."
+    )
+    assert [(m["kind"], m["status"], m["date"], len(m["participants"])) for m in found] == [
+        ("call", "mentioned", "2024-05-02", 2)
+    ]
+
+
+def test_a_later_mention_of_the_same_day_meeting_naming_fewer_people_is_the_same_meeting():
+    found = meetings(
+        "Kenyan Trade Minister Amos Kiptoo described a May 2 meeting in Lima with Chilean "
+        "Trade Minister Ana Soto and Peruvian Trade Minister Luis Mamani. A second official "
+        "recalled that the May 2 meeting ended when Soto raised tariffs with Mamani."
+    )
+    assert [(m["date"], len(m["participants"])) for m in found] == [("2024-05-02", 3)]
+    first = Occasion(frozenset({"a", "b"}), "2024-05-02", "talks", status="mentioned")
+    fewer = Occasion(
+        frozenset({"b"}), "2024-05-02", "talks", status="mentioned", back_reference=True
+    )
+    assert same_meeting(first, fewer)
+    # without "the May 2 meeting", a same-day record of fewer people may be another meeting
+    assert not same_meeting(
+        first, Occasion(frozenset({"b"}), "2024-05-02", "talks", status="mentioned")
+    )
+    assert not same_meeting(first, Occasion(frozenset({"b"}), "2024-05-02", "call", status="held"))
+    # across articles (no status) the people must still agree
+    assert not same_meeting(
+        Occasion(frozenset({"a", "b"}), "2024-05-02", "talks"),
+        Occasion(frozenset({"b"}), "2024-05-02", "talks"),
+    )
+
+
+def test_an_unnamed_delegation_s_visit_is_its_country_s_visit():
+    found = meetings("Chinese officials will visit Nairobi next week to discuss a railway loan.")
+    assert [(m["kind"], m["status"], m["sides"], m["participants"]) for m in found] == [
+        ("visit", "planned", ["China", "Kenya"], [])
+    ]
+
+
+def test_met_a_on_one_day_and_b_on_another_is_two_meetings():
+    text = (
+        "Kenyan Foreign Minister Amos Kiptoo met Chilean Foreign Minister Ana Soto {}and Peruvian "
+    )
+    text += "Foreign Minister Luis Mamani on Tuesday."
+    found = meetings(text.format("on Monday "))
+    assert [(m["date"], [p for p, _ in people(m)]) for m in found] == [
+        ("2024-05-06", ["Amos Kiptoo", "Ana Soto"]),
+        ("2024-05-07", ["Amos Kiptoo", "Luis Mamani"]),
+    ]
+    # one date for both counterparts: one occasion
+    assert [len(m["participants"]) for m in meetings(text.format(""))] == [3]
+
+
+def test_called_with_a_person_as_its_object_is_a_phone_call():
+    for text in (
+        "Kenyan President Amos Kiptoo called Chilean President Ana Soto on Tuesday.",
+        "Kenyan President Amos Kiptoo called his Chilean counterpart, Ana Soto, on Tuesday.",
+    ):
+        assert [(m["kind"], m["date"]) for m in meetings(text)] == [("call", "2024-05-07")]
+    for text in (
+        "Kenyan President Amos Kiptoo called Chilean demands unfair on Tuesday.",
+        "Kenyan President Amos Kiptoo called Chilean President Ana Soto a liar on Tuesday.",
+        "Kenyan President Amos Kiptoo called Chilean President Ana Soto's plan unfair on Monday.",
+        "Kenyan President Amos Kiptoo called on Chile to lift its tariffs.",
+    ):
+        assert meetings(text) == []
+
+
+def test_ministers_of_a_group_gathered_somewhere_are_the_group_s_talks():
+    found = meetings("Foreign ministers of the G20 gathered in Lima on Wednesday.")
+    assert [(m["kind"], m["sides"], m["date"]) for m in found] == [
+        ("talks", ["Group of 20"], "2024-05-08")
+    ]
+
+
+def test_the_two_leaders_are_the_pair_just_named():
+    found = meetings(
+        "Kenyan President Amos Kiptoo met Chilean President Ana Soto in Lima on Monday. "
+        "The two leaders also spoke by phone on Thursday."
+    )
+    assert [(m["kind"], m["date"], [p for p, _ in people(m)]) for m in found] == [
+        ("summit", "2024-05-06", ["Amos Kiptoo", "Ana Soto"]),
+        ("call", "2024-05-09", ["Amos Kiptoo", "Ana Soto"]),
+    ]
+    # two people of one side are not a pair of sides
+    found = meetings(
+        "Kenyan President Amos Kiptoo thanked Kenyan Finance Minister Rose Wanjiru on Monday. "
+        "The two leaders also spoke by phone on Thursday."
+    )
+    assert found == []
+
+
+def test_talks_under_way_are_told_by_their_own_verb_not_by_a_later_clause():
+    assert continuing("the negotiations with ministers have dragged on", "held")
+    assert continuing("the ongoing talks with the fund", "held") == (True, False)
+    assert continuing("will wrap up its negotiations on May 17", "planned") == (True, True)
+    assert continuing("After talks with Chile, Kenya has agreed to cut tariffs", "held") == (
+        False,
+        False,
+    )
+    assert continuing("New talks have been scheduled for June", "held") == (False, False)
+
+
+def test_a_would_in_what_was_reported_after_a_meeting_does_not_make_it_planned():
+    found = meetings(
+        "Kenyan President Amos Kiptoo told reporters after meeting Chilean President Ana Soto "
+        "that trade would grow."
+    )
+    assert [m["status"] for m in found] == ["held"]
+
+
+def test_sides_named_as_the_subject_pair_and_ministers_of_one_union():
+    found = meetings("The European Union and China held their annual summit in Lima on Friday.")
+    assert [m["sides"] for m in found] == [["European Union", "China"]]
+    found = meetings("Ministers from the 27 EU member states met in Lima on Tuesday.")
+    assert [(m["kind"], m["sides"], m["date"]) for m in found] == [
+        ("talks", ["European Union"], "2024-05-07")
+    ]
+
+
+def test_an_organisation_s_own_people_meeting_staff_is_not_a_session():
+    assert meetings("NATO Secretary General Rolf Becker gathered staff in Lima on Monday.") == []
+    assert meetings("IMF economists met on Monday to review the forecast.") == []
+
+
+def test_a_leader_s_ministers_who_hold_talks_are_the_named_ministers_of_those_portfolios():
+    text = (
+        "Kenyan President Amos Kiptoo will be joined by his finance and energy ministers, "
+        "who will meet their Chilean counterparts."
+    )
+    named = " Kenyan Finance Minister Rose Wanjiru is expected to discuss debt."
+    assert [(people(m), m["sides"]) for m in meetings(text + named)] == [
+        ([("Rose Wanjiru", "Kenya")], ["Kenya", "Chile"])
+    ]
+    # none of them named: the two sides' talks, the leader is not among them
+    assert [(m["participants"], m["sides"]) for m in meetings(text)] == [([], ["Kenya", "Chile"])]
+
+
+def test_travel_to_a_place_is_a_visit_by_its_near_subject_only():
+    found = meetings("Kenyan Foreign Minister Amos Kiptoo will travel to Lima next week.")
+    assert [(m["kind"], m["status"], m["sides"]) for m in found] == [
+        ("visit", "planned", ["Kenya", "Peru"])
+    ]
+    quoted = '"I have signed with Kenyan President Amos Kiptoo," said Soto, who will travel '
+    quoted += "to Lima."
+    assert meetings(quoted) == []
+
+
+def test_a_demonym_after_for_is_the_person_s_side_not_part_of_a_title():
+    found = meetings(
+        "Kenyan President Amos Kiptoo hosted a dinner for Chilean President Ana Soto on Monday."
+    )
+    assert [people(m) for m in found] == [[("Amos Kiptoo", "Kenya"), ("Ana Soto", "Chile")]]
+
+
+def test_arriving_somewhere_for_a_visit_is_a_visit_there_covered_by_its_coming_talks():
+    found = meetings("Chilean President Ana Soto arrived in Nairobi on Monday for a state visit.")
+    assert [(m["kind"], m["location"], m["date"]) for m in found] == [
+        ("visit", {"city": "Nairobi", "country": "Kenya"}, "2024-05-06")
+    ]
+    assert meetings("Chilean President Ana Soto arrived in Nairobi from Lima on Monday.") == []
+    text = (
+        "Kenyan envoy Amos Kiptoo arrived in Chile on Wednesday for a visit. Kiptoo is scheduled "
+        "to hold talks with Chilean Foreign Minister Ana Soto on {}."
+    )
+    # talks a few days into the visit are its meeting; talks weeks later belong to another trip
+    assert [m["kind"] for m in meetings(text.format("Monday"))] == ["talks"]
+    assert [m["kind"] for m in meetings(text.format("May 30"))] == ["visit", "talks"]
+
+
+def test_who_attends_an_event_takes_part_in_it():
+    found = meetings("Kenyan President Amos Kiptoo will attend the G20 summit in Lima next month.")
+    assert [(people(m), m["sides"]) for m in found] == [
+        ([("Amos Kiptoo", "Kenya")], ["Group of 20", "Kenya"])
     ]

@@ -19,6 +19,8 @@ from digest.meetings.records import (
     drop_unplaced_events,
     fold_unnamed,
     inherit_within_trip,
+    prelude_attendance,
+    side_unsided_summits,
     sideline_attendance,
 )
 from digest.meetings.topics import Vocabulary
@@ -45,8 +47,10 @@ def extract_meetings(
     records = drop_unions(records)
     records = drop_covered_visits(records)
     records = drop_unplaced_events(records)
+    side_unsided_summits(records, context)
     inherit_within_trip(records, context)
     sideline_attendance(records, context)
+    prelude_attendance(records, context)
     attach_topics(records, candidates, context, vocabulary, budget)
     if budget.spent_at is not None:
         log.warning(

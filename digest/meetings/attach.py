@@ -19,6 +19,13 @@ _DISCUSSION = re.compile(
     re.IGNORECASE,
 )
 
+# Portfolios listed before a title are titles too: "her fisheries, energy and health ministers".
+_PORTFOLIOS = re.compile(
+    r"\b(?:[\w-]+,\s+)*[\w-]+,?\s+and\s+[\w-]+\s+"
+    r"(?:ministers|ministries|secretaries|commissioners|spokesmen)\b",
+    re.IGNORECASE,
+)
+
 # Sentences about other, non-happening or habitual contact: their topics are not this meeting's.
 _ELSEWHERE = re.compile(
     r"\b(?:cancel+ed|scuttled|postponed|called off|refused|rebuff\w*|resum\w+|semiannual\w*|"
@@ -161,6 +168,7 @@ def _add_topics(
     for role in roles:  # "Trade Minister" is a title, not a topic
         if role in sentence:
             sentence = sentence.replace(role, " ")
+    sentence = _PORTFOLIOS.sub(" ", sentence)
     sentence = _abbreviate_organisations(sentence)
     for tag in drop_own_sides(tag_text(sentence, vocabulary), record.sides):
         if tag not in record.topics:

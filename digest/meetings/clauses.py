@@ -14,190 +14,32 @@ from datetime import date
 
 from digest.meetings import dates
 from digest.meetings.context import Context, dates_in
+from digest.meetings.cues import (
+    BOTH_COUNTRIES,
+    CALL,
+    COMMITMENTS_MADE,
+    CONSULTATION,
+    DESCRIPTION,
+    ENCOUNTER,
+    EVENT,
+    LOOKBACK,
+    MONTH_NAMES,
+    NEGATIVE,
+    OTHER_KIND,
+    PAST_BACKGROUND,
+    PRESENT_TODAY,
+    PRONOUN_BEFORE,
+    REPORTING,
+    SEPARATE,
+    SHARED_SUBJECT,
+    TRIGGER,
+    guessed,
+    prospect,
+    tense_of,
+)
 from digest.meetings.gazetteer import gazetteer, side_of
 from digest.meetings.places import PlaceRef, all_sides, location_in
 from digest.meetings.sides import GROUP_NOUNS, group_sides
-
-_MONTH_NAMES = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-)
-_CALL_NOUN = (
-    rf"(?:(?<=[’']s )|(?<=\bthe )|(?<=\ba ))(?:{_MONTH_NAMES} \d{{1,2}} |\w+day's |\w+day ){{0,1}}"
-    r"(?:(?:phone|telephone) )?call(?!\s+(?:for|on|to|off|up|in|out|it|him|her|them)\b)"
-)
-# Commitments made at a place put the parties together (GUIDE §2): "urged A and B to keep
-# their commitments, made last month in Lima"; the countries named before are the parties.
-_COMMITMENTS_MADE = r"(?:commitments?|pledges?|promises?|agreements?|accords?),?\s+made"
-TRIGGER = re.compile(
-    r"\b(?:met|meet|meets|meeting|meetings|talks|held discussions|discussions with|"
-    r"discussed with|negotiations|consultations?|summit|co-chair|escorts|escorted|"
-    r"greeted|received|hosted|phone call|telephone call|phoned|telephoned|"
-    r"by (?:phone|telephone)|(?:phone|telephone) (?:conversation|talks)|video call|"
-    r"videoconference|spoke (?:by (?:phone|telephone) )?(?:to|with)|speaks (?:to|with)|"
-    r"visit|visits|visited|visiting|trip|stops? in|conference with|mission to|"
-    r"went to|travell?ed to|(?:will|to) see|session|gather|shak(?:e|es|ing) hands|shook hands|"
-    # the noun "call" with its date or owner: "the July 25 call", "Kiptoo's Friday call"
-    rf"{_CALL_NOUN}|{_COMMITMENTS_MADE}|"
-    r"(?:sent|sends|send|dispatched|dispatches) (?:a|an|its|their) (?:[\w-]+ ){0,2}?"
-    r"(?:envoy|envoys|delegation|emissary) to)\b",
-    re.IGNORECASE,
-)
-# Meeting words other than visit words.
-ENCOUNTER = re.compile(
-    r"\b(?:met|meet|meets|meeting|meetings|talks|discussions|discussed|negotiations|"
-    r"consultations?|summit|co-chair|escort\w*|greeted|received|hosted|phone|telephone|"
-    r"phoned|telephoned|(?:phone|telephone|video) call|call with|videoconference|spoke|speaks|"
-    rf"conference|see|session|gather|hands|{_CALL_NOUN}|{_COMMITMENTS_MADE})\b",
-    re.IGNORECASE,
-)
-# Meetings that did not or may not happen, and habitual or generic contact (GUIDE §2).
-NEGATIVE = re.compile(
-    # called off or refused
-    r"\b(?:cancel+(?:ed|ing|s)?|cancel|call(?:ed|ing)? off|scrap(?:ped|s)?|shelved|scuttled|"
-    r"postponed|refused|rejected|declined|rebuff\w*|snubbed|boycott\w*|"
-    # "no plans to meet" (but not "no plans to change the schedule of his trip")
-    r"no plans? (?:to|for) (?:\w+ ){0,2}?(?:meet\w*|visit\w*|talks|summit|see|call|travel\w*|go)|"
-    # wished for, or the writer's guess
-    r"wanted|wants to|would like|hopes? to|wish(?:es|ed)? to|may meet|whether|"
-    r"(?:a|the) (?:request|proposal|invitation) for|"
-    # habitual or generic contact
-    r"regularly|routinely|semiannual\w*|every (?:year|month)|"
-    r"(?:regular|frequent|periodic) (?:meetings|talks|contacts?|consultations|calls)|"
-    r"(?:many|multiple|several|numerous|countless) (?:summits|meetings|talks|calls|visits)|"
-    r"back and forth|"
-    # talks that may start some day
-    r"agreed to (?:begin|start|open|hold) (?:talks|a dialogue|negotiations))\b",
-    re.IGNORECASE,
-)
-FUTURE = re.compile(
-    r"\b(?:will|would|shall|'ll|is to|are to|to hold|to meet|due|scheduled|expected|"
-    r"plans? to|planned|planning to|set to|going to|next|tomorrow|"
-    r"upcoming|later (?:today|this|in|on)|begins?|ahead|could|might|(?-i:may)|in time for|"
-    r"before (?:an?|the) )\b",
-    re.IGNORECASE,
-)
-FUTURE_AFTER = re.compile(
-    r"\b(?:scheduled|due to|set for|set to|to be held|planned for|is to|are to|will|would)\b",
-    re.I,
-)
-PAST_BACKGROUND = re.compile(
-    r"\b(?:last (?:year|month|November|December|January|February|March|April|May|June|July|"
-    r"August|September|October)|ago|previous|earlier meeting|"
-    r"after (?:an? |his |her |their )?(?:visits?|stops?|trips?|tours?)\b|"
-    r"in (?:19|20)\d\d|during their (?:meeting|summit)|file (?:photo|picture))\b",
-    re.IGNORECASE,
-)
-PRESENT_TODAY = re.compile(r"\b(?:holds|meets|begins|opens|starts|hosts|sees)\b", re.IGNORECASE)
-CALL = re.compile(
-    rf"\b(?:phone|telephone|video ?call|videoconference|video link)\b|\b{_CALL_NOUN}\b", re.I
-)
-CONSULTATION = re.compile(
-    r"\b(?:consultations?|(?:first|second|third|fourth|fifth|\w+th|\d+(?:st|nd|rd|th)|new|"
-    r"latest) round|strategic dialogue|economic dialogue)\b",
-    re.IGNORECASE,
-)
-OTHER_KIND = re.compile(
-    r"\b(?:security council|conference on|international conference|ministerial|"
-    r"emergency session)\b",
-    re.IGNORECASE,
-)
-REPORTING = re.compile(
-    r"\b(?:said|says|told [^,.]{0,40}?|comments? by [^,.]{0,40}?|announced|added|reported)"
-    r"(?: on \w+)?\s+that\b",
-    re.IGNORECASE,
-)
-# Clause boundaries: ";", "while", and "after/before/following a <meeting>" (its own event).
-SEPARATORS = re.compile(
-    r";|,? while |,? whereas |,?\s+(?:after|following|before)\s+(?=(?:a|an|the|his|her|their)\s)",
-    re.IGNORECASE,
-)
-SEPARATE = re.compile(r"\b(?:after|before|following|since|ahead of|until)\b", re.IGNORECASE)
-# A named summit or conference ("the 2019 Lima Summit", "the G7 summit", "a summit of EU
-# leaders"); a meeting counts as an event only with a group after "of" ("the London meeting
-# of the seven richest nations").
-_GROUP_TAIL = (
-    r"\s+of\s+(?:the\s+)?(?:world's\s+|world’s\s+)?(?:[A-Z][\w-]*\s+|[\w-]+\s+){0,3}?"
-    r"(?:leaders|nations|countries|ministers|economies|democracies|powers)"
-)
-EVENT = re.compile(
-    r"\b(?:[Tt]he|[Aa]n?)\s+(?:(?P<year>(?:19|20)\d\d)\s+)?"
-    r"(?P<name>(?:[A-Z][\w.'’-]*\s+){0,5}?(?:\([A-Z0-9-]+\)\s+)?)"
-    rf"(?:(?P<noun>[Ss]ummit|[Cc]onference)(?P<tail>{_GROUP_TAIL})?"
-    rf"|(?P<meeting>meeting)(?P<meeting_tail>{_GROUP_TAIL}))"
-)
-_PRONOUN_BEFORE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b|^\s*(?:[Hh]is|[Hh]er)\b")
-_DESCRIPTION = re.compile(
-    r"\b[Tt]he\s+((?:[A-Z][\w.'’]*\s+)?)(leader|king|president|prime minister|premier|monarch|"
-    r"chancellor|foreign minister|secretary of state|treasury secretary|foreign secretary)\b",
-    re.IGNORECASE,
-)
-# How far back "the Kenyan leader" looks for the person it describes (characters).
-LOOKBACK = 6000
-_BOTH_COUNTRIES = re.compile(r"\b(?:both|the two) (?:countries|nations|sides|governments)\b")
-
-# A modal that governs the meeting word: "the two could meet", "could pave the way for talks".
-_MODAL = re.compile(r"\b(?:could|might)\b[^,;]{0,60}$", re.IGNORECASE)
-# A meeting named only as a prospect: "opened the door to talks", "lays the groundwork for a
-# summit", "paving the way for a visit" (GUIDE §2: speculation, vague agreements); with a date
-# or a place ("the groundwork for a summit in Lima next month") it is a planned meeting.
-_PROSPECT = re.compile(
-    r"\b(?:open\w*\s+(?:the|a)\s+door|pav\w*\s+the\s+way|la(?:y|ys|id|ying)\s+the\s+"
-    r"(?:groundwork|foundations?))\s+(?:to|for)\s+(?:\S+\s+){0,3}$",
-    re.IGNORECASE,
-)
-
-
-def _guessed(clause: str) -> bool:
-    """True when a meeting word is only a possibility ("could lead to a summit"), GUIDE §2."""
-    return any(
-        _MODAL.search(clause[max(0, m.start() - 80) : m.start()]) for m in TRIGGER.finditer(clause)
-    )
-
-
-def _prospect(clause: str, trigger: int) -> bool:
-    """True when the meeting word is only a prospect ("opened the door to talks")."""
-    return _PROSPECT.search(clause[max(0, trigger - 80) : trigger]) is not None
-
-
-# "will hold talks with A and meet B": a second meeting verb with its own object is a second
-# occasion (GUIDE §3); the clause after "and" shares the first one's subject.
-SECOND_VERB = (
-    r"(?:will\s+|would\s+|to\s+|also\s+|then\s+|later\s+)?(?:meet|meets|met|see|sees|saw|"
-    r"hold|holds|held|visit|visits|visited|call(?:s|ed)? on)\b"
-)
-_SECOND_CLAUSE = re.compile(rf",?\s+and\s+(?={SECOND_VERB})")
-_SHARED_SUBJECT = re.compile(rf"\s*{SECOND_VERB}")
-
-
-def split_clauses(sentence: str) -> list[tuple[int, int]]:
-    """(start, end) of each clause of a sentence, relative to the sentence."""
-    spans = []
-    position = 0
-    cuts = sorted(
-        [*SEPARATORS.finditer(sentence), *_SECOND_CLAUSE.finditer(sentence)],
-        key=lambda m: m.start(),
-    )
-    for match in cuts:
-        if match.start() < position:
-            continue
-        spans.append((position, match.start()))
-        position = match.end()
-    spans.append((position, len(sentence)))
-    return [(s, e) for s, e in spans if e - s > 3]
-
-
-QUOTE = re.compile(r"“[^”]*”|\"[^\"]*\"")
-
-
-def tense_of(clause: str, trigger: int | None = None) -> str | None:
-    """Future when a future cue governs the meeting word, else past."""
-    if trigger is None:
-        return "future" if FUTURE.search(QUOTE.sub(" ", clause)) else "past"
-    before = QUOTE.sub(" ", clause[max(0, trigger - 110) : trigger])
-    after = QUOTE.sub(" ", clause[trigger : trigger + 80])
-    if FUTURE.search(before) or FUTURE_AFTER.search(after[:60]):
-        return "future"
-    return "past"
 
 
 def _people_in(ctx: Context, start: int, end: int) -> list[str]:
@@ -213,7 +55,7 @@ def _people_in(ctx: Context, start: int, end: int) -> list[str]:
 def _described(ctx: Context, clause: str, start: int) -> list[str]:
     """People a clause names by description: "the Kenyan leader", "the Finance Minister"."""
     found = []
-    for match in _DESCRIPTION.finditer(clause):
+    for match in DESCRIPTION.finditer(clause):
         side = side_of(match.group(1).strip()) if match.group(1).strip() else None
         role = match.group(2).lower()
         best = None
@@ -312,14 +154,22 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     """The clause's reading (None without a real meeting word) and the people it names."""
     start, end = span
     clause = ctx.text[start:end]
-    trigger = TRIGGER.search(clause)
+    trigger = _first_trigger(ctx, clause, start)
     names = _people_in(ctx, start, end)
-    if trigger is None or NEGATIVE.search(clause) or _guessed(clause):
+    if trigger is None or NEGATIVE.search(clause) or guessed(clause):
         return None, names
     reporting = REPORTING.search(clause)
     if reporting and reporting.end() < trigger.start():
         start, clause = start + reporting.end(), clause[reporting.end() :]
-        trigger = TRIGGER.search(clause)
+        trigger = _first_trigger(ctx, clause, start)
+        if trigger is None:
+            return None, names
+        names = _people_in(ctx, start, end)
+    owned = _owned_call(ctx, clause, start, trigger.start())
+    if owned is not None:  # "... who described Kiptoo's call with Soto": that phrase only
+        start, end = owned
+        clause = ctx.text[start:end]
+        trigger = _first_trigger(ctx, clause, start)
         if trigger is None:
             return None, names
         names = _people_in(ctx, start, end)
@@ -327,8 +177,10 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     for name in _described(ctx, clause, start):
         if name not in names:
             names.insert(0, name)
+    if not names and _THE_TWO.search(clause[: trigger.start()]):
+        names = _last_pair(ctx, start)  # "The two leaders spoke by phone": the pair just named
     named_before = any(m.name in names for m in ctx.mentions_in(start, start + trigger.start()))
-    pronoun = not named_before and _PRONOUN_BEFORE.search(clause[: trigger.start()])
+    pronoun = not named_before and PRONOUN_BEFORE.search(clause[: trigger.start()])
     subject = (
         previous_names[0]
         if previous_names and re.match(r"\s*(?:his|her)\b", clause, re.I)
@@ -336,12 +188,17 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     )
     if pronoun and subject and subject not in names:
         names.insert(0, subject)
-    shared_subject = bool(previous_names and _SHARED_SUBJECT.match(clause))
+    shared_subject = bool(previous_names and SHARED_SUBJECT.match(clause))
     if shared_subject and previous_names[0] not in names:
         names.insert(0, previous_names[0])  # "... and meet B": the same subject meets B
     tense = tense_of(clause, trigger.start())
     events = list(EVENT.finditer(clause))
     sides: list[str] = []
+    entourage = _ENTOURAGE.search(clause[: trigger.start()])
+    if entourage and names:  # "X, accompanied by his oil and trade ministers, who will hold talks"
+        leader_side = ctx.side(names[0])
+        names = _ministers_of(ctx, leader_side, entourage.group(1))
+        sides = [leader_side] if leader_side else []
     for name in names:
         side = ctx.side(name)
         if side and side not in sides:
@@ -368,7 +225,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     government = re.search(r"\bthe government\b", clause)
     if len(sides) == 1 and ctx.dateline and government and ctx.dateline[1] not in sides:
         sides.append(ctx.dateline[1])  # "talks with the government" under a Quito dateline
-    commitments = re.match(_COMMITMENTS_MADE, clause[trigger.start() :], re.I) is not None
+    commitments = re.match(COMMITMENTS_MADE, clause[trigger.start() :], re.I) is not None
     if commitments:
         if location_in(clause, trigger.start()) is None:
             return None, names  # a commitment made with no place puts nobody together
@@ -378,7 +235,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
             side = ctx.country(side)
             if side not in sides:
                 sides.append(side)
-    if len(sides) < 2 and _BOTH_COUNTRIES.search(clause):
+    if len(sides) < 2 and BOTH_COUNTRIES.search(clause):
         countries = [s for s in ctx.recent_sides if s not in gazetteer().organisations]
         for side in countries[-2:]:
             if side not in sides:
@@ -400,7 +257,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     location = location_in(clause, trigger.start())
     if location:
         location = (location[0], ctx.country(location[1]))
-    if mention is None and location is None and _prospect(clause, trigger.start()):
+    if mention is None and location is None and prospect(clause, trigger.start()):
         return None, names
     outside_events = clause
     for event in events:
@@ -412,10 +269,15 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         org_session = [s for s in all_sides(sentence) if s in organisations]
     if "United Nations Security Council" in org_session and "United Nations" in org_session:
         org_session.remove("United Nations")
-    is_org_session = bool(org_session) and re.search(
-        r"\b(?:meet|meets|meeting|session|summit|gather)\b", clause, re.I
+    # "the G20's foreign ministers gathered", "EU ministers met": the body's members, unnamed
+    members_met = not names and _MEMBERS_MET.search(clause)
+    is_org_session = bool(org_session) and (
+        re.search(r"\b(?:meet|meets|meeting|meetings|session|summit)\b", clause, re.I)
+        or members_met
     )
-    if is_org_session and len(sides) < 2 and org_session[0] not in sides:
+    if is_org_session and not sides:  # "the meetings of the IMF and the World Bank"
+        sides += org_session
+    elif is_org_session and len(sides) < 2 and org_session[0] not in sides:
         sides.append(org_session[0])
     # A clause whose only meeting word is a visit word reports a visit, not a meeting
     # (a visit to a leader's grave is not a meeting with the leader).
@@ -441,9 +303,118 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         sentence_start=sentence_span[0],
         org_session=bool(is_org_session),
         only_visit=only_visit,
-        kind=_kind(clause, names, sides, ctx, side_of_person),
+        kind=(
+            "call"
+            if trigger.group(0).lower() == "called"
+            else _kind(clause, names, sides, ctx, side_of_person)
+        ),
     )
     return reading, names
+
+
+# A call named by its owner and counterpart inside a longer clause: "Kiptoo's call with Soto".
+_OWNED_CALL = re.compile(
+    rf"(?:'s|’s)\s+(?:(?:{MONTH_NAMES} \d{{1,2}}|\w+day)\s+)?(?:(?:phone|telephone)\s+)?"
+    r"call\s+with\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,4}"
+)
+
+
+_MEMBERS_MET = re.compile(
+    r"\b(?:ministers|leaders|heads of (?:state|government)|member states|members|delegates|"
+    r"representatives|envoys)\b[^.;]{0,60}?\b(?:met|gather(?:s|ed|ing)?)\b",
+    re.IGNORECASE,
+)
+
+
+# A leader's ministers who hold talks of their own: "X will be joined by her finance and
+# energy ministers, who will meet their Peruvian counterparts".
+_ENTOURAGE = re.compile(
+    r"\b(?:accompanied|joined) by (?:his|her|their) ((?:[\w-]+,\s+)*[\w-]+(?:,?\s+and\s+[\w-]+)?)"
+    r"\s+ministers,?\s+who\b",
+    re.IGNORECASE,
+)
+
+
+def _ministers_of(ctx: Context, side: str | None, portfolios: str) -> list[str]:
+    """The article's named ministers of ``side`` for the listed portfolios ("oil, trade")."""
+    words = [w for w in re.findall(r"[\w-]+", portfolios.lower()) if w != "and"]
+    found = []
+    for name, person in ctx.people.items():
+        if not person.official or side is None or ctx.side(name) != side:
+            continue
+        titles = " ".join(person.roles).lower()
+        if any(re.search(rf"\b{re.escape(w)}\b[\w\s-]{{0,20}}\bminister", titles) for w in words):
+            found.append(name)
+    return found
+
+
+def _owned_call(ctx: Context, clause: str, start: int, trigger: int) -> tuple[int, int] | None:
+    """The span of "Kiptoo's call with Soto" when that phrase is the clause's meeting word.
+
+    Its people are the owner and the counterpart, its date only one the phrase gives; the
+    rest of the clause ("his testimony on Tuesday", the people who described it) is not it.
+    """
+    for match in _OWNED_CALL.finditer(clause):
+        if not match.start() <= trigger < match.end():
+            continue
+        owners = [m for m in ctx.mentions_in(start, start + match.start()) if m.name]
+        if owners and owners[-1].end == start + match.start():
+            return owners[-1].start, start + match.end()
+    return None
+
+
+# "The two leaders", "both ministers": the pair the text has just named.
+_THE_TWO = re.compile(
+    r"\b(?:the two|both)\s+(?:[\w-]+\s+){0,2}?(?:leaders|ministers|presidents|premiers|"
+    r"prime ministers|heads of state|heads of government|officials|diplomats|envoys|men|women|"
+    r"counterparts|monarchs|secretaries|chancellors)\b",
+    re.IGNORECASE,
+)
+# How far back "the two leaders" looks for the pair (characters, about two sentences).
+PAIR_LOOKBACK = 400
+
+
+def _last_pair(ctx: Context, start: int) -> list[str]:
+    """The last two people named before ``start``, when they are of two different sides."""
+    pair: list[str] = []
+    for mention in reversed(ctx.mentions_in(max(0, start - PAIR_LOOKBACK), start)):
+        if mention.name and mention.name not in pair and ctx.people[mention.name].official:
+            pair.insert(0, mention.name)
+            if len(pair) == 2:
+                break
+    sides = {ctx.side(n) for n in pair}
+    return pair if len(pair) == 2 and None not in sides and len(sides) == 2 else []
+
+
+def _first_trigger(ctx: Context, clause: str, start: int) -> re.Match[str] | None:
+    """The clause's first meeting word; "called" only with a person as its object.
+
+    "Kiptoo called President Soto" is a phone call; "Kiptoo called Kenyan demands unfair" is not.
+    """
+    for match in TRIGGER.finditer(clause):
+        if match.group(0).lower() != "called":
+            return match
+        after = start + match.end()
+        person = next((m for m in ctx.mentions_in(after, after + 60) if m.name), None)
+        if person is not None and ctx.people[person.name].official:
+            between = ctx.text[after : person.start]
+            titled = re.fullmatch(r"\s+(?:(?:his|her|their)\s+)?(?:[\w.'’-]+,?\s+){0,4}", between)
+            plain = re.search(r"[a-z]{3,}\s+[a-z]{3,}", between) and "counterpart" not in between
+            # not "called President Soto a liar", "called President Soto's plan unfair"
+            named_as = re.match(r",?\s+(?:a|an)\s|['’]s?\b", ctx.text[person.end : person.end + 5])
+            told = _CALL_DETAIL.match(ctx.text[person.end : person.end + 80])
+            if titled and not plain and not named_as and told:
+                return match
+    return None
+
+
+# What follows the person called when it is a phone call: when, why or how ("called X on
+# Tuesday", "called X to congratulate him", "called X by phone"), maybe after an apposition.
+_CALL_DETAIL = re.compile(
+    r"\s*(?:,[^,]{0,40},\s*|,\s*)?(?:on\s+\w+|today|yesterday|tonight|last\s+\w+|this\s+\w+|"
+    r"earlier|late\s+\w+|by\s+(?:phone|telephone)|from\s+|to\s+(?:discuss|congratulate|thank|"
+    r"express|offer|talk|invite|brief|ask|urge|convey|wish|seek|voice|reassure|update|inform))\b"
+)
 
 
 def _pick_date(

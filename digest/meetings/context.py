@@ -35,6 +35,10 @@ class Candidate:
     fallback_location: PlaceRef | None = None  # from a visit whose meetings this reports
     fallback_date: tuple[str | None, str | None] | None = None  # (date, date_text) likewise
     folded: list[int] = field(default_factory=list)  # positions of the mentions folded in
+    # Talks reported as under way or coming to their end ("the negotiations have stalled",
+    # "will wrap up its negotiations on May 3"): mentions of one continuing negotiation.
+    ongoing: bool = False
+    ends: bool = False  # the clause's date is when the talks end, not when they began
 
     def copy(self) -> Candidate:
         """A copy whose lists can change without touching this candidate's."""

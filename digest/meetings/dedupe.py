@@ -29,6 +29,14 @@ _LENGTH = re.compile(
 )
 
 
+# A meeting named by its date, as a text refers back to it: "the May 3 meeting", "that
+# Friday call", "Monday's talks".
+_DATED_REFERENCE = re.compile(
+    r"\b(?:the|that|this)\s+(?:[A-Z][a-z]+\s+\d{1,2}|\w+day)\s+(?:meeting|talks|call|"
+    r"conversation|summit|session)\b|\b\w+day['’]s\s+(?:meeting|talks|call|summit|session)\b"
+)
+
+
 @lru_cache(maxsize=4096)
 def _norm(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
@@ -55,6 +63,9 @@ class Occasion:
     visit_host: str | None = None
     loose: bool = False  # a one-person mention with no date or place of its own
     length: str | None = None  # stated duration, "40 minute"
+    back_reference: bool = False  # "the May 3 meeting": a meeting named by its date
+    ongoing: bool = False  # talks reported as under way or ending (one running negotiation)
+    sides: frozenset[str] = frozenset()
 
 
 def same_meeting(first: Occasion, second: Occasion, *, slack_days: int = 2) -> bool:
@@ -70,6 +81,8 @@ def same_meeting(first: Occasion, second: Occasion, *, slack_days: int = 2) -> b
     if first.event is not None and second.event is not None:
         a, b = first.event.lower(), second.event.lower()
         return a in b or b in a
+    if first.ongoing and second.ongoing:
+        return _one_negotiation(first.sides, second.sides)
     if (first.kind == "visit") != (second.kind == "visit"):
         return False
     if first.kind == "visit" and first.visit_host != second.visit_host:
@@ -89,6 +102,10 @@ def same_meeting(first: Occasion, second: Occasion, *, slack_days: int = 2) -> b
         return False
     if first.people == second.people:
         return True
+    if (first.people < second.people or second.people < first.people) and _same_day_mention(
+        first, second
+    ):
+        return True
     lone = second if len(second.people) == 1 else first if len(first.people) == 1 else None
     return (
         lone is not None
@@ -96,6 +113,36 @@ def same_meeting(first: Occasion, second: Occasion, *, slack_days: int = 2) -> b
         and first.status == second.status
         and (first.people < second.people or second.people < first.people)
     )
+
+
+def _same_day_mention(first: Occasion, second: Occasion) -> bool:
+    """Two mentions in one article of a meeting of the same kind on the same stated day.
+
+    "He testified about a May 3 meeting with A and B ... B's account of the May 3 meeting":
+    when one record's people are among the other's and the one naming fewer refers back to
+    the meeting by its date, it is a second mention of it.
+    """
+    fewer = first if len(first.people) < len(second.people) else second
+    return (
+        fewer.back_reference
+        and first.status is not None
+        and first.status == second.status
+        and first.kind == second.kind
+        and first.date is not None
+        and len(first.date) == 10
+        and first.date == second.date
+    )
+
+
+def _one_negotiation(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Two mentions of talks under way are one negotiation when their sides agree.
+
+    "Negotiations between Chile and the IMF have stalled" and "the IMF delegation will wrap
+    up its negotiations on May 3" are one; Chile's with Peru and Chile's with Bolivia are not.
+    """
+    if not first or not second:
+        return False
+    return first <= second or second <= first or len(first & second) >= 2
 
 
 def occasion(candidate: Candidate) -> Occasion:
@@ -109,6 +156,9 @@ def occasion(candidate: Candidate) -> Occasion:
         visit_host=candidate.visit_host,
         loose=not candidate.explicit_date and candidate.location is None,
         length=stated_length(candidate.evidence) if candidate.kind == "call" else None,
+        ongoing=candidate.ongoing and candidate.event is None,
+        back_reference=_DATED_REFERENCE.search(candidate.evidence) is not None,
+        sides=frozenset(candidate.sides),
     )
 
 
@@ -123,7 +173,9 @@ def stated_length(sentence: str) -> str | None:
 def absorb(into: Candidate, other: Candidate) -> None:
     """Fold ``other`` into ``into``: the most specific date and place, every side and topic."""
     into.folded += [other.position, *other.folded]
-    if dates.precision(other.date) > dates.precision(into.date):
+    if into.ongoing and other.ongoing:
+        _date_negotiation(into, other)
+    elif dates.precision(other.date) > dates.precision(into.date):
         into.date, into.date_text = other.date, other.date_text
     elif into.date_text is None and other.date_text:
         into.date_text = other.date_text
@@ -142,10 +194,25 @@ def absorb(into: Candidate, other: Candidate) -> None:
     for topic in other.topics:
         if topic not in into.topics:
             into.topics.append(topic)
-    if _STATUS_RANK[other.status] > _STATUS_RANK[into.status] and other.status != "planned":
+    # an undated mention ("X's call with Y") does not overrule the status a dated one gave
+    specific = other.explicit_date or not into.explicit_date
+    higher = _STATUS_RANK[other.status] > _STATUS_RANK[into.status]
+    if higher and other.status != "planned" and specific:
         into.status = other.status
+    into.explicit_date = into.explicit_date or other.explicit_date
     if into.kind == "talks" and other.kind in ("summit", "call", "consultation"):
         into.kind = other.kind
+
+
+def _date_negotiation(into: Candidate, other: Candidate) -> None:
+    """A running negotiation is dated by its first day (GUIDE §3), never by its end."""
+    starts = [c for c in (into, other) if c.date and not c.ends]
+    if starts:
+        first = min(starts, key=lambda c: (-dates.precision(c.date), c.date))
+        into.date, into.date_text = first.date, first.date_text
+    elif into.ends:
+        into.date, into.date_text = None, None
+    into.ends = False
 
 
 def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:

@@ -17,16 +17,9 @@ from datetime import date
 
 from digest.meetings import dates
 from digest.meetings.budget import Budget
-from digest.meetings.clauses import (
-    FUTURE,
-    QUOTE,
-    Reading,
-    read_clause,
-    split_clauses,
-    status_of,
-    tense_of,
-)
+from digest.meetings.clauses import Reading, read_clause, status_of
 from digest.meetings.context import Candidate, Context, dates_in
+from digest.meetings.cues import FUTURE, QUOTE, continuing, split_clauses, tense_of
 from digest.meetings.gazetteer import gazetteer, place_of
 from digest.meetings.names import find_mentions, resolve
 from digest.meetings.places import (
@@ -35,9 +28,9 @@ from digest.meetings.places import (
     historical,
     location_in,
     place_at,
-    visited_places,
 )
 from digest.meetings.sides import event_sides
+from digest.meetings.visits import gapped, split_gapped, visit_candidates
 from digest.models import Article
 from digest.sentences import split_sentences
 
@@ -221,16 +214,27 @@ def _candidates(ctx: Context, reading: Reading) -> list[Candidate]:
         "explicit_date": mention is not None,
     }
     clause, start, names, sides = reading.clause, reading.start, reading.names, reading.sides
-    results = _visit_candidates(ctx, side_of_person, (clause, start), names, base)
+    results = visit_candidates(ctx, side_of_person, (clause, start), names, base)
+    for visit in results:  # a visitor's side found by the visit rule replaces a guess
+        for name in visit.participants:
+            if ctx.side(name) is None and visit.sides[0] != reading.inferred.get(name):
+                reading.inferred[name] = visit.sides[0]
     if (len(sides) >= 2 or reading.org_session) and not reading.only_visit:
+        ongoing, ends = continuing(clause, reading.status)
         meeting = Candidate(
             participants=names,
             sides=list(sides),
             kind=reading.kind,
             location=reading.location,
+            ongoing=ongoing and reading.kind in ("talks", "consultation", "other"),
+            ends=ends,
             **base,
         )
-        results += separate_meetings(meeting, clause, side_of_person) or [meeting]
+        apart = gapped(ctx, clause, start, names, base, reading.tense or "past")
+        if len(names) >= 3 and apart:  # "met A on Monday and B on Tuesday": two occasions
+            results += split_gapped(meeting, apart, side_of_person)
+        else:
+            results += separate_meetings(meeting, clause, side_of_person) or [meeting]
     results += _event_candidates(
         ctx,
         clause,
@@ -300,63 +304,7 @@ def _split_by_neighbours(
     return out
 
 
-# An unnamed envoy or delegation sent by a country ("Chile sent a special envoy to Lima").
-_SENT = re.compile(
-    r"\b(?:sent|sends|send|dispatched|dispatches) (?:a|an|its|their) (?:[\w-]+ ){0,2}?"
-    r"(?:envoy|envoys|delegation|emissary) to\b",
-    re.IGNORECASE,
-)
-
-
-def _visit_candidates(
-    ctx: Context,
-    side_of: Callable[[str], str | None],
-    where: tuple[str, int],
-    names: list[str],
-    base: dict,
-) -> list[Candidate]:
-    clause, start = where
-    results: list[Candidate] = []
-    for position, place in visited_places(clause):
-        host = ctx.country(place[1])
-        before = [m.name for m in ctx.mentions_in(start, start + position) if m.name in names]
-        visitor = before[-1] if before else (names[0] if names else None)
-        visitor_side = side_of(visitor) if visitor else None
-        sender = _SENT.search(clause[: position + 40])
-        if sender:  # "Chile sent an envoy to Lima": Chile's unnamed envoy, not who sent it
-            senders = [ctx.country(s) for s in all_sides(clause[: sender.start()])]
-            visitor_side = next((s for s in reversed(senders) if s != host), visitor_side)
-            visitor, before = None, []
-        if visitor_side is None or visitor_side == host:  # a visit is by one side to another
-            continue
-        party = [n for n in dict.fromkeys(before) if side_of(n) == visitor_side]
-        results.append(
-            Candidate(
-                participants=party or ([visitor] if visitor else []),
-                sides=[s for s in (visitor_side, host) if s],
-                kind="visit",
-                location=(place[0], host),
-                visit_host=host,
-                **base,
-            )
-        )
-    if not results and ctx.dateline and re.search(r"\bvisit(?:ed|s)?\b(?!\s+to)", clause):
-        # "the king visited in 1990" under a dateline: a visit to the dateline's country.
-        host = ctx.dateline[1]
-        for name in names[:1]:
-            side = side_of(name)
-            if side and side != host:
-                results.append(
-                    Candidate(
-                        participants=[name],
-                        sides=[side, host],
-                        kind="visit",
-                        location=(None, host),
-                        visit_host=host,
-                        **base,
-                    )
-                )
-    return results
+_ATTENDS = re.compile(r"\battend(?:s|ed|ing)?\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
 def _event_candidates(
@@ -375,12 +323,18 @@ def _event_candidates(
         noun = event.group("noun") or event.group("meeting")
         tail = event.group("tail") or event.group("meeting_tail") or ""
         name = (event.group("name") + noun + tail).strip()
-        if not re.search(r"[A-Z]", event.group("name") + tail) and not event_sides(name):
+        # "an international conference on X" is an event by its nature (GUIDE §3)
+        international = name.lower().startswith("international conference")
+        if (
+            not re.search(r"[A-Z]", event.group("name") + tail)
+            and not event_sides(name)
+            and not international
+        ):
             continue
         own_sides = [ctx.country(s) for s in event_sides(name)]
         organisations = gazetteer().organisations
         if noun.lower() == "conference" and not (
-            set(own_sides) & organisations or len(own_sides) >= 2
+            set(own_sides) & organisations or len(own_sides) >= 2 or international
         ):
             continue
         window_start = max(0, event.start() - 40)
@@ -407,10 +361,15 @@ def _event_candidates(
         if place is None:
             found_place = place_at(event.group("name"))  # "the Lima Summit"
             place = found_place[1] if found_place else None
-        if not own_sides and place is None:
+        # an unnamed international conference needs its sides: the clause's, or those of
+        # the meeting on its sidelines
+        sided = len(sides) >= 2 or re.search(r"\b(?:sidelines?|margins?) of\b", clause)
+        if not own_sides and (place is None or international) and not (international and sided):
             continue
         leaders = [n for n in names if ctx.people[n].is_leader]
         leaders = leaders if len({side_of(n) for n in leaders}) >= 2 else []
+        if _ATTENDS.search(clause[: event.start()]):  # "X will attend the G20 summit"
+            leaders = list(names)
         results.append(
             Candidate(
                 participants=leaders,

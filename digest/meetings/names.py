@@ -183,8 +183,8 @@ def _mention(text: str, segment: list[tuple[str, int]]) -> Mention:
 
 
 _LED_BY = re.compile(
-    r"\b([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+(?:team|mission|delegation)\s*,?\s+(?:was\s+)?led\s+by"
-    r"\s+(?:[\w.'’-]+\s+){0,6}$"
+    r"\b(?:[Tt]he\s+)?((?!The\b)[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+(?:team|mission|delegation)"
+    r"\s*,?\s+(?:was\s+)?led\s+by\s+(?:[\w.'’-]+\s+){0,6}$"
 )
 _LEADS = re.compile(
     r",?\s+(?:who\s+(?:also\s+)?)?(?:represent(?:s|ed|ing)?|le(?:d|ads|ading)|head(?:s|ed|ing)?)"
@@ -240,6 +240,8 @@ def _describe(text: str, mention: Mention) -> None:
             governed = i - size >= 0 and tokens[i - size].lower() in ("for", "to", "on", "the")
             if governed and tokens[i - size].lower() == "the":
                 governed = i - size - 1 >= 0 and tokens[i - size - 1].lower() in ("for", "to")
+            if governed and size == 1 and low in gaz.demonyms and role_tokens:
+                governed = False  # "a dinner for Chilean President X": an adjective, his side
             if governed:  # "envoy to the United Nations": the place is part of the title
                 role_tokens[:0] = tokens[i - size + 1 : i + 1]
             else:

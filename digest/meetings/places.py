@@ -19,6 +19,7 @@ _NOT_VISITED = re.compile(
 VISIT = re.compile(
     r"\b(?:(?:state |official |secret |surprise |working )?visit(?:ed|s|ing)?(?: to)?|"
     r"trip to|mission to|stops? in|tour of|went to|travell?ed to|"
+    r"(?:will |to |would )?travel to|travels to|travell?ing to|(?:flew|flies|fly) to|"
     r"take (?:him|her|them) to|(?:envoy|envoys|delegation|emissary) to)\s+",
     re.IGNORECASE,
 )
@@ -82,13 +83,19 @@ def location_in(clause: str, trigger: int) -> PlaceRef | None:
     return best[1] if best else None
 
 
+# "arrived in Lima on Monday for a state visit": where a visitor arrives is the visit's place.
+_ARRIVED_FOR_VISIT = re.compile(
+    r"\barriv(?:ed|es|ing|e) in\s+(?=[A-Z])(?=.{0,80}\bvisit\b)", re.IGNORECASE | re.DOTALL
+)
+
+
 def visited_places(clause: str) -> list[tuple[int, PlaceRef]]:
     """(position of the visit word, place) for each place the clause says is visited.
 
     "visit to Lima, Quito and Cusco, Peru" gives two places (one per country).
     """
     out: list[tuple[int, PlaceRef]] = []
-    for match in VISIT.finditer(clause):
+    for match in [*VISIT.finditer(clause), *_ARRIVED_FOR_VISIT.finditer(clause)]:
         tail = clause[match.end() : match.end() + 120]
         if _NOT_VISITED.search(tail[:60].split(",")[0]):
             continue

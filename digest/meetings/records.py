@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
+from digest.meetings import dates
 from digest.meetings.context import Candidate, Context
 from digest.meetings.dedupe import NEAR, absorb, people_key
+from digest.meetings.sides import summit_holders
 
 
 def _near(records: list[Candidate], index: int) -> list[Candidate]:
@@ -111,6 +114,7 @@ def drop_covered_visits(records: list[Candidate]) -> list[Candidate]:
                 and (
                     (other.location and other.location[1] == record.visit_host)
                     or (record.visit_host in other.sides and other.status == record.status)
+                    or (record.visit_host in other.sides and _coming_in_visit(record, other))
                 )
             ]
             for other in covering:
@@ -124,11 +128,22 @@ def drop_covered_visits(records: list[Candidate]) -> list[Candidate]:
     return keep
 
 
+def _coming_in_visit(visit: Candidate, meeting: Candidate) -> bool:
+    """A meeting still ahead during a visit under way: "arrived on Tuesday ... talks on Friday"."""
+    if visit.status != "held" or meeting.status != "planned" or not visit.date:
+        return False
+    if meeting.date is None:
+        return True
+    apart = dates.days_apart(visit.date, meeting.date)
+    return apart is not None and meeting.date >= visit.date and apart <= 7
+
+
 def drop_unplaced_events(records: list[Candidate]) -> list[Candidate]:
-    """An event named only by its place ("the Hong Kong summit") defers to a record there."""
+    """An event named only by its place ("the Lima summit") defers to a record there."""
     keep = []
     for index, record in enumerate(records):
-        if not (record.event and not record.sides and record.location):
+        named_by_place = record.location and (record.location[0] or "") in (record.event or "")
+        if not (record.event and not record.sides and record.location and named_by_place):
             keep.append(record)
             continue
         shared = any(
@@ -206,9 +221,75 @@ def sideline_attendance(records: list[Candidate], context: Context) -> None:
                 continue
             if event.position != other.position and event.position not in other.folded:
                 continue  # not the meeting of the sentence that names the sidelines
+            if event.date is None and other.date:  # under way when its sidelines are
+                event.date, event.date_text = other.date, other.date_text
+                event.status = other.status
+            event.location = event.location or other.location
             for name in other.participants:
                 if name not in event.participants:
                     event.participants.append(name)
                 side = context.side(name)
                 if side and side not in event.sides:
                     event.sides.append(side)
+
+
+# Leaders' talks "ahead of" a summit prepare it together: "The Lima talks were held in advance
+# of the Harbour Summit", "A met B on Monday before the Harbour Summit".
+_AHEAD_OF = re.compile(
+    r"\b(?:ahead of|in advance of|in preparation for|to prepare for|before)\s+(?:an?|the|this|"
+    r"next|Monday's|Tuesday's|Wednesday's|Thursday's|Friday's|Saturday's|Sunday's)\b",
+    re.IGNORECASE,
+)
+_BACK_REFERENCE = re.compile(
+    r"^\s*(?:The|These|Those|Their|Both)\b[^.;]{0,40}?\b(?:talks|meeting|meetings|discussions)\b"
+)
+
+
+def prelude_attendance(records: list[Candidate], context: Context) -> None:
+    """Leaders who meet ahead of a summit attend it (GUIDE §8, people clearly implied).
+
+    The meeting is the one of the summit's own sentence, or the one a sentence opening with
+    "The talks ..." refers back to (the nearest earlier meeting).
+    """
+    for index, event in enumerate(records):
+        if event.event is None or event.kind != "summit" or not _AHEAD_OF.search(event.evidence):
+            continue
+        near = [o for o in _near(records, index) if o.event is None and o.kind != "visit"]
+        same = [o for o in near if event.position == o.position or event.position in o.folded]
+        if not same and _BACK_REFERENCE.match(event.evidence):
+            earlier = [o for o in near if o.position < event.position and o.participants]
+            same = earlier[-1:]
+        for other in same:
+            if other.kind != "summit":  # leaders of two sides or more (GUIDE §5)
+                continue
+            for name in other.participants:
+                if name not in event.participants:
+                    event.participants.append(name)
+                side = context.side(name)
+                if side and side not in event.sides:
+                    event.sides.append(side)
+
+
+# How many sentences either side of an unsided summit are searched for its organisation.
+SUMMIT_REACH = 40
+
+
+def side_unsided_summits(records: list[Candidate], context: Context) -> None:
+    """A summit named only by its place belongs to the summit-holding group the text names.
+
+    "... the Group of Seven. ... proposals outlined at the Lima Summit": the G7's summit.
+    The nearest such organisation before the summit is taken, else the nearest after it.
+    """
+    starts = [start for start, _, _ in context.spans]
+    for record in records:
+        if record.event is None or record.sides or record.kind != "summit":
+            continue
+        here = bisect_right(starts, record.position) - 1
+        before = range(here, max(-1, here - SUMMIT_REACH), -1)
+        after = range(here + 1, min(len(starts), here + SUMMIT_REACH))
+        for index in (*before, *after):
+            start, end, _ = context.spans[index]
+            holders = summit_holders(context.text[start:end])
+            if holders:
+                record.sides.append(holders[-1] if index <= here else holders[0])
+                break

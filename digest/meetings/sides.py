@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from digest.meetings.gazetteer import side_of
+from digest.meetings.gazetteer import gazetteer, place_of, side_of
 
 GROUP_NOUNS = (
     r"officials?|delegations?|diplomats?|negotiators?|leaders?|ministers?|counterparts?|"
@@ -37,7 +38,7 @@ def group_sides(clause: str, skip: list[tuple[int, int]] = ()) -> list[str]:
         rf"(?:{GROUP_NOUNS})\b",
         rf"\b(?:between|from|with)\s+(?:the\s+)?({_CAP}(?:\s+{_CAP})*)\s+and\s+(?:the\s+)?"
         rf"({_CAP}(?:\s+{_CAP})*)",
-        rf"(?:^|\bsaid\s+|\bthat\s+)\s*(?:the\s+)?({_CAP}(?:\s+{_CAP})?)\s+and\s+(?:the\s+)?"
+        rf"(?:^|\bsaid\s+|\bthat\s+)\s*(?:[Tt]he\s+)?({_CAP}(?:\s+{_CAP})?)\s+and\s+(?:the\s+)?"
         rf"({_CAP}(?:\s+{_CAP})?)\s+"
         r"(?:are|will|to|have|had|held|agreed|were)\b",
         r"\b([A-Z][\w.]*)-([A-Z][\w.]*)\s+(?:\w+\s+)?(?:talks|summit|meeting|consultations?|"
@@ -66,11 +67,52 @@ _SEVEN = re.compile(
 def event_sides(name: str) -> list[str]:
     """Sides an event's name gives: "the Asia-Pacific Economic Cooperation (APEC) summit"."""
     sides: list[str] = ["Group of Seven"] if _SEVEN.search(name) else []
-    whole = side_of(re.sub(r"\s*\([^)]*\)|\s+(?:summit|conference)$", "", name, flags=re.I))
+    bare = re.sub(r"\s*\([^)]*\)|\s+(?:summit|conference)$", "", name, flags=re.I)
+    whole = None if _venue(bare) else side_of(bare)
     if whole:
         sides.append(whole)
     for match in re.finditer(r"\(([A-Z0-9-]+)\)|\b([A-Z][\w-]*)\b", name):
-        side = side_of(match.group(1) or match.group(2))
+        word = match.group(1) or match.group(2)
+        side = None if _venue(word) else side_of(word)
         if side and side not in sides:
             sides.append(side)
     return sides
+
+
+def _venue(word: str) -> bool:
+    """A city in an event's name is where it meets, not a side ("the Lima Summit")."""
+    place = place_of(word.strip())
+    return place is not None and place.city is not None
+
+
+# Organisations whose heads of state or government meet in summits (general knowledge). A
+# summit named only by its place ("the Lima Summit") is most likely the one of these the
+# article is about.
+SUMMIT_HOLDERS = {
+    "Group of Seven", "Group of Eight", "Group of 20", "European Union", "European Community",
+    "NATO", "Asia-Pacific Economic Cooperation", "Association of Southeast Asian Nations",
+    "African Union", "Southern African Development Community", "Arab League",
+    "Organization of American States", "Shanghai Cooperation Organisation", "Commonwealth",
+    "Gulf Cooperation Council", "Organization for Security and Co-operation in Europe",
+    "Mercosur",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _holder_names() -> re.Pattern[str]:
+    """Every name and alias of the summit holders, as the tables spell them."""
+    gaz = gazetteer()
+    forms = [form for form, side in gaz.sides.items() if side in SUMMIT_HOLDERS]
+    upper = [f for f in forms if f in gaz.upper_aliases]
+    other = [f for f in forms if f not in gaz.upper_aliases]
+    pattern = "|".join(
+        [rf"(?i:{re.escape(f)})" for f in sorted(other, key=len, reverse=True)]
+        + [re.escape(f.upper()) for f in sorted(upper, key=len, reverse=True)]
+    )
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])")
+
+
+def summit_holders(text: str) -> list[str]:
+    """The summit-holding organisations a text names, in text order."""
+    found = [gazetteer().sides[m.group(0).lower()] for m in _holder_names().finditer(text)]
+    return list(dict.fromkeys(found))
