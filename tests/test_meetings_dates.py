@@ -33,7 +33,7 @@ ANCHOR = date(2023, 6, 6)  # a Tuesday
         ("They met last month.", ANCHOR, "past", "2023-05"),
         ("They meet next month.", date(2023, 12, 5), "future", "2024-01"),
         ("He visited in August 2022.", ANCHOR, "past", "2022-08"),
-        ("King Faisal visited in 1967.", ANCHOR, "past", "1967"),
+        ("King Osric visited in 1974.", ANCHOR, "past", "1974"),
         ("Friday, April 26, 2024, in Beijing", None, "past", "2024-04-26"),
         ("on 9 January 2005", None, "future", "2005-01-09"),
         ("They met last week.", ANCHOR, "past", None),  # 29 May - 4 June: not one month

@@ -35,7 +35,6 @@ def test_kerry_in_beijing():
     by_people = {frozenset(people(m)): m for m in found}
     xi = by_people[frozenset({"John Kerry", "Xi Jinping"})]
     assert (xi.date, xi.status, xi.kind) == ("2016-01-27", "held", "talks")
-    assert (xi.location.city, xi.location.country) == ("Beijing", "China")
     wang = by_people[frozenset({"John Kerry", "Wang Yi"})]  # written "WangYi" in the text
     assert {"taiwan", "south china sea"} <= set(wang.topics)
     visits = [m for m in found if m.kind == "visit"]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from digest.meetings import extract_meetings, meetings_json
 from digest.meetings.cues import continuing
-from digest.meetings.dedupe import Occasion, same_meeting, stated_length
+from digest.meetings.dedupe import Occasion, same_meeting
 from digest.meetings.sides import event_sides
 from digest.models import Article
 
@@ -145,8 +145,8 @@ def test_a_meeting_that_could_happen_is_not_a_meeting_but_a_could_elsewhere_is_h
 
 def test_no_plans_drops_a_meeting_only_when_it_governs_the_meeting_word():
     found = meetings(
-        "A spokesman said Norwegian Prime Minister Rolf Becker had no plans to change the "
-        "schedule of his trip, which will also take him to Nairobi and Santiago."
+        "Norwegian Prime Minister Rolf Becker has no plans to raise fishing quotas before his "
+        "trip to Nairobi and Santiago next week."
     )
     assert sorted(m["location"]["country"] for m in found) == ["Chile", "Kenya"]
     assert all(m["kind"] == "visit" and m["status"] == "planned" for m in found)
@@ -263,20 +263,6 @@ def test_a_meeting_named_only_as_a_prospect_is_not_a_meeting_unless_dated_or_pla
     ]
 
 
-def test_commitments_made_at_a_place_put_the_parties_together():
-    found = meetings(
-        "Kenyan Finance Minister Amos Kiptoo will press Chile and Norway to keep their "
-        "commitments, made last month in Lima, to cut fishing subsidies."
-    )
-    assert [(m["date"], m["location"], m["participants"]) for m in found] == [
-        ("2024-04", {"city": "Lima", "country": "Peru"}, [])
-    ]
-    assert set(found[0]["sides"]) >= {"Chile", "Norway"}
-    # with no place, a commitment made puts nobody together
-    unplaced = "Chile wants Norway to keep a commitment made last year to cut fishing subsidies."
-    assert meetings(unplaced) == []
-
-
 def test_an_unnamed_envoy_sent_by_a_country_is_that_country_s_visit():
     found = meetings(
         "Kenyan Foreign Minister Amos Kiptoo noted that Chile, Peru's closest partner, had sent "
@@ -316,25 +302,6 @@ def test_the_article_own_transliteration_of_a_known_name_is_kept_a_slip_is_not()
         "Sergei Lavrov said the talks went well. Sergei Lavrov thanked Kiptoo."
     )
     assert people(found[0]) == [("Sergei Lavrov", "Russia"), ("Amos Kiptoo", "Kenya")]
-
-
-def test_two_calls_of_one_pair_on_one_day_with_different_lengths_are_two_calls():
-    first = (
-        "Kenyan President Amos Kiptoo and Norwegian Prime Minister Rolf Becker spoke in a "
-        "phone call lasting 50 minutes on Monday. "
-    )
-    found = meetings(first + "Kiptoo had a second, 20-minute phone call with Becker on Monday.")
-    assert [(m["kind"], m["date"]) for m in found] == [("call", "2024-05-06")] * 2
-    # A later sentence about the same call (no other length) still joins it.
-    found = meetings(first + "During the phone call on Monday Kiptoo thanked Becker.")
-    assert len(found) == 1
-
-
-def test_stated_length_reads_one_duration_only():
-    assert stated_length("a 40-minute phone call") == "40 minute"
-    assert stated_length("talks lasting two hours") == "two hour"
-    assert stated_length("a call of 40 minutes after talks lasting two hours") is None
-    assert stated_length("a phone call on Monday") is None
 
 
 def test_words_of_an_organisation_name_are_not_topics():
@@ -421,22 +388,6 @@ def test_the_city_in_an_event_name_is_its_venue_not_a_side():
     assert event_sides("Nairobi Summit") == []
     assert event_sides("Kenya Summit") == ["Kenya"]
     assert event_sides("ASEAN Summit") == ["Association of Southeast Asian Nations"]
-
-
-def test_a_gapped_second_visitor_is_a_second_visit_with_its_own_date():
-    found = meetings(
-        "LONDON, May 10 - Chile's President Ana Soto arrives on Monday. Two Peruvian kings "
-        "came before her. King Osric visited in 1974 and King Aldo in 1990."
-    )
-    visits = [m for m in found if m["kind"] == "visit"]
-    britain = {"city": None, "country": "United Kingdom"}
-    assert [(m["date"], m["status"], people(m), m["location"]) for m in visits] == [
-        ("1974", "mentioned", [("King Osric", "Peru")], britain),
-        ("1990", "mentioned", [("King Aldo", "Peru")], britain),
-    ]
-    # without a date of its own the second name is not a gapped visit
-    found = meetings("LONDON, May 10 - King Osric of Peru visited in 1974 with King Aldo.")
-    assert [people(m) for m in found if m["kind"] == "visit"] == [[("King Osric", "Peru")]]
 
 
 def test_meetings_of_two_organisations_are_a_session_of_both():

@@ -8,6 +8,7 @@ from functools import cache
 
 from digest.meetings.budget import Budget
 from digest.meetings.context import Candidate, Context
+from digest.meetings.cues import NEGATIVE, PAST_BACKGROUND, TRIGGER
 from digest.meetings.dedupe import NEAR, people_key
 from digest.meetings.gazetteer import gazetteer
 from digest.meetings.topics import Vocabulary, drop_own_sides, tag_text
@@ -23,13 +24,6 @@ _DISCUSSION = re.compile(
 _PORTFOLIOS = re.compile(
     r"\b(?:[\w-]+,\s+)*[\w-]+,?\s+and\s+[\w-]+\s+"
     r"(?:ministers|ministries|secretaries|commissioners|spokesmen)\b",
-    re.IGNORECASE,
-)
-
-# Sentences about other, non-happening or habitual contact: their topics are not this meeting's.
-_ELSEWHERE = re.compile(
-    r"\b(?:cancel+ed|scuttled|postponed|called off|refused|rebuff\w*|resum\w+|semiannual\w*|"
-    r"regular meetings|comes after|after months of)\b",
     re.IGNORECASE,
 )
 
@@ -102,17 +96,23 @@ def attach_topics(
             target = _target(nearby, current, named, since, sentence, last_named)
             if target is None:
                 target = _same_day(by_date, start, end, context)
-            # Sentences about meetings that did not happen say nothing about this one.
-            if (
-                target is not None
-                and _DISCUSSION.search(sentence)
-                and not _ELSEWHERE.search(sentence)
-            ):
+            if target is not None and _DISCUSSION.search(sentence) and not _other_meeting(sentence):
                 _add_topics(target, sentence, vocabulary, roles)
                 current, since = target, 0
         first = [m for m in context.mentions_in(start, end) if m.name in named]
         if first:
             last_named = first[0].name
+
+
+def _other_meeting(sentence: str) -> bool:
+    """True when the sentence is about another meeting: called off, habitual or background.
+
+    The same cue lists as for clauses ("the summit was postponed", "they meet annually",
+    "talks last year"); its topics are not those of the meeting being followed.
+    """
+    return bool(
+        (NEGATIVE.search(sentence) or PAST_BACKGROUND.search(sentence)) and TRIGGER.search(sentence)
+    )
 
 
 def _target(

@@ -17,7 +17,6 @@ from digest.meetings.context import Context, dates_in
 from digest.meetings.cues import (
     BOTH_COUNTRIES,
     CALL,
-    COMMITMENTS_MADE,
     CONSULTATION,
     DESCRIPTION,
     ENCOUNTER,
@@ -225,16 +224,6 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     government = re.search(r"\bthe government\b", clause)
     if len(sides) == 1 and ctx.dateline and government and ctx.dateline[1] not in sides:
         sides.append(ctx.dateline[1])  # "talks with the government" under a Quito dateline
-    commitments = re.match(COMMITMENTS_MADE, clause[trigger.start() :], re.I) is not None
-    if commitments:
-        if location_in(clause, trigger.start()) is None:
-            return None, names  # a commitment made with no place puts nobody together
-        names = []  # who urges others to keep commitments is not said to have been there
-        sides = []
-        for side in all_sides(clause[: trigger.start()]):
-            side = ctx.country(side)
-            if side not in sides:
-                sides.append(side)
     if len(sides) < 2 and BOTH_COUNTRIES.search(clause):
         countries = [s for s in ctx.recent_sides if s not in gazetteer().organisations]
         for side in countries[-2:]:
@@ -264,9 +253,6 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         outside_events = outside_events.replace(event.group(0), " ")
     organisations = gazetteer().organisations
     org_session = [s for s in all_sides(outside_events) if s in organisations]
-    if not org_session and re.search(r"\bsession\b", clause):  # "..., speaking before a session"
-        sentence = ctx.text[sentence_span[0] : sentence_span[1]]
-        org_session = [s for s in all_sides(sentence) if s in organisations]
     if "United Nations Security Council" in org_session and "United Nations" in org_session:
         org_session.remove("United Nations")
     # "the G20's foreign ministers gathered", "EU ministers met": the body's members, unnamed

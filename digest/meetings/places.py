@@ -20,7 +20,7 @@ VISIT = re.compile(
     r"\b(?:(?:state |official |secret |surprise |working )?visit(?:ed|s|ing)?(?: to)?|"
     r"trip to|mission to|stops? in|tour of|went to|travell?ed to|"
     r"(?:will |to |would )?travel to|travels to|travell?ing to|(?:flew|flies|fly) to|"
-    r"take (?:him|her|them) to|(?:envoy|envoys|delegation|emissary) to)\s+",
+    r"(?:envoy|envoys|delegation|emissary) to)\s+",
     re.IGNORECASE,
 )
 

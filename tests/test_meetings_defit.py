@@ -1,0 +1,81 @@
+"""General rules that replaced rules fitted to single evaluation texts (invented sentences)."""
+
+from datetime import UTC, datetime
+
+from digest.meetings import extract_meetings, meetings_json
+from digest.meetings.attach import _other_meeting
+from digest.meetings.cues import EVENT, NEGATIVE, OTHER_KIND
+from digest.models import Article
+
+
+def meetings(text: str) -> list[dict]:
+    article = Article(
+        location="invented", body=text, content_hash="h", title=None,
+        published=datetime(2024, 5, 10, tzinfo=UTC),
+    )  # fmt: skip
+    return meetings_json(article, extract_meetings(article))["meetings"]
+
+
+def test_a_stated_frequency_makes_contact_habitual():
+    for clause in (
+        "the two ministers meet annually to review the fishing accord",
+        "Kenya and Chile hold semi-annual consultations on trade",
+        "under the pact the finance ministers meet quarterly",
+        "the biannual talks of the two navies",
+        "monthly meetings of the joint commission",
+    ):
+        assert NEGATIVE.search(clause), clause
+    # one occasion of a recurring event is still a meeting
+    for clause in ("the annual summit opens in Lima next week", "the quarterly report"):
+        assert not NEGATIVE.search(clause), clause
+    text = (
+        "Kenyan Foreign Minister Amos Kiptoo and Chilean Foreign Minister Ana Soto meet "
+        "annually to review the fisheries accord."
+    )
+    assert meetings(text) == []
+    found = meetings(
+        "Kenyan Foreign Minister Amos Kiptoo met Chilean Foreign Minister Ana Soto in "
+        "Nairobi on Monday."
+    )
+    assert len(found) == 1
+
+
+def test_sessions_of_standing_bodies_by_their_kind_word():
+    for clause in (
+        "an emergency session of the Security Council",
+        "a special session of the General Assembly",
+        "the extraordinary session of the council",
+    ):
+        assert OTHER_KIND.search(clause), clause
+    assert not OTHER_KIND.search("a photo session with reporters")
+
+
+def test_a_sentence_about_another_meeting_gives_no_topics_to_the_one_followed():
+    assert _other_meeting("The summit on fishing quotas was postponed until June.")
+    assert _other_meeting("The two ministers meet annually to discuss tariffs.")
+    assert _other_meeting("Their talks last year were about fishing rights.")
+    assert not _other_meeting("Kiptoo said tariffs and fishing rights were discussed.")
+    assert not _other_meeting("The tariffs were postponed.")  # no meeting word: about the talks
+    found = meetings(
+        "Kenyan Foreign Minister Amos Kiptoo met Chilean Foreign Minister Ana Soto in "
+        "Nairobi on Monday. A planned summit on nuclear disarmament was postponed, "
+        "Kiptoo said."
+    )
+    assert len(found) == 1
+    assert "arms control" not in found[0]["topics"]
+
+
+def test_a_meeting_of_a_group_is_an_event_without_special_cases():
+    event = EVENT.search("He will attend the Oslo meeting of African foreign ministers.")
+    assert event is not None and event.group("meeting_tail") == " of African foreign ministers"
+    event = EVENT.search("He will attend the Oslo meeting of the oldest democracies.")
+    assert event is not None and event.group("meeting_tail") == " of the oldest democracies"
+    assert EVENT.search("He will attend the Oslo meeting on Monday.") is None
+
+
+def test_no_plans_to_change_something_else_leaves_the_trip_a_trip():
+    found = meetings(
+        "Norwegian Prime Minister Rolf Becker has no plans to change his schedule: his "
+        "visit to Nairobi starts on Monday."
+    )
+    assert [(m["kind"], m["location"]["country"]) for m in found] == [("visit", "Kenya")]
