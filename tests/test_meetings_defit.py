@@ -26,7 +26,13 @@ def test_a_stated_frequency_makes_contact_habitual():
     ):
         assert NEGATIVE.search(clause), clause
     # one occasion of a recurring event is still a meeting
-    for clause in ("the annual summit opens in Lima next week", "the quarterly report"):
+    for clause in (
+        "the annual summit opens in Lima next week",
+        "the quarterly report",
+        "ahead of this week's annual meetings of the two banks",
+        "ahead of next month's semi-annual meetings of the two banks",
+        "at Monday's quarterly talks",
+    ):
         assert not NEGATIVE.search(clause), clause
     text = (
         "Kenyan Foreign Minister Amos Kiptoo and Chilean Foreign Minister Ana Soto meet "

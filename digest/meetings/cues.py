@@ -43,6 +43,11 @@ ENCOUNTER = re.compile(
 )
 # How often a recurring meeting is held (general English frequency words).
 _FREQUENCY = r"(?:semi-?|bi-?)?annual|yearly|quarterly|monthly|weekly"
+# ... unless one occasion of them is meant: "this week's annual meetings", "Monday's
+# quarterly talks".
+_NOT_ONE_OCCASION = "".join(
+    f"(?<!{unit}{mark}s )" for unit in ("day", "week", "month", "year") for mark in "'’"
+)
 # Meetings that did not or may not happen, and habitual or generic contact (GUIDE §2).
 NEGATIVE = re.compile(
     # called off or refused
@@ -59,7 +64,8 @@ NEGATIVE = re.compile(
     # a stated frequency: "meet annually", "quarterly talks", "semi-annual consultations"
     r"(?:semi-?|bi-?)?annually|"
     rf"(?:meet|meets|met|gather\w*|convene\w*) (?:{_FREQUENCY})|"
-    rf"(?:{_FREQUENCY}) (?:meetings|talks|summits|consultations|visits|calls|sessions)|"
+    rf"{_NOT_ONE_OCCASION}(?<![\w-])(?:{_FREQUENCY}) "
+    r"(?:meetings|talks|summits|consultations|visits|calls|sessions)|"
     r"(?:regular|frequent|periodic) (?:meetings|talks|contacts?|consultations|calls)|"
     r"(?:many|multiple|several|numerous|countless) (?:summits|meetings|talks|calls|visits)|"
     r"back and forth|"
