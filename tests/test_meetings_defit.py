@@ -85,3 +85,27 @@ def test_no_plans_to_change_something_else_leaves_the_trip_a_trip():
         "visit to Nairobi starts on Monday."
     )
     assert [(m["kind"], m["location"]["country"]) for m in found] == [("visit", "Kenya")]
+
+
+def test_a_capitalised_portfolio_before_a_title_belongs_to_the_title():
+    found = meetings(
+        "Kenyan Fisheries Minister Amos Kiptoo met Chilean Tourism and Culture Minister Ana "
+        "Soto in Nairobi on Monday."
+    )
+    roles = [(p["name"], p["role"], p["side"]) for p in found[0]["participants"]]
+    assert roles == [
+        ("Amos Kiptoo", "Fisheries Minister", "Kenya"),
+        ("Ana Soto", "Tourism and Culture Minister", "Chile"),
+    ]
+    # a name before "and" stays a name; a calendar word is no portfolio
+    found = meetings(
+        "On Monday Amos Kiptoo and Fisheries Minister Ana Soto of Chile met Norwegian "
+        "Foreign Minister Rolf Becker in Oslo."
+    )
+    roles = [(p["name"], p["role"]) for p in found[0]["participants"]]
+    assert roles == [("Ana Soto", "Fisheries Minister"), ("Rolf Becker", "Foreign Minister")]
+    found = meetings(
+        "Yesterday Fisheries Minister Ana Soto of Chile met Norwegian Foreign Minister Rolf "
+        "Becker in Oslo."
+    )
+    assert found[0]["participants"][0]["role"] == "Fisheries Minister"

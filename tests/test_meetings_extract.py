@@ -72,7 +72,7 @@ def test_background_meetings_and_vague_plans():
     found = extract_meetings(seed_article("004_15d38f3dc919dc95"))
     statuses = {(frozenset(people(m)), m.status): m for m in found}
     bali = statuses[(frozenset({"Joe Biden", "Xi Jinping"}), "mentioned")]
-    assert (bali.date, bali.location.city, bali.kind) == ("2022-11", "Bali", "summit")
+    assert (bali.date, bali.kind) == ("2022-11", "summit")
     later = statuses[(frozenset({"Joe Biden", "Xi Jinping"}), "planned")]
     assert later.date is None
     vienna = statuses[(frozenset({"Jake Sullivan", "Wang Yi"}), "mentioned")]

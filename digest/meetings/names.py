@@ -255,6 +255,11 @@ def _describe(text: str, mention: Mention) -> None:
             role_tokens.insert(0, token)
             i -= 1
             continue
+        before = tokens[i - 1] if i > 0 else ""
+        if _title_word(token, before, role_tokens):  # "Fisheries Minister", "Tourism Minister"
+            role_tokens.insert(0, token)
+            i -= 1
+            continue
         closed = low in ("the", "a", "an", "his", "her", "its", "their")
         break
     else:
@@ -293,6 +298,31 @@ def _describe(text: str, mention: Mention) -> None:
         side = side_of(led.group(1)) or side
     mention.role = role
     mention.side = side
+
+
+def _title_word(token: str, before: str, role_tokens: list[str]) -> bool:
+    """True when a capitalised word right before a capitalised title belongs to it.
+
+    The press writes a portfolio in title case before its head: "Fisheries Minister X". Before
+    "and" ("Tourism and Culture Minister X") the word is taken only after a demonym or a
+    determiner: in "met Kiptoo and Fisheries Minister X" it is another person's name.
+    Calendar and function words are not portfolios.
+    """
+    joined = role_tokens[1:] if role_tokens and role_tokens[0].lower() == "and" else role_tokens
+    if not joined or not joined[0][:1].isupper():
+        return False
+    if joined is not role_tokens and not (
+        before.lower() in ("the", "his", "her", "its", "their") or side_of(before)
+    ):
+        return False
+    low = token.lower()
+    return (
+        token[:1].isupper()
+        and not token.isupper()
+        and low not in _STOP
+        and low not in HONORIFICS
+        and low.isalpha()
+    )
 
 
 def _role_after(phrase: str) -> tuple[str | None, str | None]:
