@@ -109,3 +109,34 @@ def test_a_capitalised_portfolio_before_a_title_belongs_to_the_title():
         "Becker in Oslo."
     )
     assert found[0]["participants"][0]["role"] == "Fisheries Minister"
+
+
+def test_the_people_table_follows_its_one_criterion():
+    from collections import Counter
+
+    from digest.meetings.gazetteer import _rows
+
+    rows = _rows("people.tsv")
+    criterion = {
+        "United States", "United Kingdom", "France", "Germany", "Italy", "Japan", "Canada",
+        "China", "Russia", "Soviet Union", "India", "United Nations", "NATO",
+    }  # fmt: skip
+    assert {row[1] for row in rows} <= criterion
+    names = Counter(row[0] for row in rows)
+    assert [n for n, count in names.items() if count > 1] == []
+    surnames = Counter(a.lower() for row in rows if len(row) > 2 for a in row[2].split(";") if a)
+    assert [s for s, count in surnames.items() if count > 1] == []
+    # a surname alias never belongs to two people of the table
+    last = Counter(row[0].split()[-1].lower() for row in rows)
+    aliased = [row[2] for row in rows if len(row) > 2 and row[2]]
+    assert all(last[alias.split()[-1].lower()] <= 1 for alias in aliased)
+
+
+def test_a_person_outside_the_table_is_still_found_by_title_and_demonym():
+    found = meetings(
+        "Kenyan Foreign Minister Amos Kiptoo met Chilean President Ana Soto in Santiago on Monday."
+    )
+    assert [(p["name"], p["side"]) for p in found[0]["participants"]] == [
+        ("Amos Kiptoo", "Kenya"),
+        ("Ana Soto", "Chile"),
+    ]
