@@ -155,7 +155,7 @@ def _target(
 def _same_day(
     by_date: dict[str, list[Candidate]], start: int, end: int, context: Context
 ) -> Candidate | None:
-    """The record whose full date the sentence text[start:end] names ("on June 5 also ...")."""
+    """The record whose full date the sentence text[start:end] names ("On 14 March they also")."""
     for mention in context.date_index.within(start, end, context.anchor, "past"):
         if mention.value and len(mention.value) == 10 and by_date.get(mention.value):
             return by_date[mention.value][0]
@@ -193,7 +193,7 @@ def _organisation_names() -> tuple[re.Pattern[str] | None, dict[str, str]]:
 
 
 def _abbreviate_organisations(sentence: str) -> str:
-    """Long organisation names shortened: "Asia-Pacific Economic Cooperation" -> "APEC".
+    """Long organisation names shortened: "Gulf Cooperation Council" -> "GCC".
 
     A name is not a topic ("economic cooperation"); the abbreviation stays, so a tag about the
     organisation itself ("joining the WTO") still holds.

@@ -194,7 +194,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     events = list(EVENT.finditer(clause))
     sides: list[str] = []
     entourage = _ENTOURAGE.search(clause[: trigger.start()])
-    if entourage and names:  # "X, accompanied by his oil and trade ministers, who will hold talks"
+    if entourage and names:  # "X, joined by her fisheries and energy ministers, who are to"
         leader_side = ctx.side(names[0])
         names = _ministers_of(ctx, leader_side, entourage.group(1))
         sides = [leader_side] if leader_side else []
@@ -202,7 +202,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         side = ctx.side(name)
         if side and side not in sides:
             sides.append(side)
-    # "X, speaking after a summit with Y" borrows Y; "X will see A and meet B" borrows only
+    # "X, who spoke after his talks with Y" borrows Y; "X will see A and meet B" borrows only
     # A's side (B is most likely of it), not A, who is not said to be at the second meeting.
     if len(sides) < 2 and previous_names:
         for name in previous_names:
@@ -223,7 +223,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
             sides.append(host)
     government = re.search(r"\bthe government\b", clause)
     if len(sides) == 1 and ctx.dateline and government and ctx.dateline[1] not in sides:
-        sides.append(ctx.dateline[1])  # "talks with the government" under a Quito dateline
+        sides.append(ctx.dateline[1])  # "negotiated with the government" under a Quito dateline
     if len(sides) < 2 and BOTH_COUNTRIES.search(clause):
         countries = [s for s in ctx.recent_sides if s not in gazetteer().organisations]
         for side in countries[-2:]:
@@ -261,7 +261,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         re.search(r"\b(?:meet|meets|meeting|meetings|session|summit)\b", clause, re.I)
         or members_met
     )
-    if is_org_session and not sides:  # "the meetings of the IMF and the World Bank"
+    if is_org_session and not sides:  # "the sessions of the WHO and the WTO"
         sides += org_session
     elif is_org_session and len(sides) < 2 and org_session[0] not in sides:
         sides.append(org_session[0])

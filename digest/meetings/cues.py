@@ -148,9 +148,9 @@ BOTH_COUNTRIES = re.compile(r"\b(?:both|the two) (?:countries|nations|sides|gove
 
 # A modal that governs the meeting word: "the two could meet", "could pave the way for talks".
 _MODAL = re.compile(r"\b(?:could|might)\b[^,;]{0,60}$", re.IGNORECASE)
-# A meeting named only as a prospect: "opened the door to talks", "lays the groundwork for a
-# summit", "paving the way for a visit" (GUIDE §2: speculation, vague agreements); with a date
-# or a place ("the groundwork for a summit in Lima next month") it is a planned meeting.
+# A meeting named only as a prospect: "opened the door to talks", "lays the foundations for a
+# visit", "paving the way for negotiations" (GUIDE §2: speculation, vague agreements); with a
+# date or a place ("the foundations for talks in Quito in June") it is a planned meeting.
 _PROSPECT = re.compile(
     r"\b(?:open\w*\s+(?:the|a)\s+door|pav\w*\s+the\s+way|la(?:y|ys|id|ying)\s+the\s+"
     r"(?:groundwork|foundations?))\s+(?:to|for)\s+(?:\S+\s+){0,3}$",
@@ -200,7 +200,7 @@ def prospect(clause: str, trigger: int) -> bool:
     return _PROSPECT.search(clause[max(0, trigger - 80) : trigger]) is not None
 
 
-# "will hold talks with A and meet B": a second meeting verb with its own object is a second
+# "is to see A and then visit B": a second meeting verb with its own object is a second
 # occasion (GUIDE §3); the clause after "and" shares the first one's subject.
 SECOND_VERB = (
     r"(?:will\s+|would\s+|to\s+|also\s+|then\s+|later\s+)?(?:meet|meets|met|see|sees|saw|"

@@ -242,7 +242,7 @@ def _describe(text: str, mention: Mention) -> None:
                 governed = i - size - 1 >= 0 and tokens[i - size - 1].lower() in ("for", "to")
             if governed and size == 1 and low in gaz.demonyms and role_tokens:
                 governed = False  # "a dinner for Chilean President X": an adjective, his side
-            if governed:  # "envoy to the United Nations": the place is part of the title
+            if governed:  # "envoy to the African Union": the place is part of the title
                 role_tokens[:0] = tokens[i - size + 1 : i + 1]
             else:
                 side = side or side_of(pair if size == 2 else token)

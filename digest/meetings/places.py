@@ -55,7 +55,7 @@ def place_at(text: str) -> tuple[int, PlaceRef] | None:
 def location_in(clause: str, trigger: int) -> PlaceRef | None:
     """Where the clause says the meeting is: 'in/at <place>', 'capital, <city>', '<Venue> talks'.
 
-    A place offered as one of alternatives ("in Washington or Beijing") gives no location,
+    A place offered as one of alternatives ("in Lima or Quito") gives no location,
     and "from <place>" is where someone came from, not where they met.
     """
     best: tuple[int, PlaceRef] | None = None

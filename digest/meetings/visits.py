@@ -14,7 +14,7 @@ from digest.meetings.context import Candidate, Context, dates_in
 from digest.meetings.places import all_sides, visited_places
 from digest.meetings.sides import group_sides
 
-# An unnamed envoy or delegation sent by a country ("Chile sent a special envoy to Lima").
+# An unnamed envoy or delegation sent by a country ("Norway dispatched a delegation to Quito").
 _SENT = re.compile(
     r"\b(?:sent|sends|send|dispatched|dispatches) (?:a|an|its|their) (?:[\w-]+ ){0,2}?"
     r"(?:envoy|envoys|delegation|emissary) to\b",
@@ -57,7 +57,7 @@ def visit_candidates(
         visitor = before[-1] if before else (names[0] if names else None)
         visitor_side = side_of(visitor) if visitor else None
         sender = _SENT.search(clause[: position + 40])
-        if sender:  # "Chile sent an envoy to Lima": Chile's unnamed envoy, not who sent it
+        if sender:  # "Norway dispatched a delegation to Quito": Norway's, not the sender's
             senders = [ctx.country(s) for s in all_sides(clause[: sender.start()])]
             visitor_side = next((s for s in reversed(senders) if s != host), visitor_side)
             visitor, before = None, []
