@@ -13,10 +13,10 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 from digest.meetings.budget import Budget
 from digest.meetings.gazetteer import KnownPerson, gazetteer, is_major_place, place_of, side_of
+from digest.meetings.roles import HONORIFICS, STOPWORDS, clean_role, role_after, title_word
 from digest.titles import TITLES
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
@@ -34,18 +34,6 @@ _RUN = re.compile(
     rf"(?<![\w-]){_TOKEN}(?:{_GAP}(?:{_PARTICLE}{_GAP}|{_INITIAL}{_GAP})?{_TOKEN})*(?![\w])"
 )
 
-# Forms of address, never part of the name itself: Sir, Dame and Lord are not abbreviations,
-# so they are not in digest/titles.py.
-HONORIFICS = {"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr.", "sir", "dame", "lord"}
-# Capitalised words that are never part of a person's name.
-_STOP = {
-    line.strip()
-    for line in resources.files("digest")
-    .joinpath("data", "stopwords.txt")
-    .read_text(encoding="utf-8")
-    .splitlines()
-    if line.strip() and not line.startswith("#")
-}
 NON_OFFICIAL_ROLES = (
     "spokes", "researcher", "professor", "analyst", "correspondent", "editor", "reporter",
     "aide", "observer", "economist", "expert", "journalist", "columnist", "scholar", "fellow",
@@ -118,7 +106,7 @@ def _is_stop(token: str) -> bool:
     low = token.lower().rstrip(".")
     if _COMPOUND.search(low):  # "Lima-born", "Paris-based": descriptions, not names
         return True
-    if low in _STOP or low in HONORIFICS or token.isupper() and len(low) > 1:
+    if low in STOPWORDS or low in HONORIFICS or token.isupper() and len(low) > 1:
         return True
     gaz = gazetteer()
     return low in gaz.role_heads or low in gaz.role_words
@@ -256,7 +244,7 @@ def _describe(text: str, mention: Mention) -> None:
             i -= 1
             continue
         before = tokens[i - 1] if i > 0 else ""
-        if _title_word(token, before, role_tokens):  # "Fisheries Minister", "Tourism Minister"
+        if title_word(token, before, role_tokens):  # "Fisheries Minister", "Tourism Minister"
             role_tokens.insert(0, token)
             i -= 1
             continue
@@ -266,13 +254,13 @@ def _describe(text: str, mention: Mention) -> None:
         closed = True
     if comma_start and not closed:
         role_tokens = []
-    role = _clean_role(role_tokens)
+    role = clean_role(role_tokens)
     mention.role_adjacent = role is not None and not comma_start
     after = text[mention.end : mention.end + 160]
     if role is None:
         apposition = re.match(r",\s+(?:the\s+|a\s+)?((?:[^,.;()\n]|(?<=[A-Z])\.){2,90})", after)
         if apposition:
-            role, side_after = _role_after(apposition.group(1))
+            role, side_after = role_after(apposition.group(1))
             side = side or side_after
     of_place = re.match(
         rf"\s+of\s+(?:the\s+)?([{_UPPER}][\w.]+(?:\s+[{_UPPER}][\w.]+){{0,2}})", after
@@ -298,83 +286,6 @@ def _describe(text: str, mention: Mention) -> None:
         side = side_of(led.group(1)) or side
     mention.role = role
     mention.side = side
-
-
-def _title_word(token: str, before: str, role_tokens: list[str]) -> bool:
-    """True when a capitalised word right before a capitalised title belongs to it.
-
-    The press writes a portfolio in title case before its head: "Fisheries Minister X". Before
-    "and" ("Tourism and Culture Minister X") the word is taken only after a demonym or a
-    determiner: in "met Kiptoo and Fisheries Minister X" it is another person's name.
-    Calendar and function words are not portfolios.
-    """
-    joined = role_tokens[1:] if role_tokens and role_tokens[0].lower() == "and" else role_tokens
-    if not joined or not joined[0][:1].isupper():
-        return False
-    if joined is not role_tokens and not (
-        before.lower() in ("the", "his", "her", "its", "their") or side_of(before)
-    ):
-        return False
-    low = token.lower()
-    return (
-        token[:1].isupper()
-        and not token.isupper()
-        and low not in _STOP
-        and low not in HONORIFICS
-        and low.isalpha()
-    )
-
-
-def _role_after(phrase: str) -> tuple[str | None, str | None]:
-    gaz = gazetteer()
-    side = None
-    words: list[str] = []
-    tokens = phrase.split()
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        low = token.lower()
-        pair = " ".join(tokens[index : index + 2])
-        if len(tokens) > index + 1 and side_of(pair):
-            side = side or side_of(pair)
-            index += 2
-            continue
-        index += 1
-        if side_of(token) and token[:1].isupper():
-            side = side or side_of(token)
-            continue
-        if low in gaz.role_words or low in gaz.role_heads:
-            words.append(token)
-            continue
-        break
-    return _clean_role(words), side
-
-
-def _clean_role(tokens: list[str]) -> str | None:
-    gaz = gazetteer()
-    while tokens and tokens[0].lower() in ("of", "for", "the", "and", "'s"):
-        tokens = tokens[1:]
-    # End the role at its last head word ("director of the Bureau" -> "director").
-    last_head = -1
-    for index, token in enumerate(tokens):
-        low = token.lower()
-        two = " ".join(t.lower() for t in tokens[index - 1 : index + 1]) if index else ""
-        if low in gaz.role_heads or two in gaz.role_heads or low == "state":
-            last_head = index
-    if last_head < 0:
-        return None
-    # Keep a trailing "for Africa" / "of Defence": part of the title as written.
-    tail = tokens[last_head + 1 :]
-    if (
-        len(tail) >= 2
-        and tail[0].lower() in ("for", "of")
-        and all(t[:1].isupper() or t.lower() == "the" for t in tail[1:])
-    ):
-        last_head = len(tokens) - 1
-    tokens = tokens[: last_head + 1]
-    if tokens and tokens[-1].lower() == "state" and "of" not in [t.lower() for t in tokens]:
-        return None if len(tokens) == 1 else " ".join(tokens)
-    return " ".join(tokens) or None
 
 
 ROYAL_TITLES = {"king", "queen", "prince", "princess", "emperor", "empress", "sultan", "emir",
