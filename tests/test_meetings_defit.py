@@ -140,3 +140,14 @@ def test_a_person_outside_the_table_is_still_found_by_title_and_demonym():
         ("Amos Kiptoo", "Kenya"),
         ("Ana Soto", "Chile"),
     ]
+
+
+def test_a_short_surname_two_letters_off_is_another_person():
+    from digest.meetings.names import known_person
+
+    assert known_person("John Kelly") is None  # not John Kerry
+    assert known_person("Mark Carter") is None  # not Mark Carney
+    assert known_person("Jon Kerry").name == "John Kerry"  # a given name spelt otherwise
+    assert known_person("Sergey Lavrov").name == "Sergei Lavrov"
+    assert known_person("Frank-Walter Steinmeyer").name == "Frank-Walter Steinmeier"
+    assert known_person("Antony Blinkin").name == "Antony Blinken"  # one slip

@@ -310,11 +310,17 @@ def _split_camel(token: str, known_parts: set[str]) -> str:
     return token
 
 
-def _close(first: str, second: str) -> bool:
-    """Spelling variants: same initial and at most two edits apart."""
+def _close(first: str, second: str, surname: bool = False) -> bool:
+    """Spelling variants: same initial and at most two edits apart.
+
+    A surname under 8 letters allows one edit only: two edits in a short surname make another
+    person ("Kelly" is not "Kerry", "Carter" not "Carney"), while given names are spelt many
+    ways ("Sergei"/"Sergey"/"Sergay") and long surnames take slips ("Steinmeyer").
+    """
+    limit = 1 if surname and max(len(first), len(second)) < 8 else 2
     if first[:1] != second[:1]:
         return False
-    if abs(len(first) - len(second)) > 2:
+    if abs(len(first) - len(second)) > limit:
         return False
     previous = list(range(len(second) + 1))
     for i, a in enumerate(first, 1):
@@ -322,7 +328,7 @@ def _close(first: str, second: str) -> bool:
         for j, b in enumerate(second, 1):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
         previous = current
-    return previous[-1] <= 2
+    return previous[-1] <= limit
 
 
 def known_person(surface: str) -> KnownPerson | None:
@@ -342,8 +348,10 @@ def known_person(surface: str) -> KnownPerson | None:
     for word in (parts[0], parts[-1]):
         for person in _people_by_word().get(word, ()):
             known = person.name.lower().split()
+            last = len(known) - 1
             if len(known) == len(parts) and all(
-                a == b or (len(b) > 3 and _close(a, b)) for a, b in zip(parts, known, strict=True)
+                a == b or (len(b) > 3 and _close(a, b, surname=i == last))
+                for i, (a, b) in enumerate(zip(parts, known, strict=True))
             ):
                 return person
     return None
