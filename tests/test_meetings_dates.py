@@ -33,8 +33,8 @@ ANCHOR = date(2023, 6, 6)  # a Tuesday
         ("They met last month.", ANCHOR, "past", "2023-05"),
         ("They meet next month.", date(2023, 12, 5), "future", "2024-01"),
         ("He visited in August 2022.", ANCHOR, "past", "2022-08"),
-        ("King Faisal visited in 1967.", ANCHOR, "past", "1967"),
-        ("Friday, April 26, 2024, in Beijing", None, "past", "2024-04-26"),
+        ("King Osric visited in 1974.", ANCHOR, "past", "1974"),
+        ("Tuesday, March 12, 2024, in Lima", None, "past", "2024-03-12"),
         ("on 9 January 2005", None, "future", "2005-01-09"),
         ("They met last week.", ANCHOR, "past", None),  # 29 May - 4 June: not one month
         ("They met last week.", date(2023, 6, 14), "past", "2023-06"),
@@ -56,7 +56,7 @@ def test_words_are_kept_verbatim():
 
 
 def test_may_the_verb_is_not_a_month():
-    assert find_dates("King Fahd may ask Britain to restore ties.", ANCHOR, "future") == []
+    assert find_dates("King Osric may ask Peru to reopen its embassy.", ANCHOR, "future") == []
 
 
 def test_numbers_that_are_not_days():

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from digest.meetings import extract_meetings, meetings_json
 from digest.meetings.cues import continuing
-from digest.meetings.dedupe import Occasion, same_meeting, stated_length
+from digest.meetings.dedupe import Occasion, same_meeting
 from digest.meetings.sides import event_sides
 from digest.models import Article
 
@@ -59,8 +59,8 @@ def test_talks_with_the_same_counterparts_on_one_occasion_stay_one_record():
 
 def test_a_second_meeting_verb_is_a_second_occasion_with_the_same_subject():
     found = meetings(
-        "Chilean President Ana Soto will hold talks with Prime Minister Rolf Becker of Norway "
-        "and meet King Harald of Norway during the visit next week."
+        "Chilean President Ana Soto is to hold discussions with Norway's Prime Minister "
+        "Rolf Becker and meet King Harald of Norway during her stay in Oslo next week."
     )
     assert sorted(sorted(n for n, _ in people(m)) for m in found) == [
         ["Ana Soto", "King Harald"],
@@ -124,7 +124,9 @@ def test_a_summit_named_with_its_year_is_dated_by_it():
 
 
 def test_a_summit_of_industrialised_nations_is_the_group_of_seven():
-    found = meetings("Leaders will gather for the Lima summit of industrialized nations in June.")
+    found = meetings(
+        "Heads of government will gather for the Lima summit of industrialised democracies in June."
+    )
     assert len(found) == 1 and "Group of Seven" in found[0]["sides"]
     assert found[0]["date"] == "2024-06" and found[0]["status"] == "planned"
 
@@ -145,8 +147,8 @@ def test_a_meeting_that_could_happen_is_not_a_meeting_but_a_could_elsewhere_is_h
 
 def test_no_plans_drops_a_meeting_only_when_it_governs_the_meeting_word():
     found = meetings(
-        "A spokesman said Norwegian Prime Minister Rolf Becker had no plans to change the "
-        "schedule of his trip, which will also take him to Nairobi and Santiago."
+        "Norwegian Prime Minister Rolf Becker has no plans to raise fishing quotas before his "
+        "trip to Nairobi and Santiago next week."
     )
     assert sorted(m["location"]["country"] for m in found) == ["Chile", "Kenya"]
     assert all(m["kind"] == "visit" and m["status"] == "planned" for m in found)
@@ -223,9 +225,9 @@ def test_a_title_with_security_in_it_is_not_the_security_topic():
 def test_people_of_a_meeting_on_the_sidelines_of_an_event_attend_the_event():
     found = meetings(
         "NAIROBI, May 10 - A Chilean-Norwegian meeting on the sidelines of the Nairobi Summit "
-        "failed to settle a dispute over fishing quotas, diplomats said.\n\n"
-        "The meeting was attended by Chilean President Ana Soto and Norwegian Prime Minister "
-        "Rolf Becker."
+        "ended without a deal on fishing quotas, officials said.\n\n"
+        "Chilean President Ana Soto and Norwegian Prime Minister Rolf Becker took part in the "
+        "meeting."
     )
     summit = [m for m in found if m["kind"] == "summit" and not m["participants"]]
     assert summit == []  # every record of that sentence names who took part
@@ -249,13 +251,13 @@ def test_the_noun_call_with_its_date_or_owner_is_a_call():
 def test_a_meeting_named_only_as_a_prospect_is_not_a_meeting_unless_dated_or_placed():
     assert (
         meetings(
-            "Kenyan President Amos Kiptoo seemed to open the door to negotiations with Chilean "
+            "Kenyan President Amos Kiptoo appeared to open a door to talks with Chilean "
             "President Ana Soto, analysts said."
         )
         == []
     )
     found = meetings(
-        "Kenyan President Amos Kiptoo's visit is expected to lay the groundwork for a summit "
+        "Kenyan President Amos Kiptoo's trip should lay the foundations for a summit "
         "with Chilean President Ana Soto in Santiago next month."
     )
     assert [(m["status"], m["date"]) for m in found if m["kind"] == "summit"] == [
@@ -263,24 +265,10 @@ def test_a_meeting_named_only_as_a_prospect_is_not_a_meeting_unless_dated_or_pla
     ]
 
 
-def test_commitments_made_at_a_place_put_the_parties_together():
-    found = meetings(
-        "Kenyan Finance Minister Amos Kiptoo will press Chile and Norway to keep their "
-        "commitments, made last month in Lima, to cut fishing subsidies."
-    )
-    assert [(m["date"], m["location"], m["participants"]) for m in found] == [
-        ("2024-04", {"city": "Lima", "country": "Peru"}, [])
-    ]
-    assert set(found[0]["sides"]) >= {"Chile", "Norway"}
-    # with no place, a commitment made puts nobody together
-    unplaced = "Chile wants Norway to keep a commitment made last year to cut fishing subsidies."
-    assert meetings(unplaced) == []
-
-
 def test_an_unnamed_envoy_sent_by_a_country_is_that_country_s_visit():
     found = meetings(
-        "Kenyan Foreign Minister Amos Kiptoo noted that Chile, Peru's closest partner, had sent "
-        "a special envoy to Lima, saying Kenya was watching closely."
+        "Kenyan Foreign Minister Amos Kiptoo noted that Chile, Peru's closest partner, had "
+        "dispatched a delegation to Lima, saying Kenya was watching closely."
     )
     assert [(m["kind"], m["sides"], m["participants"]) for m in found] == [
         ("visit", ["Chile", "Peru"], [])
@@ -318,29 +306,10 @@ def test_the_article_own_transliteration_of_a_known_name_is_kept_a_slip_is_not()
     assert people(found[0]) == [("Sergei Lavrov", "Russia"), ("Amos Kiptoo", "Kenya")]
 
 
-def test_two_calls_of_one_pair_on_one_day_with_different_lengths_are_two_calls():
-    first = (
-        "Kenyan President Amos Kiptoo and Norwegian Prime Minister Rolf Becker spoke in a "
-        "phone call lasting 50 minutes on Monday. "
-    )
-    found = meetings(first + "Kiptoo had a second, 20-minute phone call with Becker on Monday.")
-    assert [(m["kind"], m["date"]) for m in found] == [("call", "2024-05-06")] * 2
-    # A later sentence about the same call (no other length) still joins it.
-    found = meetings(first + "During the phone call on Monday Kiptoo thanked Becker.")
-    assert len(found) == 1
-
-
-def test_stated_length_reads_one_duration_only():
-    assert stated_length("a 40-minute phone call") == "40 minute"
-    assert stated_length("talks lasting two hours") == "two hour"
-    assert stated_length("a call of 40 minutes after talks lasting two hours") is None
-    assert stated_length("a phone call on Monday") is None
-
-
 def test_words_of_an_organisation_name_are_not_topics():
     found = meetings(
-        "Kenyan President Amos Kiptoo met Norwegian Prime Minister Rolf Becker on the sidelines "
-        "of the Asia-Pacific Economic Cooperation forum in Lima on Monday. "
+        "Kenyan President Amos Kiptoo met Norwegian Prime Minister Rolf Becker at a forum of "
+        "the Organisation for Economic Co-operation and Development in Lima on Monday. "
         "They discussed fisheries."
     )
     assert "economy" not in found[0]["topics"]
@@ -410,7 +379,7 @@ def test_the_team_led_by_a_person_gives_the_person_its_side():
 def test_a_summit_named_by_its_city_is_the_summit_of_the_group_the_text_names():
     found = meetings(
         "Finance ministers of the Group of Seven will hold talks on currencies next week. "
-        "Officials said the plan may not be made final until the Nairobi Summit in July."
+        "Officials said the plan awaits approval at the Nairobi Summit in July."
     )
     assert [(m["kind"], m["sides"], m["location"]) for m in found] == [
         ("summit", ["Group of Seven"], {"city": "Nairobi", "country": "Kenya"})
@@ -423,31 +392,15 @@ def test_the_city_in_an_event_name_is_its_venue_not_a_side():
     assert event_sides("ASEAN Summit") == ["Association of Southeast Asian Nations"]
 
 
-def test_a_gapped_second_visitor_is_a_second_visit_with_its_own_date():
-    found = meetings(
-        "LONDON, May 10 - Chile's President Ana Soto arrives on Monday. Two Peruvian kings "
-        "came before her. King Osric visited in 1974 and King Aldo in 1990."
-    )
-    visits = [m for m in found if m["kind"] == "visit"]
-    britain = {"city": None, "country": "United Kingdom"}
-    assert [(m["date"], m["status"], people(m), m["location"]) for m in visits] == [
-        ("1974", "mentioned", [("King Osric", "Peru")], britain),
-        ("1990", "mentioned", [("King Aldo", "Peru")], britain),
-    ]
-    # without a date of its own the second name is not a gapped visit
-    found = meetings("LONDON, May 10 - King Osric of Peru visited in 1974 with King Aldo.")
-    assert [people(m) for m in found if m["kind"] == "visit"] == [[("King Osric", "Peru")]]
-
-
 def test_meetings_of_two_organisations_are_a_session_of_both():
     found = meetings(
         "WASHINGTON, May 10 - Kenyan Finance Minister Amos Kiptoo met Chilean Finance Minister "
-        "Ana Soto today. Both are in town for the spring meetings of the International "
-        "Monetary Fund and the World Bank this week."
+        "Ana Soto today. Both are in town this week for the spring meetings of the International "
+        "Atomic Energy Agency and the World Trade Organization."
     )
     sessions = [m for m in found if not m["participants"]]
     assert [(m["kind"], m["sides"], m["date"]) for m in sessions] == [
-        ("other", ["International Monetary Fund", "World Bank"], "2024-05")
+        ("other", ["International Atomic Energy Agency", "World Trade Organization"], "2024-05")
     ]
 
 
@@ -463,9 +416,9 @@ def test_portfolios_listed_before_a_title_are_not_topics():
 
 def test_an_international_conference_hosting_sideline_talks_is_an_event_of_its_own():
     found = meetings(
-        "Chile's Foreign Ministry said Chilean Foreign Minister Ana Soto is scheduled for talks "
-        "with her Peruvian counterpart, Luis Mamani, on Friday on the sidelines of an "
-        "international conference on fisheries in Lima."
+        "Chilean Foreign Minister Ana Soto will see her Peruvian counterpart, Luis Mamani, "
+        "in Lima on Friday, her ministry said, at the margins of an international conference "
+        "on fisheries."
     )
     assert sorted((m["kind"], m["status"], m["date"], len(m["participants"])) for m in found) == [
         ("other", "planned", "2024-05-17", 2),
@@ -478,7 +431,7 @@ def test_an_international_conference_hosting_sideline_talks_is_an_event_of_its_o
 def test_leaders_who_meet_ahead_of_a_summit_attend_it_ministers_are_not_implied():
     text = (
         "Italian {0} Carla Rossi met German {1} Hans Weber in Paris on Monday. The Paris "
-        "talks covered trade ahead of an EU summit in Brussels later in the week."
+        "talks on trade came ahead of an EU summit, which opens in Brussels on Thursday."
     )
     found = meetings(text.format("Prime Minister", "Chancellor"))
     summit = [m for m in found if m["status"] == "planned"]

@@ -8,6 +8,7 @@ from functools import cache
 
 from digest.meetings.budget import Budget
 from digest.meetings.context import Candidate, Context
+from digest.meetings.cues import NEGATIVE, PAST_BACKGROUND, TRIGGER
 from digest.meetings.dedupe import NEAR, people_key
 from digest.meetings.gazetteer import gazetteer
 from digest.meetings.topics import Vocabulary, drop_own_sides, tag_text
@@ -23,13 +24,6 @@ _DISCUSSION = re.compile(
 _PORTFOLIOS = re.compile(
     r"\b(?:[\w-]+,\s+)*[\w-]+,?\s+and\s+[\w-]+\s+"
     r"(?:ministers|ministries|secretaries|commissioners|spokesmen)\b",
-    re.IGNORECASE,
-)
-
-# Sentences about other, non-happening or habitual contact: their topics are not this meeting's.
-_ELSEWHERE = re.compile(
-    r"\b(?:cancel+ed|scuttled|postponed|called off|refused|rebuff\w*|resum\w+|semiannual\w*|"
-    r"regular meetings|comes after|after months of)\b",
     re.IGNORECASE,
 )
 
@@ -102,17 +96,23 @@ def attach_topics(
             target = _target(nearby, current, named, since, sentence, last_named)
             if target is None:
                 target = _same_day(by_date, start, end, context)
-            # Sentences about meetings that did not happen say nothing about this one.
-            if (
-                target is not None
-                and _DISCUSSION.search(sentence)
-                and not _ELSEWHERE.search(sentence)
-            ):
+            if target is not None and _DISCUSSION.search(sentence) and not _other_meeting(sentence):
                 _add_topics(target, sentence, vocabulary, roles)
                 current, since = target, 0
         first = [m for m in context.mentions_in(start, end) if m.name in named]
         if first:
             last_named = first[0].name
+
+
+def _other_meeting(sentence: str) -> bool:
+    """True when the sentence is about another meeting: called off, habitual or background.
+
+    The same cue lists as for clauses ("the summit was postponed", "they meet annually",
+    "talks last year"); its topics are not those of the meeting being followed.
+    """
+    return bool(
+        (NEGATIVE.search(sentence) or PAST_BACKGROUND.search(sentence)) and TRIGGER.search(sentence)
+    )
 
 
 def _target(
@@ -155,7 +155,7 @@ def _target(
 def _same_day(
     by_date: dict[str, list[Candidate]], start: int, end: int, context: Context
 ) -> Candidate | None:
-    """The record whose full date the sentence text[start:end] names ("on June 5 also ...")."""
+    """The record whose full date the sentence text[start:end] names ("On 14 March they also")."""
     for mention in context.date_index.within(start, end, context.anchor, "past"):
         if mention.value and len(mention.value) == 10 and by_date.get(mention.value):
             return by_date[mention.value][0]
@@ -193,7 +193,7 @@ def _organisation_names() -> tuple[re.Pattern[str] | None, dict[str, str]]:
 
 
 def _abbreviate_organisations(sentence: str) -> str:
-    """Long organisation names shortened: "Asia-Pacific Economic Cooperation" -> "APEC".
+    """Long organisation names shortened: "Gulf Cooperation Council" -> "GCC".
 
     A name is not a topic ("economic cooperation"); the abbreviation stays, so a tag about the
     organisation itself ("joining the WTO") still holds.

@@ -17,7 +17,6 @@ from digest.meetings.context import Context, dates_in
 from digest.meetings.cues import (
     BOTH_COUNTRIES,
     CALL,
-    COMMITMENTS_MADE,
     CONSULTATION,
     DESCRIPTION,
     ENCOUNTER,
@@ -195,7 +194,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     events = list(EVENT.finditer(clause))
     sides: list[str] = []
     entourage = _ENTOURAGE.search(clause[: trigger.start()])
-    if entourage and names:  # "X, accompanied by his oil and trade ministers, who will hold talks"
+    if entourage and names:  # "X, joined by her fisheries and energy ministers, who are to"
         leader_side = ctx.side(names[0])
         names = _ministers_of(ctx, leader_side, entourage.group(1))
         sides = [leader_side] if leader_side else []
@@ -203,7 +202,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         side = ctx.side(name)
         if side and side not in sides:
             sides.append(side)
-    # "X, speaking after a summit with Y" borrows Y; "X will see A and meet B" borrows only
+    # "X, who spoke after his talks with Y" borrows Y; "X will see A and meet B" borrows only
     # A's side (B is most likely of it), not A, who is not said to be at the second meeting.
     if len(sides) < 2 and previous_names:
         for name in previous_names:
@@ -224,17 +223,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
             sides.append(host)
     government = re.search(r"\bthe government\b", clause)
     if len(sides) == 1 and ctx.dateline and government and ctx.dateline[1] not in sides:
-        sides.append(ctx.dateline[1])  # "talks with the government" under a Quito dateline
-    commitments = re.match(COMMITMENTS_MADE, clause[trigger.start() :], re.I) is not None
-    if commitments:
-        if location_in(clause, trigger.start()) is None:
-            return None, names  # a commitment made with no place puts nobody together
-        names = []  # who urges others to keep commitments is not said to have been there
-        sides = []
-        for side in all_sides(clause[: trigger.start()]):
-            side = ctx.country(side)
-            if side not in sides:
-                sides.append(side)
+        sides.append(ctx.dateline[1])  # "negotiated with the government" under a Quito dateline
     if len(sides) < 2 and BOTH_COUNTRIES.search(clause):
         countries = [s for s in ctx.recent_sides if s not in gazetteer().organisations]
         for side in countries[-2:]:
@@ -264,9 +253,6 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         outside_events = outside_events.replace(event.group(0), " ")
     organisations = gazetteer().organisations
     org_session = [s for s in all_sides(outside_events) if s in organisations]
-    if not org_session and re.search(r"\bsession\b", clause):  # "..., speaking before a session"
-        sentence = ctx.text[sentence_span[0] : sentence_span[1]]
-        org_session = [s for s in all_sides(sentence) if s in organisations]
     if "United Nations Security Council" in org_session and "United Nations" in org_session:
         org_session.remove("United Nations")
     # "the G20's foreign ministers gathered", "EU ministers met": the body's members, unnamed
@@ -275,7 +261,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         re.search(r"\b(?:meet|meets|meeting|meetings|session|summit)\b", clause, re.I)
         or members_met
     )
-    if is_org_session and not sides:  # "the meetings of the IMF and the World Bank"
+    if is_org_session and not sides:  # "the sessions of the WHO and the WTO"
         sides += org_session
     elif is_org_session and len(sides) < 2 and org_session[0] not in sides:
         sides.append(org_session[0])

@@ -15,12 +15,9 @@ _CALL_NOUN = (
     rf"(?:(?<=[’']s )|(?<=\bthe )|(?<=\ba ))(?:{MONTH_NAMES} \d{{1,2}} |\w+day's |\w+day ){{0,1}}"
     r"(?:(?:phone|telephone) )?call(?!\s+(?:for|on|to|off|up|in|out|it|him|her|them)\b)"
 )
-# Commitments made at a place put the parties together (GUIDE §2): "urged A and B to keep
-# their commitments, made last month in Lima"; the countries named before are the parties.
-COMMITMENTS_MADE = r"(?:commitments?|pledges?|promises?|agreements?|accords?),?\s+made"
 TRIGGER = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|talks|held discussions|discussions with|"
-    r"discussed with|negotiations|consultations?|summit|co-chair|escorts|escorted|"
+    r"discussed with|negotiations|consultations?|summit|co-chair|"
     r"greeted|received|hosted|phone call|telephone call|phoned|telephoned|"
     r"by (?:phone|telephone)|(?:phone|telephone) (?:conversation|talks)|video call|"
     r"videoconference|spoke (?:by (?:phone|telephone) )?(?:to|with)|speaks (?:to|with)|"
@@ -31,7 +28,7 @@ TRIGGER = re.compile(
     # "X called President Y": the verb with a person as its object is a phone call
     r"called(?=\s+(?:his|her|their)\s+(?:\w+\s+)?counterpart|\s+[A-Z])|"
     # the noun "call" with its date or owner: "the July 25 call", "Kiptoo's Friday call"
-    rf"{_CALL_NOUN}|{COMMITMENTS_MADE}|"
+    rf"{_CALL_NOUN}|"
     r"(?:sent|sends|send|dispatched|dispatches) (?:a|an|its|their) (?:[\w-]+ ){0,2}?"
     r"(?:envoy|envoys|delegation|emissary) to)\b",
     re.IGNORECASE,
@@ -39,23 +36,36 @@ TRIGGER = re.compile(
 # Meeting words other than visit words.
 ENCOUNTER = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|talks|discussions|discussed|negotiations|"
-    r"consultations?|summit|co-chair|escort\w*|greeted|received|hosted|phone|telephone|"
+    r"consultations?|summit|co-chair|greeted|received|hosted|phone|telephone|"
     r"phoned|telephoned|(?:phone|telephone|video) call|call with|videoconference|spoke|speaks|"
-    rf"conference|see|session|gather\w*|hands|called|{_CALL_NOUN}|{COMMITMENTS_MADE})\b",
+    rf"conference|see|session|gather\w*|hands|called|{_CALL_NOUN})\b",
     re.IGNORECASE,
+)
+# How often a recurring meeting is held (general English frequency words).
+_FREQUENCY = r"(?:semi-?|bi-?)?annual|yearly|quarterly|monthly|weekly"
+# ... unless one occasion of them is meant: "this week's annual meetings", "Monday's
+# quarterly talks".
+_NOT_ONE_OCCASION = "".join(
+    f"(?<!{unit}{mark}s )" for unit in ("day", "week", "month", "year") for mark in "'’"
 )
 # Meetings that did not or may not happen, and habitual or generic contact (GUIDE §2).
 NEGATIVE = re.compile(
     # called off or refused
     r"\b(?:cancel+(?:ed|ing|s)?|cancel|call(?:ed|ing)? off|scrap(?:ped|s)?|shelved|scuttled|"
     r"postponed|refused|rejected|declined|rebuff\w*|snubbed|boycott\w*|"
-    # "no plans to meet" (but not "no plans to change the schedule of his trip")
+    # "has no plans to meet": a plan denied for a meeting verb ("no plans to raise taxes
+    # during the tour" denies something else)
     r"no plans? (?:to|for) (?:\w+ ){0,2}?(?:meet\w*|visit\w*|talks|summit|see|call|travel\w*|go)|"
     # wished for, or the writer's guess
     r"wanted|wants to|would like|hopes? to|wish(?:es|ed)? to|may meet|whether|"
     r"(?:a|the) (?:request|proposal|invitation) for|"
     # habitual or generic contact
-    r"regularly|routinely|semiannual\w*|every (?:year|month)|"
+    r"regularly|routinely|every (?:year|month|quarter)|(?:once|twice) a (?:year|month)|"
+    # a stated frequency: "meet annually", "quarterly talks", "semi-annual consultations"
+    r"(?:semi-?|bi-?)?annually|"
+    rf"(?:meet|meets|met|gather\w*|convene\w*) (?:{_FREQUENCY})|"
+    rf"{_NOT_ONE_OCCASION}(?<![\w-])(?:{_FREQUENCY}) "
+    r"(?:meetings|talks|summits|consultations|visits|calls|sessions)|"
     r"(?:regular|frequent|periodic) (?:meetings|talks|contacts?|consultations|calls)|"
     r"(?:many|multiple|several|numerous|countless) (?:summits|meetings|talks|calls|visits)|"
     r"back and forth|"
@@ -99,7 +109,7 @@ CONSULTATION = re.compile(
 )
 OTHER_KIND = re.compile(
     r"\b(?:security council|conference on|international conference|ministerial|"
-    r"emergency session)\b",
+    r"(?:emergency|special|extraordinary|plenary) session)\b",
     re.IGNORECASE,
 )
 REPORTING = re.compile(
@@ -114,10 +124,10 @@ SEPARATORS = re.compile(
 )
 SEPARATE = re.compile(r"\b(?:after|before|following|since|ahead of|until)\b", re.IGNORECASE)
 # A named summit or conference ("the 2019 Lima Summit", "the G7 summit", "a summit of EU
-# leaders"); a meeting counts as an event only with a group after "of" ("the London meeting
-# of the seven richest nations").
+# leaders"); a meeting counts as an event only with a group after "of" ("the Oslo meeting
+# of Nordic foreign ministers").
 _GROUP_TAIL = (
-    r"\s+of\s+(?:the\s+)?(?:world's\s+|world’s\s+)?(?:[A-Z][\w-]*\s+|[\w-]+\s+){0,3}?"
+    r"\s+of\s+(?:the\s+)?(?:[A-Z][\w-]*\s+|[\w-]+\s+){0,3}?"
     r"(?:leaders|nations|countries|ministers|economies|democracies|powers)"
 )
 EVENT = re.compile(
@@ -138,9 +148,9 @@ BOTH_COUNTRIES = re.compile(r"\b(?:both|the two) (?:countries|nations|sides|gove
 
 # A modal that governs the meeting word: "the two could meet", "could pave the way for talks".
 _MODAL = re.compile(r"\b(?:could|might)\b[^,;]{0,60}$", re.IGNORECASE)
-# A meeting named only as a prospect: "opened the door to talks", "lays the groundwork for a
-# summit", "paving the way for a visit" (GUIDE §2: speculation, vague agreements); with a date
-# or a place ("the groundwork for a summit in Lima next month") it is a planned meeting.
+# A meeting named only as a prospect: "opened the door to talks", "lays the foundations for a
+# visit", "paving the way for negotiations" (GUIDE §2: speculation, vague agreements); with a
+# date or a place ("the foundations for talks in Quito in June") it is a planned meeting.
 _PROSPECT = re.compile(
     r"\b(?:open\w*\s+(?:the|a)\s+door|pav\w*\s+the\s+way|la(?:y|ys|id|ying)\s+the\s+"
     r"(?:groundwork|foundations?))\s+(?:to|for)\s+(?:\S+\s+){0,3}$",
@@ -190,7 +200,7 @@ def prospect(clause: str, trigger: int) -> bool:
     return _PROSPECT.search(clause[max(0, trigger - 80) : trigger]) is not None
 
 
-# "will hold talks with A and meet B": a second meeting verb with its own object is a second
+# "is to see A and then visit B": a second meeting verb with its own object is a second
 # occasion (GUIDE §3); the clause after "and" shares the first one's subject.
 SECOND_VERB = (
     r"(?:will\s+|would\s+|to\s+|also\s+|then\s+|later\s+)?(?:meet|meets|met|see|sees|saw|"

@@ -18,17 +18,6 @@ _STATUS_RANK = {"mentioned": 0, "planned": 1, "held": 2}
 # pathological one (thousands of meetings) this bound keeps merging linear in its length.
 NEAR = 200
 
-# How long a call or meeting lasted, as the press states it ("a 40-minute call", "talks lasting
-# two hours"): two calls of one pair on one day with different lengths are two calls.
-_NUMBER = (
-    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|ninety)"
-)
-_LENGTH = re.compile(
-    rf"\b(?:lasting |for |an? )?({_NUMBER}(?:[- ]and[- ]a[- ]half)?)[- ](minutes?|hours?)\b",
-    re.IGNORECASE,
-)
-
-
 # A meeting named by its date, as a text refers back to it: "the May 3 meeting", "that
 # Friday call", "Monday's talks".
 _DATED_REFERENCE = re.compile(
@@ -62,7 +51,6 @@ class Occasion:
     event: str | None = None  # a named summit or conference
     visit_host: str | None = None
     loose: bool = False  # a one-person mention with no date or place of its own
-    length: str | None = None  # stated duration, "40 minute"
     back_reference: bool = False  # "the May 3 meeting": a meeting named by its date
     ongoing: bool = False  # talks reported as under way or ending (one running negotiation)
     sides: frozenset[str] = frozenset()
@@ -86,8 +74,6 @@ def same_meeting(first: Occasion, second: Occasion, *, slack_days: int = 2) -> b
     if (first.kind == "visit") != (second.kind == "visit"):
         return False
     if first.kind == "visit" and first.visit_host != second.visit_host:
-        return False
-    if first.length and second.length and first.length != second.length:
         return False
     both_dated = bool(first.date and second.date)
     statuses = {first.status, second.status}
@@ -118,7 +104,7 @@ def same_meeting(first: Occasion, second: Occasion, *, slack_days: int = 2) -> b
 def _same_day_mention(first: Occasion, second: Occasion) -> bool:
     """Two mentions in one article of a meeting of the same kind on the same stated day.
 
-    "He testified about a May 3 meeting with A and B ... B's account of the May 3 meeting":
+    "A's memo records a May 3 meeting with B and C ... C recalls the May 3 meeting":
     when one record's people are among the other's and the one naming fewer refers back to
     the meeting by its date, it is a second mention of it.
     """
@@ -155,19 +141,10 @@ def occasion(candidate: Candidate) -> Occasion:
         event=candidate.event,
         visit_host=candidate.visit_host,
         loose=not candidate.explicit_date and candidate.location is None,
-        length=stated_length(candidate.evidence) if candidate.kind == "call" else None,
         ongoing=candidate.ongoing and candidate.event is None,
         back_reference=_DATED_REFERENCE.search(candidate.evidence) is not None,
         sides=frozenset(candidate.sides),
     )
-
-
-def stated_length(sentence: str) -> str | None:
-    """The one duration a sentence gives ("a 40-minute call" -> "40 minute"), if exactly one."""
-    found = {
-        f"{m.group(1).lower()} {m.group(2).lower().rstrip('s')}" for m in _LENGTH.finditer(sentence)
-    }
-    return found.pop() if len(found) == 1 else None
 
 
 def absorb(into: Candidate, other: Candidate) -> None:

@@ -291,8 +291,9 @@ def _split_by_neighbours(
 ) -> list[Candidate]:
     """Meetings with several counterparts that the sentences around call bilateral or separate.
 
-    "X is to see A, B and C." next to "The bilateral discussions precede talks of the group":
-    one record per counterpart, and the group's own meeting stays when those sentences name one.
+    "X will meet A, B and C." next to "Each of these bilateral sessions comes before the
+    joint meeting": one record per counterpart, and the group's own meeting stays when those
+    sentences name one.
     """
     if not SEPARATELY.search(nearby):
         return found

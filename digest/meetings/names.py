@@ -13,10 +13,10 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 from digest.meetings.budget import Budget
 from digest.meetings.gazetteer import KnownPerson, gazetteer, is_major_place, place_of, side_of
+from digest.meetings.roles import HONORIFICS, STOPWORDS, clean_role, role_after, title_word
 from digest.titles import TITLES
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
@@ -34,18 +34,6 @@ _RUN = re.compile(
     rf"(?<![\w-]){_TOKEN}(?:{_GAP}(?:{_PARTICLE}{_GAP}|{_INITIAL}{_GAP})?{_TOKEN})*(?![\w])"
 )
 
-# Forms of address, never part of the name itself: Sir, Dame and Lord are not abbreviations,
-# so they are not in digest/titles.py.
-HONORIFICS = {"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr.", "sir", "dame", "lord"}
-# Capitalised words that are never part of a person's name.
-_STOP = {
-    line.strip()
-    for line in resources.files("digest")
-    .joinpath("data", "stopwords.txt")
-    .read_text(encoding="utf-8")
-    .splitlines()
-    if line.strip() and not line.startswith("#")
-}
 NON_OFFICIAL_ROLES = (
     "spokes", "researcher", "professor", "analyst", "correspondent", "editor", "reporter",
     "aide", "observer", "economist", "expert", "journalist", "columnist", "scholar", "fellow",
@@ -118,7 +106,7 @@ def _is_stop(token: str) -> bool:
     low = token.lower().rstrip(".")
     if _COMPOUND.search(low):  # "Lima-born", "Paris-based": descriptions, not names
         return True
-    if low in _STOP or low in HONORIFICS or token.isupper() and len(low) > 1:
+    if low in STOPWORDS or low in HONORIFICS or token.isupper() and len(low) > 1:
         return True
     gaz = gazetteer()
     return low in gaz.role_heads or low in gaz.role_words
@@ -242,7 +230,7 @@ def _describe(text: str, mention: Mention) -> None:
                 governed = i - size - 1 >= 0 and tokens[i - size - 1].lower() in ("for", "to")
             if governed and size == 1 and low in gaz.demonyms and role_tokens:
                 governed = False  # "a dinner for Chilean President X": an adjective, his side
-            if governed:  # "envoy to the United Nations": the place is part of the title
+            if governed:  # "envoy to the African Union": the place is part of the title
                 role_tokens[:0] = tokens[i - size + 1 : i + 1]
             else:
                 side = side or side_of(pair if size == 2 else token)
@@ -255,19 +243,24 @@ def _describe(text: str, mention: Mention) -> None:
             role_tokens.insert(0, token)
             i -= 1
             continue
+        before = tokens[i - 1] if i > 0 else ""
+        if title_word(token, before, role_tokens):  # "Fisheries Minister", "Tourism Minister"
+            role_tokens.insert(0, token)
+            i -= 1
+            continue
         closed = low in ("the", "a", "an", "his", "her", "its", "their")
         break
     else:
         closed = True
     if comma_start and not closed:
         role_tokens = []
-    role = _clean_role(role_tokens)
+    role = clean_role(role_tokens)
     mention.role_adjacent = role is not None and not comma_start
     after = text[mention.end : mention.end + 160]
     if role is None:
         apposition = re.match(r",\s+(?:the\s+|a\s+)?((?:[^,.;()\n]|(?<=[A-Z])\.){2,90})", after)
         if apposition:
-            role, side_after = _role_after(apposition.group(1))
+            role, side_after = role_after(apposition.group(1))
             side = side or side_after
     of_place = re.match(
         rf"\s+of\s+(?:the\s+)?([{_UPPER}][\w.]+(?:\s+[{_UPPER}][\w.]+){{0,2}})", after
@@ -295,58 +288,6 @@ def _describe(text: str, mention: Mention) -> None:
     mention.side = side
 
 
-def _role_after(phrase: str) -> tuple[str | None, str | None]:
-    gaz = gazetteer()
-    side = None
-    words: list[str] = []
-    tokens = phrase.split()
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        low = token.lower()
-        pair = " ".join(tokens[index : index + 2])
-        if len(tokens) > index + 1 and side_of(pair):
-            side = side or side_of(pair)
-            index += 2
-            continue
-        index += 1
-        if side_of(token) and token[:1].isupper():
-            side = side or side_of(token)
-            continue
-        if low in gaz.role_words or low in gaz.role_heads:
-            words.append(token)
-            continue
-        break
-    return _clean_role(words), side
-
-
-def _clean_role(tokens: list[str]) -> str | None:
-    gaz = gazetteer()
-    while tokens and tokens[0].lower() in ("of", "for", "the", "and", "'s"):
-        tokens = tokens[1:]
-    # End the role at its last head word ("director of the Bureau" -> "director").
-    last_head = -1
-    for index, token in enumerate(tokens):
-        low = token.lower()
-        two = " ".join(t.lower() for t in tokens[index - 1 : index + 1]) if index else ""
-        if low in gaz.role_heads or two in gaz.role_heads or low == "state":
-            last_head = index
-    if last_head < 0:
-        return None
-    # Keep a trailing "for Africa" / "of Defence": part of the title as written.
-    tail = tokens[last_head + 1 :]
-    if (
-        len(tail) >= 2
-        and tail[0].lower() in ("for", "of")
-        and all(t[:1].isupper() or t.lower() == "the" for t in tail[1:])
-    ):
-        last_head = len(tokens) - 1
-    tokens = tokens[: last_head + 1]
-    if tokens and tokens[-1].lower() == "state" and "of" not in [t.lower() for t in tokens]:
-        return None if len(tokens) == 1 else " ".join(tokens)
-    return " ".join(tokens) or None
-
-
 ROYAL_TITLES = {"king", "queen", "prince", "princess", "emperor", "empress", "sultan", "emir",
                 "sheikh", "crown prince", "pope"}  # fmt: skip
 
@@ -369,11 +310,17 @@ def _split_camel(token: str, known_parts: set[str]) -> str:
     return token
 
 
-def _close(first: str, second: str) -> bool:
-    """Spelling variants: same initial and at most two edits apart."""
+def _close(first: str, second: str, surname: bool = False) -> bool:
+    """Spelling variants: same initial and at most two edits apart.
+
+    A surname under 8 letters allows one edit only: two edits in a short surname make another
+    person ("Kelly" is not "Kerry", "Carter" not "Carney"), while given names are spelt many
+    ways ("Sergei"/"Sergey"/"Sergay") and long surnames take slips ("Steinmeyer").
+    """
+    limit = 1 if surname and max(len(first), len(second)) < 8 else 2
     if first[:1] != second[:1]:
         return False
-    if abs(len(first) - len(second)) > 2:
+    if abs(len(first) - len(second)) > limit:
         return False
     previous = list(range(len(second) + 1))
     for i, a in enumerate(first, 1):
@@ -381,7 +328,7 @@ def _close(first: str, second: str) -> bool:
         for j, b in enumerate(second, 1):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
         previous = current
-    return previous[-1] <= 2
+    return previous[-1] <= limit
 
 
 def known_person(surface: str) -> KnownPerson | None:
@@ -401,8 +348,10 @@ def known_person(surface: str) -> KnownPerson | None:
     for word in (parts[0], parts[-1]):
         for person in _people_by_word().get(word, ()):
             known = person.name.lower().split()
+            last = len(known) - 1
             if len(known) == len(parts) and all(
-                a == b or (len(b) > 3 and _close(a, b)) for a, b in zip(parts, known, strict=True)
+                a == b or (len(b) > 3 and _close(a, b, surname=i == last))
+                for i, (a, b) in enumerate(zip(parts, known, strict=True))
             ):
                 return person
     return None

@@ -20,7 +20,7 @@ VISIT = re.compile(
     r"\b(?:(?:state |official |secret |surprise |working )?visit(?:ed|s|ing)?(?: to)?|"
     r"trip to|mission to|stops? in|tour of|went to|travell?ed to|"
     r"(?:will |to |would )?travel to|travels to|travell?ing to|(?:flew|flies|fly) to|"
-    r"take (?:him|her|them) to|(?:envoy|envoys|delegation|emissary) to)\s+",
+    r"(?:envoy|envoys|delegation|emissary) to)\s+",
     re.IGNORECASE,
 )
 
@@ -55,7 +55,7 @@ def place_at(text: str) -> tuple[int, PlaceRef] | None:
 def location_in(clause: str, trigger: int) -> PlaceRef | None:
     """Where the clause says the meeting is: 'in/at <place>', 'capital, <city>', '<Venue> talks'.
 
-    A place offered as one of alternatives ("in Washington or Beijing") gives no location,
+    A place offered as one of alternatives ("in Lima or Quito") gives no location,
     and "from <place>" is where someone came from, not where they met.
     """
     best: tuple[int, PlaceRef] | None = None

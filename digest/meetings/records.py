@@ -192,7 +192,7 @@ def inherit_within_trip(records: list[Candidate], context: Context) -> None:
             country = record.location[1] if record.location else None
             same_day = record.date is not None and record.date == today
             # The dateline covers the story's own held meetings: those of its sides, and any
-            # held that day with no other place ("BRUSSELS, May 3 - A meeting of A and B ...").
+            # held that day with no other place ("OSLO, May 3 - Talks between A and B ...").
             if country == dateline[1] or (
                 country is None and (dateline[1] in record.sides or same_day)
             ):
@@ -277,7 +277,7 @@ SUMMIT_REACH = 40
 def side_unsided_summits(records: list[Candidate], context: Context) -> None:
     """A summit named only by its place belongs to the summit-holding group the text names.
 
-    "... the Group of Seven. ... proposals outlined at the Lima Summit": the G7's summit.
+    "... the African Union. ... a plan agreed at the Lima Summit": the AU's summit.
     The nearest such organisation before the summit is taken, else the nearest after it.
     """
     starts = [start for start, _, _ in context.spans]

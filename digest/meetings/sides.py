@@ -65,7 +65,7 @@ _SEVEN = re.compile(
 
 
 def event_sides(name: str) -> list[str]:
-    """Sides an event's name gives: "the Asia-Pacific Economic Cooperation (APEC) summit"."""
+    """Sides an event's name gives: "the Gulf Cooperation Council (GCC) summit"."""
     sides: list[str] = ["Group of Seven"] if _SEVEN.search(name) else []
     bare = re.sub(r"\s*\([^)]*\)|\s+(?:summit|conference)$", "", name, flags=re.I)
     whole = None if _venue(bare) else side_of(bare)

@@ -1,4 +1,4 @@
-"""Visits a clause reports, and gapped second occasions ("A visited in 1990 and B in 2001").
+"""Visits a clause reports, and gapped second occasions ("met A on May 2 and B on May 9").
 
 ``extract`` calls these while building a clause's candidates.
 """
@@ -14,7 +14,7 @@ from digest.meetings.context import Candidate, Context, dates_in
 from digest.meetings.places import all_sides, visited_places
 from digest.meetings.sides import group_sides
 
-# An unnamed envoy or delegation sent by a country ("Chile sent a special envoy to Lima").
+# An unnamed envoy or delegation sent by a country ("Norway dispatched a delegation to Quito").
 _SENT = re.compile(
     r"\b(?:sent|sends|send|dispatched|dispatches) (?:a|an|its|their) (?:[\w-]+ ){0,2}?"
     r"(?:envoy|envoys|delegation|emissary) to\b",
@@ -43,10 +43,7 @@ def visit_candidates(
     names: list[str],
     base: dict,
 ) -> list[Candidate]:
-    """The visits a clause reports: to each place it says is visited, by the person before.
-
-    Under a dateline, "the king visited in 1990" is a visit to the dateline's country.
-    """
+    """The visits a clause reports: to each place it says is visited, by the person before."""
     clause, start = where
     results: list[Candidate] = []
     for position, place in visited_places(clause):
@@ -60,7 +57,7 @@ def visit_candidates(
         visitor = before[-1] if before else (names[0] if names else None)
         visitor_side = side_of(visitor) if visitor else None
         sender = _SENT.search(clause[: position + 40])
-        if sender:  # "Chile sent an envoy to Lima": Chile's unnamed envoy, not who sent it
+        if sender:  # "Norway dispatched a delegation to Quito": Norway's, not the sender's
             senders = [ctx.country(s) for s in all_sides(clause[: sender.start()])]
             visitor_side = next((s for s in reversed(senders) if s != host), visitor_side)
             visitor, before = None, []
@@ -80,29 +77,6 @@ def visit_candidates(
                 **base,
             )
         )
-    if not results and ctx.dateline and re.search(r"\bvisit(?:ed|s)?\b(?!\s+to)", clause):
-        # "the king visited in 1990" under a dateline: a visit to the dateline's country;
-        # "A visited in 1990 and B in 2001": B's visit too, with its own date (gapping).
-        host = ctx.dateline[1]
-        first_side = None
-        for name, own in [(n, base) for n in names[:1]] + gapped(ctx, clause, start, names, base):
-            # A visitor is from elsewhere: with no side stated, the first visitor's (gapping
-            # keeps the subject's kind), else the foreign side the text was last about.
-            side = ctx.side(name) or first_side
-            if side is None:
-                side = next((s for s in reversed(ctx.recent_sides) if s != host), None)
-            first_side = first_side or side
-            if side and side != host:
-                results.append(
-                    Candidate(
-                        participants=[name],
-                        sides=[side, host],
-                        kind="visit",
-                        location=(None, host),
-                        visit_host=host,
-                        **own,
-                    )
-                )
     return results
 
 
@@ -129,7 +103,7 @@ def split_gapped(
 def gapped(
     ctx: Context, clause: str, start: int, names: list[str], base: dict, tense: str = "past"
 ) -> list[tuple[str, dict]]:
-    """The people of a gapped second visit: "A visited in 1990 and B in 2001".
+    """The people of a gapped second occasion: "met A on May 2 and B on May 9".
 
     The verb is left out after "and" and B comes with a date of their own: a second occasion.
     """
