@@ -166,7 +166,10 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 
 def _configure(db: sqlite_utils.Database, *, memory: bool) -> None:
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 5000")
+    # Writers hold the lock briefly, but on a loaded host a process holding it can wait seconds
+    # for a core (four concurrent ingests on a fresh file once outlasted 5 s under load): wait
+    # for it rather than fail the command.
+    db.execute("PRAGMA busy_timeout = 30000")
     if memory:
         return
     # Reading the header page here turns "file is not a database" into an error before
