@@ -54,6 +54,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.stall_sampler import Events, ThreadSampler, thread_names  # noqa: E402
 from bot.app import ParleyBot  # noqa: E402
 from bot.outbox import RetryPolicy  # noqa: E402
 from bot.scheduler import digest_job_id, spread_second  # noqa: E402
@@ -111,10 +112,11 @@ class GcWatch:
 class LoopProbe:
     """Sleeps ``interval`` in a loop; the worst lateness is the longest the loop was blocked."""
 
-    def __init__(self, interval: float = 0.005) -> None:
+    def __init__(self, interval: float = 0.005, slow: float = 0.1) -> None:
         self.interval, self.worst, self._task = interval, 0.0, None
+        self.threshold = slow
         self.lags: list[float] = []
-        self.slow: list[tuple[float, float]] = []  # (seconds since start, lag) over 100 ms
+        self.slow: list[tuple[float, float]] = []  # (seconds since start, lag) over threshold
         self.origin = self.beat = time.perf_counter()
         self.peak_anonymous = 0.0
         self.stacks: collections.Counter[str] = collections.Counter()  # --trace-stalls
@@ -127,7 +129,7 @@ class LoopProbe:
             lag = time.perf_counter() - start - self.interval
             self.lags.append(lag)
             self.worst = max(self.worst, lag)
-            if lag > 0.1:
+            if lag > self.threshold:
                 self.slow.append((start - self.origin, lag))
             if len(self.lags) % 100 == 0:
                 self.peak_anonymous = max(self.peak_anonymous, anonymous_rss_mb())
@@ -324,6 +326,8 @@ async def main(
     closed_share: float = 0.1,
     command_rate: float = 2.0,
     give_up: float = 1800.0,
+    threads: bool = False,
+    stall_ms: float = 100.0,
 ) -> None:
     if trace:
         asyncio.get_running_loop().slow_callback_duration = 0.05
@@ -392,7 +396,11 @@ async def main(
         # The minute they chose, each at its own spread second, as the real trigger fires them.
         at = fire + timedelta(seconds=spread_second(guild_id))
         bot.scheduler.modify_job(digest_job_id(guild_id), next_run_time=at)
-    probe = LoopProbe()
+    sampler = ThreadSampler() if threads else None
+    events = Events()
+    if threads:
+        events.start()
+    probe = LoopProbe(slow=stall_ms / 1000)
     probe.start(trace)
     collections = GcWatch()
     collections.start()
@@ -424,6 +432,8 @@ async def main(
     once, delivery, digest_messages = 0, [], 0
     for guild_id in host.guild_ids:
         entry = await bot.db.run(outbox_state.latest_digest, guild_id)
+        if entry is None:  # not even recorded before the give-up
+            continue
         posted = seen["per_channel"][guild_id]
         ours = {shown for message_id, shown in posted if message_id in entry.message_ids}
         copies = [m for m, shown in posted if shown in ours and m not in entry.message_ids]
@@ -495,6 +505,24 @@ async def main(
     )
     if trace:
         probe.report_stacks()
+    if sampler is not None:
+        print(f"stalls over {stall_ms:.0f} ms, from outside the GIL (per-thread schedstat):")
+        processes = {host._process.pid: "emulator process"}
+        processes |= {pid: "worker process" for pid in (bot._cpu._processes if bot._cpu else {})}
+        windows = []
+        for at, lag in probe.slow:
+            begin = probe.origin + at
+            windows.append(
+                (begin, begin + probe.interval + lag, f"stall {lag * 1000:.0f} ms at +{at:.2f}s")
+            )
+        names = thread_names(threading.main_thread().ident, processes)
+        report = sampler.report(names, windows).split("\n")
+        for line in report:
+            print(line)
+            if line.startswith("stall ") and (
+                found := [w for w in windows if w[2] == line.split(":")[0]]
+            ):
+                print("\n".join(events.during(found[0][0], found[0][1])))
     alerts.cancel()
     await bot.close()
     runner.cancel()
@@ -515,6 +543,12 @@ if __name__ == "__main__":
     parser.add_argument(
         "--trace-stalls", action="store_true", help="log each loop step slower than 50 ms"
     )
+    parser.add_argument(
+        "--trace-threads",
+        action="store_true",
+        help="per stall: each thread's CPU and run delay (kernel counters), long pickles and GCs",
+    )
+    parser.add_argument("--stall-ms", type=float, default=100.0, help="a stall is over this")
     options = parser.parse_args()
     if options.trace_stalls:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
@@ -528,6 +562,8 @@ if __name__ == "__main__":
             options.closed_dms,
             options.command_rate,
             options.give_up,
+            options.trace_threads,
+            options.stall_ms,
         ),
         debug=options.trace_stalls,
     )
