@@ -54,7 +54,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.stall_sampler import Events, ThreadSampler, thread_names  # noqa: E402
+from bench.stall_sampler import Events, LoopCallbacks, ThreadSampler, thread_names  # noqa: E402
 from bot.app import ParleyBot  # noqa: E402
 from bot.outbox import RetryPolicy  # noqa: E402
 from bot.scheduler import digest_job_id, spread_second  # noqa: E402
@@ -397,9 +397,10 @@ async def main(
         at = fire + timedelta(seconds=spread_second(guild_id))
         bot.scheduler.modify_job(digest_job_id(guild_id), next_run_time=at)
     sampler = ThreadSampler() if threads else None
-    events = Events()
+    events, callbacks = Events(), LoopCallbacks()
     if threads:
         events.start()
+        callbacks.start()
     probe = LoopProbe(slow=stall_ms / 1000)
     probe.start(trace)
     collections = GcWatch()
@@ -523,6 +524,7 @@ async def main(
                 found := [w for w in windows if w[2] == line.split(":")[0]]
             ):
                 print("\n".join(events.during(found[0][0], found[0][1])))
+                print("\n".join(callbacks.during(found[0][0], found[0][1])))
     alerts.cancel()
     await bot.close()
     runner.cancel()

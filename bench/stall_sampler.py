@@ -237,3 +237,67 @@ class Events:
             for began, took, what in self.items
             if began < end and began + took > start
         ]
+
+
+class LoopCallbacks:
+    """Each event-loop callback's wall and CPU time (the loop thread's own), the long ones named.
+
+    A stall whose loop thread had CPU time was work on the loop: one long callback, or many
+    short ones run in the same turn before the probe's. Per 10 ms bucket: callbacks run and
+    their CPU; callbacks over ``threshold`` are kept with what they were.
+    """
+
+    def __init__(self, threshold: float = 0.005) -> None:
+        self.threshold = threshold
+        self.long: list[tuple[float, float, float, str]] = []  # (start, wall, cpu, what)
+        self.origin = time.perf_counter()
+        self.count, self.cpu = array("q"), array("d")
+
+    def start(self) -> None:
+        """Wrap asyncio's Handle._run (every callback and task step goes through it)."""
+        import asyncio.events
+
+        run = asyncio.events.Handle._run
+        watch = self
+
+        def timed(handle: asyncio.events.Handle) -> None:
+            began, cpu = time.perf_counter(), time.thread_time()
+            run(handle)
+            wall, used = time.perf_counter() - began, time.thread_time() - cpu
+            bucket = int((began - watch.origin) * 100)
+            while len(watch.count) <= bucket:
+                watch.count.append(0)
+                watch.cpu.append(0.0)
+            watch.count[bucket] += 1
+            watch.cpu[bucket] += used
+            if wall >= watch.threshold:
+                watch.long.append((began, wall, used, _describe(handle)))
+
+        asyncio.events.Handle._run = timed
+
+    def during(self, start: float, end: float) -> list[str]:
+        """Callbacks in [start, end]: how many, their CPU, and the long ones."""
+        first, last = int((start - self.origin) * 100), int((end - self.origin) * 100) + 1
+        count = sum(self.count[first:last])
+        cpu = sum(self.cpu[first:last])
+        lines = [f"    loop callbacks: {count}, CPU {cpu * 1000:.0f} ms"]
+        lines += [
+            f"    +{(began - start) * 1000:5.0f} ms  wall {wall * 1000:6.1f} ms  cpu"
+            f" {used * 1000:6.1f} ms  {what}"
+            for began, wall, used, what in self.long
+            if began < end and began + wall > start
+        ]
+        return lines
+
+
+def _describe(handle: object) -> str:
+    callback = getattr(handle, "_callback", None)
+    owner = getattr(callback, "__self__", None)
+    if owner is not None and hasattr(owner, "get_coro"):
+        coro = owner.get_coro()
+        frame = getattr(coro, "cr_frame", None)
+        where = (
+            f" (now at {frame.f_code.co_filename.split('/')[-1]}:{frame.f_lineno})" if frame else ""
+        )
+        return f"task {getattr(coro, '__qualname__', coro)}{where}"
+    return getattr(callback, "__qualname__", repr(callback))
