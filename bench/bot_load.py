@@ -426,6 +426,7 @@ async def main(
             break
     probe.stop()
     collections.stop()
+    events.stop()
     deliveries = alert_state.delivered_alerts
     told = sum([len(await bot.db.run(deliveries, g)) for g in host.guild_ids])
     pending = len(await bot.db.run(alert_state.pending_alerts))
@@ -490,7 +491,7 @@ async def main(
         f"worst event-loop stall: {probe.worst * 1000:.0f} ms (the longest a 5 ms sleep of a "
         f"probe task overslept: how long the bot could not read the gateway; p99 "
         f"{probe.percentile(0.99) * 1000:.0f} ms, p50 {probe.percentile(0.5) * 1000:.1f} ms; "
-        f"{len(probe.slow)} stalls over 100 ms)"
+        f"{len(probe.slow)} stalls over {stall_ms:.0f} ms)"
     )
     for at, lag in sorted(probe.slow, key=lambda item: -item[1])[:8]:
         print(f"  stall of {lag * 1000:.0f} ms at +{at:.2f}s")
@@ -507,6 +508,7 @@ async def main(
     if trace:
         probe.report_stacks()
     if sampler is not None:
+        print(f"garbage collections: {events.collections() or 'none over 2 ms'}")
         print(f"stalls over {stall_ms:.0f} ms, from outside the GIL (per-thread schedstat):")
         processes = {host._process.pid: "emulator process"}
         processes |= {pid: "worker process" for pid in (bot._cpu._processes if bot._cpu else {})}

@@ -223,12 +223,28 @@ class Events:
         ForkingPickler.dumps = classmethod(timed_dumps)
         gc.callbacks.append(self._gc)
 
+    def stop(self) -> None:
+        """Stop noting (the report's own work after the burst is not the bot's)."""
+        self.threshold = float("inf")
+
     def _gc(self, phase: str, info: dict) -> None:
         if phase == "start":
             self._gc_began = time.perf_counter()
         else:
             generation = info["generation"]
             self._note(self._gc_began, lambda: f"gc generation {generation}")
+
+    def collections(self) -> str:
+        """Garbage collections over the threshold: how many per generation, the longest."""
+        found: dict[str, list[float]] = {}
+        for _, took, what in self.items:
+            if what.startswith("gc "):
+                found.setdefault(what, []).append(took)
+        return "; ".join(
+            f"{what}: {len(times)} over {self.threshold * 1000:.0f} ms, longest"
+            f" {max(times) * 1000:.0f} ms"
+            for what, times in sorted(found.items())
+        )
 
     def during(self, start: float, end: float) -> list[str]:
         """The events that overlap [start, end]."""
