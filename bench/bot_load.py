@@ -27,7 +27,12 @@ requests (285 closed DMs, 291 global 429s) = 0.43 per 1,000 of 1,345,079 article
 second); alerts delivered after 790 s; worst event-loop stall 5.7 s (p99 21 ms) on that load.
 
     .venv/bin/python bench/bot_load.py [--guilds 200] [--subscriptions 5000] [--articles 1000]
-        [--closed-dms 0.1] [--command-rate 2]
+        [--closed-dms 0.1] [--command-rate 2] [--trace-threads [--stall-ms 50]]
+
+``--trace-threads`` says where each stall's time went, from outside the GIL
+(bench/stall_sampler.py): the loop thread's CPU time and run delay (runnable, no core free), the
+other threads and processes that ran, long pickles and garbage collections, and the loop's long
+callbacks.
 """
 
 from __future__ import annotations
