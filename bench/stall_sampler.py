@@ -190,12 +190,13 @@ class Events:
 
     def __init__(self, threshold: float = 0.002) -> None:
         self.threshold = threshold
+        self.noting = True
         self.items: list[tuple[float, float, str]] = []  # (start, seconds, what)
         self._gc_began = 0.0
 
     def _note(self, began: float, what: Callable[[], str]) -> None:
         took = time.perf_counter() - began
-        if took >= self.threshold:
+        if self.noting and took >= self.threshold:
             self.items.append((began, took, what()))
 
     def start(self) -> None:
@@ -225,7 +226,7 @@ class Events:
 
     def stop(self) -> None:
         """Stop noting (the report's own work after the burst is not the bot's)."""
-        self.threshold = float("inf")
+        self.noting = False
 
     def _gc(self, phase: str, info: dict) -> None:
         if phase == "start":
