@@ -27,7 +27,12 @@ requests (285 closed DMs, 291 global 429s) = 0.43 per 1,000 of 1,345,079 article
 second); alerts delivered after 790 s; worst event-loop stall 5.7 s (p99 21 ms) on that load.
 
     .venv/bin/python bench/bot_load.py [--guilds 200] [--subscriptions 5000] [--articles 1000]
-        [--closed-dms 0.1] [--command-rate 2]
+        [--closed-dms 0.1] [--command-rate 2] [--trace-threads [--stall-ms 50]]
+
+``--trace-threads`` says where each stall's time went, from outside the GIL
+(bench/stall_sampler.py): the loop thread's CPU time and run delay (runnable, no core free), the
+other threads and processes that ran, long pickles and garbage collections, and the loop's long
+callbacks.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.stall_sampler import Events, LoopCallbacks, ThreadSampler, thread_names  # noqa: E402
 from bot.app import ParleyBot  # noqa: E402
 from bot.outbox import RetryPolicy  # noqa: E402
 from bot.scheduler import digest_job_id, spread_second  # noqa: E402
@@ -112,10 +118,11 @@ class GcWatch:
 class LoopProbe:
     """Sleeps ``interval`` in a loop; the worst lateness is the longest the loop was blocked."""
 
-    def __init__(self, interval: float = 0.005) -> None:
+    def __init__(self, interval: float = 0.005, slow: float = 0.1) -> None:
         self.interval, self.worst, self._task = interval, 0.0, None
+        self.threshold = slow
         self.lags: list[float] = []
-        self.slow: list[tuple[float, float]] = []  # (seconds since start, lag) over 100 ms
+        self.slow: list[tuple[float, float]] = []  # (seconds since start, lag) over threshold
         self.origin = self.beat = time.perf_counter()
         self.peak_anonymous = 0.0
         self.stacks: collections.Counter[str] = collections.Counter()  # --trace-stalls
@@ -128,7 +135,7 @@ class LoopProbe:
             lag = time.perf_counter() - start - self.interval
             self.lags.append(lag)
             self.worst = max(self.worst, lag)
-            if lag > 0.1:
+            if lag > self.threshold:
                 self.slow.append((start - self.origin, lag))
             if len(self.lags) % 100 == 0:
                 self.peak_anonymous = max(self.peak_anonymous, anonymous_rss_mb())
@@ -325,6 +332,8 @@ async def main(
     closed_share: float = 0.1,
     command_rate: float = 2.0,
     give_up: float = 1800.0,
+    threads: bool = False,
+    stall_ms: float = 100.0,
 ) -> None:
     if trace:
         asyncio.get_running_loop().slow_callback_duration = 0.05
@@ -393,7 +402,12 @@ async def main(
         # The minute they chose, each at its own spread second, as the real trigger fires them.
         at = fire + timedelta(seconds=spread_second(guild_id))
         bot.scheduler.modify_job(digest_job_id(guild_id), next_run_time=at)
-    probe = LoopProbe()
+    sampler = ThreadSampler() if threads else None
+    events, callbacks = Events(), LoopCallbacks()
+    if threads:
+        events.start()
+        callbacks.start()
+    probe = LoopProbe(slow=stall_ms / 1000)
     probe.start(trace)
     collections = GcWatch()
     collections.start()
@@ -418,6 +432,7 @@ async def main(
             break
     probe.stop()
     collections.stop()
+    events.stop()
     deliveries = alert_state.delivered_alerts
     told = sum([len(await bot.db.run(deliveries, g)) for g in host.guild_ids])
     pending = len(await bot.db.run(alert_state.pending_alerts))
@@ -425,6 +440,8 @@ async def main(
     once, delivery, digest_messages = 0, [], 0
     for guild_id in host.guild_ids:
         entry = await bot.db.run(outbox_state.latest_digest, guild_id)
+        if entry is None:  # not even recorded before the give-up
+            continue
         posted = seen["per_channel"][guild_id]
         ours = {shown for message_id, shown in posted if message_id in entry.message_ids}
         copies = [m for m, shown in posted if shown in ours and m not in entry.message_ids]
@@ -480,7 +497,7 @@ async def main(
         f"worst event-loop stall: {probe.worst * 1000:.0f} ms (the longest a 5 ms sleep of a "
         f"probe task overslept: how long the bot could not read the gateway; p99 "
         f"{probe.percentile(0.99) * 1000:.0f} ms, p50 {probe.percentile(0.5) * 1000:.1f} ms; "
-        f"{len(probe.slow)} stalls over 100 ms)"
+        f"{len(probe.slow)} stalls over {stall_ms:.0f} ms)"
     )
     for at, lag in sorted(probe.slow, key=lambda item: -item[1])[:8]:
         print(f"  stall of {lag * 1000:.0f} ms at +{at:.2f}s")
@@ -496,6 +513,26 @@ async def main(
     )
     if trace:
         probe.report_stacks()
+    if sampler is not None:
+        print(f"garbage collections: {events.collections() or 'none over 2 ms'}")
+        print(f"stalls over {stall_ms:.0f} ms, from outside the GIL (per-thread schedstat):")
+        processes = {host._process.pid: "emulator process"}
+        processes |= {pid: "worker process" for pid in (bot._cpu._processes if bot._cpu else {})}
+        windows = []
+        for at, lag in probe.slow:
+            begin = probe.origin + at
+            windows.append(
+                (begin, begin + probe.interval + lag, f"stall {lag * 1000:.0f} ms at +{at:.2f}s")
+            )
+        names = thread_names(threading.main_thread().ident, processes)
+        report = sampler.report(names, windows).split("\n")
+        for line in report:
+            print(line)
+            if line.startswith("stall ") and (
+                found := [w for w in windows if w[2] == line.split(":")[0]]
+            ):
+                print("\n".join(events.during(found[0][0], found[0][1])))
+                print("\n".join(callbacks.during(found[0][0], found[0][1])))
     alerts.cancel()
     await bot.close()
     runner.cancel()
@@ -516,6 +553,12 @@ if __name__ == "__main__":
     parser.add_argument(
         "--trace-stalls", action="store_true", help="log each loop step slower than 50 ms"
     )
+    parser.add_argument(
+        "--trace-threads",
+        action="store_true",
+        help="per stall: each thread's CPU and run delay (kernel counters), long pickles and GCs",
+    )
+    parser.add_argument("--stall-ms", type=float, default=100.0, help="a stall is over this")
     options = parser.parse_args()
     if options.trace_stalls:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
@@ -529,6 +572,8 @@ if __name__ == "__main__":
             options.closed_dms,
             options.command_rate,
             options.give_up,
+            options.trace_threads,
+            options.stall_ms,
         ),
         debug=options.trace_stalls,
     )

@@ -16,6 +16,7 @@ and alerts run, and a gateway event discord.py cannot read is logged and skipped
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 import time
@@ -132,6 +133,7 @@ class ParleyBot(commands.AutoShardedBot):
             self.tuning.misfire_grace_seconds,
         )
         self._digest_cache: dict[tuple, asyncio.Future[Digest]] = {}
+        self._on_demand_builds = asyncio.Semaphore(1)  # /digest builds, one at a time
         self._cpu: ProcessPoolExecutor | None = None
         if self.tuning.cpu_workers:
             self._cpu = work.worker_pool(self.tuning.cpu_workers)
@@ -341,34 +343,50 @@ class ParleyBot(commands.AutoShardedBot):
 
     # ----- digests -----------------------------------------------------------------------
     async def build_digest(
-        self, since: datetime | None, now: datetime, topics: Sequence[str] = ()
+        self,
+        since: datetime | None,
+        now: datetime,
+        topics: Sequence[str] = (),
+        *,
+        on_demand: bool = False,
     ) -> Digest:
         """The digest of what arrived since ``since``, built off the event loop.
 
         Guilds due at the same minute usually share ``since`` and the same articles; one build
         serves them all (keyed by the newest article id, so new articles mean a new build).
+        ``on_demand`` builds (/digest) run one at a time: members asking faster than builds
+        finish wait for each other, instead of queueing more CPU work than the machine has in
+        front of the scheduled digests and alerts (seconds of CPU each with 1,000 articles).
         """
         key = (since, tuple(topics), await self.db.run(article_store.max_article_id))
         cached = self._digest_cache.get(key)
         if cached is None:
-            settings = self.config.digest
-            cached = asyncio.ensure_future(
-                self.off_loop(
-                    work.digest_since,
-                    str(self.config.database_path),
-                    since,
-                    now,
-                    tuple(topics),
-                    self.vocabulary,
-                    settings.sentences_per_story,
-                    settings.stories_per_digest,
-                )
-            )
+            cached = asyncio.ensure_future(self._build_digest(since, now, topics, on_demand))
             self._digest_cache[key] = cached
             while len(self._digest_cache) > 8:  # a few recent builds are plenty
                 del self._digest_cache[next(iter(self._digest_cache))]
         digest = await asyncio.shield(cached)
         return replace(digest, generated_at=now)
+
+    async def _build_digest(
+        self, since: datetime | None, now: datetime, topics: Sequence[str], on_demand: bool
+    ) -> Digest:
+        settings = self.config.digest
+        build = functools.partial(
+            self.off_loop,
+            work.digest_since,
+            str(self.config.database_path),
+            since,
+            now,
+            tuple(topics),
+            self.vocabulary,
+            settings.sentences_per_story,
+            settings.stories_per_digest,
+        )
+        if not on_demand:
+            return await build()
+        async with self._on_demand_builds:
+            return await build()
 
     def _rendered(self, digest: Digest, zone: str) -> list[dict]:
         """The digest's message payloads; guilds in one zone at one minute share a rendering."""

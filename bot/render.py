@@ -8,7 +8,7 @@ Senders add ``allowed_mentions`` on top (see ``bot.outbox``), so even a slip her
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -154,13 +154,20 @@ def source_line(source: SourceLink) -> str:
     return f"• [{clip(title, 200)}]({url}){site}" if url else f"• {clip(title, 200)}{site}"
 
 
-def _lines_within(lines: Sequence[str], limit: int) -> str:
-    """Whole lines joined until ``limit``; a '…and N more' line says what was left out."""
+def _lines_within(lines: Iterable[str], limit: int, count: int | None = None) -> str:
+    """Whole lines joined until ``limit``; a '…and N more' line says what was left out.
+
+    ``lines`` is read only as far as it fits: given a generator and its ``count``, a story
+    with a thousand sources renders the few lines shown, not all of them (on the event loop).
+    """
+    if count is None:
+        lines = list(lines)
+        count = len(lines)
     kept: list[str] = []
     used = 0
     for index, line in enumerate(lines):
-        more = f"…and {len(lines) - index} more"
-        if used + len(line) + 1 + len(more) > limit and index < len(lines) - 1:
+        more = f"…and {count - index} more"
+        if used + len(line) + 1 + len(more) > limit and index < count - 1:
             kept.append(more)
             break
         kept.append(clip(line, limit - used))
@@ -181,7 +188,9 @@ def story_embed(story: Story, zone: ZoneInfo) -> discord.Embed:
         name = "Source" if len(story.sources) == 1 else f"Sources ({len(story.sources)})"
         embed.add_field(
             name=name,
-            value=_lines_within([source_line(s) for s in story.sources], FIELD_VALUE),
+            value=_lines_within(
+                (source_line(s) for s in story.sources), FIELD_VALUE, len(story.sources)
+            ),
             inline=False,
         )
     if story.topics:

@@ -97,6 +97,25 @@ def test_huge_digest_splits_into_valid_messages_in_order():
     assert sources.endswith("more") and "…and" in sources
 
 
+def test_a_story_with_thousands_of_sources_renders_only_the_lines_shown(monkeypatch):
+    # One story may gather every article of a busy day; its embed is rendered on the event loop,
+    # so only the source lines that fit in the field are made, and the rest are counted.
+    sources = tuple(
+        SourceLink(f"Report {n} on the talks", f"https://news{n}.example/a", f"news{n}.example")
+        for n in range(5000)
+    )
+    story = Story("Talks", ("They talked.",), sources)
+    made = []
+    real = render.source_line
+    monkeypatch.setattr(render, "source_line", lambda s: made.append(s) or real(s))
+    field = render.story_embed(story, BERLIN).fields[0]
+    shown = field.value.split("\n")
+    assert field.name == "Sources (5000)"
+    assert shown[-1] == f"…and {5000 - (len(shown) - 1)} more"
+    assert shown[:-1] == [real(s) for s in sources[: len(shown) - 1]]
+    assert len(made) <= len(shown)  # the lines shown and the one that did not fit
+
+
 def test_payloads_round_trip_through_json():
     digest = Digest(generated_at=NOW, stories=(huge_story(1),), since=NOW, article_count=1)
     payloads = render.digest_payloads(digest, BERLIN)

@@ -43,14 +43,16 @@ class DigestCog(commands.Cog):
             else None
         )
         zone = ZoneInfo(settings.timezone if settings else self.bot.config.digest.timezone)
+        # A start the user gave (or the default day) is taken from the whole minute, so
+        # members asking within one minute share one build (see ParleyBot.build_digest).
         if since:
-            start = parse_since(since, now, zone)
+            start = parse_since(since, now, zone).replace(second=0, microsecond=0)
         elif settings and settings.last_digest_at:
             start = settings.last_digest_at
         else:
-            start = now - timedelta(days=1)
+            start = (now - timedelta(days=1)).replace(second=0, microsecond=0)
         topics = (normalize_topic(topic),) if topic else ()
-        built = await self.bot.build_digest(start, now, topics)
+        built = await self.bot.build_digest(start, now, topics, on_demand=True)
         heading = f"Digest on {echo(topics[0])}" if topics else "Your digest"  # user text
         for embeds in pack(digest_embeds(built, zone, heading)):
             await interaction.followup.send(embeds=embeds, ephemeral=True)
