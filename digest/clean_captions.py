@@ -27,9 +27,11 @@ _AGENCY = (
     r"|AAP|The\s+Canadian\s+Press|WireImage|FilmMagic|Splash\s+News|Imago|Photoshot|Polaris"
     r"|Handout|Pool|File(?:\s+Photo)?|Contributor|Stringer|Supplied)"
 )
-_NAME = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
-# A credit: agencies and photographers' names joined by "/", "|", "-", ":" or ",".
-_CREDIT = rf"(?:{_NAME}\s*[/|,]\s*)?{_AGENCY}(?:\s*(?:[/|:,-]|\s)\s*(?:{_AGENCY}|{_NAME}))*"
+_NAME = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}+"
+# A credit: agencies and photographers' names joined by "/", "|", "-", ":" or ",". A space
+# joins names too, so "A B C D" could be cut into names in exponentially many ways: the name
+# is possessive and each joined piece atomic, so a line that is no credit fails in linear time.
+_CREDIT = rf"(?:{_NAME}\s*[/|,]\s*)?{_AGENCY}(?>\s*(?:[/|:,-]|\s)\s*(?:{_AGENCY}|{_NAME}))*"
 
 # An agency's own products ("Reuters Television", "Bloomberg News") start a sentence instead.
 _LEADING_AGENCY = re.compile(

@@ -242,7 +242,7 @@ def content_words(text: str) -> set[str]:
     return _content_words(text)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def states_date(text: str) -> bool:
     """True for a line that states a date (a dateline, a byline with a date part).
 
@@ -276,7 +276,7 @@ def _is_meta(unit: _Unit) -> bool:
     return rules.is_byline(unit.text) or _date_in(unit.text) is not None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _date_in(text: str) -> str | None:
     """The date a line states when the line is a date, or a byline with a date part."""
     if _is_date_line(text):

@@ -221,7 +221,7 @@ def is_comment_header(text: str) -> bool:
     return words(text) <= 12 and bool(_COMMENT_HEADER.match(text))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def words(text: str) -> int:
     """Number of words: whitespace-separated, or two CJK characters to a word."""
     cjk = len(_CJK.findall(text))

@@ -101,7 +101,7 @@ class Config:
         _check_values(self)
 
 
-C = typing.TypeVar("C", bound=Config)
+ConfigKind = typing.TypeVar("ConfigKind", bound=Config)
 
 SECRET_KEYS = {"token", "discord_token", "bot_token"}
 
@@ -225,7 +225,7 @@ def _check_values(config: Config) -> None:
         raise ConfigError(f"digest.time must be HH:MM (24-hour), not {config.digest.time!r}")
 
 
-def parse_config(data: Mapping[str, Any], kind: type[C] = Config) -> C:  # type: ignore[assignment]
+def parse_config(data: Mapping[str, Any], kind: type[ConfigKind] = Config) -> ConfigKind:  # type: ignore[assignment]
     """Build a ``kind`` of Config from parsed TOML, reporting the first wrong key, type or value."""
     sections = {f.name: f.type for f in fields(kind)}
     hints = typing.get_type_hints(kind)
@@ -245,8 +245,8 @@ def parse_config(data: Mapping[str, Any], kind: type[C] = Config) -> C:  # type:
 def load_config(
     path: str | Path | None = None,
     environ: Mapping[str, str] | None = None,
-    kind: type[C] = Config,  # type: ignore[assignment]
-) -> C:
+    kind: type[ConfigKind] = Config,  # type: ignore[assignment]
+) -> ConfigKind:
     """Load ``path``, else ``$PARLEY_CONFIG``, else the defaults; then apply env overrides."""
     environ = os.environ if environ is None else environ
     chosen = path or environ.get("PARLEY_CONFIG")

@@ -474,7 +474,7 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
         scores *= 1.0 + params.title_weight * (vectors @ title)
     assessed = [assess(s) for s in doc]
     factors = np.fromiter((factor for factor, _ in assessed), dtype=float, count=n)
-    for i in range(1, n):  # "By ." then "Ray Massey, Transport Editor .": both furniture
+    for i in range(1, n):  # "By ." then "Nora Quill, Science Editor .": both furniture
         if len(doc[i - 1]) < 8 and factors[i - 1] <= CAPTION and byline_author(doc[i - 1], doc[i]):
             factors[i] = CAPTION
     opens_back = np.fromiter((back for _, back in assessed), dtype=bool, count=n)

@@ -90,7 +90,7 @@ _STAMP = re.compile(
 _STAMP_FIELD = re.compile(rf"{_STAMP_WORD}|\d")
 _BARE_BY = re.compile(r"^\W*(?i:by)\W*$")
 # A name line: a name and maybe a role, every word capitalised but a few joining ones
-# ("Ray Massey, Transport Editor ."); after a bare "By" it is the byline's author.
+# ("Nora Quill, Science Editor ."); after a bare "By" it is the byline's author.
 _JOINING = frozenset(("and", "of", "the", "for", "in", "at", "&"))
 _WORD = re.compile(r"\w+")
 # Words glued by a broken page ("VotersIts plan"): a word run into a capitalised
@@ -202,7 +202,7 @@ def assess(sentence: str) -> tuple[float, bool]:
 def byline_author(before: str, sentence: str) -> bool:
     """Whether ``sentence`` is the author of a byline cut after its "By" (``before``).
 
-    "By ." then "Ray Massey, Transport Editor .": a short line of capitalised words only.
+    "By ." then "Nora Quill, Science Editor .": a short line of capitalised words only.
     """
     if not _BARE_BY.match(before):
         return False

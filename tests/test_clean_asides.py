@@ -243,3 +243,15 @@ def test_headline_is_the_pages_own(page):
     gold_dir = EVAL / ("meetings-corpus-gold" if page.parent == CORPUS else "meetings-dev")
     gold = json.loads((gold_dir / f"{page.stem}.json").read_text(encoding="utf-8"))
     assert clean_article(read_text_file(page)).title == gold["title"]
+
+
+def test_a_long_line_of_capitalised_words_after_an_agency_is_read_in_linear_time():
+    """A menu line "Reuters Home World Business ..." could be cut into names in 2^n ways; the
+    credit pattern once tried them all (25 words: 14 s, 40 words: never). It must answer."""
+    from digest.clean_captions import is_caption
+
+    menu = "Reuters " + " ".join(f"Section{n}" for n in range(40)) + " - sign in"
+    assert is_caption(menu)  # an agency at its start, then capitalised words: a credit's shape
+    assert not is_caption(" ".join(f"Section{n}" for n in range(40)) + " - sign in")
+    page = clean_article("World News\n\n" + menu + "\n\n" + ("Story sentence here. " * 30))
+    assert "Story sentence here." in page.body

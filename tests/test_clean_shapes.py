@@ -309,7 +309,7 @@ def test_a_list_of_related_stories_right_after_the_story_stays_out():
         "This material may not be reprinted, broadcast or redistributed without the prior "
         "written permission of Fjord Media.",
         "Reproduction of articles and photos is allowed only with a link to fjordnews.no",
-        "No part of this site may be reproduced without the written permission of the publisher.",
+        "No portion of these pages may be reproduced without the prior permission of Fjord Media.",
         "Republishing our stories is permitted with credit and a hyperlink.",
         "Copying of site content is prohibited.",
     ],
