@@ -6,6 +6,7 @@ Kept here because sync scopes, guilds and shards are Discord's concepts, not the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from digest.config import Config
 from digest.errors import ConfigError
@@ -29,6 +30,9 @@ class BotConfig(Config):
     """Everything the bot is told: the news settings plus ``[bot]``."""
 
     bot: BotSettings = field(default_factory=BotSettings)
+
+    secret_keys: ClassVar[frozenset[str]] = Config.secret_keys | {"discord_token", "bot_token"}
+    secret_hint: ClassVar[str] = "set the DISCORD_TOKEN environment variable instead"
 
     def check(self) -> None:
         """Check the news sections, then the bot's."""

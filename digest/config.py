@@ -3,8 +3,8 @@
 No file is needed (the demo runs on the defaults). ``PARLEY_CONFIG`` names the file and
 ``PARLEY_DB`` overrides the database path. Only the news sections live here; a front end
 adds its own by subclassing Config (the bot's ``[bot]`` section is ``bot.settings``), and
-the loader reads whichever kind it is given. Secrets are refused in every section: the
-Discord token comes from the environment only, so a config file can be shared safely.
+the loader reads whichever kind it is given. Secrets are refused in every section (a kind
+may name its own, with where they belong), so a config file can be shared safely.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from digest.errors import ConfigError
@@ -96,14 +96,16 @@ class Config:
         """The configured time zone."""
         return ZoneInfo(self.digest.timezone)
 
+    # Keys refused wherever they appear, and where the user should put such a value instead.
+    secret_keys: ClassVar[frozenset[str]] = frozenset({"token", "password", "secret", "api_key"})
+    secret_hint: ClassVar[str] = "give it through the environment instead"
+
     def check(self) -> None:
         """Refuse values no setting can mean (a subclass checks its own sections too)."""
         _check_values(self)
 
 
 ConfigKind = typing.TypeVar("ConfigKind", bound=Config)
-
-SECRET_KEYS = {"token", "discord_token", "bot_token"}
 
 
 def _describe(kind: Any) -> str:
@@ -151,22 +153,19 @@ def _coerce(key: str, value: Any, kind: Any) -> Any:
     return value
 
 
-def _refuse_secret(key: str, where: str) -> None:
-    if key in SECRET_KEYS:
-        raise ConfigError(
-            f"{where}: secrets don't belong in the config file; "
-            "set the DISCORD_TOKEN environment variable instead"
-        )
+def _refuse_secret(kind: type[Config], key: str, where: str) -> None:
+    if key in kind.secret_keys:
+        raise ConfigError(f"{where}: secrets don't belong in the config file; {kind.secret_hint}")
 
 
-def _section(name: str, cls: type, table: Any) -> Any:
+def _section(kind: type[Config], name: str, cls: type, table: Any) -> Any:
     if not isinstance(table, dict):
         raise ConfigError(f"[{name}] must be a table of settings, not {table!r}")
     hints = typing.get_type_hints(cls)
     known = {f.name for f in fields(cls)}
     values = {}
     for key, value in table.items():
-        _refuse_secret(key, f"{name}.{key}")
+        _refuse_secret(kind, key, f"{name}.{key}")
         if key not in known:
             raise ConfigError(
                 f"unknown setting {name}.{key}; expected one of: {', '.join(sorted(known))}"
@@ -231,12 +230,12 @@ def parse_config(data: Mapping[str, Any], kind: type[ConfigKind] = Config) -> Co
     hints = typing.get_type_hints(kind)
     values = {}
     for name, table in data.items():
-        _refuse_secret(name, name)
+        _refuse_secret(kind, name, name)
         if name not in sections:
             raise ConfigError(
                 f"unknown section [{name}]; expected one of: {', '.join(sorted(sections))}"
             )
-        values[name] = _section(name, hints[name], table)
+        values[name] = _section(kind, name, hints[name], table)
     config = kind(**values)
     config.check()
     return config

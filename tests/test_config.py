@@ -23,6 +23,13 @@ def test_example_file_documents_the_defaults():
     assert load_config(ROOT / "config.example.toml", environ={}, kind=BotConfig) == BotConfig()
 
 
+def test_the_news_loader_refuses_secrets_without_naming_discord():
+    with pytest.raises(ConfigError) as error:
+        parse_config({"sources": {"api_key": "abc"}})
+    assert "through the environment" in str(error.value)
+    assert "DISCORD" not in str(error.value)
+
+
 def test_the_news_settings_know_nothing_of_discord():
     """[bot] is read only by the bot's kind of config; the news loader refuses it."""
     with pytest.raises(ConfigError, match=r"unknown section \[bot\]"):
@@ -82,6 +89,7 @@ def test_config_is_immutable():
         ({"bot": {"shard_ids": [0]}}, "bot.shard_ids needs bot.shard_count"),
         ({"bot": {"shard_count": 2, "shard_ids": [2]}}, "bot.shard_ids: 2 is not between 0 and 1"),
         ({"digest": {"token": "abc"}}, "set the DISCORD_TOKEN environment variable"),
+        ({"bot": {"discord_token": "abc"}}, "secrets don't belong in the config file"),
         ({"database": "x.db"}, "[database] must be a table"),
         ({"sources": {"timeout_seconds": 0}}, "sources.timeout_seconds must be more than 0"),
         ({"sources": {"max_redirects": -1}}, "sources.max_redirects must be 0 or more"),
