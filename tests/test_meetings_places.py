@@ -1,0 +1,52 @@
+"""Where meetings are: qualified places, provinces and islands (invented sentences)."""
+
+from datetime import UTC, datetime
+
+from digest.meetings import extract_meetings, meetings_json
+from digest.meetings.gazetteer import gazetteer
+from digest.meetings.places import location_in, place_at
+from digest.models import Article
+
+
+def meetings(text: str) -> list[dict]:
+    article = Article(
+        location="invented", body=text, content_hash="h", title=None,
+        published=datetime(2024, 5, 10, tzinfo=UTC),
+    )  # fmt: skip
+    return meetings_json(article, extract_meetings(article))["meetings"]
+
+
+def test_a_country_after_a_place_says_which_place_is_meant():
+    # A town the gazetteer does not know is still placed in the country the text names.
+    assert location_in("They met in Kivalo, Finland last week.", 0) == ("Kivalo", "Finland")
+    # The country named after a place overrides a larger namesake elsewhere.
+    assert location_in("talks in Valencia, Spain, on Monday", 0) == ("Valencia", "Spain")
+    # A country followed by a verb is a speaker, not a qualifier.
+    assert location_in("They met in Kivalo, Finland said on Monday.", 0) is None
+    # Two countries in a row are a list, not a place and its country.
+    assert place_at("Chile, Peru and Bolivia") == (5, (None, "Chile"))
+    assert location_in("talks in Lima, Chile and Bolivia", 0) == ("Lima", "Peru")
+    # A capital needs no qualifier and keeps its own country.
+    assert location_in("talks in Lima, Chile said", 0) == ("Lima", "Peru")
+
+
+def test_provinces_and_islands_are_places_of_their_country():
+    gaz = gazetteer()
+    assert gaz.places["hokkaido"].country == "Japan"
+    # Compass words alone are descriptions, and a name two countries share names neither.
+    assert "central" not in gaz.regions
+    assert "western" not in gaz.regions
+    assert location_in("They met on the northern island of Hokkaido on Monday.", 0) == (
+        "Hokkaido",
+        "Japan",
+    )
+    assert location_in("The envoys met in the coastal city of Mombasa.", 0) == ("Mombasa", "Kenya")
+
+
+def test_a_meeting_on_an_island_is_placed_there():
+    found = meetings(
+        "Kenyan Trade Minister Amos Kiptoo met Norwegian Foreign Minister Rolf Becker on "
+        "the northern island of Hokkaido on Monday."
+    )
+    assert len(found) == 1
+    assert found[0]["location"] == {"city": "Hokkaido", "country": "Japan"}
