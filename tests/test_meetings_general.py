@@ -647,3 +647,16 @@ def test_who_attends_an_event_takes_part_in_it():
     assert [(people(m), m["sides"]) for m in found] == [
         ([("Amos Kiptoo", "Kenya")], ["Group of 20", "Kenya"])
     ]
+
+
+def test_a_country_reporting_a_contact_is_the_side_of_its_unqualified_official():
+    text = (
+        "Kenyan President Amos Kiptoo stayed in his palace on Tuesday. Norway said Mr Kiptoo "
+        "had told President Rolf Becker by telephone on Wednesday that he was safe."
+    )
+    found = meetings(text)
+    assert len(found) == 1
+    assert people(found[0]) == [("Amos Kiptoo", "Kenya"), ("Rolf Becker", "Norway")]
+    assert found[0]["kind"] == "call"
+    # Without a reporting country the official has no side, and no meeting is made up.
+    assert meetings(text.replace("Norway said", "Aides said")) == []

@@ -71,6 +71,13 @@ def _described(ctx: Context, clause: str, start: int) -> list[str]:
     return found
 
 
+# A government reporting its own side's contact: "<Country> said ..." at the clause's start.
+_SPEAKING_SIDE = re.compile(
+    r"\s*(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}?)(?:'s|’s)?(?:\s+government)?\s+"
+    r"(?:said|says|announced|confirmed|reported)\b"
+)
+
+
 def _infer_sides(ctx: Context, clause: str, names: list[str]) -> dict[str, str]:
     """Sides for the clause's people with none: the one side of the clause nobody else holds.
 
@@ -92,6 +99,9 @@ def _infer_sides(ctx: Context, clause: str, names: list[str]) -> dict[str, str]:
     # every country it mentions ("its dealings with Chile").
     hyphenated = re.findall(r"[A-Z][\w.]*-[A-Z][\w.]*", clause)
     free = [ctx.country(s) for s in group_sides(clause) + all_sides(" ".join(hyphenated))]
+    speaker = _SPEAKING_SIDE.match(clause)
+    if speaker and (side := side_of(speaker.group(1))) in gazetteer().countries:
+        free.append(ctx.country(side))  # "Norway said Mr X called President Y": Y is Norway's
     free = [s for s in free if s not in taken and s not in gazetteer().organisations]
     place = location_in(clause, 0)
     host = ctx.country(place[1]) if place else None
