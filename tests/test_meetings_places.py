@@ -50,3 +50,36 @@ def test_a_meeting_on_an_island_is_placed_there():
     )
     assert len(found) == 1
     assert found[0]["location"] == {"city": "Hokkaido", "country": "Japan"}
+
+
+def test_an_official_residence_named_by_what_it_is_is_in_the_hosts_capital():
+    found = meetings(
+        "Kenyan President Amos Kiptoo met a Norwegian delegation at the state house on Monday."
+    )
+    assert found[0]["location"] == {"city": "Nairobi", "country": "Kenya"}
+    # The residence is the leader's, whoever is named first.
+    found = meetings(
+        "Norwegian Foreign Minister Rolf Becker met Kenyan President Amos Kiptoo at the "
+        "presidential palace on Monday."
+    )
+    assert found[0]["location"] == {"city": "Nairobi", "country": "Kenya"}
+    # Two leaders of two sides: whose palace is not said.
+    found = meetings(
+        "Norwegian President Rolf Becker met Kenyan President Amos Kiptoo at the "
+        "presidential palace on Monday."
+    )
+    assert found[0]["location"] is None
+
+
+def test_the_venue_talks_place_the_meeting_just_reported():
+    text = (
+        "Kenyan President Amos Kiptoo met Norwegian Prime Minister Rolf Becker on Monday. "
+        "The Downing Street talks covered fishing quotas."
+    )
+    assert meetings(text)[0]["location"] == {"city": "London", "country": "United Kingdom"}
+    # A venue talked about later, after an unrelated sentence gap, places nothing.
+    far = text.replace(
+        " The Downing",
+        " Fishing quotas fell. Prices rose. Exports shrank. The Downing",
+    )
+    assert meetings(far)[0]["location"] is None

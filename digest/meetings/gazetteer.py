@@ -48,6 +48,7 @@ class Gazetteer:
     venues: dict[str, Place] = field(default_factory=dict)  # seats of government, residences
     major: set[str] = field(default_factory=set)  # capitals and venues: never part of a name
     regions: dict[str, Place] = field(default_factory=dict)  # provinces, islands (ISO 3166-2)
+    capitals: dict[str, Place] = field(default_factory=dict)  # country -> its capital
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -131,6 +132,7 @@ def _load_packages(gaz: Gazetteer, renames: dict[str, str]) -> None:
     for capital, country in capitals.items():
         name = next((p.city for k, p in gaz.cities.items() if k == capital), None)
         gaz.cities[capital] = Place(name or capital.title(), country)
+        gaz.capitals[country] = gaz.cities[capital]
         gaz.major.add(capital)
     # Provinces and islands where no city or country has the name ("the island of X"); the
     # press names them as it names a city. Compass words alone ("Central", "Western Region")
@@ -220,6 +222,11 @@ def is_major_place(text: str) -> bool:
     gaz = gazetteer()
     key = text.strip().lower().rstrip(",.")
     return key in gaz.major or (key in gaz.places and gaz.places[key].city is None)
+
+
+def capital_of(country: str) -> Place | None:
+    """The capital city of a country (GeoNames), if it has one."""
+    return gazetteer().capitals.get(country)
 
 
 def place_of(text: str) -> Place | None:

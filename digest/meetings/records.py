@@ -8,6 +8,7 @@ from bisect import bisect_right
 from digest.meetings import dates
 from digest.meetings.context import Candidate, Context
 from digest.meetings.dedupe import NEAR, absorb, people_key
+from digest.meetings.places import place_at
 from digest.meetings.sides import summit_holders
 
 
@@ -293,3 +294,44 @@ def side_unsided_summits(records: list[Candidate], context: Context) -> None:
             if holders:
                 record.sides.append(holders[-1] if index <= here else holders[0])
                 break
+
+
+# "The <Venue> talks ..." opening a sentence names where the talks just reported were held.
+_PLACED_BACK_REFERENCE = re.compile(
+    r"\s*The\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})\s+(?:talks|meeting|discussions)\b"
+)
+
+
+def place_back_references(records: list[Candidate], context: Context) -> None:
+    """A sentence opening "The <Venue> talks" places the meeting of the sentence before it.
+
+    "A met B and C on Monday. The Lakeside House talks covered ...": the meeting was held
+    at Lakeside House, so in its city. Only an unplaced (or country-only) held meeting of the
+    one or two sentences before is given the place, and only a place in its country.
+    """
+    starts = [start for start, _, _ in context.spans]
+    for index, (start, end, _) in enumerate(context.spans):
+        match = _PLACED_BACK_REFERENCE.match(context.text, start, end)
+        if match is None:
+            continue
+        found = place_at(match.group(1))
+        if found is None or found[1][0] is None or found[0] < len(match.group(1)):
+            continue
+        window_start = starts[max(0, index - 2)]
+        earlier = [
+            r
+            for r in records
+            if window_start <= r.position < start
+            and r.status == "held"
+            and r.event is None
+            and r.kind != "visit"
+            and r.participants
+        ]
+        if not earlier:
+            continue
+        record = earlier[-1]
+        city, country = found[1]
+        if record.location is None or (
+            record.location[0] is None and context.country(country) == record.location[1]
+        ):
+            record.location = (city, context.country(country))
