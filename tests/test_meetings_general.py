@@ -660,3 +660,27 @@ def test_a_country_reporting_a_contact_is_the_side_of_its_unqualified_official()
     assert found[0]["kind"] == "call"
     # Without a reporting country the official has no side, and no meeting is made up.
     assert meetings(text.replace("Norway said", "Aides said")) == []
+
+
+def test_talks_take_the_people_said_to_represent_the_sides_in_the_next_sentences():
+    text = (
+        "Talks on the border dispute open in Lima later today. Chilean envoy Ana Soto will "
+        "represent Chile, while Peru is represented by its Deputy Foreign Minister Rui Costa. "
+        "Bolivia is represented by its ambassador, Luis Arce Mora."
+    )
+    found = meetings(text)
+    assert len(found) == 1
+    assert people(found[0]) == [
+        ("Ana Soto", "Chile"),
+        ("Rui Costa", "Peru"),
+        ("Luis Arce Mora", "Bolivia"),
+    ]
+    assert found[0]["status"] == "planned"
+    assert found[0]["location"] == {"city": "Lima", "country": "Peru"}
+    # One side's representative alone is not a meeting.
+    assert meetings(text.split(" while")[0] + ".") == []
+    # Too far from the talks, the representatives are about something else.
+    far = text.replace(
+        " Chilean envoy", " Fish prices fell. Ports closed. Rain came. Wind rose. Chilean envoy"
+    )
+    assert meetings(far) == []
