@@ -684,3 +684,11 @@ def test_talks_take_the_people_said_to_represent_the_sides_in_the_next_sentences
         " Chilean envoy", " Fish prices fell. Ports closed. Rain came. Wind rose. Chilean envoy"
     )
     assert meetings(far) == []
+
+
+def test_a_side_whose_future_is_at_stake_is_also_the_topic():
+    from digest.meetings.topics import drop_own_sides
+
+    assert drop_own_sides(["turkey", "trade"], ["Turkey", "Chile"], "talks on trade") == ["trade"]
+    kept = drop_own_sides(["turkey"], ["Turkey"], "talks on the future of Turkey began")
+    assert kept == ["turkey"]
