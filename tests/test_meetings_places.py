@@ -83,3 +83,14 @@ def test_the_venue_talks_place_the_meeting_just_reported():
         " Fishing quotas fell. Prices rose. Exports shrank. The Downing",
     )
     assert meetings(far)[0]["location"] is None
+
+
+def test_the_dateline_covers_this_weeks_sessions_with_no_other_place():
+    text = (
+        "NAIROBI, May 8 - Trade ministers praised the plan. These talks form part of "
+        "this week's meetings of the African Union and the World Bank."
+    )
+    found = meetings(text)
+    assert found[0]["location"] == {"city": "Nairobi", "country": "Kenya"}
+    found = meetings(text.replace("this week's", "last month's"))
+    assert found[0]["location"] is None

@@ -156,6 +156,9 @@ def drop_unplaced_events(records: list[Candidate]) -> list[Candidate]:
     return keep
 
 
+_THIS_WEEK = re.compile(r"this week\b", re.IGNORECASE)
+
+
 def inherit_within_trip(records: list[Candidate], context: Context) -> None:
     """Undated or unplaced held meetings take the date/place of the same people's trip."""
     for index, record in enumerate(records):
@@ -191,9 +194,12 @@ def inherit_within_trip(records: list[Candidate], context: Context) -> None:
             record.date = context.anchor.isoformat()  # same-day wire copy (GUIDE §6)
         if dateline and dateline[0] and (record.location is None or record.location[0] is None):
             country = record.location[1] if record.location else None
-            same_day = record.date is not None and record.date == today
+            same_day = (record.date is not None and record.date == today) or _THIS_WEEK.match(
+                record.date_text or ""
+            ) is not None
             # The dateline covers the story's own held meetings: those of its sides, and any
-            # held that day with no other place ("OSLO, May 3 - Talks between A and B ...").
+            # held that day or this week with no other place ("OSLO, May 3 - Talks between A
+            # and B ...", "this week's meetings of the AU").
             if country == dateline[1] or (
                 country is None and (dateline[1] in record.sides or same_day)
             ):
