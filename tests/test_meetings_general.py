@@ -652,7 +652,7 @@ def test_who_attends_an_event_takes_part_in_it():
 def test_a_country_reporting_a_contact_is_the_side_of_its_unqualified_official():
     text = (
         "Kenyan President Amos Kiptoo stayed in his palace on Tuesday. Norway said Mr Kiptoo "
-        "had told President Rolf Becker by telephone on Wednesday that he was safe."
+        "had assured President Rolf Becker by telephone of his safety on Wednesday."
     )
     found = meetings(text)
     assert len(found) == 1
@@ -690,5 +690,5 @@ def test_a_side_whose_future_is_at_stake_is_also_the_topic():
     from digest.meetings.topics import drop_own_sides
 
     assert drop_own_sides(["turkey", "trade"], ["Turkey", "Chile"], "talks on trade") == ["trade"]
-    kept = drop_own_sides(["turkey"], ["Turkey"], "talks on the future of Turkey began")
+    kept = drop_own_sides(["turkey"], ["Turkey"], "a dispute over the status of Turkey's ports")
     assert kept == ["turkey"]

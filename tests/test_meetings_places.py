@@ -54,7 +54,8 @@ def test_a_meeting_on_an_island_is_placed_there():
 
 def test_an_official_residence_named_by_what_it_is_is_in_the_hosts_capital():
     found = meetings(
-        "Kenyan President Amos Kiptoo met a Norwegian delegation at the state house on Monday."
+        "Kenyan President Amos Kiptoo received Norway's trade envoy, Rolf Becker, at the "
+        "state house on Monday."
     )
     assert found[0]["location"] == {"city": "Nairobi", "country": "Kenya"}
     # The residence is the leader's, whoever is named first.
@@ -74,21 +75,21 @@ def test_an_official_residence_named_by_what_it_is_is_in_the_hosts_capital():
 def test_the_venue_talks_place_the_meeting_just_reported():
     text = (
         "Kenyan President Amos Kiptoo met Norwegian Prime Minister Rolf Becker on Monday. "
-        "The Downing Street talks covered fishing quotas."
+        "The White House talks dealt mostly with fishing quotas."
     )
-    assert meetings(text)[0]["location"] == {"city": "London", "country": "United Kingdom"}
+    assert meetings(text)[0]["location"] == {"city": "Washington", "country": "United States"}
     # A venue talked about later, after an unrelated sentence gap, places nothing.
     far = text.replace(
-        " The Downing",
-        " Fishing quotas fell. Prices rose. Exports shrank. The Downing",
+        " The White",
+        " Fishing quotas fell. Prices rose. Exports shrank. The White",
     )
     assert meetings(far)[0]["location"] is None
 
 
 def test_the_dateline_covers_this_weeks_sessions_with_no_other_place():
     text = (
-        "NAIROBI, May 8 - Trade ministers praised the plan. These talks form part of "
-        "this week's meetings of the African Union and the World Bank."
+        "NAIROBI, May 8 - Trade ministers praised the plan at this week's meetings of the "
+        "African Union and the World Bank."
     )
     found = meetings(text)
     assert found[0]["location"] == {"city": "Nairobi", "country": "Kenya"}

@@ -185,7 +185,7 @@ def drop_own_sides(tags: Iterable[str], sides: Iterable[str], sentence: str = ""
     """Remove country tags that name one of the meeting's own sides (GUIDE §9).
 
     A side whose own future or status the sentence says is at stake stays a topic: in
-    "talks on the future of Ruritania" Ruritania is both at the table and the subject.
+    "negotiations over the status of Ruritania" it is both at the table and the subject.
     """
     own = {s.lower() for s in sides}
     return [t for t in tags if (side_of(t) or "").lower() not in own or _is_subject(sentence, t)]
