@@ -692,3 +692,18 @@ def test_a_side_whose_future_is_at_stake_is_also_the_topic():
     assert drop_own_sides(["turkey", "trade"], ["Turkey", "Chile"], "talks on trade") == ["trade"]
     kept = drop_own_sides(["turkey"], ["Turkey"], "a dispute over the status of Turkey's ports")
     assert kept == ["turkey"]
+
+
+def test_a_meeting_during_the_visit_takes_the_visits_date():
+    text = (
+        "Kenyan President Amos Kiptoo begins a three-day state visit to Norway on Tuesday. "
+        "Kenyan Trade Minister Ruth Wanjiru will hold talks with Norwegian Fisheries Minister "
+        "Rolf Becker during the visit."
+    )
+    talks = [m for m in meetings(text) if m["kind"] != "visit"]
+    assert people(talks[0]) == [("Ruth Wanjiru", "Kenya"), ("Rolf Becker", "Norway")]
+    assert talks[0]["date"] == "2024-05-14"
+    assert talks[0]["status"] == "planned"
+    # Not said to be during the visit: the talks keep no date.
+    talks = [m for m in meetings(text.replace(" during the visit", "")) if m["kind"] != "visit"]
+    assert talks[0]["date"] is None

@@ -151,6 +151,7 @@ def extract_candidates(
     candidates: list[Candidate] = []
     last_subject: str | None = None
     previous_dated: tuple[int, str | None, str | None, str] | None = None
+    visit_dated: tuple[str, str] | None = None  # the date of the last dated visit mentioned
     pending: tuple[int, Reading] | None = None  # the last meeting mention without parties
     represented: tuple[int, Candidate] | None = None  # the meeting representatives joined
     context.spans = sentence_spans(read)
@@ -190,6 +191,11 @@ def extract_candidates(
                 text[context.spans[i][0] : context.spans[i][1]] for i in around if i != index
             )
             found = _split_by_neighbours(found, nearby, context.side)
+        for candidate in found:  # "talks with X during the visit": the visit's date
+            if candidate.date_text is None and visit_dated and _DURING_VISIT.search(sentence):
+                candidate.date, candidate.date_text = visit_dated
+        if _A_VISIT.search(sentence) and sentence_dates and sentence_dates[0].value:
+            visit_dated = (sentence_dates[0].value, sentence_dates[0].text.strip().rstrip(".,"))
         if found:
             if not sentence_dates and previous_dated and previous_dated[0] == paragraph:
                 for candidate in found:
@@ -226,6 +232,14 @@ def extract_candidates(
                 context.recent_sides.remove(side)
             context.recent_sides.append(side)
     return candidates, context
+
+
+# A meeting placed in a visit by reference: "will meet the king during the visit".
+_DURING_VISIT = re.compile(
+    r"\bduring (?:the|his|her|their|this|that) (?:[\w-]+ ){0,2}(?:visit|trip|stay|tour)\b",
+    re.IGNORECASE,
+)
+_A_VISIT = re.compile(r"\b(?:visit|trip|tour)\b", re.IGNORECASE)
 
 
 def _candidates(ctx: Context, reading: Reading) -> list[Candidate]:
