@@ -25,6 +25,10 @@ def test_a_country_after_a_place_says_which_place_is_meant():
     assert location_in("They met in Kivalo, Finland said on Monday.", 0) is None
     # Two countries in a row are a list, not a place and its country.
     assert place_at("Chile, Peru and Bolivia") == (5, (None, "Chile"))
+    # A month or a title before a country is not a town, and a list of countries is a list.
+    assert location_in("talks in December, Finland, Sweden and Norway agreed", 0) is None
+    assert location_in("a letter to President Kiptoo, Kenya, on Monday", 0) is None
+    assert location_in("met in Kivalo, Finland, Sweden and Norway", 0) is None
     assert location_in("talks in Lima, Chile and Bolivia", 0) == ("Lima", "Peru")
     # A capital needs no qualifier and keeps its own country.
     assert location_in("talks in Lima, Chile said", 0) == ("Lima", "Peru")

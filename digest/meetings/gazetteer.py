@@ -159,6 +159,12 @@ def _stopwords() -> set[str]:
 
 
 @cache
+def stopwords() -> frozenset[str]:
+    """Calendar and function words that are never a name (data/stopwords.txt), loaded once."""
+    return frozenset(_stopwords())
+
+
+@cache
 def gazetteer() -> Gazetteer:
     """The tables, loaded once per process."""
     gaz = Gazetteer()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from digest.meetings.gazetteer import gazetteer, place_of, side_of
+from digest.meetings.gazetteer import gazetteer, place_of, side_of, stopwords
 
 PlaceRef = tuple[str | None, str]  # (city or None, country)
 
@@ -63,6 +63,16 @@ _AFTER_COUNTRY = re.compile(
 )
 
 
+def _could_be_a_town(name: str) -> bool:
+    """No word of the name is a calendar, title or function word (stopwords, role words)."""
+    gaz = gazetteer()
+    stop = stopwords()
+    return not any(
+        w.lower() in stop or w.lower() in gaz.role_words or w.lower() in gaz.role_heads
+        for w in name.split()
+    )
+
+
 def _qualified(text: str, end: int) -> tuple[int, PlaceRef] | None:
     """A place followed by its country ("<Place>, <Country>"): the place in that country.
 
@@ -74,11 +84,16 @@ def _qualified(text: str, end: int) -> tuple[int, PlaceRef] | None:
     known = place_of(name)
     if after is None or (known is not None and known.city is None):
         return None  # "Chile, Peru": a list of countries
+    if known is None and not _could_be_a_town(name):
+        return None  # "in December, Chile ...", "to President Soto, Chile ..."
     words = after.group(1).split()
     for size in range(len(words), 0, -1):
         phrase = " ".join(words[:size]).rstrip(".")
         length = after.start(1) + len(phrase)
         country = gazetteer().sides.get(phrase.lower())
+        listed = _COUNTRY_AFTER.match(text, length)  # "A, Chile, Peru and Bolivia": a list
+        if listed and (gazetteer().sides.get(listed.group(1).split()[0].lower()) is not None):
+            return None
         if country in gazetteer().countries and _AFTER_COUNTRY.match(text, length):
             return length, (known.city if known and known.country == country else name, country)
     return None
