@@ -88,6 +88,9 @@ def test_the_venue_talks_place_the_meeting_just_reported():
         " Fishing quotas fell. Prices rose. Exports shrank. The White",
     )
     assert meetings(far)[0]["location"] is None
+    # "The <Venue> talks" still to come are another meeting.
+    coming = text.replace("dealt mostly with", "next month will deal with")
+    assert meetings(coming)[0]["location"] is None
 
 
 def test_the_dateline_covers_this_weeks_sessions_with_no_other_place():

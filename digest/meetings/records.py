@@ -7,6 +7,7 @@ from bisect import bisect_right
 
 from digest.meetings import dates
 from digest.meetings.context import Candidate, Context
+from digest.meetings.cues import FUTURE
 from digest.meetings.dedupe import NEAR, absorb, people_key
 from digest.meetings.places import place_at
 from digest.meetings.sides import summit_holders
@@ -318,8 +319,8 @@ def place_back_references(records: list[Candidate], context: Context) -> None:
     starts = [start for start, _, _ in context.spans]
     for index, (start, end, _) in enumerate(context.spans):
         match = _PLACED_BACK_REFERENCE.match(context.text, start, end)
-        if match is None:
-            continue
+        if match is None or FUTURE.search(context.text[match.end() : end][:30].split(",")[0]):
+            continue  # "The Geneva talks next month will ...": another, coming meeting
         found = place_at(match.group(1))
         if found is None or found[1][0] is None or found[0] < len(match.group(1)):
             continue
