@@ -647,3 +647,63 @@ def test_who_attends_an_event_takes_part_in_it():
     assert [(people(m), m["sides"]) for m in found] == [
         ([("Amos Kiptoo", "Kenya")], ["Group of 20", "Kenya"])
     ]
+
+
+def test_a_country_reporting_a_contact_is_the_side_of_its_unqualified_official():
+    text = (
+        "Kenyan President Amos Kiptoo stayed in his palace on Tuesday. Norway said Mr Kiptoo "
+        "had assured President Rolf Becker by telephone of his safety on Wednesday."
+    )
+    found = meetings(text)
+    assert len(found) == 1
+    assert people(found[0]) == [("Amos Kiptoo", "Kenya"), ("Rolf Becker", "Norway")]
+    assert found[0]["kind"] == "call"
+    # Without a reporting country the official has no side, and no meeting is made up.
+    assert meetings(text.replace("Norway said", "Aides said")) == []
+
+
+def test_talks_take_the_people_said_to_represent_the_sides_in_the_next_sentences():
+    text = (
+        "Talks on the border dispute open in Lima later today. Chilean envoy Ana Soto will "
+        "represent Chile, while Peru is represented by its Deputy Foreign Minister Rui Costa. "
+        "Bolivia is represented by its ambassador, Luis Arce Mora."
+    )
+    found = meetings(text)
+    assert len(found) == 1
+    assert people(found[0]) == [
+        ("Ana Soto", "Chile"),
+        ("Rui Costa", "Peru"),
+        ("Luis Arce Mora", "Bolivia"),
+    ]
+    assert found[0]["status"] == "planned"
+    assert found[0]["location"] == {"city": "Lima", "country": "Peru"}
+    # One side's representative alone is not a meeting.
+    assert meetings(text.split(" while")[0] + ".") == []
+    # Too far from the talks, the representatives are about something else.
+    far = text.replace(
+        " Chilean envoy", " Fish prices fell. Ports closed. Rain came. Wind rose. Chilean envoy"
+    )
+    assert meetings(far) == []
+
+
+def test_a_side_whose_future_is_at_stake_is_also_the_topic():
+    from digest.meetings.topics import drop_own_sides
+
+    assert drop_own_sides(["turkey", "trade"], ["Turkey", "Chile"], "talks on trade") == ["trade"]
+    kept = drop_own_sides(["turkey"], ["Turkey"], "a dispute over the status of Turkey's ports")
+    assert kept == ["turkey"]
+
+
+def test_a_meeting_during_the_visit_takes_the_visits_date():
+    text = (
+        "Kenyan President Amos Kiptoo begins a three-day state visit to Norway on Tuesday. "
+        "Kenyan Trade Minister Ruth Wanjiru will hold talks with Norwegian Fisheries Minister "
+        "Rolf Becker during the visit."
+    )
+    talks = [m for m in meetings(text) if m["kind"] != "visit"]
+    assert people(talks[0]) == [("Ruth Wanjiru", "Kenya"), ("Rolf Becker", "Norway")]
+    assert talks[0]["date"] == "2024-05-14"
+    assert talks[0]["status"] == "planned"
+    # Not said to be during the visit: the talks keep no date.
+    talks = [m for m in meetings(text.replace(" during the visit", "")) if m["kind"] != "visit"]
+    assert talks[0]["date"] is None

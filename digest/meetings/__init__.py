@@ -19,6 +19,7 @@ from digest.meetings.records import (
     drop_unplaced_events,
     fold_unnamed,
     inherit_within_trip,
+    place_back_references,
     prelude_attendance,
     side_unsided_summits,
     sideline_attendance,
@@ -48,6 +49,7 @@ def extract_meetings(
     records = drop_covered_visits(records)
     records = drop_unplaced_events(records)
     side_unsided_summits(records, context)
+    place_back_references(records, context)
     inherit_within_trip(records, context)
     sideline_attendance(records, context)
     prelude_attendance(records, context)

@@ -170,7 +170,7 @@ def _add_topics(
             sentence = sentence.replace(role, " ")
     sentence = _PORTFOLIOS.sub(" ", sentence)
     sentence = _abbreviate_organisations(sentence)
-    for tag in drop_own_sides(tag_text(sentence, vocabulary), record.sides):
+    for tag in drop_own_sides(tag_text(sentence, vocabulary), record.sides, sentence):
         if tag not in record.topics:
             record.topics.append(tag)
 

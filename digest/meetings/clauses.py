@@ -36,7 +36,7 @@ from digest.meetings.cues import (
     prospect,
     tense_of,
 )
-from digest.meetings.gazetteer import gazetteer, side_of
+from digest.meetings.gazetteer import capital_of, gazetteer, side_of
 from digest.meetings.places import PlaceRef, all_sides, location_in
 from digest.meetings.sides import GROUP_NOUNS, group_sides
 
@@ -71,6 +71,34 @@ def _described(ctx: Context, clause: str, start: int) -> list[str]:
     return found
 
 
+# A government reporting its own side's contact: "<Country> said ..." at the clause's start.
+_SPEAKING_SIDE = re.compile(
+    r"\s*(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}?)(?:'s|’s)?(?:\s+government)?\s+"
+    r"(?:said|says|announced|confirmed|reported)\b"
+)
+
+
+# A head of state's or government's official residence or office, named by what it is rather
+# than by its name: it is in the capital of the host (general knowledge).
+_RESIDENCE = re.compile(
+    r"\b(?:at|in) the (?:state house|presidential (?:palace|residence|office|compound)|"
+    r"royal palace|(?:prime minister's|prime minister’s|president's|president’s) "
+    r"(?:residence|office))\b",
+    re.IGNORECASE,
+)
+
+
+def _residence_city(ctx: Context, names: list[str], inferred: dict[str, str]) -> PlaceRef | None:
+    """The capital of the host: the one leader's side among the people, or their one side.
+
+    Two leaders of two sides leave it open ("President A met President B at the palace").
+    """
+    leaders = [n for n in names if ctx.people[n].is_leader] or names
+    sides = {ctx.side(n) or inferred.get(n) for n in leaders} - {None}
+    capital = capital_of(sides.pop()) if len(sides) == 1 else None
+    return (capital.city, capital.country) if capital else None
+
+
 def _infer_sides(ctx: Context, clause: str, names: list[str]) -> dict[str, str]:
     """Sides for the clause's people with none: the one side of the clause nobody else holds.
 
@@ -92,6 +120,9 @@ def _infer_sides(ctx: Context, clause: str, names: list[str]) -> dict[str, str]:
     # every country it mentions ("its dealings with Chile").
     hyphenated = re.findall(r"[A-Z][\w.]*-[A-Z][\w.]*", clause)
     free = [ctx.country(s) for s in group_sides(clause) + all_sides(" ".join(hyphenated))]
+    speaker = _SPEAKING_SIDE.match(clause)
+    if speaker and (side := side_of(speaker.group(1))) in gazetteer().countries:
+        free.append(ctx.country(side))  # "Norway said Mr X called President Y": Y is Norway's
     free = [s for s in free if s not in taken and s not in gazetteer().organisations]
     place = location_in(clause, 0)
     host = ctx.country(place[1]) if place else None
@@ -244,6 +275,8 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
         date_value = ctx.full_dates.get(weekday)
     status = status_of(clause, tense, mention, date_value, ctx.anchor)
     location = location_in(clause, trigger.start())
+    if location is None and names and _RESIDENCE.search(clause):
+        location = _residence_city(ctx, names, inferred)
     if location:
         location = (location[0], ctx.country(location[1]))
     if mention is None and location is None and prospect(clause, trigger.start()):

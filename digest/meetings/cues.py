@@ -88,7 +88,8 @@ FUTURE = re.compile(
     re.IGNORECASE,
 )
 FUTURE_AFTER = re.compile(
-    r"\b(?:scheduled|due to|set for|set to|to be held|planned for|is to|are to|will|would)\b",
+    r"\b(?:scheduled|due to|set for|set to|to be held|planned for|is to|are to|will|would|"
+    r"begins?|later (?:today|tonight|this|on))\b",  # "talks begin later today"
     re.I,
 )
 PAST_BACKGROUND = re.compile(

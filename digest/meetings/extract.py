@@ -11,6 +11,7 @@ real meeting.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -28,6 +29,12 @@ from digest.meetings.places import (
     historical,
     location_in,
     place_at,
+)
+from digest.meetings.represented import (
+    REACH,
+    add_representatives,
+    representatives,
+    represented_meeting,
 )
 from digest.meetings.sides import event_sides
 from digest.meetings.visits import gapped, split_gapped, visit_candidates
@@ -144,6 +151,9 @@ def extract_candidates(
     candidates: list[Candidate] = []
     last_subject: str | None = None
     previous_dated: tuple[int, str | None, str | None, str] | None = None
+    visit_dated: tuple[str, str] | None = None  # the date of the last dated visit mentioned
+    pending: tuple[int, Reading] | None = None  # the last meeting mention without parties
+    represented: tuple[int, Candidate] | None = None  # the meeting representatives joined
     context.spans = sentence_spans(read)
     for index, (start, end, paragraph) in enumerate(context.spans):
         if (budget.spent_at is not None and start >= budget.spent_at) or budget.exhausted(
@@ -157,6 +167,7 @@ def extract_candidates(
         leading = sentence_dates[0] if sentence_dates and sentence_dates[0].start < 12 else None
         found: list[Candidate] = []
         previous_names: list[str] = []
+        unparted: Reading | None = None  # a meeting word that named no parties
         for clause_start, clause_end in split_clauses(sentence):
             reading, previous_names = read_clause(
                 context,
@@ -168,7 +179,10 @@ def extract_candidates(
             )
             if reading is None:
                 continue
-            found += _candidates(context, reading)
+            from_clause = _candidates(context, reading)
+            if not from_clause and not reading.only_visit:
+                unparted = reading
+            found += from_clause
             for name, side in reading.inferred.items():
                 context.inferred_sides.setdefault(name, side)
         if any(len(c.participants) >= 3 for c in found):
@@ -177,6 +191,11 @@ def extract_candidates(
                 text[context.spans[i][0] : context.spans[i][1]] for i in around if i != index
             )
             found = _split_by_neighbours(found, nearby, context.side)
+        for candidate in found:  # "talks with X during the visit": the visit's date
+            if candidate.date_text is None and visit_dated and _DURING_VISIT.search(sentence):
+                candidate.date, candidate.date_text = visit_dated
+        if _A_VISIT.search(sentence) and sentence_dates and sentence_dates[0].value:
+            visit_dated = (sentence_dates[0].value, sentence_dates[0].text.strip().rstrip(".,"))
         if found:
             if not sentence_dates and previous_dated and previous_dated[0] == paragraph:
                 for candidate in found:
@@ -186,6 +205,20 @@ def extract_candidates(
             dated = [c for c in found if c.date_text]
             if dated:
                 previous_dated = (paragraph, dated[0].date, dated[0].date_text, dated[0].status)
+        reps = [] if found else representatives(context, start, end)
+        if reps and represented is not None and represented[0] == index - 1:
+            add_representatives(represented[1], context, reps)
+            represented = (index, represented[1])
+        elif reps and pending is not None and index - pending[0] <= REACH:
+            meeting = represented_meeting(context, pending[1], reps)
+            if meeting is not None:
+                at = bisect_right([c.position for c in candidates], meeting.position)
+                candidates.insert(at, meeting)
+                represented, pending = (index, meeting), None
+        if unparted is not None and not found:
+            # A chain of mentions, each within reach of the last, goes on about the first.
+            going_on = pending is not None and index - pending[0] <= REACH
+            pending = (index, pending[1] if going_on else unparted)
         candidates += found
         officials = [
             m.name
@@ -199,6 +232,14 @@ def extract_candidates(
                 context.recent_sides.remove(side)
             context.recent_sides.append(side)
     return candidates, context
+
+
+# A meeting placed in a visit by reference: "will meet the king during the visit".
+_DURING_VISIT = re.compile(
+    r"\bduring (?:the|his|her|their|this|that) (?:[\w-]+ ){0,2}(?:visit|trip|stay|tour)\b",
+    re.IGNORECASE,
+)
+_A_VISIT = re.compile(r"\b(?:visit|trip|tour)\b", re.IGNORECASE)
 
 
 def _candidates(ctx: Context, reading: Reading) -> list[Candidate]:

@@ -47,6 +47,8 @@ class Gazetteer:
     cities: dict[str, Place] = field(default_factory=dict)  # city or venue names only
     venues: dict[str, Place] = field(default_factory=dict)  # seats of government, residences
     major: set[str] = field(default_factory=set)  # capitals and venues: never part of a name
+    regions: dict[str, Place] = field(default_factory=dict)  # provinces, islands (ISO 3166-2)
+    capitals: dict[str, Place] = field(default_factory=dict)  # country -> its capital
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -130,12 +132,36 @@ def _load_packages(gaz: Gazetteer, renames: dict[str, str]) -> None:
     for capital, country in capitals.items():
         name = next((p.city for k, p in gaz.cities.items() if k == capital), None)
         gaz.cities[capital] = Place(name or capital.title(), country)
+        gaz.capitals[country] = gaz.cities[capital]
         gaz.major.add(capital)
+    # Provinces and islands where no city or country has the name ("the island of X"); the
+    # press names them as it names a city. Compass words alone ("Central", "Western Region")
+    # are descriptions, not names.
+    for region in world.regions():
+        country = by_code.get(region.code)
+        key = region.name.lower()
+        if country is None or key in stop or key in gaz.demonyms or _COMPASS & set(key.split()):
+            continue
+        if key not in gaz.places and key not in gaz.cities and key not in gaz.sides:
+            gaz.regions[key] = Place(region.name, country)
+
+
+_COMPASS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "north-east", "north-west", "south-east", "south-west", "northeast", "northwest",
+    "southeast", "southwest", "upper", "lower", "capital", "coast", "islands", "island",
+}  # fmt: skip
 
 
 def _stopwords() -> set[str]:
     text = resources.files("digest").joinpath("data", "stopwords.txt").read_text(encoding="utf-8")
     return {w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#")}
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Calendar and function words that are never a name (data/stopwords.txt), loaded once."""
+    return frozenset(_stopwords())
 
 
 @cache
@@ -150,6 +176,8 @@ def gazetteer() -> Gazetteer:
         gaz.major.add(key)
     for key, place in gaz.cities.items():
         gaz.places[key] = place
+    for key, place in gaz.regions.items():
+        gaz.places.setdefault(key, place)
     for row in _rows("organisations.tsv"):
         row += [""] * (2 - len(row))
         name, aliases = row[:2]
@@ -200,6 +228,11 @@ def is_major_place(text: str) -> bool:
     gaz = gazetteer()
     key = text.strip().lower().rstrip(",.")
     return key in gaz.major or (key in gaz.places and gaz.places[key].city is None)
+
+
+def capital_of(country: str) -> Place | None:
+    """The capital city of a country (GeoNames), if it has one."""
+    return gazetteer().capitals.get(country)
 
 
 def place_of(text: str) -> Place | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from digest.meetings.gazetteer import gazetteer, place_of, side_of
+from digest.meetings.gazetteer import gazetteer, place_of, side_of, stopwords
 
 PlaceRef = tuple[str | None, str]  # (city or None, country)
 
@@ -44,11 +44,58 @@ def place_at(text: str) -> tuple[int, PlaceRef] | None:
     words = run.group(0).split()
     if _NOT_A_VENUE.search(run.group(0)):
         return None
+    qualified = _qualified(text, run.end())
+    if qualified is not None:
+        return qualified
     for size in range(len(words), 0, -1):
         phrase = " ".join(words[:size]).rstrip(".,")
         place = place_of(phrase)
         if place is not None:
             return len(" ".join(words[:size])), (place.city, place.country)
+    return None
+
+
+_COUNTRY_AFTER = re.compile(r",[ \t]+([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})")
+# What may follow the country: the clause goes on with punctuation or a time or place phrase,
+# not a verb or a list ("talks in Lima, Chile said", "in Lima, Chile and Bolivia").
+_AFTER_COUNTRY = re.compile(
+    r"\s*(?:[,.;:)!?]|$|(?:on|in|last|next|this|earlier|later|at|for|to|with)\b)"
+)
+
+
+def _could_be_a_town(name: str) -> bool:
+    """No word of the name is a calendar, title or function word (stopwords, role words)."""
+    gaz = gazetteer()
+    stop = stopwords()
+    return not any(
+        w.lower() in stop or w.lower() in gaz.role_words or w.lower() in gaz.role_heads
+        for w in name.split()
+    )
+
+
+def _qualified(text: str, end: int) -> tuple[int, PlaceRef] | None:
+    """A place followed by its country ("<Place>, <Country>"): the place in that country.
+
+    "in Springfield, Ruritania" is the Ruritanian place even if a larger Springfield lies
+    elsewhere, and a town the gazetteer does not know is still placed in that country.
+    """
+    name = text[:end].rstrip(".,")
+    after = _COUNTRY_AFTER.match(text, end)
+    known = place_of(name)
+    if after is None or (known is not None and known.city is None):
+        return None  # "Chile, Peru": a list of countries
+    if known is None and not _could_be_a_town(name):
+        return None  # "in December, Chile ...", "to President Soto, Chile ..."
+    words = after.group(1).split()
+    for size in range(len(words), 0, -1):
+        phrase = " ".join(words[:size]).rstrip(".")
+        length = after.start(1) + len(phrase)
+        country = gazetteer().sides.get(phrase.lower())
+        listed = _COUNTRY_AFTER.match(text, length)  # "A, Chile, Peru and Bolivia": a list
+        if listed and (gazetteer().sides.get(listed.group(1).split()[0].lower()) is not None):
+            return None
+        if country in gazetteer().countries and _AFTER_COUNTRY.match(text, length):
+            return length, (known.city if known and known.country == country else name, country)
     return None
 
 
@@ -59,7 +106,11 @@ def location_in(clause: str, trigger: int) -> PlaceRef | None:
     and "from <place>" is where someone came from, not where they met.
     """
     best: tuple[int, PlaceRef] | None = None
-    pattern = r"\b(?:in|at|to)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+capital,?\s+)?(?=[A-Z])"
+    pattern = (
+        r"\b(?:in|at|to)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+capital,?\s+)?(?=[A-Z])|"
+        r"\b(?:in|at|to|on)\s+the\s+(?:[a-z][\w-]*\s+){0,3}?(?:island|city|town|province|"
+        r"region|port|capital|state)\s+of\s+(?=[A-Z])"  # "on the northern island of X"
+    )
     for match in re.finditer(pattern, clause):
         if clause[max(0, match.start() - 12) : match.start()].lower().strip().endswith("from"):
             continue

@@ -7,7 +7,9 @@ from bisect import bisect_right
 
 from digest.meetings import dates
 from digest.meetings.context import Candidate, Context
+from digest.meetings.cues import FUTURE
 from digest.meetings.dedupe import NEAR, absorb, people_key
+from digest.meetings.places import place_at
 from digest.meetings.sides import summit_holders
 
 
@@ -155,6 +157,9 @@ def drop_unplaced_events(records: list[Candidate]) -> list[Candidate]:
     return keep
 
 
+_THIS_WEEK = re.compile(r"this week\b", re.IGNORECASE)
+
+
 def inherit_within_trip(records: list[Candidate], context: Context) -> None:
     """Undated or unplaced held meetings take the date/place of the same people's trip."""
     for index, record in enumerate(records):
@@ -190,9 +195,12 @@ def inherit_within_trip(records: list[Candidate], context: Context) -> None:
             record.date = context.anchor.isoformat()  # same-day wire copy (GUIDE §6)
         if dateline and dateline[0] and (record.location is None or record.location[0] is None):
             country = record.location[1] if record.location else None
-            same_day = record.date is not None and record.date == today
+            same_day = (record.date is not None and record.date == today) or _THIS_WEEK.match(
+                record.date_text or ""
+            ) is not None
             # The dateline covers the story's own held meetings: those of its sides, and any
-            # held that day with no other place ("OSLO, May 3 - Talks between A and B ...").
+            # held that day or this week with no other place ("OSLO, May 3 - Talks between A
+            # and B ...", "this week's meetings of the AU").
             if country == dateline[1] or (
                 country is None and (dateline[1] in record.sides or same_day)
             ):
@@ -293,3 +301,44 @@ def side_unsided_summits(records: list[Candidate], context: Context) -> None:
             if holders:
                 record.sides.append(holders[-1] if index <= here else holders[0])
                 break
+
+
+# "The <Venue> talks ..." opening a sentence names where the talks just reported were held.
+_PLACED_BACK_REFERENCE = re.compile(
+    r"\s*The\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})\s+(?:talks|meeting|discussions)\b"
+)
+
+
+def place_back_references(records: list[Candidate], context: Context) -> None:
+    """A sentence opening "The <Venue> talks" places the meeting of the sentence before it.
+
+    "A met B and C on Monday. The Lakeside House talks covered ...": the meeting was held
+    at Lakeside House, so in its city. Only an unplaced (or country-only) held meeting of the
+    one or two sentences before is given the place, and only a place in its country.
+    """
+    starts = [start for start, _, _ in context.spans]
+    for index, (start, end, _) in enumerate(context.spans):
+        match = _PLACED_BACK_REFERENCE.match(context.text, start, end)
+        if match is None or FUTURE.search(context.text[match.end() : end][:30].split(",")[0]):
+            continue  # "The Geneva talks next month will ...": another, coming meeting
+        found = place_at(match.group(1))
+        if found is None or found[1][0] is None or found[0] < len(match.group(1)):
+            continue
+        window_start = starts[max(0, index - 2)]
+        earlier = [
+            r
+            for r in records
+            if window_start <= r.position < start
+            and r.status == "held"
+            and r.event is None
+            and r.kind != "visit"
+            and r.participants
+        ]
+        if not earlier:
+            continue
+        record = earlier[-1]
+        city, country = found[1]
+        if record.location is None or (
+            record.location[0] is None and context.country(country) == record.location[1]
+        ):
+            record.location = (city, context.country(country))

@@ -181,7 +181,18 @@ def tag_text(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
     return (vocabulary or shipped_vocabulary()).tags_in(text)
 
 
-def drop_own_sides(tags: Iterable[str], sides: Iterable[str]) -> list[str]:
-    """Remove country tags that name one of the meeting's own sides (GUIDE §9)."""
+def drop_own_sides(tags: Iterable[str], sides: Iterable[str], sentence: str = "") -> list[str]:
+    """Remove country tags that name one of the meeting's own sides (GUIDE §9).
+
+    A side whose own future or status the sentence says is at stake stays a topic: in
+    "negotiations over the status of Ruritania" it is both at the table and the subject.
+    """
     own = {s.lower() for s in sides}
-    return [t for t in tags if (side_of(t) or "").lower() not in own]
+    return [t for t in tags if (side_of(t) or "").lower() not in own or _is_subject(sentence, t)]
+
+
+_AT_STAKE = r"(?:future|status|sovereignty|fate|independence|partition) (?:of|over) (?:the )?"
+
+
+def _is_subject(sentence: str, tag: str) -> bool:
+    return re.search(rf"\b{_AT_STAKE}{re.escape(tag)}\b", sentence, re.IGNORECASE) is not None

