@@ -430,15 +430,15 @@ def test_an_international_conference_hosting_sideline_talks_is_an_event_of_its_o
 
 def test_leaders_who_meet_ahead_of_a_summit_attend_it_ministers_are_not_implied():
     text = (
-        "Italian {0} Carla Rossi met German {1} Hans Weber in Paris on Monday. The Paris "
-        "talks on trade came ahead of an EU summit, which opens in Brussels on Thursday."
+        "Kenyan {0} Amina Otieno met Ghanaian {1} Kofi Mensah in Nairobi on Monday. The Nairobi "
+        "talks on roads came ahead of an African Union summit, opening in Addis Ababa on Friday."
     )
-    found = meetings(text.format("Prime Minister", "Chancellor"))
+    found = meetings(text.format("President", "President"))
     summit = [m for m in found if m["status"] == "planned"]
     assert [(people(m), m["sides"]) for m in summit] == [
         (
-            [("Carla Rossi", "Italy"), ("Hans Weber", "Germany")],
-            ["European Union", "Italy", "Germany"],
+            [("Amina Otieno", "Kenya"), ("Kofi Mensah", "Ghana")],
+            ["African Union", "Kenya", "Ghana"],
         )
     ]
     found = meetings(text.format("Foreign Minister", "Foreign Minister"))
@@ -707,3 +707,14 @@ def test_a_meeting_during_the_visit_takes_the_visits_date():
     # Not said to be during the visit: the talks keep no date.
     talks = [m for m in meetings(text.replace(" during the visit", "")) if m["kind"] != "visit"]
     assert talks[0]["date"] is None
+
+
+def test_summit_holders_are_named_as_organisations_not_as_common_words():
+    from digest.meetings.sides import summit_holders
+
+    assert summit_holders("Shares in Commonwealth Bank rose before the Nairobi Summit.") == []
+    assert summit_holders("The Arab league of voters in Boston met on Monday.") == []
+    assert summit_holders("Leaders of the Commonwealth met in Kigali.") == ["Commonwealth"]
+    assert summit_holders("The Organization of American States met.") == [
+        "Organization of American States"
+    ]

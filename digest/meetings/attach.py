@@ -22,7 +22,7 @@ _DISCUSSION = re.compile(
 
 # Portfolios listed before a title are titles too: "her fisheries, energy and health ministers".
 _PORTFOLIOS = re.compile(
-    r"\b(?:[\w-]+,\s+)*[\w-]+,?\s+and\s+[\w-]+\s+"
+    r"\b(?:[\w-]+,\s+){0,8}[\w-]+,?\s+and\s+[\w-]+\s+"  # bounded: linear on long lists
     r"(?:ministers|ministries|secretaries|commissioners|spokesmen)\b",
     re.IGNORECASE,
 )

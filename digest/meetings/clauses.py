@@ -196,7 +196,7 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
             return None, names
         names = _people_in(ctx, start, end)
     owned = _owned_call(ctx, clause, start, trigger.start())
-    if owned is not None:  # "... who described Kiptoo's call with Soto": that phrase only
+    if owned is not None:  # "a report praising Kiptoo's call with Soto": that phrase only
         start, end = owned
         clause = ctx.text[start:end]
         trigger = _first_trigger(ctx, clause, start)
@@ -348,7 +348,8 @@ _MEMBERS_MET = re.compile(
 # A leader's ministers who hold talks of their own: "X will be joined by her finance and
 # energy ministers, who will meet their Peruvian counterparts".
 _ENTOURAGE = re.compile(
-    r"\b(?:accompanied|joined) by (?:his|her|their) ((?:[\w-]+,\s+)*[\w-]+(?:,?\s+and\s+[\w-]+)?)"
+    r"\b(?:accompanied|joined) by (?:his|her|their) "
+    r"((?:[\w-]+,\s+){0,8}[\w-]+(?:,?\s+and\s+[\w-]+)?)"
     r"\s+ministers,?\s+who\b",
     re.IGNORECASE,
 )
@@ -371,7 +372,7 @@ def _owned_call(ctx: Context, clause: str, start: int, trigger: int) -> tuple[in
     """The span of "Kiptoo's call with Soto" when that phrase is the clause's meeting word.
 
     Its people are the owner and the counterpart, its date only one the phrase gives; the
-    rest of the clause ("his testimony on Tuesday", the people who described it) is not it.
+    rest of the clause (a report published on Friday, the people who praised it) is not it.
     """
     for match in _OWNED_CALL.finditer(clause):
         if not match.start() <= trigger < match.end():

@@ -104,7 +104,7 @@ def same_meeting(first: Occasion, second: Occasion, *, slack_days: int = 2) -> b
 def _same_day_mention(first: Occasion, second: Occasion) -> bool:
     """Two mentions in one article of a meeting of the same kind on the same stated day.
 
-    "A's memo records a May 3 meeting with B and C ... C recalls the May 3 meeting":
+    "A met B and C on May 3 ... C said the May 3 meeting went well":
     when one record's people are among the other's and the one naming fewer refers back to
     the meeting by its date, it is a second mention of it.
     """

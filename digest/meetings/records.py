@@ -144,7 +144,8 @@ def drop_unplaced_events(records: list[Candidate]) -> list[Candidate]:
     """An event named only by its place ("the Lima summit") defers to a record there."""
     keep = []
     for index, record in enumerate(records):
-        named_by_place = record.location and (record.location[0] or "") in (record.event or "")
+        city = record.location[0] if record.location else ""
+        named_by_place = bool(city) and city in (record.event or "")
         if not (record.event and not record.sides and record.location and named_by_place):
             keep.append(record)
             continue

@@ -106,10 +106,33 @@ def _holder_names() -> re.Pattern[str]:
     upper = [f for f in forms if f in gaz.upper_aliases]
     other = [f for f in forms if f not in gaz.upper_aliases]
     pattern = "|".join(
-        [rf"(?i:{re.escape(f)})" for f in sorted(other, key=len, reverse=True)]
+        [_capitalised(f) for f in sorted(other, key=len, reverse=True)]
         + [re.escape(f.upper()) for f in sorted(upper, key=len, reverse=True)]
     )
     return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])")
+
+
+# Little words that stay lower case inside an organisation's name ("Organization of American
+# States"); every other word of a name is capitalised where the text means the organisation.
+_NAME_LINKS = {"of", "for", "and", "the", "in", "on", "de", "du", "des"}
+# Holder names that are also common words of other proper names ("Commonwealth Bank",
+# "Commonwealth of Massachusetts", "Commonwealth Games"): followed by a capitalised word or
+# "of", they name something else.
+_COMMON_WORD_NAMES = {"commonwealth"}
+
+
+def _capitalised(form: str) -> str:
+    """A name's pattern: each word's first letter in capitals, its other letters in any case."""
+    words = []
+    for word in form.split():
+        if word in _NAME_LINKS:
+            words.append(re.escape(word))
+        else:
+            words.append(rf"{re.escape(word[0].upper())}(?i:{re.escape(word[1:])})")
+    pattern = r"\s+".join(words)
+    if form in _COMMON_WORD_NAMES:
+        pattern += r"(?!\s+(?:of\b|[A-Z]))"
+    return pattern
 
 
 def summit_holders(text: str) -> list[str]:
