@@ -276,11 +276,16 @@ def _is_meta(unit: _Unit) -> bool:
     return rules.is_byline(unit.text) or _date_in(unit.text) is not None
 
 
+_DATED_LINE_CHARS = 200
+
+
 @lru_cache(maxsize=2048)
 def _date_in(text: str) -> str | None:
     """The date a line states when the line is a date, or a byline with a date part."""
     if _is_date_line(text):
         return text
+    if len(text) > _DATED_LINE_CHARS:  # a paragraph of prose: no byline is this long
+        return None
     # "By Priya Nair | March 9, 2031 | 08:15 BST": keep the parts that are dates or times.
     parts = [part for part in _PARTS.split(text) if _is_dateish(part)]
     joined = " ".join(parts)

@@ -6,6 +6,8 @@ role and demonym alone.
 
 from datetime import UTC, datetime
 
+import pytest
+
 from digest.meetings import extract_meetings, meetings_json
 from digest.meetings.cues import continuing
 from digest.meetings.dedupe import Occasion, same_meeting
@@ -718,3 +720,28 @@ def test_summit_holders_are_named_as_organisations_not_as_common_words():
     assert summit_holders("The Organization of American States met.") == [
         "Organization of American States"
     ]
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "the summit was cancelled", "they called off the talks", "plans were scrapped",
+        "the visit was shelved", "a scuttled trip", "talks were postponed", "she refused to meet",
+        "he rejected the offer", "they declined to attend", "rebuffed an approach",
+        "snubbed the host", "a boycott of the talks", "has no plans to meet him",
+        "she wanted to meet", "he wants to visit", "would like to meet", "hopes to meet",
+        "wishes to see", "they may meet", "whether they meet", "a request for talks",
+        "the proposal for a summit", "the invitation for talks", "they meet regularly",
+        "routinely speak", "every year they gather", "once a month", "twice a year",
+        "meet annually", "the ministers meet quarterly", "semi-annual consultations",
+        "yearly talks", "monthly meetings", "weekly calls", "frequent contacts",
+        "periodic consultations", "many meetings", "multiple summits", "several talks",
+        "numerous visits", "countless calls", "back and forth", "agreed to begin talks",
+    ],
+)  # fmt: skip
+def test_every_branch_of_the_negative_cues_passes_their_word_filter(phrase):
+    from digest.meetings.cues import _NEGATIVE, NEGATIVE
+
+    assert _NEGATIVE.search(phrase.upper())  # the phrase is one of the pattern's own
+    assert NEGATIVE.search(phrase.upper())  # and the cheap filter lets it through
+    assert NEGATIVE.search("Ministers met in Oslo on Monday.") is None
