@@ -6,11 +6,11 @@ processes (``bot.work``), so the event loop keeps answering Discord.
 
 It is an auto-sharded bot. ``[bot] shard_count`` and ``shard_ids`` split the shards across
 processes; the one process with ``[bot] jobs = true`` syncs the commands and runs the
-scheduler, ingestion and alerts (digests and alerts are posted over REST, which needs no
-shard); the others only answer interactions and write settings, which the jobs process picks
-up (``reconcile_job``). The bot keeps serving when parts fail: no route to Discord at start
-is retried (``login``), a rejected command sync is retried in the background while digests
-and alerts run, and a gateway event discord.py cannot read is logged and skipped.
+scheduler, ingestion and alerts (``bot.ingest_job``), posting digests and alerts over REST,
+which needs no shard; the others only answer interactions and write settings, which the jobs
+process picks up (``reconcile_job``). The bot keeps serving when parts fail: no route to
+Discord at start is retried (``login``), a rejected command sync is retried in the background
+while digests and alerts run, and a gateway event discord.py cannot read is logged and skipped.
 """
 
 from __future__ import annotations
@@ -31,41 +31,30 @@ import aiohttp
 import discord
 from discord.ext import commands
 
-from bot import connection, sync, work
+from bot import connection, ingest_job, sync, work
 from bot import scheduler as jobs
-from bot.database import BotDatabase, with_own_connection
+from bot.database import BotDatabase
 from bot.errors import ParleyTree
 from bot.guard import GlobalPacer, InvalidRequestGuard
-from bot.outbox import TRANSIENT, AlertOutbox, DigestOutbox, Told, describe
-from bot.render import (
-    alert_payload,
-    digest_payloads,
-    local_minute,
-    paused_source_notice,
-    safe_line,
-)
+from bot.outbox import TRANSIENT, AlertOutbox, DigestOutbox, describe
+from bot.render import digest_payloads, local_minute, safe_line
 from bot.settings import BotConfig
-from bot.state import alerts as alert_state
 from bot.state import digest_outbox as outbox_state
 from bot.state import guilds as guild_state
 from bot.state import notes as bot_notes
-from bot.state.records import POSTED, GuildSettings, PendingAlerts
+from bot.state.records import POSTED, GuildSettings
 from bot.token import Token
 from bot.topics import load_vocabulary
 from bot.tuning import Tuning
 from digest.alerts import Vocabulary
 from digest.models import Digest
-from digest.sources import registry as sources
-from digest.sources.poll import poll_due_sources
 from digest.store import articles as article_store
-from digest.store.articles import Headline
 from digest.timeutil import utc_now
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 EXTENSIONS = ("bot.cogs.admin", "bot.cogs.digest", "bot.cogs.alerts", "bot.cogs.meetings")
-ALERTS_CURSOR = "alerts.last_article_id"
 CLOSED_DMS_REFRESH = 60.0  # seconds between reads of the closed-DM list (other processes)
 UNREACHABLE = (
     aiohttp.ClientConnectionError,
@@ -435,94 +424,19 @@ class ParleyBot(commands.AutoShardedBot):
             return
         await self.digests.deliver(entry)
 
-    # ----- ingestion and alerts ----------------------------------------------------------
+    # ----- ingestion and alerts (bot.ingest_job) -----------------------------------------
     async def run_ingest(self) -> None:
         """Ingest the configured folders, poll due sources, tell admins of paused ones, alert."""
-        now = self.now()
-        folders = self.config.sources.folders
-        if folders:
-            new = await asyncio.to_thread(work.ingest_folders, self.config, folders, now)
-            log.info("ingested folders: %d new article(s)", len(new))
-        await self.db.run(sources.sync_config_sources, self.config.sources, now)
-        await with_own_connection(
-            self.config.database_path, poll_due_sources, self.config.sources, now
-        )
-        await self.announce_paused_sources()
-        await self.run_alerts()
+        await ingest_job.run_ingest(self)
 
     async def announce_paused_sources(self) -> None:
         """Tell each active guild's digest channel, once, that a source was paused."""
-        paused = await self.db.run(sources.paused_sources_to_announce)
-        if not paused:
-            return
-        guilds = await self.db.run(guild_state.all_guild_settings)
-        channels = [g.channel_id for g in guilds if not g.paused]
-        for source in paused:
-            text = paused_source_notice(source.url, source.last_error)
-            complete = True
-            for channel_id in channels:
-                try:
-                    await self.get_partial_messageable(channel_id).send(
-                        text, allowed_mentions=discord.AllowedMentions.none()
-                    )
-                except (discord.Forbidden, discord.NotFound) as error:
-                    # Not ours to post there (status shows digest problems): not retried.
-                    log.warning("cannot announce paused source in %s: %s", channel_id, error)
-                except (discord.HTTPException, *TRANSIENT) as error:
-                    complete = False  # refused or lost: announced again on the next run
-                    log.warning("could not announce paused source in %s: %s", channel_id, error)
-            if not complete:
-                continue
-            await self.db.run(sources.mark_pause_announced, source.url)
-            log.info("announced paused source %s in %d channel(s)", source.url, len(channels))
+        await ingest_job.announce_paused_sources(self)
 
     async def run_alerts(self) -> None:
         """Find subscribers for articles stored since the last run; record, then deliver."""
         async with self._alerts_lock:
-            examined, added = await self.off_loop(
-                work.record_new_alerts,
-                str(self.config.database_path),
-                ALERTS_CURSOR,
-                self.vocabulary,
-                self.now(),
-            )
-            if examined:
-                log.info("alerts: %d new article(s), %d deliveries recorded", examined, added)
-            await self._deliver_pending_alerts()
-
-    async def _deliver_pending_alerts(self) -> None:
-        slots = asyncio.Semaphore(self.tuning.alert_concurrency)
-
-        async def send(group: PendingAlerts, heads: dict[int, Headline]) -> Told | None:
-            async with slots:
-                return await self.alerts.deliver(group, heads, alert_payload)
-
-        delivered = total = 0
-        path = str(self.config.database_path)
-        after: tuple[int, str, int] | None = None
-        failed_in_a_row = 0
-        while groups := await self.db.run(
-            alert_state.pending_alert_groups, self.tuning.alert_page, after=after
-        ):
-            after = (groups[-1].guild_id, groups[-1].kind, groups[-1].target_id)
-            ids = {d.article_id for g in groups for d in g.first}
-            heads = await self.db.run(article_store.headlines, ids)
-            results = await asyncio.gather(*(send(g, heads) for g in groups))
-            told = [(t.group, t.via, t.message_id) for t in results if t is not None]
-            # Marked per page, in the worker: a crash in between re-sends at most one page,
-            # with the same nonces, which Discord answers with the messages already posted.
-            await self.off_loop(work.mark_alerts_told, path, told, self.now())
-            delivered, total = delivered + len(told), total + len(results)
-            self.spawn(self.off_loop(work.checkpoint, path))
-            # Go on past what failed (it stays recorded for the next run): one refusing
-            # target must not hold up everyone after it. Many failures in a row mean Discord
-            # is down or deliveries are held: then wait for the next run.
-            for result in results:
-                failed_in_a_row = 0 if result is not None else failed_in_a_row + 1
-            if failed_in_a_row >= self.tuning.alert_concurrency:
-                break
-        if total:
-            log.info("alerts: %d of %d message(s) delivered", delivered, total)
+            await ingest_job.run_alerts(self)
 
 
 def run_bot(config: BotConfig, token: Token) -> None:
