@@ -22,7 +22,6 @@ from digest.meetings.cues import (
     ENCOUNTER,
     EVENT,
     LOOKBACK,
-    MONTH_NAMES,
     NEGATIVE,
     OTHER_KIND,
     PAST_BACKGROUND,
@@ -31,12 +30,12 @@ from digest.meetings.cues import (
     REPORTING,
     SEPARATE,
     SHARED_SUBJECT,
-    TRIGGER,
     guessed,
     prospect,
     tense_of,
 )
 from digest.meetings.gazetteer import capital_of, gazetteer, side_of
+from digest.meetings.meeting_word import first_trigger, owned_call
 from digest.meetings.places import PlaceRef, all_sides, location_in
 from digest.meetings.sides import GROUP_NOUNS, group_sides
 
@@ -184,22 +183,22 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     """The clause's reading (None without a real meeting word) and the people it names."""
     start, end = span
     clause = ctx.text[start:end]
-    trigger = _first_trigger(ctx, clause, start)
+    trigger = first_trigger(ctx, clause, start)
     names = _people_in(ctx, start, end)
     if trigger is None or NEGATIVE.search(clause) or guessed(clause):
         return None, names
     reporting = REPORTING.search(clause)
     if reporting and reporting.end() < trigger.start():
         start, clause = start + reporting.end(), clause[reporting.end() :]
-        trigger = _first_trigger(ctx, clause, start)
+        trigger = first_trigger(ctx, clause, start)
         if trigger is None:
             return None, names
         names = _people_in(ctx, start, end)
-    owned = _owned_call(ctx, clause, start, trigger.start())
+    owned = owned_call(ctx, clause, start, trigger.start())
     if owned is not None:  # "a report praising Kiptoo's call with Soto": that phrase only
         start, end = owned
         clause = ctx.text[start:end]
-        trigger = _first_trigger(ctx, clause, start)
+        trigger = first_trigger(ctx, clause, start)
         if trigger is None:
             return None, names
         names = _people_in(ctx, start, end)
@@ -331,13 +330,6 @@ def read_clause(  # noqa: C901 - a sequence of small, named rule steps
     return reading, names
 
 
-# A call named by its owner and counterpart inside a longer clause: "Kiptoo's call with Soto".
-_OWNED_CALL = re.compile(
-    rf"(?:'s|’s)\s+(?:(?:{MONTH_NAMES} \d{{1,2}}|\w+day)\s+)?(?:(?:phone|telephone)\s+)?"
-    r"call\s+with\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,4}"
-)
-
-
 _MEMBERS_MET = re.compile(
     r"\b(?:ministers|leaders|heads of (?:state|government)|member states|members|delegates|"
     r"representatives|envoys)\b[^.;]{0,60}?\b(?:met|gather(?:s|ed|ing)?)\b",
@@ -368,21 +360,6 @@ def _ministers_of(ctx: Context, side: str | None, portfolios: str) -> list[str]:
     return found
 
 
-def _owned_call(ctx: Context, clause: str, start: int, trigger: int) -> tuple[int, int] | None:
-    """The span of "Kiptoo's call with Soto" when that phrase is the clause's meeting word.
-
-    Its people are the owner and the counterpart, its date only one the phrase gives; the
-    rest of the clause (a report published on Friday, the people who praised it) is not it.
-    """
-    for match in _OWNED_CALL.finditer(clause):
-        if not match.start() <= trigger < match.end():
-            continue
-        owners = [m for m in ctx.mentions_in(start, start + match.start()) if m.name]
-        if owners and owners[-1].end == start + match.start():
-            return owners[-1].start, start + match.end()
-    return None
-
-
 # "The two leaders", "both ministers": the pair the text has just named.
 _THE_TWO = re.compile(
     r"\b(?:the two|both)\s+(?:[\w-]+\s+){0,2}?(?:leaders|ministers|presidents|premiers|"
@@ -404,37 +381,6 @@ def _last_pair(ctx: Context, start: int) -> list[str]:
                 break
     sides = {ctx.side(n) for n in pair}
     return pair if len(pair) == 2 and None not in sides and len(sides) == 2 else []
-
-
-def _first_trigger(ctx: Context, clause: str, start: int) -> re.Match[str] | None:
-    """The clause's first meeting word; "called" only with a person as its object.
-
-    "Kiptoo called President Soto" is a phone call; "Kiptoo called Kenyan demands unfair" is not.
-    """
-    for match in TRIGGER.finditer(clause):
-        if match.group(0).lower() != "called":
-            return match
-        after = start + match.end()
-        person = next((m for m in ctx.mentions_in(after, after + 60) if m.name), None)
-        if person is not None and ctx.people[person.name].official:
-            between = ctx.text[after : person.start]
-            titled = re.fullmatch(r"\s+(?:(?:his|her|their)\s+)?(?:[\w.'’-]+,?\s+){0,4}", between)
-            plain = re.search(r"[a-z]{3,}\s+[a-z]{3,}", between) and "counterpart" not in between
-            # not "called President Soto a liar", "called President Soto's plan unfair"
-            named_as = re.match(r",?\s+(?:a|an)\s|['’]s?\b", ctx.text[person.end : person.end + 5])
-            told = _CALL_DETAIL.match(ctx.text[person.end : person.end + 80])
-            if titled and not plain and not named_as and told:
-                return match
-    return None
-
-
-# What follows the person called when it is a phone call: when, why or how ("called X on
-# Tuesday", "called X to congratulate him", "called X by phone"), maybe after an apposition.
-_CALL_DETAIL = re.compile(
-    r"\s*(?:,[^,]{0,40},\s*|,\s*)?(?:on\s+\w+|today|yesterday|tonight|last\s+\w+|this\s+\w+|"
-    r"earlier|late\s+\w+|by\s+(?:phone|telephone)|from\s+|to\s+(?:discuss|congratulate|thank|"
-    r"express|offer|talk|invite|brief|ask|urge|convey|wish|seek|voice|reassure|update|inform))\b"
-)
 
 
 def _pick_date(
