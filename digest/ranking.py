@@ -34,7 +34,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from digest import antecedents, sentence_vectors
-from digest.facts import facts, same_facts
+from digest.facts import SentenceFacts, same_facts
 from digest.standalone import ANAPHORIC, CAPTION, assess, byline_author
 
 __all__ = [
@@ -151,24 +151,6 @@ NEWS = Params(
 )
 
 
-class _Facts:
-    """digest.facts of a text's sentences, each worked out when first asked for.
-
-    A summary compares only the sentences close to its few picks: reading every sentence's
-    facts up front was a third of the summariser's time.
-    """
-
-    def __init__(self, sentences: Sequence[str]) -> None:
-        self._sentences = sentences
-        self._known: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-
-    def __getitem__(self, index: int) -> tuple[frozenset[str], frozenset[str]]:
-        found = self._known.get(index)
-        if found is None:
-            found = self._known[index] = facts(self._sentences[index])
-        return found
-
-
 @dataclass(frozen=True)
 class Ranked:
     """A text's sentences with their scores and pairwise similarities."""
@@ -188,7 +170,7 @@ class Ranked:
     furniture: np.ndarray | None = None
     # Names and times each sentence states (digest.facts), for redundancy on content; read
     # only for the few sentences close to a pick, so worked out on first use.
-    facts: _Facts | None = None
+    facts: SentenceFacts | None = None
 
 
 @_one_blas_thread
@@ -437,7 +419,7 @@ def _rank_one(
         needs=antecedents.Needs(doc, opens_back) if params.antecedents else None,
         terms=(vectors != 0).astype(np.float32),
         furniture=factors <= CAPTION,
-        facts=_Facts(doc) if params.same_facts < 1.0 else None,
+        facts=SentenceFacts(doc) if params.same_facts < 1.0 else None,
     )
 
 
