@@ -2,10 +2,10 @@
 
 How a sentence is scored (each part earned its place on bench/summarize.py):
 
-1. TF-IDF vectors per sentence. digest.terms tokenises and counts every sentence of a batch of
-   articles in one pass (scikit-learn's steps and stop words); the IDF is then taken per
-   article (its sentences are the documents), so a text's summary never depends on what else
-   is in the batch.
+1. TF-IDF vectors per sentence (digest.sentence_vectors). digest.terms tokenises and counts
+   every sentence of a batch of articles in one pass (scikit-learn's steps and stop words); the
+   IDF is then taken per article (its sentences are the documents), so a text's summary never
+   depends on what else is in the batch.
 2. Centrality: PageRank over the cosine-similarity graph of those vectors (TextRank's idea with
    TF-IDF weights) — a sentence that shares weighty words with many others states the gist.
 3. Priors: a lead bias (news puts the facts first) that grows with the article's length in
@@ -33,10 +33,9 @@ from typing import ParamSpec, TypeVar
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from digest import antecedents
-from digest.facts import facts, same_facts
+from digest import antecedents, sentence_vectors
+from digest.facts import SentenceFacts, same_facts
 from digest.standalone import ANAPHORIC, CAPTION, assess, byline_author
-from digest.terms import count_rows
 
 __all__ = [
     "DEFAULT",
@@ -152,24 +151,6 @@ NEWS = Params(
 )
 
 
-class _Facts:
-    """digest.facts of a text's sentences, each worked out when first asked for.
-
-    A summary compares only the sentences close to its few picks: reading every sentence's
-    facts up front was a third of the summariser's time.
-    """
-
-    def __init__(self, sentences: Sequence[str]) -> None:
-        self._sentences = sentences
-        self._known: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-
-    def __getitem__(self, index: int) -> tuple[frozenset[str], frozenset[str]]:
-        found = self._known.get(index)
-        if found is None:
-            found = self._known[index] = facts(self._sentences[index])
-        return found
-
-
 @dataclass(frozen=True)
 class Ranked:
     """A text's sentences with their scores and pairwise similarities."""
@@ -189,7 +170,7 @@ class Ranked:
     furniture: np.ndarray | None = None
     # Names and times each sentence states (digest.facts), for redundancy on content; read
     # only for the few sentences close to a pick, so worked out on first use.
-    facts: _Facts | None = None
+    facts: SentenceFacts | None = None
 
 
 @_one_blas_thread
@@ -207,7 +188,7 @@ def rank(
     """
     titles = list(titles) if titles is not None else [None] * len(docs)
     flat = [s for doc in docs for s in doc] + [t for t in titles if t]
-    counts = _count(flat, params)
+    counts = sentence_vectors.count(flat, sublinear=params.sublinear_tf)
     out: list[Ranked] = []
     row = 0
     title_row = sum(len(doc) for doc in docs)
@@ -380,75 +361,17 @@ def check_budget(sentences: int, max_chars: int | None) -> None:
         raise ValueError(f"max_chars must be zero or more, got {max_chars}")
 
 
-def _count(flat: list[str], params: Params) -> _Rows | None:
-    """Term counts for every sentence of the batch, tokenised once for all (digest.terms)."""
-    counted = count_rows(flat, sublinear=params.sublinear_tf)
-    if counted is None:  # nothing but stop words in the whole batch
-        return None
-    indptr, columns, data, width = counted
-    return _Rows(indptr, columns, data, width)
-
-
-@dataclass(frozen=True)
-class _Rows:
-    """Sparse rows (CSR arrays), sliced without scipy's per-slice overhead."""
-
-    indptr: np.ndarray
-    indices: np.ndarray
-    data: np.ndarray
-    width: int  # columns: distinct terms of the batch
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return (len(self.indptr) - 1, self.width)
-
-    @property
-    def nnz(self) -> int:
-        return int(self.indptr[-1] - self.indptr[0])
-
-    def __getitem__(self, rows: slice) -> _Rows:
-        indptr = self.indptr[rows.start : rows.stop + 1]
-        first, last = indptr[0], indptr[-1]
-        return _Rows(indptr - first, self.indices[first:last], self.data[first:last], self.width)
-
-
-def _local_dense(block, title_counts) -> tuple[np.ndarray, np.ndarray | None]:  # noqa: ANN001
-    """A block's sparse rows as a dense matrix over the terms it uses (a few hundred)."""
-    # np.unique's own overhead was most of this function's time on a few hundred columns.
-    ordered = np.sort(block.indices)
-    columns = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
-    inverse = np.searchsorted(columns, block.indices)
-    dense = np.zeros((block.shape[0], len(columns)))
-    rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
-    dense[rows, inverse] = block.data
-    title = None
-    if title_counts is not None and title_counts.nnz:
-        title = np.zeros(len(columns))
-        where = np.searchsorted(columns, title_counts.indices)
-        hit = (where < len(columns)) & (
-            columns[np.minimum(where, len(columns) - 1)] == title_counts.indices
-        )
-        title[where[hit]] = title_counts.data[hit]
-    return dense, title
-
-
-def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Params) -> Ranked:  # noqa: ANN001
+def _rank_one(
+    doc: list[str],
+    block: sentence_vectors.Rows | None,
+    title_counts: sentence_vectors.Rows | None,
+    pos: np.ndarray,
+    params: Params,
+) -> Ranked:
     n = len(doc)
     if n == 0:
         return Ranked(doc, np.zeros(0), np.zeros((0, 0)), np.zeros((0, 0)))
-    if block is None or block.nnz == 0:
-        vectors = np.zeros((n, 1))
-        title = None
-    else:
-        tf, title = _local_dense(block, title_counts)
-        df = np.count_nonzero(tf, axis=0)
-        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0  # scikit-learn's smooth IDF, per article
-        vectors = tf * idf
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors = vectors / np.where(norms == 0, 1.0, norms)
-        if title is not None:
-            title = title * idf
-            title /= np.linalg.norm(title) or 1.0
+    vectors, title = sentence_vectors.article_vectors(block, title_counts, n)
     similarity = None
     if n <= _MAX_GRAPH:
         similarity = vectors @ vectors.T
@@ -496,7 +419,7 @@ def _rank_one(doc: list[str], block, title_counts, pos: np.ndarray, params: Para
         needs=antecedents.Needs(doc, opens_back) if params.antecedents else None,
         terms=(vectors != 0).astype(np.float32),
         furniture=factors <= CAPTION,
-        facts=_Facts(doc) if params.same_facts < 1.0 else None,
+        facts=SentenceFacts(doc) if params.same_facts < 1.0 else None,
     )
 
 
