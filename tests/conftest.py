@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,35 @@ def httpserver(server):
     server.expect_request("/robots.txt").respond_with_data("", status=404)
     yield server
     server.clear()
+
+
+@pytest.fixture
+async def emulator(monkeypatch):
+    """The local Discord with one guild and a #news channel (a test module may override it)."""
+    from tests.discord_emulator.harness import newsroom  # imports discord.py: only when used
+
+    async with newsroom(monkeypatch) as emu:
+        yield emu
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory):
+    """The seed files ingested once from their folder (meetings extracted; locations are file
+    paths); ``seeded_config`` gives each test its own copy."""
+    from digest.pipeline import ingest_files
+
+    path = tmp_path_factory.mktemp("seeded") / "parley.db"
+    db = store.open_db(path)
+    ingest_files(db, sorted(SEEDS.glob("*.txt")), datetime(2026, 11, 26, tzinfo=UTC))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return path
+
+
+@pytest.fixture
+def seeded_config(tmp_path, seeded_db):
+    """A bot config whose database is a fresh copy of the seeded one."""
+    from tests.discord_emulator.harness import bot_config
+
+    shutil.copy(seeded_db, tmp_path / "parley.db")
+    return bot_config(tmp_path)

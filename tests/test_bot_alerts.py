@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.state import alerts as alert_state
 from digest.pipeline import ingest_article
 from tests.discord_emulator import Focused
@@ -13,19 +11,12 @@ from tests.discord_emulator.harness import (
     ADMIN,
     bot_config,
     make_article,
-    newsroom,
     running_bot,
     side_db,
 )
 
 TARIFF = "Ministers met to discuss steel tariffs. The talks on tariffs will continue next week."
 SOFTWARE = "A software company released an update. It mentions warfare games and nothing else."
-
-
-@pytest.fixture
-async def emulator(monkeypatch):
-    async with newsroom(monkeypatch) as emu:
-        yield emu
 
 
 async def prepare(emulator, bot):

@@ -15,7 +15,6 @@ from tests.discord_emulator.harness import (
     ADMIN,
     bot_config,
     make_article,
-    newsroom,
     running_bot,
     side_db,
     wait_until,
@@ -31,12 +30,6 @@ FLOODS = (
     "Rescue teams evacuated two hundred people by boat. "
     "The weather service expects more rain on Friday."
 )
-
-
-@pytest.fixture
-async def emulator(monkeypatch):
-    async with newsroom(monkeypatch) as emu:
-        yield emu
 
 
 async def test_digest_on_demand_is_ephemeral_and_deferred(emulator, tmp_path):

@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.settings import BotConfig, BotSettings
 from digest.config import DatabaseSettings, SourceSettings
 from digest.store import sources as source_store
 from digest.store.sources import Source
-from tests.discord_emulator.harness import ADMIN, FAST, bot_config, newsroom, running_bot, side_db
+from tests.discord_emulator.harness import ADMIN, FAST, bot_config, running_bot, side_db
 
 STORY = (
     "Flood warning for the river valley\n\n"
@@ -20,12 +18,6 @@ STORY = (
     "Rescue teams evacuated two hundred people by boat as the water kept rising. "
     "The weather service expects more rain on Friday and warned of further floods.\n"
 )
-
-
-@pytest.fixture
-async def emulator(monkeypatch):
-    async with newsroom(monkeypatch) as emu:
-        yield emu
 
 
 async def test_ingest_job_reads_folders_alerts_and_announces_paused_sources(emulator, tmp_path):

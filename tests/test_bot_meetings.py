@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-from datetime import UTC, datetime
-
 import pytest
 
-from digest import store
-from digest.pipeline import ingest_files
-from tests.conftest import SEEDS
 from tests.discord_emulator import Focused
-from tests.discord_emulator.harness import bot_config, newsroom, running_bot
-
-
-@pytest.fixture(scope="module")
-def seeded_db(tmp_path_factory):
-    """The seed articles ingested once (meetings extracted); each test gets a copy."""
-    path = tmp_path_factory.mktemp("seeded") / "parley.db"
-    db = store.open_db(path)
-    ingest_files(db, sorted(SEEDS.glob("*.txt")), datetime(2026, 11, 26, tzinfo=UTC))
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-    return path
+from tests.discord_emulator.harness import running_bot
 
 
 @pytest.fixture
-async def emulator(monkeypatch):
-    async with newsroom(monkeypatch) as emu:
-        yield emu
-
-
-@pytest.fixture
-def config(tmp_path, seeded_db):
-    shutil.copy(seeded_db, tmp_path / "parley.db")
-    return bot_config(tmp_path)
+def config(seeded_config):
+    """Every test here reads the seeded store."""
+    return seeded_config
 
 
 def footer(message):

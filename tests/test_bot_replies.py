@@ -15,19 +15,12 @@ from tests.discord_emulator import Focused
 from tests.discord_emulator.harness import (
     ADMIN,
     bot_config,
-    newsroom,
     running_bot,
     side_db,
     wait_until,
 )
 
 LONG = "x" * 5000
-
-
-@pytest.fixture
-async def emulator(monkeypatch):
-    async with newsroom(monkeypatch) as emu:
-        yield emu
 
 
 def hold_write_lock(db):

@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-import pytest
-
 from bot.state import alerts as alert_state
 from bot.state import guilds as guild_state
 from bot.state.records import GuildSettings
@@ -31,12 +29,6 @@ FLOODS = (
     "Rescue teams evacuated two hundred people by boat. "
     "The weather service expects more rain on Friday."
 )
-
-
-@pytest.fixture
-async def emulator(monkeypatch):
-    async with newsroom(monkeypatch) as emu:
-        yield emu
 
 
 async def test_a_refused_command_sync_is_retried_while_digests_run(emulator, tmp_path):

@@ -26,7 +26,6 @@ from tests.discord_emulator.harness import (
     ADMIN,
     bot_config,
     make_article,
-    newsroom,
     running_bot,
     side_db,
     wait_until,
@@ -63,12 +62,6 @@ def event_body(subject: str, thing: str, detail: str, place: str) -> str:
         f"The {thing} project in {place} has drawn visitors and critics alike. "
         f"A report on the {detail} is due before the end of the year."
     )
-
-
-@pytest.fixture
-async def emulator(monkeypatch):
-    async with newsroom(monkeypatch) as emu:
-        yield emu
 
 
 def forget_nonces(emulator) -> None:

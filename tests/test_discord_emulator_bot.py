@@ -37,12 +37,6 @@ BODY = (
 MESSAGES = r"^/channels/\d+/messages$"
 
 
-@pytest.fixture
-async def emulator(monkeypatch):
-    async with newsroom(monkeypatch) as emu:
-        yield emu
-
-
 async def setup_digest(emulator, guild_id, channel_id):
     reply = await emulator.command(
         "parley setup",
