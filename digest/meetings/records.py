@@ -234,12 +234,7 @@ def sideline_attendance(records: list[Candidate], context: Context) -> None:
                 event.date, event.date_text = other.date, other.date_text
                 event.status = other.status
             event.location = event.location or other.location
-            for name in other.participants:
-                if name not in event.participants:
-                    event.participants.append(name)
-                side = context.side(name)
-                if side and side not in event.sides:
-                    event.sides.append(side)
+            _join_people(event, other, context)
 
 
 # Leaders' talks "ahead of" a summit prepare it together: "The Lima talks were held in advance
@@ -269,14 +264,18 @@ def prelude_attendance(records: list[Candidate], context: Context) -> None:
             earlier = [o for o in near if o.position < event.position and o.participants]
             same = earlier[-1:]
         for other in same:
-            if other.kind != "summit":  # leaders of two sides or more (GUIDE §5)
-                continue
-            for name in other.participants:
-                if name not in event.participants:
-                    event.participants.append(name)
-                side = context.side(name)
-                if side and side not in event.sides:
-                    event.sides.append(side)
+            if other.kind == "summit":  # leaders of two sides or more (GUIDE §5)
+                _join_people(event, other, context)
+
+
+def _join_people(event: Candidate, other: Candidate, context: Context) -> None:
+    """Add ``other``'s participants, and their sides, to the event they also attend."""
+    for name in other.participants:
+        if name not in event.participants:
+            event.participants.append(name)
+        side = context.side(name)
+        if side and side not in event.sides:
+            event.sides.append(side)
 
 
 # How many sentences either side of an unsided summit are searched for its organisation.
