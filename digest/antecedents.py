@@ -26,12 +26,25 @@ _NAME = re.compile(
 )
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?\b")
 # Speech verbs: a quote with one of these outside its quotation marks carries its speaker.
-_SPEECH = re.compile(
-    r"\b(?:said|says|say|told|tells|added|adds|asked|asks|explained|insisted|warned|wrote|"
-    r"stated|according\sto|argued|claimed|noted|declared|replied|announced)\b",
+_SPEECH_VERBS = (
+    r"said|says|say|told|tells|added|adds|asked|asks|explained|insisted|warned|wrote|"
+    r"stated|argued|claimed|noted|declared|replied|announced"
+)
+_SPEECH = re.compile(rf"\b(?:{_SPEECH_VERBS}|according\sto)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+# A speaker given only as a pronoun, before or after the speech verb ("she said", "said he").
+_PRONOUN_SPEAKER = re.compile(
+    rf"\b(?:(?:he|she|they|we|i)\s+(?:{_SPEECH_VERBS})|(?:{_SPEECH_VERBS})\s+(?:he|she|they))\b",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+# Quantifiers and determiners that open a sentence before a capitalised noun ("Most
+# Gibraltarians", "Many Republicans"): such a pair is a group of people, not a name.
+_DETERMINERS = frozenset(
+    {
+        "All", "Any", "Both", "Each", "Every", "Few", "Many", "Most", "Much", "No", "Other",
+        "Several", "Some", "Such",
+    }
+)  # fmt: skip
 # Capitalised words that open or fill sentences without being a person: calendar words and
 # forms of address (general knowledge of English); a word in this set never needs an intro.
 _NOT_A_NAME = frozenset(
@@ -86,6 +99,8 @@ def _each_need(sentences: Sequence[str], opens_back: Sequence[bool]) -> Iterator
             full_words: set[str] = set()
             for match in _NAME.finditer(sentence):
                 name = [w for w in match.group().split() if w[:1].isupper()]
+                if name[0] in _DETERMINERS:
+                    continue
                 full_words.update(name)
                 for word in (name[0], name[-1]):
                     if word not in _NOT_A_NAME:
@@ -101,13 +116,17 @@ def _each_need(sentences: Sequence[str], opens_back: Sequence[bool]) -> Iterator
 
 
 def _bare_quote(sentence: str) -> bool:
-    """A quotation standing alone: quote marks around nearly all of it, no speaker outside."""
+    """A quotation whose speaker is not named in it.
+
+    Quote marks around nearly all of it and no speaker outside ('"We will not give in."'), or
+    only a pronoun for the speaker ('"We will not give in," she said.').
+    """
     if not sentence.startswith(('"', "“")):
         return False
     text = sentence.strip()
     if not text.startswith(('"', "“")):
         return False
     outside = _QUOTED.sub(" ", text)
-    if len(outside.split()) > 3:
-        return False
-    return _SPEECH.search(outside) is None
+    if _PRONOUN_SPEAKER.search(outside):
+        return True
+    return len(outside.split()) <= 3 and _SPEECH.search(outside) is None

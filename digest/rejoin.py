@@ -5,6 +5,8 @@ takes as one sentence:
 - a wire dateline from its story: "OSLO (Reuters)" | "- Norway's economy grew.";
 - a quotation of several sentences: '"We will win.' | 'We must fight," she said.';
 - a quotation from its bare attribution: '"We must act now."' | 'Smith said.'
+- a dateline cut at its abbreviations: "ST." | "JOSEPH, Mich." | "(AP) — A man was…";
+- a date cut after its month: "on Oct." | "5–7 in Paris."
 Pieces are re-joined as the slice of the paragraph they came from, so sentences stay verbatim.
 A dateline stays with its sentence (it is part of the article) but :func:`shown` leaves it out
 of a summary, where "OSLO (Reuters) -" or a stray leading dash reads as noise.
@@ -25,12 +27,14 @@ _DATELINE = re.compile(
 _DATELINE_ENDS = ")-\u2013\u2014"  # a dateline ends with its bracket or dash: a cheap first test
 _STARTS_WITH_DASH = re.compile(r"^" + _DASH + r"\s")
 # What a summary leaves out at a sentence's start: the dateline with its dash, a capitals-only
-# dateline with a dash ("WASHINGTON —"), or a stray dash.
+# dateline with a dash ("WASHINGTON —"), a place and its region with a dash ("Dekalb, Ill. —"),
+# or a stray dash.
 _SHOWN_DATELINE = re.compile(
     r"^(?:(?:[A-Z][\w.'’-]*(?:[ ,]+[\w.'’-]+){0,4}\s*)?\([A-Z][^()]{0,30}\)\s*(?:"
     + _DASH
     + r"\s*)?(?=[\"“‘'A-Z0-9])"
     r"|[A-Z][A-Z.'’ ,-]{1,40}[A-Z.]\s+" + _DASH + r"\s+"
+    r"|[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3},(?:\s[A-Z][\w.'’-]*){1,2}\s+" + _DASH + r"\s+"
     r"|" + _DASH + r"\s+)"
 )
 # A bare attribution: "Smith said.", "the minister added.", "said Mr. Smith." (a few words).
@@ -40,6 +44,14 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _CLOSES_QUOTE = re.compile(r"[\"”][)\]]?$")
+# Cuts at an abbreviation's full stop that no reader sees as a sentence end (English news style):
+# a month before its day, a capitals-only short word (ST., MT.) before a name, and a place
+# ("JOSEPH, Mich.", "HAYWARD, Calif.") before the dash or agency that ends its dateline.
+_MONTH_ABBREVIATION = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.$")
+_SHORT_CAPITALS = re.compile(r"^[A-Z]{1,3}\.$")
+_PLACE_HEAD = re.compile(r"^(?:[A-Z][\w.'’-]*[ ,]+){0,4}[A-Z][\w.'’-]*$")
+_DATELINE_GOES_ON = re.compile(_DASH + r"\s|\([A-Z][^()]{0,30}\)\s*" + _DASH)
+_PLACE_HEAD_CHARS = 40
 # Every join involves a double quote mark or a dateline's closing bracket: none, nothing to do.
 _JOINS_NEED = re.compile('["\u201c\u201d)]')
 _MAX_QUOTE_PIECES = 4  # a quotation re-joined from more pieces is more likely a stray mark
@@ -48,16 +60,15 @@ _MAX_JOINED_CHARS = 600
 
 def rejoin(paragraph: str, pieces: list[str]) -> list[str]:
     """``pieces`` (verbatim, in order, from ``paragraph``), those that belong together joined."""
+    if len(pieces) < 2:
+        return pieces
+    if any(_cut_too_soon(a, b) for a, b in zip(pieces, pieces[1:], strict=False)):
+        pieces = _join_cuts(paragraph, pieces)
     if len(pieces) < 2 or not _JOINS_NEED.search(paragraph):
         return pieces
-    spans: list[tuple[int, int]] = []
-    position = 0
-    for piece in pieces:
-        start = paragraph.find(piece, position)
-        if start < 0:  # not a slice of this paragraph: leave everything as it is
-            return pieces
-        spans.append((start, start + len(piece)))
-        position = start + len(piece)
+    spans = _spans(paragraph, pieces)
+    if spans is None:
+        return pieces
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(spans):
@@ -90,6 +101,50 @@ def rejoin(paragraph: str, pieces: list[str]) -> list[str]:
         out.append((start, end))
         i = j + 1
     return [paragraph[start:end] for start, end in out]
+
+
+def _spans(paragraph: str, pieces: list[str]) -> list[tuple[int, int]] | None:
+    """Where each piece lies in ``paragraph``, in order; None if one is not a slice of it."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for piece in pieces:
+        start = paragraph.find(piece, position)
+        if start < 0:
+            return None
+        spans.append((start, start + len(piece)))
+        position = start + len(piece)
+    return spans
+
+
+def _cut_too_soon(piece: str, following: str) -> bool:
+    """Whether the splitter cut at an abbreviation between ``piece`` and ``following``."""
+    if not piece.endswith(".") or not following:
+        return False
+    first = following[0]
+    return bool(
+        (first.isdigit() and _MONTH_ABBREVIATION.search(piece))
+        or (first.isupper() and _SHORT_CAPITALS.match(piece))
+        or (
+            len(piece) <= _PLACE_HEAD_CHARS
+            and _DATELINE_GOES_ON.match(following)
+            and _PLACE_HEAD.match(piece)
+        )
+    )
+
+
+def _join_cuts(paragraph: str, pieces: list[str]) -> list[str]:
+    """``pieces`` with every cut :func:`_cut_too_soon` finds joined, as slices of the paragraph."""
+    spans = _spans(paragraph, pieces)
+    if spans is None:
+        return pieces
+    joined = [spans[0]]
+    for (start, end), piece, before in zip(spans[1:], pieces[1:], pieces[:-1], strict=True):
+        last_start, last_end = joined[-1]
+        if _cut_too_soon(before, piece) or _cut_too_soon(paragraph[last_start:last_end], piece):
+            joined[-1] = (last_start, end)
+        else:
+            joined.append((start, end))
+    return [paragraph[start:end] for start, end in joined]
 
 
 def _open_quote(text: str) -> bool:

@@ -22,6 +22,9 @@ _ANAPHORIC_OPENING = re.compile(
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A subject pronoun after an opening phrase ("In a study out on Monday, they describe…",
+# "Speaking to reporters, she said…"): it points back just as an opening pronoun does.
+_PRONOUN_AFTER_PHRASE = re.compile(r"^[^,\"“”]{3,60},\s(?:he|she|they)\s")
 # A speech lead-in that introduces a quote in the next sentence: "He added:", "She said:".
 _QUOTE_LEAD_IN = re.compile(r"\b(?:added|said|says|told|explained|continued|wrote)\s*:$")
 _CAPTION_START = re.compile(
@@ -49,7 +52,9 @@ _CAPTION_POSE = re.compile(
 # (No sentence of the 3,462 evaluation articles has this form.)
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-_CAPTION_DATE = re.compile(rf",\s{_WEEKDAY},\s{_MONTH}\s\d{{1,2}},\s\d{{4}}\b")
+# The same date after "on" ("speaks at a hearing in Washington on Tuesday, Nov. 19, 2031."):
+# article text names the weekday or the date, a caption both and the year.
+_CAPTION_DATE = re.compile(rf"(?:,|\bon)\s{_WEEKDAY},\s{_MONTH}\s\d{{1,2}},\s\d{{4}}\b")
 _BYLINE = re.compile(
     r"^\W*(?i:by|reporting\ by|written\ by|edited\ by|updated|published|posted)\b"
     r"(?:\s+[A-Z][\w.'-]*){0,4}\s*(?:,|and|$|\|)",
@@ -81,8 +86,10 @@ _STAMP_WORD = r"(?i:(?:last\s++|first\s++)?(?:updated|published|posted|modified|
 _MERIDIEM = r"\s*+(?i:[ap]\.?\s?m\b\.?)"
 _CLOCK = rf"\d{{1,2}}(?:[:.]\d{{2}}(?:{_MERIDIEM})?+|{_MERIDIEM})(?:\s++[A-Z]{{2,4}}\b)?+"
 _DAY = r"\d{1,2}(?i:st|nd|rd|th)?+"
+# A stamp may leave the year out ("Updated Nov 19, 9:41 AM"): the line is stamp parts only.
 _CALENDAR = (
-    rf"(?:{_WEEKDAY},?\s++)?+(?:{_DAY}\s++{_MONTH},?\s++\d{{4}}|{_MONTH}\s++{_DAY},?\s++\d{{4}})"
+    rf"(?:{_WEEKDAY},?\s++)?+"
+    rf"(?:{_DAY}\s++{_MONTH}(?:,?\s++\d{{4}})?+|{_MONTH}\s++{_DAY}(?:,?\s++\d{{4}})?+)"
 )
 _STAMP = re.compile(
     rf"^[\W_]*+(?:(?:{_STAMP_WORD}|{_CALENDAR}|{_CLOCK}|(?i:at|on))(?!\w)[\s,.:;|\-–—]*+)++$"
@@ -129,6 +136,27 @@ _VERB = re.compile(
     """,
     re.VERBOSE,
 )
+# A place alone, as a wire dateline the page or the splitter cut from its story ("HAYWARD,
+# Calif.", "BAAR, SWITZERLAND"): a few capitalised words, a comma, a region (general news
+# style, e.g. the AP's). Checked only when no verb is found.
+_PLACE_ONLY = re.compile(r"^(?:[A-Z][\w.'’-]*\s){0,3}[A-Z][\w.'’-]*,\s(?:[A-Z][\w.'’-]*\s?){1,3}$")
+# A heading set in title case ("What Does Stadia Offer?"): every long word capitalised.
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+_HEADING_WORDS = 3
+# Prose ends its sentences; a line without an end mark is a heading, teaser or caption more
+# often than a story's sentence.
+_END_MARK = re.compile(r"[.!?…][\"'”’)\]]*$")
+# A short sentence saying someone would not or could not comment tells the reader nothing new
+# (a fixture of wire copy, general knowledge of news style); a longer one goes on to say more.
+_NO_COMMENT = re.compile(
+    r"\b(?:(?:declined|refused|had\s+no|was\s+not|were\s+not|not\s+immediately)\s+"
+    r"(?:immediate\s+|available\s+|able\s+|to\s+|for\s+)*(?:comment|to\s+comment)"
+    r"|did\s+not\s+(?:immediately\s+)?(?:respond|reply)\s+to\s+(?:a\s+|several\s+)?"
+    r"(?:requests?|calls?|emails?|messages?)\s+(?:for|seeking)\s+comment"
+    r"|could\s+not\s+(?:immediately\s+)?be\s+reached\s+for\s+comment)\b",
+    re.IGNORECASE,
+)
+_NO_COMMENT_WORDS = 14
 _VERBLESS_WORDS = 10  # longer pieces almost always hold a verb this list misses
 # Only a list of things counts ("A, B and C."): a short statement whose verb the list above
 # misses ("Talks resume on March 10 in Geneva.") keeps its score.
@@ -147,6 +175,8 @@ SHORT = 0.88
 # should lose to any clean sentence of similar weight, and these cost no ROUGE there.
 GARBLED = 0.25
 VERBLESS = 0.5
+UNENDED = 0.7
+NO_COMMENT = 0.5
 
 
 def standalone_factor(sentence: str) -> float:
@@ -180,12 +210,16 @@ def assess(sentence: str) -> tuple[float, bool]:
         or _CREDIT_ONLY.match(text)
         or _BARE_BY.match(text)
         or (_STAMP.match(text) and _STAMP_FIELD.search(text))
+        or _is_heading(text)
+        or (len(words) <= 6 and _PLACE_ONLY.match(text) and not _VERB.search(text))
     ):
         return CAPTION, False
     factor = 1.0
     if text.endswith(":"):
         factor *= QUOTE_LEAD_IN if _QUOTE_LEAD_IN.search(text[-30:]) else FRAGMENT
-    opens_back = _ANAPHORIC_OPENING.match(text) is not None
+    opens_back = (
+        _ANAPHORIC_OPENING.match(text) is not None or _PRONOUN_AFTER_PHRASE.match(text) is not None
+    )
     if opens_back:
         factor *= ANAPHORIC
     if _is_fragment(text):
@@ -196,6 +230,10 @@ def assess(sentence: str) -> tuple[float, bool]:
         factor *= GARBLED
     if len(words) <= _VERBLESS_WORDS and _LIST.search(text) and not _VERB.search(text):
         factor *= VERBLESS
+    if not _END_MARK.search(text) and not text.endswith(":"):
+        factor *= UNENDED
+    if len(words) <= _NO_COMMENT_WORDS and "omment" in text and _NO_COMMENT.search(text):
+        factor *= NO_COMMENT
     return factor, opens_back
 
 
@@ -213,6 +251,12 @@ def byline_author(before: str, sentence: str) -> bool:
 def _may_pose(text: str) -> bool:
     """What every _CAPTION_POSE match needs: two commas, a bracket or "pictured"."""
     return "(" in text or text.count(",") > 1 or "ictured" in text.lower()
+
+
+def _is_heading(text: str) -> bool:
+    """A title-case line: at least three long words, every one capitalised."""
+    long_words = _LONG_WORD.findall(text)
+    return len(long_words) >= _HEADING_WORDS and all(w[0].isupper() for w in long_words)
 
 
 def _garbled(text: str) -> bool:
