@@ -18,13 +18,15 @@ from collections.abc import Iterator, Sequence
 
 __all__ = ["Needs", "needs"]
 
-# A person's full name: two or three capitalised words (Jean-Luc, O'Brien, McDonald), maybe
-# with a particle ("Ursula von der Leyen").
+# A capitalised word (Jean-Luc, O'Brien, McDonald); a possessive "'s" is not part of it.
+_WORD = r"[A-Z](?:[a-z]*['’][A-Z][a-z]+|[a-z]+(?:-[A-Z]?[a-z]+)?)"
+# A person's full name: two or three capitalised words, maybe a middle initial ("John M.
+# Ford") or a particle ("Ursula von der Leyen").
 _NAME = re.compile(
-    r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?"
-    r"(?:\s(?:(?:von|van|de|der|den|da|di|le|la|bin|al)\s){0,2}[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){1,2}\b"
+    rf"\b{_WORD}(?:\s[A-Z]\.)?"
+    rf"(?:\s(?:(?:von|van|de|der|den|da|di|le|la|bin|al)\s){{0,2}}{_WORD}){{1,2}}\b"
 )
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?\b")
+_CAPITALISED = re.compile(rf"\b{_WORD}\b")
 # Speech verbs: a quote with one of these outside its quotation marks carries its speaker.
 _SPEECH_VERBS = (
     r"said|says|say|told|tells|added|adds|asked|asks|explained|insisted|warned|wrote|"

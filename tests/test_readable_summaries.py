@@ -379,3 +379,15 @@ def test_a_quantifier_before_a_capitalised_noun_is_not_a_name():
         "Okafor said the vote was final.",
     ]
     assert needs(sentences, [False] * 4) == [(), (), (), (2,)]
+
+
+def test_a_bare_surname_is_found_after_a_middle_initial_in_a_possessive_and_with_an_apostrophe():
+    sentences = [
+        "The writer Nora M. Quill died in 2006.",
+        "Quill wrote ten novels.",
+        "The agency hired Ada Okafor as an adviser.",
+        "(Okafor\u2019s clients include two airlines.)",
+        "Sean O\u2019Dwyer spoke first.",
+        "O\u2019Dwyer then left the room.",
+    ]
+    assert needs(sentences, [False] * 6) == [(), (0,), (), (2,), (), (4,)]
