@@ -168,6 +168,9 @@ _LIST = re.compile(r"\b(?:and|or)\b")
 # stay stronger.
 ANAPHORIC = 0.85
 QUOTE_LEAD_IN = 0.7
+# A line ending in a colon announces what follows it (a list, a tweet, a quote), which a
+# summary does not show; it changed no ROUGE on BBC dev or CNN/DM validation at 0.88 or 0.3.
+COLON_END = 0.3
 FRAGMENT = 0.88
 CAPTION = 0.1
 SHORT = 0.88
@@ -216,7 +219,7 @@ def assess(sentence: str) -> tuple[float, bool]:
         return CAPTION, False
     factor = 1.0
     if text.endswith(":"):
-        factor *= QUOTE_LEAD_IN if _QUOTE_LEAD_IN.search(text[-30:]) else FRAGMENT
+        factor *= QUOTE_LEAD_IN if _QUOTE_LEAD_IN.search(text[-30:]) else COLON_END
     opens_back = (
         _ANAPHORIC_OPENING.match(text) is not None or _PRONOUN_AFTER_PHRASE.match(text) is not None
     )

@@ -9,6 +9,7 @@ from digest.rejoin import shown
 from digest.sentences import split_sentences
 from digest.standalone import (
     CAPTION,
+    COLON_END,
     GARBLED,
     NO_COMMENT,
     UNENDED,
@@ -326,6 +327,7 @@ def test_stamps_datelines_headings_and_captions_are_furniture(sentence, furnitur
             1.0,
         ),
         ('"The border reopens on Monday," the ministry said.', 1.0),
+        ("Seven questions the ministers will face at the summit:", COLON_END),
     ],
 )
 def test_unended_lines_and_no_comment_sentences_weigh_less(sentence, factor):
