@@ -22,6 +22,16 @@ _ANAPHORIC_OPENING = re.compile(
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A caption's label ("Odd couple: The doctor and…", "Discovery: Police found…"), the way many
+# news sites open a photo caption or a teaser: one to three words, a colon, a capital. A
+# speaker's lead-in ("Wenger added: We were…", "She said:") is not one.
+_LABEL = re.compile(r"^[A-Z][\w’'-]*(?:\s[\w’'-]+){0,2}:\s+[A-Z]")
+_SPEAKER_LABEL = re.compile(
+    r"^(?:(?:he|she|they|it|we|i|one|another|others)\b|[^:]*\b(?:said|says|added|adds|told|"
+    r"tells|wrote|writes|admits|admitted|explained|commented|asked|replied|insisted|continued|"
+    r"warned|claimed|stated|posted|tweeted)\b)",
+    re.IGNORECASE,
+)
 # A subject pronoun after an opening phrase ("In a study out on Monday, they describe…",
 # "Speaking to reporters, she said…"): it points back just as an opening pronoun does.
 _PRONOUN_AFTER_PHRASE = re.compile(r"^[^,\"“”]{3,60},\s(?:he|she|they)\s")
@@ -214,6 +224,7 @@ def assess(sentence: str) -> tuple[float, bool]:
         or _BARE_BY.match(text)
         or (_STAMP.match(text) and _STAMP_FIELD.search(text))
         or _is_heading(text)
+        or (_LABEL.match(text) and not _SPEAKER_LABEL.match(text))
         or (len(words) <= 6 and _PLACE_ONLY.match(text) and not _VERB.search(text))
     ):
         return CAPTION, False

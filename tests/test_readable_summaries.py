@@ -302,6 +302,8 @@ def test_a_byline_cut_into_pieces_never_leads_a_summary():
             "March 4, 2031.",
             True,
         ),  # a news-agency caption dates its picture in full
+        ("Odd couple: The minister and the rebel leader shook hands.", True),  # a caption label
+        ("The minister added: The talks will go on.", False),  # a speaker's lead-in
         ("Talks resume on March 10 in Geneva.", False),
         ("Okafor said on Tuesday that talks would resume.", False),
         ("Lagos, the largest city, was calm.", False),
