@@ -109,6 +109,7 @@ class Params:
     standalone: float = 1.0  # multiply by digest.standalone's factor to this power
     mmr: float = 0.3  # a candidate's score is multiplied by 1 - mmr * its similarity to the picks
     duplicate: float = 0.85  # cosine above which a sentence counts as already said
+    lead_add: float = 0.0  # added to the opening's scores, decaying like the lead weight
     teleport: float = 0.0  # share of PageRank's teleport vector put on the lead (personalised)
     teleport_decay: float = 3.0  # in sentences
     keep_lead: bool = False  # always pick the first sentence, unless it is furniture
@@ -126,7 +127,12 @@ DEFAULT = Params()
 # Tuned on BBC dev and CNN/DM validation only (issue #16: human references come first).
 # Its same-fact test (digest.facts) costs nothing there; on BBC @ref (DEFAULT) it cost 0.2 R-2,
 # as machine-made references repeat facts (issue #16, continued).
-SHORT = Params(keep_lead=True, lead=3.0, lead_decay=3.0, same_facts=0.2)
+# ``lead_add`` lets an opening sentence of few shared words (the who and where, full of names)
+# stand: on 154 Daily Mail validation rows it took ROUGE-1 from 1.7 below Lead-3 to 0.2 below,
+# CNN validation unchanged, and blind editors preferred it on 30 of 52 pages where it changed
+# the summary. It costs BBC @3 (machine-made references) about 6 R-2: human references and
+# readers come first (issue #16).
+SHORT = Params(keep_lead=True, lead=3.0, lead_decay=3.0, same_facts=0.2, lead_add=3.0)
 SHORT_BUDGET = 3  # sentences: at most this many use SHORT
 
 
@@ -383,7 +389,10 @@ def _rank_one(
     # Length per article: a story's merged document holds several, each with its own opening.
     per_article = n / max(int(np.count_nonzero(pos == 0)), 1)
     lead = params.lead * (per_article / 20.0) ** params.lead_growth
-    scores = centrality * (1.0 + lead * np.exp(-pos / params.lead_decay))
+    opening = np.exp(-pos / params.lead_decay)
+    scores = centrality * (1.0 + lead * opening)
+    if params.lead_add:
+        scores = scores + params.lead_add * opening
     counts = [float(len(s.split())) for s in doc]
     words = np.array(counts)
     # statistics.median: numpy's value, without its overhead on a few dozen numbers.

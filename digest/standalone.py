@@ -152,10 +152,12 @@ _VERB = re.compile(
 _PLACE_ONLY = re.compile(r"^(?:[A-Z][\w.'’-]*\s){0,3}[A-Z][\w.'’-]*,\s(?:[A-Z][\w.'’-]*\s?){1,3}$")
 # A heading set in title case ("What Does Stadia Offer?"): every long word capitalised.
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+_LOWER_LONG_WORD = re.compile(r"(?<![^\W\d_])[a-z]{4}")
 _HEADING_WORDS = 3
 # Prose ends its sentences; a line without an end mark is a heading, teaser or caption more
 # often than a story's sentence.
 _END_MARK = re.compile(r"[.!?…][\"'”’)\]]*$")
+_END_CHARS = frozenset(".!?…")  # the common case, without the pattern
 # A short sentence saying someone would not or could not comment tells the reader nothing new
 # (a fixture of wire copy, general knowledge of news style); a longer one goes on to say more.
 _NO_COMMENT = re.compile(
@@ -217,14 +219,14 @@ def assess(sentence: str) -> tuple[float, bool]:
         _CAPTION_START.match(text)
         or _CAPTION_END.search(text[-30:])
         or (_may_pose(text) and _CAPTION_POSE.search(text))
-        or _CAPTION_DATE.search(text)
+        or ("day," in text and _CAPTION_DATE.search(text))
         or _BYLINE.match(text)
         or _DATELINE_ONLY.match(text)
         or _CREDIT_ONLY.match(text)
         or _BARE_BY.match(text)
         or (_STAMP.match(text) and _STAMP_FIELD.search(text))
         or _is_heading(text)
-        or (_LABEL.match(text) and not _SPEAKER_LABEL.match(text))
+        or (":" in text[:60] and _LABEL.match(text) and not _SPEAKER_LABEL.match(text))
         or (len(words) <= 6 and _PLACE_ONLY.match(text) and not _VERB.search(text))
     ):
         return CAPTION, False
@@ -244,7 +246,7 @@ def assess(sentence: str) -> tuple[float, bool]:
         factor *= GARBLED
     if len(words) <= _VERBLESS_WORDS and _LIST.search(text) and not _VERB.search(text):
         factor *= VERBLESS
-    if not _END_MARK.search(text) and not text.endswith(":"):
+    if text[-1] not in _END_CHARS and not _END_MARK.search(text) and not text.endswith(":"):
         factor *= UNENDED
     if len(words) <= _NO_COMMENT_WORDS and "omment" in text and _NO_COMMENT.search(text):
         factor *= NO_COMMENT
@@ -269,6 +271,8 @@ def _may_pose(text: str) -> bool:
 
 def _is_heading(text: str) -> bool:
     """A title-case line: at least three long words, every one capitalised."""
+    if _LOWER_LONG_WORD.search(text):  # most sentences: found early, and the answer is no
+        return False
     long_words = _LONG_WORD.findall(text)
     return len(long_words) >= _HEADING_WORDS and all(w[0].isupper() for w in long_words)
 

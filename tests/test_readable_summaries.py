@@ -1,5 +1,7 @@
 """Summaries a reader trusts: whole datelines and quotes, no dangling or repeated sentences."""
 
+import dataclasses
+
 import pytest
 
 from digest.antecedents import Needs, needs
@@ -395,3 +397,32 @@ def test_a_bare_surname_is_found_after_a_middle_initial_in_a_possessive_and_with
         "O\u2019Dwyer then left the room.",
     ]
     assert needs(sentences, [False] * 6) == [(), (0,), (), (2,), (), (4,)]
+
+
+def test_a_short_summary_keeps_the_opening_who_and_where_that_shares_few_words():
+    # The second sentence names who and where: few words in common with the rest, so little
+    # centrality, but human highlights keep it; SHORT's lead_add lets it stand.
+    sentences = [
+        "The city council voted on Tuesday to close the old river bridge to traffic after "
+        "engineers found cracks.",
+        "Mayor Ada Okafor, who chairs the council, said repairs at Lowfield would start in March "
+        "and last a year.",
+    ]
+    sentences += [
+        f"Engineers said the cracks in the bridge piers had grown over {n} years of heavy traffic."
+        for n in ("two", "three", "four", "five", "six")
+    ]
+    sentences += [
+        f"Drivers on the {side} side of the river will have to use the ring road while the "
+        "bridge is closed."
+        for side in ("north", "south", "east", "west")
+    ]
+    sentences += [
+        f"Shops near the bridge said the closure would cost them {share} of their trade."
+        for share in ("half", "a third", "a quarter")
+    ]
+    body = " ".join(sentences)
+    assert SHORT.lead_add > 0
+    assert summarize(body, 3)[:2] == sentences[:2]
+    without = summarize(body, 3, params=dataclasses.replace(SHORT, lead_add=0.0))
+    assert sentences[1] not in without
