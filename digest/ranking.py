@@ -10,7 +10,9 @@ How a sentence is scored (each part earned its place on bench/summarize.py):
    TF-IDF weights) — a sentence that shares weighty words with many others states the gist.
 3. Priors: a lead bias (news puts the facts first) that grows with the article's length in
    sentences (in a long article the opening states the story and centrality is spread thin; in a
-   short one centrality alone does well), a length factor, similarity to the headline when one
+   short one centrality alone does well), in a short summary also an added lead score (so an
+   opening sentence full of names, which shares few words, still stands), a length factor,
+   similarity to the headline when one
    is given, a length factor that spares short-but-complete sentences and trims run-ons, a small
    bonus for a sentence stating a figure, and a stand-alone factor (digest.standalone) against
    "He added:", captions, bylines and dangling pronouns.
@@ -86,10 +88,11 @@ class Params:
     digest's 3 sentences or fewer, keeps the lead unless it is furniture and leans to the
     opening, as the human CNN/DM highlights do; DEFAULT, for longer budgets, has no lead weight
     and follows centrality, as BBC's machine-made references do. Both were set on BBC dev and
-    CNN/DM validation only (issue #3's history and bench/summary_tradeoff.py show why one
-    setting could not serve both). The stand-alone penalty on an opening pronoun is lifted once
-    the sentence before is picked (``Ranked.relief``), and select never picks such a sentence
-    without what it needs (digest.antecedents).
+    CNN/DM validation only, SHORT's ``lead_add`` also on Daily Mail validation rows (issue #3's
+    history and bench/summary_tradeoff.py show why one setting could not serve both). The
+    stand-alone penalty on an opening pronoun is lifted once the sentence before is picked
+    (``Ranked.relief``), and select never picks such a sentence without what it needs
+    (digest.antecedents).
     Human highlights are short, so the length factor only punishes short sentences and
     ``long_words`` trims run-ons. NEWS, lead-heavy, was tuned on CNN/DM validation alone.
     ``teleport`` (personalised PageRank with a lead-weighted teleport vector) was measured and
