@@ -16,11 +16,19 @@ _ANAPHORIC_OPENING = re.compile(
         he|she|they|it|this|these|those|that|his|her|their|its|him|them|there
       | but|and|or|so|also|yet|still|then|thus|hence|however|meanwhile|moreover
       | furthermore|instead|nevertheless|nonetheless|otherwise|besides|likewise
-      | similarly|accordingly|consequently|therefore|additionally|indeed|again
+      | similarly|accordingly|consequently|therefore|additionally|indeed|again|both
+      | the\ (?:two|three|four|five|six|seven|eight|nine|ten)  # "The five met…": named before
       | in\ addition|as\ a\ result|at\ the\ same\ time|on\ the\ other\ hand
       | by\ contrast|in\ contrast|even\ so|for\ example|for\ instance
     )\b""",
     re.IGNORECASE | re.VERBOSE,
+)
+# A prompt to follow a link ("You can view the full list here.", "Get more ideas here!"): the
+# link is not in a summary.
+_LINK_PROMPT = re.compile(
+    r"\b(?:click|tap|view|read|see|find|check|get|watch|listen|sign\s+up|subscribe|download)\b"
+    r".{0,80}\bhere\s*[.!]?$",
+    re.IGNORECASE,
 )
 # A caption's label ("Odd couple: The doctor and…", "Discovery: Police found…"), the way many
 # news sites open a photo caption or a teaser: one to three words, a colon, a capital. A
@@ -154,6 +162,7 @@ _PLACE_ONLY = re.compile(r"^(?:[A-Z][\w.'’-]*\s){0,3}[A-Z][\w.'’-]*,\s(?:[A-
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 _LOWER_LONG_WORD = re.compile(r"(?<![^\W\d_])[a-z]{4}")
 _HEADING_WORDS = 3
+_SHORT_HEADING_WORDS = 4
 # Prose ends its sentences; a line without an end mark is a heading, teaser or caption more
 # often than a story's sentence.
 _END_MARK = re.compile(r"[.!?…][\"'”’)\]]*$")
@@ -225,7 +234,8 @@ def assess(sentence: str) -> tuple[float, bool]:
         or _CREDIT_ONLY.match(text)
         or _BARE_BY.match(text)
         or (_STAMP.match(text) and _STAMP_FIELD.search(text))
-        or _is_heading(text)
+        or _is_heading(text, len(words))
+        or (text.endswith(("here.", "here!", "here")) and _LINK_PROMPT.search(text))
         or (":" in text[:60] and _LABEL.match(text) and not _SPEAKER_LABEL.match(text))
         or (len(words) <= 6 and _PLACE_ONLY.match(text) and not _VERB.search(text))
     ):
@@ -269,12 +279,19 @@ def _may_pose(text: str) -> bool:
     return "(" in text or text.count(",") > 1 or "ictured" in text.lower()
 
 
-def _is_heading(text: str) -> bool:
-    """A title-case line: at least three long words, every one capitalised."""
+def _is_heading(text: str, words: int) -> bool:
+    """A title-case line: every long word capitalised.
+
+    At least three of them, or a short line of them without an end mark ("Pre-Workout Meal").
+    """
     if _LOWER_LONG_WORD.search(text):  # most sentences: found early, and the answer is no
         return False
     long_words = _LONG_WORD.findall(text)
-    return len(long_words) >= _HEADING_WORDS and all(w[0].isupper() for w in long_words)
+    if not long_words or not all(w[0].isupper() for w in long_words):
+        return False
+    return len(long_words) >= _HEADING_WORDS or (
+        words <= _SHORT_HEADING_WORDS and text[-1] not in _END_CHARS and not _END_MARK.search(text)
+    )
 
 
 def _garbled(text: str) -> bool:

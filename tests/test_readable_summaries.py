@@ -305,6 +305,9 @@ def test_a_byline_cut_into_pieces_never_leads_a_summary():
             True,
         ),  # a news-agency caption dates its picture in full
         ("Odd couple: The minister and the rebel leader shook hands.", True),  # a caption label
+        ("Pre-Flight Checks", True),  # a short heading without an end mark
+        ("You can read the full list of winners here.", True),  # a link's prompt
+        ("The talks were held here.", False),
         ("The minister added: The talks will go on.", False),  # a speaker's lead-in
         ("Talks resume on March 10 in Geneva.", False),
         ("Okafor said on Tuesday that talks would resume.", False),
@@ -426,3 +429,11 @@ def test_a_short_summary_keeps_the_opening_who_and_where_that_shares_few_words()
     assert summarize(body, 3)[:2] == sentences[:2]
     without = summarize(body, 3, params=dataclasses.replace(SHORT, lead_add=0.0))
     assert sentences[1] not in without
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The five met again in Paris on Monday.", "Both men denied the charges on Tuesday."],
+)
+def test_a_group_named_before_points_back(sentence):
+    assert refers_back(sentence)
