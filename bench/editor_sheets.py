@@ -15,8 +15,9 @@ All three are shown without datelines (``digest.rejoin.shown``), so an editor ca
 apart by that. The order of the three is shuffled per page with a seeded generator.
 
 Writes ``OUT/sheets/NNN.md`` (the page's headline and cleaned story, then summaries A, B, C)
-and ``OUT/key.json`` (which letter is which method; editors must not read it). An editor
-writes ``RANKS.json``: ``{"NNN": ["B", "A", "C"], ...}`` or ``{"NNN": {"rank": [...], "why":
+and ``OUT/key.json`` (which letter is which method; editors must not read it). Editors get
+``bench/editor_brief.md`` with their share of the sheets (copied away from the key). An
+editor writes ``RANKS.json``: ``{"NNN": ["B", "A", "C"], ...}`` or ``{"NNN": {"rank": [...], "why":
 "..."}}``, best first (ties are not allowed).
 ``--score`` prints each method's mean rank and Parley's wins and losses against each other
 method, with a paired sign test, overall and per folder of pages. Sheets where Parley's
