@@ -407,7 +407,9 @@ def parse_params(pairs: list[str]) -> Params:
         key, _, value = pair.partition("=")
         current = getattr(DEFAULT, key)
         fields[key] = (
-            (value.lower() in ("1", "true", "yes")) if isinstance(current, bool) else float(value)
+            (value.lower() in ("1", "true", "yes"))
+            if isinstance(current, bool)
+            else type(current)(float(value))
         )
     return Params(**{**DEFAULT.__dict__, **fields})
 

@@ -27,13 +27,14 @@ _DATELINE = re.compile(
 _DATELINE_ENDS = ")-\u2013\u2014"  # a dateline ends with its bracket or dash: a cheap first test
 _STARTS_WITH_DASH = re.compile(r"^" + _DASH + r"\s")
 # What a summary leaves out at a sentence's start: the dateline with its dash, a capitals-only
-# dateline with a dash ("WASHINGTON —"), a place and its region with a dash ("Dekalb, Ill. —"),
-# or a stray dash.
+# dateline with a dash or colon ("WASHINGTON —", "NEW DELHI:"), a place and its region with a
+# dash ("Dekalb, Ill. —"), or a stray dash.
 _SHOWN_DATELINE = re.compile(
     r"^(?:(?:[A-Z][\w.'’-]*(?:[ ,]+[\w.'’-]+){0,4}\s*)?\([A-Z][^()]{0,30}\)\s*(?:"
     + _DASH
     + r"\s*)?(?=[\"“‘'A-Z0-9])"
     r"|[A-Z][A-Z.'’ ,-]{1,40}[A-Z.]\s+" + _DASH + r"\s+"
+    r"|[A-Z][A-Z.'’ ,-]{1,40}[A-Z.]:\s+"
     r"|[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3},(?:\s[A-Z][\w.'’-]*){1,2}\s+" + _DASH + r"\s+"
     r"|" + _DASH + r"\s+)"
 )

@@ -33,7 +33,8 @@ _LINK_PROMPT = re.compile(
 # A caption's label ("Odd couple: The doctor and…", "Discovery: Police found…"), the way many
 # news sites open a photo caption or a teaser: one to three words, a colon, a capital. A
 # speaker's lead-in ("Wenger added: We were…", "She said:") is not one.
-_LABEL = re.compile(r"^[A-Z][\w’'-]*(?:\s[\w’'-]+){0,2}:\s+[A-Z]")
+# A label in capitals is a dateline ("NEW DELHI: Nearly 150…"), not a caption's.
+_LABEL = re.compile(r"^[A-Z][a-z’'-][\w’'-]*(?:\s[\w’'-]+){0,2}:\s+[A-Z]")
 _SPEAKER_LABEL = re.compile(
     r"^(?:(?:he|she|they|it|we|i|one|another|others)\b|[^:]*\b(?:said|says|added|adds|told|"
     r"tells|wrote|writes|admits|admitted|explained|commented|asked|replied|insisted|continued|"
@@ -43,6 +44,11 @@ _SPEAKER_LABEL = re.compile(
 # A subject pronoun after an opening phrase ("In a study out on Monday, they describe…",
 # "Speaking to reporters, she said…"): it points back just as an opening pronoun does.
 _PRONOUN_AFTER_PHRASE = re.compile(r"^[^,\"“”]{3,60},\s(?:he|she|they)\s")
+_CUT_OFF_OPENING = re.compile(
+    r"^[\"'“‘(]?(?:he|she|they|his|her|their|him|them|but|however|meanwhile|moreover"
+    r"|furthermore|additionally|also|instead|nevertheless|nonetheless)\b",
+    re.IGNORECASE,
+)
 # A speech lead-in that introduces a quote in the next sentence: "He added:", "She said:".
 _QUOTE_LEAD_IN = re.compile(r"\b(?:added|said|says|told|explained|continued|wrote)\s*:$")
 _CAPTION_START = re.compile(
@@ -261,6 +267,15 @@ def assess(sentence: str) -> tuple[float, bool]:
     if len(words) <= _NO_COMMENT_WORDS and "omment" in text and _NO_COMMENT.search(text):
         factor *= NO_COMMENT
     return factor, opens_back
+
+
+def cut_off_opening(sentence: str) -> bool:
+    """Whether a text's first sentence shows the text lost its start ("She added…", "But…").
+
+    Only a personal pronoun or a connective of contrast or addition: a feature may well open
+    with "It was…" or "There are…".
+    """
+    return _CUT_OFF_OPENING.match(sentence.strip()) is not None
 
 
 def byline_author(before: str, sentence: str) -> bool:

@@ -437,3 +437,39 @@ def test_a_short_summary_keeps_the_opening_who_and_where_that_shares_few_words()
 )
 def test_a_group_named_before_points_back(sentence):
     assert refers_back(sentence)
+
+
+def test_a_colon_dateline_is_kept_with_its_sentence_and_not_shown():
+    sentence = "NEW DELHI: Nearly 150 travellers returned home on Wednesday after the strike."
+    assert standalone_factor(sentence) == 1.0
+    assert shown(sentence) == "Nearly 150 travellers returned home on Wednesday after the strike."
+
+
+def test_a_short_summary_never_repeats_a_run_of_the_leads_words():
+    phrase = "a resolution to the border dispute and the likely end of the blockade"
+    sentences = [
+        f"Ministers of the two countries met in Geneva on Monday as talks pushed for {phrase}.",
+        "Traders at the crossing said lorries had queued for a week.",
+        "State television in both capitals showed footage of ministers, generals, envoys and "
+        f"aides arriving at the lakeside hotel, where negotiators worked through the night on "
+        f"{phrase}.",
+        "Farmers on both sides have lost crops to the closure.",
+        "Prices of bread and fuel in the border towns have doubled.",
+    ]
+    ranked = rank([sentences], params=SHORT)[0]
+    assert SHORT.phrase and 2 not in select(ranked, 3, params=SHORT)
+    without = dataclasses.replace(SHORT, phrase=0)
+    assert 2 in select(rank([sentences], params=without)[0], 3, params=without)
+
+
+def test_a_text_that_lost_its_start_does_not_lead_with_the_cut():
+    body = (
+        "She added that an appeal could be lodged with the attorney general.\n\n"
+        "Prosecutors in Stockholm have dropped their inquiry into the shipping magnate after "
+        "reviewing the evidence.\n\n"
+        "The deputy prosecutor said the evidence was not strong enough for a charge.\n\n"
+        "The magnate's lawyer welcomed the decision on Tuesday."
+    )
+    summary = summarize(body, sentences=3)
+    assert summary[0].startswith("Prosecutors in Stockholm")
+    assert not any(s.startswith("She added") for s in summary)
