@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -303,3 +304,28 @@ def test_an_article_that_breaks_extraction_is_skipped_and_the_rest_stored(
     # The skipped file comes in on the next run (its text is now known: a duplicate).
     again = ingest_files(db, [seed_files[0].parent], NOW)
     assert again.count("skipped") == 0 and again.count(NEW) == 0
+
+
+def test_opening_a_new_file_waits_for_another_process_switching_it_to_wal(tmp_path, monkeypatch):
+    # SQLite does not wait for a lock on a journal-mode change: while another connection holds
+    # one, the switch fails at once. Here the other connection holds its lock through the first
+    # attempt and lets go right after it; the opening must try again, not give up.
+    path = tmp_path / "parley.db"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    attempts = []
+    switch = sqlite_utils.Database.enable_wal
+
+    def switch_once_locked(db):
+        attempts.append(db)
+        try:
+            return switch(db)
+        finally:
+            if other.in_transaction:
+                other.execute("COMMIT")
+
+    monkeypatch.setattr(sqlite_utils.Database, "enable_wal", switch_once_locked)
+    db = store.open_db(path)
+    assert len(attempts) == 2  # the first failed on the lock, the second switched
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    other.close()

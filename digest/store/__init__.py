@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import sqlite_utils
@@ -27,6 +28,9 @@ MIGRATION_SETS: list[schema.Migrations] = [
 ]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
+# How long a command waits for another process's lock before it gives up.
+_BUSY_SECONDS = 30
+_WAL_RETRY_SECONDS = 0.02
 # Before named steps, each component's step count was kept here; a file at the last counts
 # has exactly the schema of the creation steps, which are then recorded as applied.
 _POSITIONAL_TABLE = "schema_versions"
@@ -151,8 +155,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
             if pending or (_POSITIONAL_TABLE in names and "_sqlite_migrations" not in names):
                 raise StoreError(f"{path} is read-only and its schema needs upgrading first")
         else:
-            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.enable_wal()
+            _use_wal(db)
             _adopt_positional_record(db, path)
             migrate(db)
     except sqlite3.DatabaseError as error:
@@ -169,7 +172,7 @@ def _configure(db: sqlite_utils.Database, *, memory: bool) -> None:
     # Writers hold the lock briefly, but on a loaded host a process holding it can wait seconds
     # for a core (four concurrent ingests on a fresh file once outlasted 5 s under load): wait
     # for it rather than fail the command.
-    db.execute("PRAGMA busy_timeout = 30000")
+    db.execute(f"PRAGMA busy_timeout = {_BUSY_SECONDS * 1000}")
     if memory:
         return
     # Reading the header page here turns "file is not a database" into an error before
@@ -178,6 +181,24 @@ def _configure(db: sqlite_utils.Database, *, memory: bool) -> None:
     # Reads through a memory map, not a read() per page: lookups probe pages all over a
     # 100+ MB file, and the default 2 MB page cache keeps few of them.
     db.execute("PRAGMA mmap_size = 268435456")
+
+
+def _use_wal(db: sqlite_utils.Database) -> None:
+    """Switch the file to write-ahead logging, waiting for a process doing the same.
+
+    SQLite does not call the busy handler for a journal-mode change: two processes opening a
+    new file at once made one fail with "database is locked" (1 in 100 tries of four). Until
+    another process has switched it, or the busy timeout is up, try again.
+    """
+    deadline = time.monotonic() + _BUSY_SECONDS
+    while db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            db.enable_wal()
+        except sqlite3.OperationalError as error:
+            text = str(error).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+            time.sleep(_WAL_RETRY_SECONDS)
 
 
 def tune_for_long_running_writer(db: sqlite_utils.Database) -> None:
