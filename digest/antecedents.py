@@ -20,8 +20,8 @@ __all__ = ["Needs", "needs"]
 
 # A capitalised word (Jean-Luc, O'Brien, McDonald); a possessive "'s" is not part of it.
 _WORD = r"[A-Z](?:[a-z]*['’][A-Z][a-z]+|[a-z]+(?:-[A-Z]?[a-z]+)?)"
-# A person's full name: two or three capitalised words, maybe a middle initial ("John M.
-# Ford") or a particle ("Ursula von der Leyen").
+# A person's full name: two or three capitalised words, maybe a middle initial ("Nora M.
+# Quill") or a particle ("Ursula von der Leyen").
 _NAME = re.compile(
     rf"\b{_WORD}(?:\s[A-Z]\.)?"
     rf"(?:\s(?:(?:von|van|de|der|den|da|di|le|la|bin|al)\s){{0,2}}{_WORD}){{1,2}}\b"
@@ -40,7 +40,7 @@ _PRONOUN_SPEAKER = re.compile(
     re.IGNORECASE,
 )
 # Quantifiers and determiners that open a sentence before a capitalised noun ("Most
-# Gibraltarians", "Many Republicans"): such a pair is a group of people, not a name.
+# Norwegians", "Many Republicans"): such a pair is a group of people, not a name.
 _DETERMINERS = frozenset(
     {
         "All", "Any", "Both", "Each", "Every", "Few", "Many", "Most", "Much", "No", "Other",

@@ -5,7 +5,7 @@ takes as one sentence:
 - a wire dateline from its story: "OSLO (Reuters)" | "- Norway's economy grew.";
 - a quotation of several sentences: '"We will win.' | 'We must fight," she said.';
 - a quotation from its bare attribution: '"We must act now."' | 'Smith said.'
-- a dateline cut at its abbreviations: "ST." | "JOSEPH, Mich." | "(AP) — A man was…";
+- a dateline cut at its abbreviations: "ST." | "ALBANS, Vt." | "(AP) — A man was…";
 - a date cut after its month: "on Oct." | "5–7 in Paris."
 Pieces are re-joined as the slice of the paragraph they came from, so sentences stay verbatim.
 A dateline stays with its sentence (it is part of the article) but :func:`shown` leaves it out
@@ -27,15 +27,16 @@ _DATELINE = re.compile(
 _DATELINE_ENDS = ")-\u2013\u2014"  # a dateline ends with its bracket or dash: a cheap first test
 _STARTS_WITH_DASH = re.compile(r"^" + _DASH + r"\s")
 # What a summary leaves out at a sentence's start: the dateline with its dash, a capitals-only
-# dateline with a dash or colon ("WASHINGTON —", "NEW DELHI:"), a place and its region with a
-# dash ("Dekalb, Ill. —"), or a stray dash.
+# dateline with a dash ("WASHINGTON —"), a place and its abbreviated region with a dash
+# ("Springfield, Ill. —"), or a stray dash.
 _SHOWN_DATELINE = re.compile(
     r"^(?:(?:[A-Z][\w.'’-]*(?:[ ,]+[\w.'’-]+){0,4}\s*)?\([A-Z][^()]{0,30}\)\s*(?:"
     + _DASH
     + r"\s*)?(?=[\"“‘'A-Z0-9])"
     r"|[A-Z][A-Z.'’ ,-]{1,40}[A-Z.]\s+" + _DASH + r"\s+"
-    r"|[A-Z][A-Z.'’ ,-]{1,40}[A-Z.]:\s+"
-    r"|[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3},(?:\s[A-Z][\w.'’-]*){1,2}\s+" + _DASH + r"\s+"
+    r"|[A-Z][\w'’-]*+(?:\s[A-Z][\w'’-]*+){0,3},(?:\s[A-Z][\w'’-]*+){0,2}\s[A-Z][a-z]{1,4}\.\s+"
+    + _DASH
+    + r"\s+"
     r"|" + _DASH + r"\s+)"
 )
 # A bare attribution: "Smith said.", "the minister added.", "said Mr. Smith." (a few words).
@@ -46,11 +47,12 @@ _ATTRIBUTION = re.compile(
 )
 _CLOSES_QUOTE = re.compile(r"[\"”][)\]]?$")
 # Cuts at an abbreviation's full stop that no reader sees as a sentence end (English news style):
-# a month before its day, a capitals-only short word (ST., MT.) before a name, and a place
-# ("JOSEPH, Mich.", "HAYWARD, Calif.") before the dash or agency that ends its dateline.
+# a month before its day, a place name's Saint, Mount, Fort or Port (ST., MT.) before the name,
+# and a place with its region ("ALBANS, Vt.", "SPRINGFIELD, Ill.") before the dash or agency
+# that ends its dateline.
 _MONTH_ABBREVIATION = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.$")
-_SHORT_CAPITALS = re.compile(r"^[A-Z]{1,3}\.$")
-_PLACE_HEAD = re.compile(r"^(?:[A-Z][\w.'’-]*[ ,]+){0,4}[A-Z][\w.'’-]*$")
+_SHORT_CAPITALS = re.compile(r"^(?i:st|ste|mt|ft|pt)\.$")
+_PLACE_HEAD = re.compile(r"^(?:[A-Z][\w.'’-]*+\s){0,3}[A-Z][\w.'’-]*+,(?:\s[A-Z][\w.'’-]*+){1,2}$")
 _DATELINE_GOES_ON = re.compile(_DASH + r"\s|\([A-Z][^()]{0,30}\)\s*" + _DASH)
 _PLACE_HEAD_CHARS = 40
 # Every join involves a double quote mark or a dateline's closing bracket: none, nothing to do.

@@ -17,36 +17,40 @@ _ANAPHORIC_OPENING = re.compile(
       | but|and|or|so|also|yet|still|then|thus|hence|however|meanwhile|moreover
       | furthermore|instead|nevertheless|nonetheless|otherwise|besides|likewise
       | similarly|accordingly|consequently|therefore|additionally|indeed|again|both
-      | the\ (?:two|three|four|five|six|seven|eight|nine|ten)  # "The five met…": named before
+      | the\ (?:two|three|four|five|six|seven|eight|nine|ten)(?![-\w])  # "The five met…"
       | in\ addition|as\ a\ result|at\ the\ same\ time|on\ the\ other\ hand
       | by\ contrast|in\ contrast|even\ so|for\ example|for\ instance
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )
-# A prompt to follow a link ("You can view the full list here.", "Get more ideas here!"): the
-# link is not in a summary.
+# A prompt to follow a link ("Read the full ruling here.", "You can see the list here."): the
+# link is not in a summary. The prompt opens the line (maybe after a short label or "you can").
 _LINK_PROMPT = re.compile(
-    r"\b(?:click|tap|view|read|see|find|check|get|watch|listen|sign\s+up|subscribe|download)\b"
+    r"^(?:[\w ]{1,20}:\s*)?(?:you\s+can\s+|you\s+may\s+)?"
+    r"(?:click|tap|view|read|see|find|check|get|watch|listen|sign\s+up|subscribe|download)\b"
     r".{0,80}\bhere\s*[.!]?$",
     re.IGNORECASE,
 )
-# A caption's label ("Odd couple: The doctor and…", "Discovery: Police found…"), the way many
-# news sites open a photo caption or a teaser: one to three words, a colon, a capital. A
-# speaker's lead-in ("Wenger added: We were…", "She said:") is not one.
-# A label in capitals is a dateline ("NEW DELHI: Nearly 150…"), not a caption's.
+# A caption's label ("Happy ending: The rescued dog…", "Rescue: Crews reached…"), the way
+# many news sites open a photo caption or a teaser: one to three words, a colon, a capital. It
+# weighs little rather than never counting: "Breaking: …" may still be the news. A speaker's
+# lead-in ("The coach added: We were…", "She said:", "Mr Okafor: I did nothing wrong") is not
+# one, and a label in capitals is a dateline ("LAGOS: Nearly 40…").
 _LABEL = re.compile(r"^[A-Z][a-z’'-][\w’'-]*(?:\s[\w’'-]+){0,2}:\s+[A-Z]")
 _SPEAKER_LABEL = re.compile(
-    r"^(?:(?:he|she|they|it|we|i|one|another|others)\b|[^:]*\b(?:said|says|added|adds|told|"
+    r"^(?:(?:he|she|they|it|we|i|one|another|others)\b"
+    r"|(?:mr|mrs|ms|miss|dr|sir|dame|lord|lady|prof)\.?\s"
+    r"|[^:]*\b(?:said|says|added|adds|told|"
     r"tells|wrote|writes|admits|admitted|explained|commented|asked|replied|insisted|continued|"
     r"warned|claimed|stated|posted|tweeted)\b)",
     re.IGNORECASE,
 )
-# A subject pronoun after an opening phrase ("In a study out on Monday, they describe…",
+# A subject pronoun after an opening phrase ("After the vote, they left the hall…",
 # "Speaking to reporters, she said…"): it points back just as an opening pronoun does.
 _PRONOUN_AFTER_PHRASE = re.compile(r"^[^,\"“”]{3,60},\s(?:he|she|they)\s")
 _CUT_OFF_OPENING = re.compile(
-    r"^[\"'“‘(]?(?:he|she|they|his|her|their|him|them|but|however|meanwhile|moreover"
-    r"|furthermore|additionally|also|instead|nevertheless|nonetheless)\b",
+    r"^[\"'“‘(]?(?:(?:he|she|they)\s+(?:also\s+)?(?:added|said|says|told|continued|noted|went\s+on)"
+    r"|but|however|meanwhile|moreover|furthermore|additionally|instead|nevertheless|nonetheless)\b",
     re.IGNORECASE,
 )
 # A speech lead-in that introduces a quote in the next sentence: "He added:", "She said:".
@@ -76,9 +80,7 @@ _CAPTION_POSE = re.compile(
 # (No sentence of the 3,462 evaluation articles has this form.)
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-# The same date after "on" ("speaks at a hearing in Washington on Tuesday, Nov. 19, 2031."):
-# article text names the weekday or the date, a caption both and the year.
-_CAPTION_DATE = re.compile(rf"(?:,|\bon)\s{_WEEKDAY},\s{_MONTH}\s\d{{1,2}},\s\d{{4}}\b")
+_CAPTION_DATE = re.compile(rf",\s{_WEEKDAY},\s{_MONTH}\s\d{{1,2}},\s\d{{4}}\b")
 _BYLINE = re.compile(
     r"^\W*(?i:by|reporting\ by|written\ by|edited\ by|updated|published|posted)\b"
     r"(?:\s+[A-Z][\w.'-]*){0,4}\s*(?:,|and|$|\|)",
@@ -110,7 +112,7 @@ _STAMP_WORD = r"(?i:(?:last\s++|first\s++)?(?:updated|published|posted|modified|
 _MERIDIEM = r"\s*+(?i:[ap]\.?\s?m\b\.?)"
 _CLOCK = rf"\d{{1,2}}(?:[:.]\d{{2}}(?:{_MERIDIEM})?+|{_MERIDIEM})(?:\s++[A-Z]{{2,4}}\b)?+"
 _DAY = r"\d{1,2}(?i:st|nd|rd|th)?+"
-# A stamp may leave the year out ("Updated Nov 19, 9:41 AM"): the line is stamp parts only.
+# A stamp may leave the year out ("Updated Mar 3, 7:05 PM"): the line is stamp parts only.
 _CALENDAR = (
     rf"(?:{_WEEKDAY},?\s++)?+"
     rf"(?:{_DAY}\s++{_MONTH}(?:,?\s++\d{{4}})?+|{_MONTH}\s++{_DAY}(?:,?\s++\d{{4}})?+)"
@@ -160,11 +162,15 @@ _VERB = re.compile(
     """,
     re.VERBOSE,
 )
-# A place alone, as a wire dateline the page or the splitter cut from its story ("HAYWARD,
-# Calif.", "BAAR, SWITZERLAND"): a few capitalised words, a comma, a region (general news
-# style, e.g. the AP's). Checked only when no verb is found.
-_PLACE_ONLY = re.compile(r"^(?:[A-Z][\w.'’-]*\s){0,3}[A-Z][\w.'’-]*,\s(?:[A-Z][\w.'’-]*\s?){1,3}$")
-# A heading set in title case ("What Does Stadia Offer?"): every long word capitalised.
+# A place alone, as a wire dateline the page or the splitter cut from its story ("SPRINGFIELD,
+# Ill.", "ZURICH, SWITZERLAND"): a few capitalised words, a comma, a region (general news
+# style, e.g. the AP's). Checked only when no verb is found. Possessive words, one space
+# between them: a long word cannot be re-cut at each of its capitals.
+_PLACE_ONLY = re.compile(
+    r"^(?:[A-Z][\w.'’-]*+\s){0,3}[A-Z][\w.'’-]*+,\s[A-Z][\w.'’-]*+(?:\s[A-Z][\w.'’-]*+){0,2}$"
+)
+# A heading set in title case ("What Does The Tariff Mean?"): every long word capitalised, and
+# no full stop at its end ("Novak Djokovic won Wimbledon." is a sentence).
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 _LOWER_LONG_WORD = re.compile(r"(?<![^\W\d_])[a-z]{4}")
 _HEADING_WORDS = 3
@@ -207,6 +213,8 @@ GARBLED = 0.25
 VERBLESS = 0.5
 UNENDED = 0.7
 NO_COMMENT = 0.5
+LABELLED = 0.2
+CUT_OFF = CAPTION  # a text's first sentence opening "She added…": its start was lost
 
 
 def standalone_factor(sentence: str) -> float:
@@ -242,7 +250,6 @@ def assess(sentence: str) -> tuple[float, bool]:
         or (_STAMP.match(text) and _STAMP_FIELD.search(text))
         or _is_heading(text, len(words))
         or (text.endswith(("here.", "here!", "here")) and _LINK_PROMPT.search(text))
-        or (":" in text[:60] and _LABEL.match(text) and not _SPEAKER_LABEL.match(text))
         or (len(words) <= 6 and _PLACE_ONLY.match(text) and not _VERB.search(text))
     ):
         return CAPTION, False
@@ -266,14 +273,16 @@ def assess(sentence: str) -> tuple[float, bool]:
         factor *= UNENDED
     if len(words) <= _NO_COMMENT_WORDS and "omment" in text and _NO_COMMENT.search(text):
         factor *= NO_COMMENT
+    if ":" in text[:60] and _LABEL.match(text) and not _SPEAKER_LABEL.match(text):
+        factor *= LABELLED
     return factor, opens_back
 
 
 def cut_off_opening(sentence: str) -> bool:
     """Whether a text's first sentence shows the text lost its start ("She added…", "But…").
 
-    Only a personal pronoun or a connective of contrast or addition: a feature may well open
-    with "It was…" or "There are…".
+    Only a speaker's pronoun going on ("He added", "She also said") or a connective of contrast
+    or addition: a feature may well open with "She was 17 when…" or "It was…".
     """
     return _CUT_OFF_OPENING.match(sentence.strip()) is not None
 
@@ -297,9 +306,9 @@ def _may_pose(text: str) -> bool:
 def _is_heading(text: str, words: int) -> bool:
     """A title-case line: every long word capitalised.
 
-    At least three of them, or a short line of them without an end mark ("Pre-Workout Meal").
+    At least three of them, or a short line of them without an end mark ("Pre-Flight Checks").
     """
-    if _LOWER_LONG_WORD.search(text):  # most sentences: found early, and the answer is no
+    if text.endswith(".") or _LOWER_LONG_WORD.search(text):  # most sentences: the answer is no
         return False
     long_words = _LONG_WORD.findall(text)
     if not long_words or not all(w[0].isupper() for w in long_words):

@@ -194,6 +194,7 @@ def _use_wal(db: sqlite_utils.Database) -> None:
     while db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         try:
             db.enable_wal()
+            return  # whatever mode SQLite settled on (a file system may refuse WAL)
         except sqlite3.OperationalError as error:
             text = str(error).lower()
             if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
