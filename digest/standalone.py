@@ -269,7 +269,7 @@ def assess(sentence: str) -> tuple[float, bool]:
         factor *= GARBLED
     if len(words) <= _VERBLESS_WORDS and _LIST.search(text) and not _VERB.search(text):
         factor *= VERBLESS
-    if text[-1] not in _END_CHARS and not _END_MARK.search(text) and not text.endswith(":"):
+    if not _ends(text) and not text.endswith(":"):
         factor *= UNENDED
     if len(words) <= _NO_COMMENT_WORDS and "omment" in text and _NO_COMMENT.search(text):
         factor *= NO_COMMENT
@@ -313,9 +313,12 @@ def _is_heading(text: str, words: int) -> bool:
     long_words = _LONG_WORD.findall(text)
     if not long_words or not all(w[0].isupper() for w in long_words):
         return False
-    return len(long_words) >= _HEADING_WORDS or (
-        words <= _SHORT_HEADING_WORDS and text[-1] not in _END_CHARS and not _END_MARK.search(text)
-    )
+    return len(long_words) >= _HEADING_WORDS or (words <= _SHORT_HEADING_WORDS and not _ends(text))
+
+
+def _ends(text: str) -> bool:
+    """Whether ``text`` (stripped, not empty) closes with an end mark, maybe inside quotes."""
+    return text[-1] in _END_CHARS or _END_MARK.search(text) is not None
 
 
 def _garbled(text: str) -> bool:

@@ -1,19 +1,8 @@
 """General rules that replaced rules fitted to single evaluation texts (invented sentences)."""
 
-from datetime import UTC, datetime
-
-from digest.meetings import extract_meetings, meetings_json
 from digest.meetings.attach import _other_meeting
 from digest.meetings.cues import EVENT, NEGATIVE, OTHER_KIND
-from digest.models import Article
-
-
-def meetings(text: str) -> list[dict]:
-    article = Article(
-        location="invented", body=text, content_hash="h", title=None,
-        published=datetime(2024, 5, 10, tzinfo=UTC),
-    )  # fmt: skip
-    return meetings_json(article, extract_meetings(article))["meetings"]
+from tests.invented_meetings import meetings
 
 
 def test_a_stated_frequency_makes_contact_habitual():

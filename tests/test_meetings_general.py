@@ -8,19 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from digest.meetings import extract_meetings, meetings_json
 from digest.meetings.cues import continuing
 from digest.meetings.dedupe import Occasion, same_meeting
 from digest.meetings.sides import event_sides
 from digest.models import Article
-
-
-def meetings(text: str) -> list[dict]:
-    article = Article(
-        location="invented", body=text, content_hash="h", title=None,
-        published=datetime(2024, 5, 10, tzinfo=UTC),
-    )  # fmt: skip
-    return meetings_json(article, extract_meetings(article))["meetings"]
+from tests.invented_meetings import meetings
 
 
 def people(meeting: dict) -> list[tuple[str, str | None]]:

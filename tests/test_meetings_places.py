@@ -1,19 +1,8 @@
 """Where meetings are: qualified places, provinces and islands (invented sentences)."""
 
-from datetime import UTC, datetime
-
-from digest.meetings import extract_meetings, meetings_json
 from digest.meetings.gazetteer import gazetteer
 from digest.meetings.places import location_in, place_at
-from digest.models import Article
-
-
-def meetings(text: str) -> list[dict]:
-    article = Article(
-        location="invented", body=text, content_hash="h", title=None,
-        published=datetime(2024, 5, 10, tzinfo=UTC),
-    )  # fmt: skip
-    return meetings_json(article, extract_meetings(article))["meetings"]
+from tests.invented_meetings import meetings
 
 
 def test_a_country_after_a_place_says_which_place_is_meant():
