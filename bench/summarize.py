@@ -16,7 +16,8 @@ Sets (../shared/eval/summaries/, see its README):
 
 Methods: `ours` (what `summarize` uses: digest.ranking.profile, SHORT up to 3 sentences,
 DEFAULT above; `--param` fixes one setting for every budget), `ours-news` (the older lead-heavy
-NEWS profile, only with --methods), `lead` (first k), `tfidf-sum` (the foundation's plain
+NEWS profile, only with --methods), `ours-central` (CENTRAL_SHORT below in SHORT's place, only
+with --methods), `lead` (first k), `tfidf-sum` (the foundation's plain
 summariser), and sumy's LexRank, TextRank, LSA, Luhn, KL and SumBasic (English stemmer and
 stop words). Only `ours` reads the BBC headline and only `ours` shows its sentences without a
 dateline (as the digest does); the table says so.
@@ -38,6 +39,7 @@ Tokenizer would need NLTK data downloads).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import multiprocessing
@@ -66,7 +68,7 @@ from syntok.tokenizer import Tokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from digest.ranking import DEFAULT, NEWS, Params, profile, rank, select  # noqa: E402
+from digest.ranking import DEFAULT, NEWS, SHORT, Params, profile, rank, select  # noqa: E402
 from digest.rejoin import shown  # noqa: E402
 from digest.sentences import split_sentences, syntok_sentences  # noqa: E402
 from digest.standalone import refers_back  # noqa: E402
@@ -94,14 +96,37 @@ class _WordTokenizer:
         return split_sentences(paragraph)
 
 
-def ours(params: Params | None = None) -> Method:
-    """Parley's summariser; without ``params``, each budget's profile (digest.ranking.profile)."""
+# Issue #16's other 3-sentence profile: the added lead score kept to about the second sentence,
+# no mmr factor (the overlap, same-fact and phrase tests already pass over what was said) and
+# stand-alone penalties to the power 1.5. Tuned on BBC dev and CNN/DM validation (with the
+# Daily Mail validation rows the README names) to meet BBC @3's targets, above Luhn and
+# LexRank, with both CNN/DM parts still at or above Lead-3 there. It did not hold: on the test
+# rows the Daily Mail part fell below Lead-3 (R-1 -0.74 [-1.45, -0.01]) and BBC @3 only tied
+# Luhn on R-1 (+0.03); blind editors preferred SHORT's summaries on 59 of the 99 development
+# pages where the two differ (README). The digest keeps SHORT: human readers and references come
+# first. Only the bench runs it (--methods ours-central), to show the trade.
+CENTRAL_SHORT = dataclasses.replace(
+    SHORT,
+    lead=0.5,
+    lead_decay=1.0,
+    lead_add=2.5,
+    lead_add_decay=1.2,
+    mmr=0.0,
+    standalone=1.5,
+    same_facts=0.15,
+)
+
+
+def ours(params: Params | None = None, short: Params = SHORT) -> Method:
+    """Parley's summariser; without ``params``, each budget's profile (digest.ranking.profile,
+    with ``short`` in SHORT's place)."""
 
     def run(docs, titles, ks):
         out: list[list[int] | None] = [None] * len(docs)
         by_profile: dict[Params, list[int]] = {}
         for i, k in enumerate(ks):
-            by_profile.setdefault(params or profile(k), []).append(i)
+            chosen = params or profile(k)
+            by_profile.setdefault(short if chosen is SHORT else chosen, []).append(i)
         for chosen, rows in by_profile.items():
             for start in range(0, len(rows), BATCH):
                 batch = rows[start : start + BATCH]
@@ -154,6 +179,7 @@ def sumy_method(cls: type) -> Method:
 METHODS: dict[str, Callable[[], Method]] = {
     "ours": ours,
     "ours-news": lambda: ours(NEWS),
+    "ours-central": lambda: ours(short=CENTRAL_SHORT),
     "lead": lambda: lead,
     "tfidf-sum": lambda: tfidf_sum,
     "lexrank": lambda: sumy_method(LexRankSummarizer),
@@ -271,7 +297,7 @@ def evaluate(name, rows, ks, methods, use_titles, parts=None) -> tuple[list[tupl
                 (label, method_name, len(indices), r1, r2, rl, end_to_end, alone)
                 + (100 * dangling, 100 * repeated)
             )
-        print(f"  {name:<22} {method_name:<10} {end_to_end:6.0f}/s", file=sys.stderr, flush=True)
+        print(f"  {name:<22} {method_name:<12} {end_to_end:6.0f}/s", file=sys.stderr, flush=True)
     return [line for label in parts for line in lines[label]], per_article
 
 
@@ -289,16 +315,17 @@ def margins(per_article: dict[str, dict[str, np.ndarray]]) -> list[str]:
     """Per set and target baseline: ours minus it on R-1, R-2, R-Lsum, with 95% intervals."""
     out = []
     for label, by_method in per_article.items():
-        for baseline in TARGETS[label.split("-")[0].split()[0]]:
-            if "ours" not in by_method or baseline not in by_method or len(by_method["ours"]) < 2:
-                continue  # (a part of one article, from a small --limit, has no interval)
-            cells = []
-            for index in range(3):
-                diff, low, high = paired_interval(
-                    by_method["ours"][:, index], by_method[baseline][:, index]
-                )
-                cells.append(f"{diff:+5.2f} [{low:+5.2f}, {high:+5.2f}]")
-            out.append(f"{label:<22} ours - {baseline:<8} " + "  ".join(cells))
+        for mine in ("ours", "ours-central"):
+            for baseline in TARGETS[label.split("-")[0].split()[0]]:
+                if mine not in by_method or baseline not in by_method or len(by_method[mine]) < 2:
+                    continue  # (a part of one article, from a small --limit, has no interval)
+                cells = []
+                for index in range(3):
+                    diff, low, high = paired_interval(
+                        by_method[mine][:, index], by_method[baseline][:, index]
+                    )
+                    cells.append(f"{diff:+5.2f} [{low:+5.2f}, {high:+5.2f}]")
+                out.append(f"{label:<22} {mine} - {baseline:<8} " + "  ".join(cells))
     return out
 
 
@@ -422,8 +449,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sets", default="bbc,cnndm", help="comma list: bbc, cnndm")
     parser.add_argument(
         "--methods",
-        default=",".join(m for m in METHODS if m != "ours-news"),
-        help="comma list (ours-news, the lead-heavy alternative profile, only when asked)",
+        default=",".join(m for m in METHODS if m not in ("ours-news", "ours-central")),
+        help="comma list (ours-news and ours-central, alternative profiles, only when asked)",
     )
     parser.add_argument(
         "--tuning", action="store_true", help="cnndm: the validation split instead of the test ones"
@@ -480,13 +507,13 @@ def main(argv: list[str] | None = None) -> None:
         " their words."
     )
     print(
-        "\n{:<22} {:<10} {:>5} {:>6} {:>6} {:>6} {:>7} {:>8} {:>7} {:>7}".format(
+        "\n{:<22} {:<12} {:>5} {:>6} {:>6} {:>6} {:>7} {:>8} {:>7} {:>7}".format(
             *header, "dangle%", "repeat%"
         )
     )
     for name, method_name, n, r1, r2, rl, speed, alone, dangle, repeat in lines:
         print(
-            f"{name:<22} {method_name:<10} {n:>5} {r1:6.1f} {r2:6.1f} {rl:6.1f} "
+            f"{name:<22} {method_name:<12} {n:>5} {r1:6.1f} {r2:6.1f} {rl:6.1f} "
             f"{speed:7.0f} {alone:8.0f} {dangle:7.2f} {repeat:7.2f}"
         )
     margin_lines = margins(per_article)

@@ -120,7 +120,8 @@ class Params:
     standalone: float = 1.0  # multiply by digest.standalone's factor to this power
     mmr: float = 0.3  # a candidate's score is multiplied by 1 - mmr * its similarity to the picks
     duplicate: float = 0.85  # cosine above which a sentence counts as already said
-    lead_add: float = 0.0  # added to the opening's scores, decaying like the lead weight
+    lead_add: float = 0.0  # added to the opening's scores, decaying ...
+    lead_add_decay: float = 0.0  # ... over this many sentences (0: lead_decay)
     teleport: float = 0.0  # share of PageRank's teleport vector put on the lead (personalised)
     teleport_decay: float = 3.0  # in sentences
     keep_lead: bool = False  # always pick the first sentence, unless it is furniture
@@ -435,7 +436,8 @@ def _rank_one(
     opening = np.exp(-pos / params.lead_decay)
     scores = centrality * (1.0 + lead * opening)
     if params.lead_add:
-        scores = scores + params.lead_add * opening
+        add_decay = params.lead_add_decay or params.lead_decay
+        scores = scores + params.lead_add * np.exp(-pos / add_decay)
     counts = [float(len(s.split())) for s in doc]
     words = np.array(counts)
     # statistics.median: numpy's value, without its overhead on a few dozen numbers.
