@@ -28,7 +28,7 @@ _DATELINE_ENDS = ")-\u2013\u2014"  # a dateline ends with its bracket or dash: a
 _STARTS_WITH_DASH = re.compile(r"^" + _DASH + r"\s")
 # What a summary leaves out at a sentence's start: the dateline with its dash, a capitals-only
 # dateline with a dash ("WASHINGTON —"), a place and its abbreviated region with a dash
-# ("Springfield, Ill. —"), or a stray dash.
+# ("Springfield, Ill. —"), an outlet's web name with a dash ("Example.net —"), or a stray dash.
 _SHOWN_DATELINE = re.compile(
     r"^(?:(?:[A-Z][\w.'’-]*(?:[ ,]+[\w.'’-]+){0,4}\s*)?\([A-Z][^()]{0,30}\)\s*(?:"
     + _DASH
@@ -37,6 +37,7 @@ _SHOWN_DATELINE = re.compile(
     r"|[A-Z][\w'’-]*+(?:\s[A-Z][\w'’-]*+){0,3},(?:\s[A-Z][\w'’-]*+){0,2}\s[A-Z][a-z]{1,4}\.\s+"
     + _DASH
     + r"\s+"
+    r"|[A-Z][\w-]*+\.(?i:com|net|org|info|news)\s+" + _DASH + r"\s+"
     r"|" + _DASH + r"\s+)"
 )
 # A bare attribution: "Smith said.", "the minister added.", "said Mr. Smith." (a few words).

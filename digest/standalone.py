@@ -31,6 +31,17 @@ _LINK_PROMPT = re.compile(
     r".{0,80}\bhere\s*[.!]?$",
     re.IGNORECASE,
 )
+# Web furniture (general knowledge of pages): a prompt to work the page ("Click the photo to
+# see…", "Swipe left for more", "Scroll down to read…"), a line that is only a web address
+# maybe with a label, and a run of hashtags. An address inside a sentence weighs less: in a
+# Discord digest it becomes a link with an embedded preview, not news.
+_UI_PROMPT = re.compile(
+    r"^\W*(?:click|tap|swipe|scroll)\s+(?:on|the|to|through|here|below|above|down|up|left|"
+    r"right|for|this|each|any|an?)\b",
+    re.IGNORECASE,
+)
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_HASHTAG = re.compile(r"(?<![\w&])#\w")
 # A caption's label ("Happy ending: The rescued dog…", "Rescue: Crews reached…"), the way
 # many news sites open a photo caption or a teaser: one to three words, a colon, a capital. It
 # weighs little rather than never counting: "Breaking: …" may still be the news. A speaker's
@@ -214,6 +225,7 @@ VERBLESS = 0.5
 UNENDED = 0.7
 NO_COMMENT = 0.5
 LABELLED = 0.2
+LINKED = 0.5
 CUT_OFF = CAPTION  # a text's first sentence opening "She added…": its start was lost
 
 
@@ -251,9 +263,12 @@ def assess(sentence: str) -> tuple[float, bool]:
         or _is_heading(text, len(words))
         or (text.endswith(("here.", "here!", "here")) and _LINK_PROMPT.search(text))
         or (len(words) <= 6 and _PLACE_ONLY.match(text) and not _VERB.search(text))
+        or _is_web_furniture(text, len(words))
     ):
         return CAPTION, False
     factor = 1.0
+    if ("://" in text or "www." in text) and _WEB_ADDRESS.search(text):
+        factor *= LINKED
     if text.endswith(":"):
         factor *= QUOTE_LEAD_IN if _QUOTE_LEAD_IN.search(text[-30:]) else COLON_END
     opens_back = (
@@ -301,6 +316,21 @@ def byline_author(before: str, sentence: str) -> bool:
 def _may_pose(text: str) -> bool:
     """What every _CAPTION_POSE match needs: two commas, a bracket or "pictured"."""
     return "(" in text or text.count(",") > 1 or "ictured" in text.lower()
+
+
+def _is_web_furniture(text: str, words: int) -> bool:
+    """A prompt to work the page, a web address with at most a short label, or mostly hashtags.
+
+    Each test runs only where its cheap part is found.
+    """
+    if text[:1].isalpha() and text[:1] in "CcTtSs" and _UI_PROMPT.match(text):
+        return True
+    if ("://" in text or "www." in text) and len(_WORD.findall(_WEB_ADDRESS.sub("", text))) < 3:
+        return True
+    if "#" in text:
+        tags = len(_HASHTAG.findall(text))
+        return tags >= 3 and 2 * tags >= words
+    return False
 
 
 def _is_heading(text: str, words: int) -> bool:

@@ -14,6 +14,7 @@ from digest.standalone import (
     COLON_END,
     GARBLED,
     LABELLED,
+    LINKED,
     NO_COMMENT,
     UNENDED,
     VERBLESS,
@@ -52,6 +53,9 @@ def test_a_dateline_stays_with_its_sentence(text, first):
         ),
         ("Talks (in Geneva) went on.", "Talks (in Geneva) went on."),
         ("NATO said so.", "NATO said so."),
+        # An outlet's web name as its dateline, but not a company named in a sentence.
+        ("ExampleNews.net - Flood waters closed the bridge.", "Flood waters closed the bridge."),
+        ("Example.com said sales rose.", "Example.com said sales rose."),
     ],
 )
 def test_a_summary_shows_no_dateline(sentence, seen):
@@ -311,6 +315,14 @@ def test_a_byline_cut_into_pieces_never_leads_a_summary():
         ("Talks resume on March 10 in Geneva.", False),
         ("Okafor said on Tuesday that talks would resume.", False),
         ("Lagos, the largest city, was calm.", False),
+        ("Click the photo to see the full standings.", True),  # a prompt to work the page
+        ("Swipe left for more pictures.", True),
+        ("Tap water in the city is safe to drink again, officials said.", False),
+        ("Clicks on the council's adverts fell by a third.", False),
+        ("https://example.com/news/2031/03/bridge", True),  # a bare web address
+        ("Tickets: www.example.org/tickets", True),  # with a short label
+        ("#bridge #floods #springfield #news", True),  # a run of hashtags
+        ("The campaign used #NoBridgeTolls to reach drivers across the county.", False),
     ],
 )
 def test_stamps_datelines_headings_and_captions_are_furniture(sentence, furniture):
@@ -336,10 +348,27 @@ def test_stamps_datelines_headings_and_captions_are_furniture(sentence, furnitur
         ("Seven questions the ministers will face at the summit:", COLON_END),
         ("Happy ending: The rescued dog went home on Sunday.", LABELLED),  # a caption's label
         ("Mr Okafor: I did nothing wrong.", 1.0),  # a speaker, not a label
+        # An address inside a sentence: in Discord a link with a preview, not news.
+        ("The council posted the full list of closed roads at www.example.gov on Monday.", LINKED),
     ],
 )
 def test_unended_lines_and_no_comment_sentences_weigh_less(sentence, factor):
     assert standalone_factor(sentence) == pytest.approx(factor)
+
+
+def test_web_furniture_never_leads_a_summary():
+    body = (
+        "Click the photo to see the flood in pictures.\n\n"
+        "https://example.com/news/2031/03/springfield-floods\n\n"
+        "Flood waters closed the main bridge in Springfield on Tuesday as the river rose to a "
+        "record height.\n\n"
+        "Crews stacked sandbags along the river through the night.\n\n"
+        "#floods #springfield #bridge #river\n\n"
+        "The city said the bridge would stay shut until the river falls below flood stage."
+    )
+    summary = summarize(body, sentences=3)
+    assert summary[0].startswith("Flood waters closed the main bridge")
+    assert not any(s.startswith(("Click", "https", "#")) for s in summary)
 
 
 def test_a_cut_dateline_never_leads_and_its_sentence_does():
