@@ -20,6 +20,8 @@ _ANAPHORIC_OPENING = re.compile(
       | the\ (?:two|three|four|five|six|seven|eight|nine|ten)(?![-\w])  # "The five met…"
       | in\ addition|as\ a\ result|at\ the\ same\ time|on\ the\ other\ hand
       | by\ contrast|in\ contrast|even\ so|for\ example|for\ instance
+      | nor|such|the\ same|the\ latter  # "Nor did…", "Such a move…" (not "The former minister")
+      | (?:despite|after|before|because\ of)\ (?:this|that|these|those)
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )

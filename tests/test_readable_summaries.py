@@ -484,10 +484,33 @@ def test_an_added_lead_score_kept_to_the_second_sentence_passes_over_a_side_deta
 
 @pytest.mark.parametrize(
     "sentence",
-    ["The five met again in Paris on Monday.", "Both men denied the charges on Tuesday."],
+    [
+        "The five met again in Paris on Monday.",
+        "Both men denied the charges on Tuesday.",
+        "Nor did the ministers agree on a date.",
+        "Such a move would need a vote in parliament.",
+        "The same is true of the northern border.",
+        "The latter was fined on Friday.",
+        "Despite this, the talks went on.",
+        "After that, the minister left the hall.",
+    ],
 )
-def test_a_group_named_before_points_back(sentence):
+def test_a_group_named_before_or_a_word_pointing_back_points_back(sentence):
     assert refers_back(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The former minister denied the charges on Tuesday.",
+        "Norway won the final on Sunday.",
+        "Despite thick fog, the race went ahead.",
+        "After thirty years, the bridge closed.",
+        "The sameness of the two plans surprised the judges.",
+    ],
+)
+def test_words_that_only_look_like_pointing_back_do_not(sentence):
+    assert not refers_back(sentence)
 
 
 def test_a_colon_dateline_or_speaker_is_neither_a_caption_label_nor_cut():
