@@ -9,6 +9,7 @@ even when its words are central, so the summariser multiplies its score by
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Opening words that point back to an earlier sentence (a pronoun or connective).
 _ANAPHORIC_OPENING = re.compile(
@@ -20,7 +21,7 @@ _ANAPHORIC_OPENING = re.compile(
       | the\ (?:two|three|four|five|six|seven|eight|nine|ten)(?![-\w])  # "The five met…"
       | in\ addition|as\ a\ result|at\ the\ same\ time|on\ the\ other\ hand
       | by\ contrast|in\ contrast|even\ so|for\ example|for\ instance
-      | nor|such|the\ same|the\ latter  # "Nor did…", "Such a move…" (not "The former minister")
+      | nor|such|the\ same|the\ latter  # "Nor did…", "Such a move…" (not "The former airport")
       | (?:despite|after|before|because\ of)\ (?:this|that|these|those)
     )\b""",
     re.IGNORECASE | re.VERBOSE,
@@ -274,7 +275,9 @@ def assess(sentence: str) -> tuple[float, bool]:
     if text.endswith(":"):
         factor *= QUOTE_LEAD_IN if _QUOTE_LEAD_IN.search(text[-30:]) else COLON_END
     opens_back = (
-        _ANAPHORIC_OPENING.match(text) is not None or _PRONOUN_AFTER_PHRASE.match(text) is not None
+        _ANAPHORIC_OPENING.match(text) is not None
+        or _PRONOUN_AFTER_PHRASE.match(text) is not None
+        or (text[:4] == "The " and _role_without_name(words))
     )
     if opens_back:
         factor *= ANAPHORIC
@@ -318,6 +321,49 @@ def byline_author(before: str, sentence: str) -> bool:
 def _may_pose(text: str) -> bool:
     """What every _CAPTION_POSE match needs: two commas, a bracket or "pictured"."""
     return "(" in text or text.count(",") > 1 or "ictured" in text.lower()
+
+
+# "The former vice president had…": a person named by office alone, who the article named
+# before. Not "The president of the bank…" (the office described in full), "The chief
+# financial officer at…" nor "The Prime Minister Keir Okafor…" (the name follows). Office
+# words: digest/data/roles.tsv.
+_BEFORE_OFFICE = frozenset(("former", "new", "late", "then", "outgoing", "incoming", "acting"))
+# What follows the office in such a sentence: a verb (most end in -s or -ed) or a relative word.
+_AFTER_OFFICE = frozenset(
+    {
+        "is", "was", "has", "had", "will", "would", "can", "could", "should", "may", "might",
+        "must", "did", "does", "also", "who", "which", "then", "said", "told", "met",
+    }
+)  # fmt: skip
+
+
+@cache
+def _offices() -> tuple[frozenset[str], frozenset[str]]:
+    """The words of official titles, and the words an office's name ends with (roles.tsv)."""
+    from digest.meetings.gazetteer import gazetteer  # the meetings' table of titles
+
+    gaz = gazetteer()
+    return frozenset(gaz.role_words), frozenset(h.split()[-1] for h in gaz.role_heads)
+
+
+def _role_without_name(words: list[str]) -> bool:
+    """Whether "The …" names a person by office alone: "The former vice president said…"."""
+    role_words, last_words = _offices()
+    i = 1
+    if i < len(words) and words[i].lower() in _BEFORE_OFFICE:
+        i += 1
+    start = i
+    while i < len(words) and i - start < 4 and words[i].strip(",").lower() in role_words:
+        if words[i].endswith(","):
+            i += 1
+            break
+        i += 1
+    if i == start or words[i - 1].strip(",").lower() not in last_words:
+        return False
+    after = words[i].strip(",.") if i < len(words) else ""
+    if words[i - 1].endswith(","):  # "The minister, who…", not "The President, Ada Okafor,…"
+        return after[:1].islower()
+    return after[:1].islower() and (after in _AFTER_OFFICE or after.endswith(("s", "ed")))
 
 
 def _is_web_furniture(text: str, words: int) -> bool:

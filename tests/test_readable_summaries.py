@@ -482,6 +482,21 @@ def test_an_added_lead_score_kept_to_the_second_sentence_passes_over_a_side_deta
     assert select(rank([sentences], params=kept)[0], 3, params=kept) == [0, 1, 6]
 
 
+def test_a_person_named_by_office_alone_comes_only_with_the_sentence_naming_them():
+    sentences = [
+        "The stakes are high for every candidate ahead of Tuesday's debate in Springfield.",
+        "They are highest for Ada Okafor, who led the field a month ago.",
+        "The former governor had a clear lead in the state polls, but has dropped in recent "
+        "polls among young voters and rural voters.",
+        "Young voters and rural voters said the race in the state polls is as open as ever.",
+        "Rural voters in the state polls said they want to hear about roads.",
+        "Young voters in the state polls said they want to hear about rents.",
+    ]
+    assert refers_back(sentences[2])
+    picked = select(rank([sentences], params=SHORT)[0], 2, params=SHORT)
+    assert picked == [0, 3]  # "The former governor" needs Okafor's sentence, and 2 leave no room
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -493,6 +508,9 @@ def test_an_added_lead_score_kept_to_the_second_sentence_passes_over_a_side_deta
         "The latter was fined on Friday.",
         "Despite this, the talks went on.",
         "After that, the minister left the hall.",
+        "The former vice president had a clear lead in the state.",  # named by office alone
+        "The minister, who arrived on Monday, said the talks would go on.",
+        "The finance minister says the budget will balance.",
     ],
 )
 def test_a_group_named_before_or_a_word_pointing_back_points_back(sentence):
@@ -502,11 +520,16 @@ def test_a_group_named_before_or_a_word_pointing_back_points_back(sentence):
 @pytest.mark.parametrize(
     "sentence",
     [
-        "The former minister denied the charges on Tuesday.",
+        "The former airport will become a park.",
         "Norway won the final on Sunday.",
         "Despite thick fog, the race went ahead.",
         "After thirty years, the bridge closed.",
         "The sameness of the two plans surprised the judges.",
+        "The president of the bank said rates would rise.",  # the office described in full
+        "The Prime Minister Ada Okafor flew to Lagos.",  # the name follows
+        "The new President, Ada Okafor, has said so.",
+        "The former chief financial officer at Example Corp admitted fraud.",
+        "The ministry said the talks would go on.",
     ],
 )
 def test_words_that_only_look_like_pointing_back_do_not(sentence):
