@@ -23,6 +23,11 @@ _ANAPHORIC_OPENING = re.compile(
       | by\ contrast|in\ contrast|even\ so|for\ example|for\ instance
       | nor|such|the\ same|the\ latter  # "Nor did…", "Such a move…" (not "The former airport")
       | (?:despite|after|before|because\ of)\ (?:this|that|these|those)
+      # A noun that only names what the text said before it ("The move comes as…", "According
+      # to the statement…"): shell nouns of news reports (general knowledge of English).
+      | (?:according\ to\ )?the\ (?:statement|announcement|decision|move|incident|attack
+        |measure|proposal|deal|agreement|release|ruling|verdict|claims?|comments|remarks|step
+        |request|allegations?|accusations?|warning|threat|offer)(?![-\w])
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -511,6 +511,8 @@ def test_a_person_named_by_office_alone_comes_only_with_the_sentence_naming_them
         "The former vice president had a clear lead in the state.",  # named by office alone
         "The minister, who arrived on Monday, said the talks would go on.",
         "The finance minister says the budget will balance.",
+        "The move comes as prices rise across the region.",  # a noun naming what was said
+        "According to the statement, the talks will resume in May.",
     ],
 )
 def test_a_group_named_before_or_a_word_pointing_back_points_back(sentence):
@@ -530,6 +532,8 @@ def test_a_group_named_before_or_a_word_pointing_back_points_back(sentence):
         "The new President, Ada Okafor, has said so.",
         "The former chief financial officer at Example Corp admitted fraud.",
         "The ministry said the talks would go on.",
+        "The decision-making process took a year.",
+        "The attackers fled before the police arrived.",
     ],
 )
 def test_words_that_only_look_like_pointing_back_do_not(sentence):
