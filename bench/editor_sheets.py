@@ -3,7 +3,8 @@
     .venv/bin/python bench/editor_sheets.py OUT [--pages DIR ...] [--seed 7]
     .venv/bin/python bench/editor_sheets.py OUT --score RANKS.json [RANKS.json ...]
 
-Every page (a raw text file, e.g. ../shared/eval/cleaning/pages or the seeds) is cleaned by
+Every page (a raw text file, e.g. ../shared/eval/cleaning/pages or the seeds, or an ``.html``
+page, read as an article URL's page is: trafilatura, then the cleaner) is cleaned by
 ``digest.clean.clean_article`` and split by ``digest.sentences.split_sentences``, as the
 digest does. Three summaries of 3 sentences are made from the same sentences:
 - Parley: ``digest.summarize`` with the page's headline, 3 sentences (a digest shows the same
@@ -42,6 +43,7 @@ from digest.clean import clean_article  # noqa: E402
 from digest.reader import read_text_file  # noqa: E402
 from digest.rejoin import shown  # noqa: E402
 from digest.sentences import split_sentences  # noqa: E402
+from digest.sources.reading import extract_clean  # noqa: E402
 from digest.summarize import summarize  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -64,6 +66,16 @@ def summaries(title: str | None, body: str) -> dict[str, list[str]]:
     }
 
 
+def read_page(path: Path) -> tuple[str | None, str]:
+    """A page's headline and story as the digest reads it: a raw text file through the
+    cleaner; an HTML page (``.html``) as an article URL's page (trafilatura, then the cleaner)."""
+    if path.suffix == ".html":
+        page = extract_clean(path.read_bytes(), f"https://{path.stem}/")
+        return (page.title, page.text) if page else (None, "")
+    cleaned = clean_article(read_text_file(path))
+    return cleaned.title, cleaned.body
+
+
 def write_sheets(out: Path, folders: list[Path], seed: int) -> int:
     """One sheet per page with a story; returns how many were written."""
     rng = random.Random(seed)
@@ -71,11 +83,11 @@ def write_sheets(out: Path, folders: list[Path], seed: int) -> int:
     key: dict[str, dict] = {}
     number = 0
     for folder in folders:
-        for path in sorted(folder.glob("*.txt")):
-            cleaned = clean_article(read_text_file(path))
-            if not cleaned.body.strip():
+        for path in sorted([*folder.glob("*.txt"), *folder.glob("*.html")]):
+            title, body = read_page(path)
+            if not body.strip():
                 continue
-            made = summaries(cleaned.title, cleaned.body)
+            made = summaries(title, body)
             if len({tuple(s) for s in made.values()}) < 2:
                 continue  # all three the same: nothing to compare
             number += 1
@@ -90,10 +102,10 @@ def write_sheets(out: Path, folders: list[Path], seed: int) -> int:
                 "letters": letters,
                 "same_as_parley": same,
             }
-            story = cleaned.body
+            story = body
             if len(story) > STORY_CHARS:
                 story = story[:STORY_CHARS] + "\n\n[… the story goes on]"
-            lines = [f"# Sheet {name}", "", f"## Headline: {cleaned.title or '(none)'}", ""]
+            lines = [f"# Sheet {name}", "", f"## Headline: {title or '(none)'}", ""]
             lines += ["## Story", "", story, "", "## Summaries", ""]
             for letter, method in letters.items():
                 lines += [f"### {letter}", ""]
