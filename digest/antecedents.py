@@ -2,8 +2,9 @@
 
 A summary is read without the article around it, so a sentence is picked only together with
 what it points back to (digest.ranking.select), or not at all:
-- one opening with a pronoun or connective ("He said…", "But…", digest.standalone) needs the
-  sentence before it;
+- one opening with a pronoun or connective ("He said…", "But…"), a noun that only names what
+  came before ("The move…") or a person named by office alone ("The former vice president
+  had…"; digest.standalone.refers_back) needs the sentence before it;
 - a quotation with no speaker of its own ('"We will not give in."') needs the sentence before
   it, which names the speaker or leads in to the quote;
 - a bare surname ("Okafor said") needs the sentence that introduced the person in full ("Nigerian

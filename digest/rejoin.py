@@ -37,7 +37,7 @@ _SHOWN_DATELINE = re.compile(
     r"|[A-Z][\w'’-]*+(?:\s[A-Z][\w'’-]*+){0,3},(?:\s[A-Z][\w'’-]*+){0,2}\s[A-Z][a-z]{1,4}\.\s+"
     + _DASH
     + r"\s+"
-    r"|[A-Z][\w-]*+\.(?i:com|net|org|info|news)\s+" + _DASH + r"\s+"
+    r"|[A-Z][\w-]*+\.(?i:com|net|org|info|news)\s+" + _DASH + r"\s+(?=[\"“‘'A-Z0-9])"
     r"|" + _DASH + r"\s+)"
 )
 # A bare attribution: "Smith said.", "the minister added.", "said Mr. Smith." (a few words).

@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
-# Opening words that point back to an earlier sentence (a pronoun or connective).
+from digest.offices import office_heads, office_words
+
+# Opening words that point back to an earlier sentence: a pronoun or connective, or a noun
+# that only names what came before. A hyphen after one makes another word ("So-called…").
 _ANAPHORIC_OPENING = re.compile(
     r"""^["'“‘(]?(?:
         he|she|they|it|this|these|those|that|his|her|their|its|him|them|there
@@ -22,13 +25,17 @@ _ANAPHORIC_OPENING = re.compile(
       | in\ addition|as\ a\ result|at\ the\ same\ time|on\ the\ other\ hand
       | by\ contrast|in\ contrast|even\ so|for\ example|for\ instance
       | nor|such|the\ same|the\ latter  # "Nor did…", "Such a move…" (not "The former airport")
+      # "Despite this, …", not "Despite this year's floods, …"
       | (?:despite|after|before|because\ of)\ (?:this|that|these|those)
+        (?!\s+(?:year|week|weekend|month|season|morning|afternoon|evening|time)s?\b)
       # A noun that only names what the text said before it ("The move comes as…", "According
-      # to the statement…"): shell nouns of news reports (general knowledge of English).
+      # to the statement…"): shell nouns of news reports (general knowledge of English). Not
+      # one that says what it is ("The attack on the embassy…", "The threat of a strike…").
       | (?:according\ to\ )?the\ (?:statement|announcement|decision|move|incident|attack
-        |measure|proposal|deal|agreement|release|ruling|verdict|claims?|comments|remarks|step
-        |request|allegations?|accusations?|warning|threat|offer)(?![-\w])
-    )\b""",
+        |measure|proposal|deal|agreement|release|verdict|claims?|comments|remarks|step
+        |request|allegations?|accusations?|warning|threat|offer)
+        (?![-\w]|\s+(?:of|on|to|by|between|against|for|from|with|in|over|at)\b)
+    )(?![-\w])""",
     re.IGNORECASE | re.VERBOSE,
 )
 # A prompt to follow a link ("Read the full ruling here.", "You can see the list here."): the
@@ -39,17 +46,28 @@ _LINK_PROMPT = re.compile(
     r".{0,80}\bhere\s*[.!]?$",
     re.IGNORECASE,
 )
-# Web furniture (general knowledge of pages): a prompt to work the page ("Click the photo to
-# see…", "Swipe left for more", "Scroll down to read…"), a line that is only a web address
-# maybe with a label, and a run of hashtags. An address inside a sentence weighs less: in a
-# Discord digest it becomes a link with an embedded preview, not news.
+# Web furniture (general knowledge of pages): a short prompt to work the page ("Click the
+# photo to see…", "Swipe left for more", "Scroll down for video") that reports nothing, a
+# line that is only a web address maybe with a label, and a run of hashtags (not rankings,
+# "#1"). An address inside a sentence weighs less: a digest bullet holding one reads as a call
+# to visit, rarely as the news.
 _UI_PROMPT = re.compile(
-    r"^\W*(?:click|tap|swipe|scroll)\s+(?:on|the|to|through|here|below|above|down|up|left|"
-    r"right|for|this|each|any|an?)\b",
-    re.IGNORECASE,
+    r"""^(?:click|tap|swipe|scroll)\s+(?:
+        (?:on\s+)?(?:the|this|each|any|an?)\s+(?:photos?|images?|pictures?|gallery|videos?
+          |arrows?|buttons?|icons?|links?|play)\b
+      | (?:here|below|above)\b
+      | (?:left|right|up|down)\s+(?:for|to)\b|(?:left|right|up|down)\W*$
+      | through\s+the\s+(?:gallery|photos|images|pictures)\b
+      | to\s+(?:see|view|read|watch|play|enlarge|open|continue|expand|load|subscribe|share
+          |tweet|follow|listen)\b
+      | for\s+(?:more|videos?|photos?|pictures?)\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
 )
-_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_HASHTAG = re.compile(r"(?<![\w&])#\w")
+_UI_PROMPT_WORDS = 15  # a longer line is a sentence about the gesture ("Tap to pay launched…")
+_REPORTED = re.compile(r"\b(?:said|says|warned|warns|told|added|according)\b")
+_WEB_ADDRESS = re.compile(r"(?:https?://|\bwww\.)\S+", re.IGNORECASE)
+_HASHTAG = re.compile(r"(?<![\w&])#(?!\d)\w")
 # A caption's label ("Happy ending: The rescued dog…", "Rescue: Crews reached…"), the way
 # many news sites open a photo caption or a teaser: one to three words, a colon, a capital. It
 # weighs little rather than never counting: "Breaking: …" may still be the news. A speaker's
@@ -243,8 +261,10 @@ def standalone_factor(sentence: str) -> float:
 
 
 def refers_back(sentence: str) -> bool:
-    """Whether the sentence opens with a pronoun or connective pointing to the one before.
+    """Whether the sentence opens by pointing to the one before it.
 
+    That is a pronoun or connective ("He said…", "But…"), a noun that only names what came
+    before ("The move…") or a person named by office alone ("The former vice president had…").
     Such a sentence reads fine right after its antecedent: the summariser lifts its
     :data:`ANAPHORIC` penalty once the sentence before it is in the summary. A caption stays
     a caption whatever precedes it.
@@ -331,7 +351,7 @@ def _may_pose(text: str) -> bool:
 # "The former vice president had…": a person named by office alone, who the article named
 # before. Not "The president of the bank…" (the office described in full), "The chief
 # financial officer at…" nor "The Prime Minister Keir Okafor…" (the name follows). Office
-# words: digest/data/roles.tsv.
+# words: digest/data/roles.tsv (digest.offices).
 _BEFORE_OFFICE = frozenset(("former", "new", "late", "then", "outgoing", "incoming", "acting"))
 # What follows the office in such a sentence: a verb (most end in -s or -ed) or a relative word.
 _AFTER_OFFICE = frozenset(
@@ -340,20 +360,23 @@ _AFTER_OFFICE = frozenset(
         "must", "did", "does", "also", "who", "which", "then", "said", "told", "met",
     }
 )  # fmt: skip
+# Offices that are also adjectives or things ("The official figures show…", "The chair was
+# empty"): after one, a word ending in -s is a plural noun as often as a verb, so only the
+# words above or one ending in -ed count.
+_OFFICE_ADJECTIVES = frozenset(
+    ("official", "general", "chief", "executive", "head", "chair", "speaker", "leader", "principal")
+)
 
 
 @cache
-def _offices() -> tuple[frozenset[str], frozenset[str]]:
-    """The words of official titles, and the words an office's name ends with (roles.tsv)."""
-    from digest.meetings.gazetteer import gazetteer  # the meetings' table of titles
-
-    gaz = gazetteer()
-    return frozenset(gaz.role_words), frozenset(h.split()[-1] for h in gaz.role_heads)
+def _office_ends() -> frozenset[str]:
+    """The words an office's name ends with ("president", "minister", "envoy")."""
+    return frozenset(head.split()[-1] for head in office_heads())
 
 
 def _role_without_name(words: list[str]) -> bool:
     """Whether "The …" names a person by office alone: "The former vice president said…"."""
-    role_words, last_words = _offices()
+    role_words, last_words = office_words(), _office_ends()
     i = 1
     if i < len(words) and words[i].lower() in _BEFORE_OFFICE:
         i += 1
@@ -363,12 +386,17 @@ def _role_without_name(words: list[str]) -> bool:
             i += 1
             break
         i += 1
-    if i == start or words[i - 1].strip(",").lower() not in last_words:
+    office = words[i - 1].strip(",").lower()
+    if i == start or office not in last_words:
         return False
     after = words[i].strip(",.") if i < len(words) else ""
     if words[i - 1].endswith(","):  # "The minister, who…", not "The President, Ada Okafor,…"
         return after[:1].islower()
-    return after[:1].islower() and (after in _AFTER_OFFICE or after.endswith(("s", "ed")))
+    if not after[:1].islower():
+        return False
+    if after in _AFTER_OFFICE or after.endswith("ed"):
+        return True
+    return after.endswith("s") and office not in _OFFICE_ADJECTIVES
 
 
 def _is_web_furniture(text: str, words: int) -> bool:
@@ -376,7 +404,13 @@ def _is_web_furniture(text: str, words: int) -> bool:
 
     Each test runs only where its cheap part is found.
     """
-    if text[:1].isalpha() and text[:1] in "CcTtSs" and _UI_PROMPT.match(text):
+    start = text.lstrip("\"'“‘([▶►»>•*-– ")
+    if (
+        start[:1] in "CcTtSs"
+        and words <= _UI_PROMPT_WORDS
+        and _UI_PROMPT.match(start)
+        and not _REPORTED.search(text)
+    ):
         return True
     if ("://" in text or "www." in text) and len(_WORD.findall(_WEB_ADDRESS.sub("", text))) < 3:
         return True

@@ -55,7 +55,10 @@ def test_a_dateline_stays_with_its_sentence(text, first):
         ("NATO said so.", "NATO said so."),
         # An outlet's web name as its dateline, but not a company named in a sentence.
         ("ExampleNews.net - Flood waters closed the bridge.", "Flood waters closed the bridge."),
-        ("Example.com said sales rose.", "Example.com said sales rose."),
+        (
+            "Example.com \u2013 the largest online grocer \u2013 said it would cut jobs.",
+            "Example.com \u2013 the largest online grocer \u2013 said it would cut jobs.",
+        ),
     ],
 )
 def test_a_summary_shows_no_dateline(sentence, seen):
@@ -318,6 +321,11 @@ def test_a_byline_cut_into_pieces_never_leads_a_summary():
         ("Click the photo to see the full standings.", True),  # a prompt to work the page
         ("Swipe left for more pictures.", True),
         ("Tap water in the city is safe to drink again, officials said.", False),
+        ("\u25b6 Tap the image to play the video.", True),  # after a mark
+        ("Tap to pay on phones launched in the UK on Tuesday.", False),  # about the gesture
+        ("Click the link in the email and you could lose your savings, police warned.", False),
+        ("Swipe right culture has changed dating, a study of 10,000 adults found.", False),
+        ("Ranked #1 #2 #3.", False),  # rankings, not hashtags
         ("Clicks on the council's adverts fell by a third.", False),
         ("https://example.com/news/2031/03/bridge", True),  # a bare web address
         ("Tickets: www.example.org/tickets", True),  # with a short label
@@ -534,6 +542,13 @@ def test_a_group_named_before_or_a_word_pointing_back_points_back(sentence):
         "The ministry said the talks would go on.",
         "The decision-making process took a year.",
         "The attackers fled before the police arrived.",
+        "The ruling party won 60% of the vote.",
+        "The attack on the embassy killed 12 people.",  # the noun says what it is
+        "The threat of a rail strike has receded.",
+        "The same-sex marriage bill passed on Thursday.",
+        "Despite this year's floods, the harvest was good.",
+        "The official figures show inflation fell in May.",  # an office word as an adjective
+        "The general elections were held in 2031.",
     ],
 )
 def test_words_that_only_look_like_pointing_back_do_not(sentence):

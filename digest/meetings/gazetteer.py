@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 
 from digest.meetings import world
+from digest.offices import office_heads, office_words
 
 
 @dataclass(frozen=True)
@@ -198,11 +199,8 @@ def gazetteer() -> Gazetteer:
     for alias, people in surnames.items():
         if len(people) == 1:  # a surname shared by two people in the table names neither
             gaz.people.setdefault(alias, people[0])
-    for row in _rows("roles.tsv"):
-        kind, words = row[0], _split(row[1])
-        if kind == "head":
-            gaz.role_heads.update(w.lower() for w in words)
-        gaz.role_words.update(part.lower() for w in words for part in w.split())
+    gaz.role_heads.update(office_heads())
+    gaz.role_words.update(office_words())
     return gaz
 
 
