@@ -356,7 +356,7 @@ def test_stamps_datelines_headings_and_captions_are_furniture(sentence, furnitur
         ("Seven questions the ministers will face at the summit:", COLON_END),
         ("Happy ending: The rescued dog went home on Sunday.", LABELLED),  # a caption's label
         ("Mr Okafor: I did nothing wrong.", 1.0),  # a speaker, not a label
-        # An address inside a sentence: in Discord a link with a preview, not news.
+        # An address inside a sentence reads as a call to visit, rarely as the news.
         ("The council posted the full list of closed roads at www.example.gov on Monday.", LINKED),
     ],
 )
